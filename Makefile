@@ -1,0 +1,42 @@
+# The two commands of the README: `make run` and `make test`. Each installs what is missing,
+# configures once and builds incrementally.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CMAKE ?= cmake
+
+.PHONY: help deps run release debug asan test test-debug test-asan bench format clean
+
+help:
+	@echo "make run    build a release binary and serve http://127.0.0.1:8080 (SQLite under ./var/)"
+	@echo "make test   build and run every test suite (debug, then AddressSanitizer + UBSan)"
+	@echo "make bench  run the load benchmarks (see docs/performance.md)"
+
+deps:
+	@./scripts/install-deps.sh
+
+# build/<preset> is configured on first use only; later runs are incremental.
+build/%/CMakeCache.txt: | deps
+	$(CMAKE) --preset $* >/dev/null
+
+release debug asan: %: deps build/%/CMakeCache.txt
+	$(CMAKE) --build --preset $*
+
+run: release
+	./build/release/src/ferrlabs-api serve
+
+test-debug: debug
+	ctest --preset debug
+
+test-asan: asan
+	ctest --preset asan
+
+test: test-debug test-asan
+
+bench: release
+	./bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp')
+
+clean:
+	rm -rf build

@@ -1,0 +1,60 @@
+#pragma once
+/// The composition root: builds storage, services, routes and the server from a Config.
+/// `serve` runs one; the integration tests run one in-process on port 0.
+
+#include <chrono>
+#include <memory>
+
+#include "app/config.hpp"
+#include "core/blocking_pool.hpp"
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/metrics.hpp"
+#include "http/router.hpp"
+
+namespace ferr::domain {
+class ReadinessCheck;
+}
+namespace ferr::storage::sqlite {
+class Database;
+}
+namespace ferr::http {
+class Dispatcher;
+class Server;
+}  // namespace ferr::http
+
+namespace ferr::app {
+
+
+class Application {
+ public:
+  /// Opens the database and applies migrations; a ConfigError-style line on failure.
+  static core::Result<std::unique_ptr<Application>> create(const Config& config);
+  ~Application();
+
+  /// Registers every route, binds the listener and starts serving.
+  core::Result<void> start();
+  /// The bound port.
+  unsigned short port() const;
+  /// Graceful shutdown; true when every connection finished within `grace`.
+  bool shutdown(std::chrono::milliseconds grace);
+
+  /// The router, so tests can add routes (such as one that throws) before start().
+  http::Router& router() { return router_; }
+  core::MetricsRegistry& metrics() { return metrics_; }
+
+ private:
+  explicit Application(const Config& config);
+
+  Config config_;
+  core::SystemClock system_clock_;
+  core::MetricsRegistry metrics_;
+  std::unique_ptr<storage::sqlite::Database> database_;
+  std::unique_ptr<domain::ReadinessCheck> readiness_;
+  std::unique_ptr<core::BlockingPool> pool_;
+  http::Router router_;
+  std::unique_ptr<http::Dispatcher> dispatcher_;
+  std::unique_ptr<http::Server> server_;
+};
+
+}  // namespace ferr::app

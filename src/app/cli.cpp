@@ -1,0 +1,176 @@
+#include "app/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "app/application.hpp"
+#include "app/config.hpp"
+#include "app/version.hpp"
+#include "core/hex.hpp"
+#include "core/log.hpp"
+#include "core/random.hpp"
+#include "storage/sqlite/database.hpp"
+#include "storage/sqlite/migrator.hpp"
+
+namespace ferr::app {
+
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitBadConfig = 2;
+
+/// Adds one flag per configuration variable; values given on the command line land in `flags`.
+void add_config_flags(CLI::App& command, RawSettings& flags) {
+  for (const Setting& s : settings()) {
+    std::string help = std::string(s.help) + " [env " + s.variable + "]";
+    command.add_option_function<std::string>(
+        s.flag, [&flags, variable = std::string(s.variable)](const std::string& v) { flags[variable] = v; }, help);
+  }
+}
+
+/// Environment first, then flags on top (a flag wins).
+RawSettings collect_settings(const RawSettings& flags) {
+  RawSettings raw;
+  for (const Setting& s : settings())
+    if (const char* v = std::getenv(s.variable)) raw[s.variable] = v;
+  for (const auto& [k, v] : flags) raw[k] = v;
+  return raw;
+}
+
+bool load(const RawSettings& flags, Config& config) {
+  auto cores = std::max(1u, std::thread::hardware_concurrency());
+  if (auto error = parse_config(collect_settings(flags), cores, config)) {
+    std::fprintf(stderr, "%s\n", error->line().c_str());
+    return false;
+  }
+  return true;
+}
+
+void warn_about_ephemeral_secrets(const Config& config) {
+  if (!config.telemetry_salt) {
+    core::log::warn(
+        "FERRLABS_TELEMETRY_SALT is not set: using an ephemeral random salt. Telemetry pseudonyms will change on "
+        "every restart. Set a 64-hex salt (ferrlabs-api gen-salt) before going to production.");
+  }
+  if (!config.jwt_secret) {
+    core::log::warn(
+        "JWT_SECRET is not set: using an ephemeral random secret. Every session ends when the process restarts. "
+        "Set JWT_SECRET (at least 32 bytes) before going to production.");
+  }
+}
+
+int serve(const Config& config) {
+  core::log::init(config.log_level);
+  core::init_sodium();
+  warn_about_ephemeral_secrets(config);
+  auto started_at = std::chrono::steady_clock::now();
+
+  auto app = Application::create(config);
+  if (!app) {
+    std::fprintf(stderr, "invalid configuration: %s\n", app.error().log_detail.c_str());
+    core::log::shutdown();
+    return kExitBadConfig;
+  }
+  if (auto started = (*app)->start(); !started) {
+    std::fprintf(stderr, "invalid configuration: %s\n", started.error().log_detail.c_str());
+    core::log::shutdown();
+    return kExitBadConfig;
+  }
+
+  boost::asio::io_context signal_context;
+  boost::asio::signal_set signals(signal_context, SIGINT, SIGTERM);
+  int received = 0;
+  signals.async_wait([&](const boost::system::error_code&, int signal) { received = signal; });
+
+  auto startup_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_at).count();
+  core::log::info("listening", {{"address", config.listen_host},
+                                {"port", (*app)->port()},
+                                {"threads", config.threads},
+                                {"version", kVersion},
+                                {"startup_ms", startup_ms}});
+  core::log::flush();
+
+  signal_context.run();
+  core::log::info("draining", {{"signal", received}, {"grace_s", config.shutdown_grace_seconds}});
+  bool drained = (*app)->shutdown(std::chrono::seconds(config.shutdown_grace_seconds));
+  app->reset();
+  core::log::info("stopped", {{"drained", drained}});
+  core::log::shutdown();
+  return 0;
+}
+
+int migrate_only(const Config& config) {
+  core::log::init(config.log_level);
+  if (config.database.kind != DatabaseTarget::Kind::sqlite) {
+    std::fprintf(stderr, "invalid configuration: DATABASE_URL: the PostgreSQL backend is not available in this build\n");
+    return kExitBadConfig;
+  }
+  auto db = storage::sqlite::Database::open(config.database.location, 0);
+  if (!db) {
+    std::fprintf(stderr, "invalid configuration: DATABASE_URL: cannot open the database: %s\n",
+                 db.error().log_detail.c_str());
+    return kExitBadConfig;
+  }
+  core::SystemClock clock;
+  auto report = (*db)->write([&](storage::sqlite::Connection& c) {
+    return storage::sqlite::migrate(c, storage::sqlite::embedded_migrations(), clock);
+  });
+  core::log::shutdown();
+  if (!report) {
+    std::fprintf(stderr, "migration failed: %s\n", report.error().log_detail.c_str());
+    return kExitFailure;
+  }
+  std::printf("schema at version %d (was %d, %d migration%s applied)\n", report->to_version, report->from_version,
+              report->applied, report->applied == 1 ? "" : "s");
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App cli{"FerrLabs API: accounts, organizations, subscriptions and transparent telemetry", "ferrlabs-api"};
+  cli.require_subcommand(0, 1);
+  RawSettings serve_flags, migrate_flags;
+
+  auto* serve_cmd = cli.add_subcommand("serve", "Run the HTTP server (the default command)");
+  add_config_flags(*serve_cmd, serve_flags);
+  auto* migrate_cmd = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
+  add_config_flags(*migrate_cmd, migrate_flags);
+  auto* salt_cmd = cli.add_subcommand("gen-salt", "Print a fresh 64-hex telemetry salt");
+  auto* version_cmd = cli.add_subcommand("version", "Print the version");
+
+  // No command means serve: `ferrlabs-api --listen …` is `ferrlabs-api serve --listen …`.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  bool asks_help = !args.empty() && (args[0] == "--help" || args[0] == "-h");
+  if (args.empty() || (!asks_help && args[0].rfind("-", 0) == 0)) args.insert(args.begin(), "serve");
+  std::reverse(args.begin(), args.end());  // CLI11 takes the vector in reverse order
+  try {
+    cli.parse(args);
+  } catch (const CLI::ParseError& e) {
+    int status = cli.exit(e);
+    return status == 0 ? 0 : kExitBadConfig;
+  }
+
+  if (*version_cmd) {
+    std::printf("ferrlabs-api %s\n", std::string(kVersion).c_str());
+    return 0;
+  }
+  if (*salt_cmd) {
+    core::init_sodium();
+    std::uint8_t salt[32];
+    core::SodiumRandom().fill(salt);
+    std::printf("%s\n", core::to_hex(salt).c_str());
+    return 0;
+  }
+  Config config;
+  if (*migrate_cmd) return load(migrate_flags, config) ? migrate_only(config) : kExitBadConfig;
+  return load(serve_flags, config) ? serve(config) : kExitBadConfig;
+}
+
+}  // namespace ferr::app

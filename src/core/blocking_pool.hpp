@@ -1,0 +1,65 @@
+#pragma once
+/// Blocking work (SQLite, argon2, file I/O) runs here, never on an I/O thread.
+///
+/// `co_await run_blocking(pool, fn)` posts `fn` to the pool and resumes the awaiting coroutine
+/// on its own executor with the result, so the I/O thread keeps serving other connections.
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <cstddef>
+#include <exception>
+#include <optional>
+#include <type_traits>
+
+namespace ferr::core {
+
+/// A fixed set of threads for blocking work.
+class BlockingPool {
+ public:
+  explicit BlockingPool(std::size_t threads) : pool_(threads) {}
+  ~BlockingPool() { join(); }
+  BlockingPool(const BlockingPool&) = delete;
+  BlockingPool& operator=(const BlockingPool&) = delete;
+
+  /// The executor that runs work on the pool's threads.
+  boost::asio::thread_pool::executor_type executor() { return pool_.get_executor(); }
+  /// Waits for queued work to finish and joins the threads.
+  void join() { pool_.join(); }
+
+ private:
+  boost::asio::thread_pool pool_;
+};
+
+/// Runs `fn()` on `pool` and resumes the caller on its executor with the value (or exception).
+template <typename F>
+boost::asio::awaitable<std::invoke_result_t<F&>> run_blocking(BlockingPool& pool, F fn) {
+  using R = std::invoke_result_t<F&>;
+  static_assert(!std::is_void_v<R>, "run_blocking needs a value: return a Result");
+  auto caller = co_await boost::asio::this_coro::executor;
+  std::optional<R> result;
+  std::exception_ptr error;
+  // The coroutine frame outlives the posted work (it is suspended until the handler runs), so
+  // the work may refer to these locals.
+  co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void()>(
+      [&](auto handler) {
+        boost::asio::post(pool.executor(), [&, caller, handler = std::move(handler)]() mutable {
+          try {
+            result.emplace(fn());
+          } catch (...) {
+            error = std::current_exception();
+          }
+          boost::asio::dispatch(caller, std::move(handler));
+        });
+      },
+      boost::asio::use_awaitable);
+  if (error) std::rethrow_exception(error);
+  co_return std::move(*result);
+}
+
+}  // namespace ferr::core

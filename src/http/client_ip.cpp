@@ -1,0 +1,31 @@
+#include "http/client_ip.hpp"
+
+#include <vector>
+
+namespace ferr::http {
+
+namespace {
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+}  // namespace
+
+std::string resolve_client_ip(std::string_view peer, std::string_view forwarded_for, unsigned trusted_hops) {
+  if (trusted_hops == 0 || forwarded_for.empty()) return std::string(peer);
+  std::vector<std::string_view> entries;
+  while (!forwarded_for.empty()) {
+    auto comma = forwarded_for.find(',');
+    entries.push_back(trim(forwarded_for.substr(0, comma)));
+    if (comma == std::string_view::npos) break;
+    forwarded_for.remove_prefix(comma + 1);
+  }
+  // Each trusted proxy appended the address it saw; the last `trusted_hops` entries were written
+  // by our proxies, so the one before them is the client as our outermost proxy saw it.
+  if (entries.size() < trusted_hops) return std::string(peer);
+  std::string_view client = entries[entries.size() - trusted_hops];
+  return client.empty() ? std::string(peer) : std::string(client);
+}
+
+}  // namespace ferr::http

@@ -1,0 +1,17 @@
+#pragma once
+/// The single table from error code to HTTP status, and the standard error body.
+
+#include <string_view>
+
+#include "core/error.hpp"
+#include "http/request.hpp"
+
+namespace ferr::http {
+
+/// The HTTP status of `code` (api.md, "Error body").
+unsigned status_for(core::ErrorCode code);
+
+/// `{"code", "error", "request_id", "field"?}` with the right status and `Retry-After`.
+Response error_response(const core::Error& error, std::string_view request_id);
+
+}  // namespace ferr::http

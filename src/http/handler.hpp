@@ -1,0 +1,23 @@
+#pragma once
+/// What a route runs: a coroutine from request to response, resumed on the I/O thread.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+#include <functional>
+
+#include "http/request.hpp"
+
+namespace ferr::http {
+
+/// A route handler. It may `co_await core::run_blocking(...)` for storage work.
+using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
+
+/// Per-route behaviour the server applies before the handler runs.
+struct RouteOptions {
+  std::size_t body_limit = 16 * 1024;  ///< larger bodies get 413 PAYLOAD_TOO_LARGE
+  bool json_body = false;              ///< the route takes a JSON body: 415 without the content type
+  bool quiet_access_log = false;       ///< probes: access line at debug instead of info
+};
+
+}  // namespace ferr::http

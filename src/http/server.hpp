@@ -1,0 +1,63 @@
+#pragma once
+/// The HTTP server: one acceptor, one I/O context per thread, graceful drain.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/error.hpp"
+#include "http/dispatcher.hpp"
+#include "http/session.hpp"
+
+namespace ferr::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;  ///< 0 picks a free port (tests)
+  std::size_t threads = 2;     ///< I/O threads, each with its own io_context
+  SessionLimits limits;
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, Dispatcher& dispatcher);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Binds and starts the I/O threads. Fails (with a clear message) when the address is taken.
+  core::Result<void> start();
+  /// The bound port (useful with port 0).
+  unsigned short port() const { return port_; }
+  /// True from the start of shutdown(): readiness answers 503.
+  bool draining() const { return draining_.load(); }
+  /// Connections currently open.
+  std::size_t open_connections() const { return open_connections_.load(); }
+
+  /// Stops accepting, closes idle connections, lets in-flight requests finish until `grace`
+  /// elapses, then stops the I/O threads. Returns true when everything finished in time.
+  bool shutdown(std::chrono::milliseconds grace);
+
+ private:
+  struct Worker;
+  void accept_next();
+
+  ServerOptions options_;
+  Dispatcher& dispatcher_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  struct Acceptor;
+  std::unique_ptr<Acceptor> acceptor_;
+  unsigned short port_ = 0;
+  std::atomic<bool> draining_{false};
+  std::atomic<std::size_t> open_connections_{0};
+  std::mutex closed_mutex_;
+  std::condition_variable closed_;
+  bool stopped_ = false;
+};
+
+}  // namespace ferr::http

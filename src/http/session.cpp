@@ -1,0 +1,153 @@
+#include "http/session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+
+#include "core/log.hpp"
+#include "http/client_ip.hpp"
+
+namespace ferr::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+struct Cleanup {
+  std::function<void()> fn;
+  ~Cleanup() { fn(); }
+};
+
+Request to_request(const bhttp::request_parser<bhttp::string_body>& parser, const std::string& peer,
+                   unsigned trusted_hops) {
+  const auto& msg = parser.get();
+  Request r;
+  r.method = parse_method(msg.method_string());
+  r.target = std::string(msg.target());
+  for (const auto& field : msg) r.headers.add(std::string(field.name_string()), std::string(field.value()));
+  auto forwarded = r.headers.get("x-forwarded-for");
+  r.client_ip = resolve_client_ip(peer, forwarded ? *forwarded : std::string_view(), trusted_hops);
+  return r;
+}
+
+bhttp::response<bhttp::string_body> to_beast(Response& response, bool head, unsigned version, bool keep_alive) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
+  for (auto& [name, value] : response.headers.all()) out.insert(name, value);
+  out.keep_alive(keep_alive);
+  if (head) {
+    out.content_length(response.body.size());  // HEAD: the length GET would send, no body
+  } else {
+    out.body() = std::move(response.body);
+    out.prepare_payload();
+  }
+  return out;
+}
+
+}  // namespace
+
+asio::awaitable<void> run_session(asio::ip::tcp::socket socket, SessionEnv env) {
+  beast::tcp_stream stream(std::move(socket));
+  ConnectionRegistry::Entry entry;
+  entry.close = [&stream] {
+    beast::error_code ignored;
+    stream.socket().close(ignored);  // cancels the pending read
+  };
+  auto registration = env.registry.add(&entry);
+  Cleanup cleanup{[&] {
+    env.registry.remove(registration);
+    env.on_close();
+  }};
+
+  std::string peer;
+  {
+    beast::error_code ec;
+    auto endpoint = stream.socket().remote_endpoint(ec);
+    if (!ec) peer = endpoint.address().to_string();
+  }
+
+  beast::flat_buffer buffer;
+  bool first_request = true;
+  while (!env.draining.load()) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(env.limits.header_limit));
+    entry.busy = false;
+    stream.expires_after(first_request ? env.limits.read_timeout : env.limits.idle_timeout);
+    auto [header_ec, header_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
+    first_request = false;
+    if (header_ec == bhttp::error::end_of_stream || header_ec == asio::error::operation_aborted ||
+        header_ec == beast::error::timeout || header_ec == asio::error::connection_reset ||
+        header_ec == asio::error::bad_descriptor || header_ec == asio::error::eof)
+      break;
+    entry.busy = true;
+    auto started = std::chrono::steady_clock::now();
+    Dispatcher& d = env.dispatcher;
+
+    Response response;
+    Plan plan;
+    Request request;
+    bool keep_alive = false;
+    bool head = false;
+    unsigned version = 11;
+    try {
+      if (header_ec) {
+        // Malformed or oversized header: answer once, then close (the stream is out of sync).
+        plan = d.plan_unparsable(request);
+        const char* what = header_ec == bhttp::error::header_limit ? "request header fields too large"
+                                                                    : "malformed HTTP request";
+        response = d.reject(request, core::Error::make(core::ErrorCode::bad_request, what));
+        response.close_connection = true;
+      } else {
+        version = parser.get().version();
+        keep_alive = parser.get().keep_alive();
+        request = to_request(parser, peer, env.limits.trusted_proxy_hops);
+        head = request.method == Method::head;
+        plan = d.plan(request);
+        if (plan.early) {
+          response = std::move(*plan.early);
+        } else if (parser.content_length() && *parser.content_length() > plan.body_limit) {
+          response = d.reject(request, core::Error::make(core::ErrorCode::payload_too_large, "request body too large"));
+          response.close_connection = true;  // the unread body would be taken for the next request
+        } else {
+          parser.body_limit(plan.body_limit);
+          stream.expires_after(env.limits.read_timeout);
+          auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
+          if (body_ec == bhttp::error::body_limit) {
+            response = d.reject(request, core::Error::make(core::ErrorCode::payload_too_large, "request body too large"));
+            response.close_connection = true;
+          } else if (body_ec == beast::error::timeout || body_ec == asio::error::operation_aborted ||
+                     body_ec == bhttp::error::partial_message || body_ec == asio::error::eof ||
+                     body_ec == asio::error::connection_reset) {
+            break;  // the client went away or was too slow: nobody to answer
+          } else if (body_ec) {
+            response = d.reject(request, core::Error::make(core::ErrorCode::bad_request, "malformed HTTP request"));
+            response.close_connection = true;
+          } else {
+            request.body = std::move(parser.get().body());
+            response = co_await d.run(request, *plan.route);
+          }
+        }
+      }
+    } catch (const std::exception& e) {
+      response = d.reject(request, core::Error::internal(std::string("exception in session: ") + e.what()));
+      response.close_connection = true;
+    }
+
+    d.finish(request, response, plan, started);
+    keep_alive = keep_alive && !response.close_connection && !env.draining.load();
+    auto message = to_beast(response, head, version, keep_alive);
+    stream.expires_after(env.limits.read_timeout);
+    auto [write_ec, written] = co_await bhttp::async_write(stream, message, kNoThrow);
+    if (write_ec || !keep_alive) break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  stream.socket().close(ignored);
+}
+
+}  // namespace ferr::http

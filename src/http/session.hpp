@@ -1,0 +1,58 @@
+#pragma once
+/// One HTTP/1.1 connection: read a request within limits and timeouts, dispatch it, write the
+/// answer, and loop while keep-alive holds. The only Beast code of the project lives in session.cpp.
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <list>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "http/dispatcher.hpp"
+
+namespace ferr::http {
+
+/// Limits applied to every connection.
+struct SessionLimits {
+  std::size_t header_limit = 8 * 1024;
+  std::chrono::milliseconds read_timeout{10'000};  ///< to receive a whole request
+  std::chrono::milliseconds idle_timeout{30'000};  ///< between keep-alive requests
+  unsigned trusted_proxy_hops = 0;
+};
+
+/// The connections of one I/O thread, so a drain can close the idle ones. Single-threaded:
+/// touched only from its own I/O context.
+class ConnectionRegistry {
+ public:
+  struct Entry {
+    std::function<void()> close;
+    bool busy = false;
+  };
+  std::list<Entry*>::iterator add(Entry* e) { return entries_.insert(entries_.end(), e); }
+  void remove(std::list<Entry*>::iterator it) { entries_.erase(it); }
+  /// Closes every connection waiting for its next request.
+  void close_idle() {
+    for (Entry* e : entries_)
+      if (!e->busy) e->close();
+  }
+
+ private:
+  std::list<Entry*> entries_;
+};
+
+/// What a session needs from its server.
+struct SessionEnv {
+  Dispatcher& dispatcher;
+  const SessionLimits& limits;
+  const std::atomic<bool>& draining;
+  ConnectionRegistry& registry;
+  std::function<void()> on_close;  ///< called once when the connection ends
+};
+
+/// Serves one accepted connection until it closes.
+boost::asio::awaitable<void> run_session(boost::asio::ip::tcp::socket socket, SessionEnv env);
+
+}  // namespace ferr::http
