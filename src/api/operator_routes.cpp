@@ -20,7 +20,8 @@ constexpr http::RouteOptions kProbe{.quiet_access_log = true};
 bool bearer_matches(const Request& request, const core::Secret& token) {
   auto header = request.headers.get("authorization");
   constexpr std::string_view kPrefix = "Bearer ";
-  if (!header || header->size() <= kPrefix.size() || header->substr(0, kPrefix.size()) != kPrefix) return false;
+  if (!header || header->size() <= kPrefix.size() || header->substr(0, kPrefix.size()) != kPrefix)
+    return false;
   return crypto::constant_time_equals(header->substr(kPrefix.size()), token.expose());
 }
 }  // namespace
@@ -28,10 +29,13 @@ bool bearer_matches(const Request& request, const core::Secret& token) {
 void add_operator_routes(http::Router& router, OperatorRoutesDeps deps) {
   auto shared = std::make_shared<OperatorRoutesDeps>(std::move(deps));
 
-  boost::json::object health{{"status", "ok"}, {"service", "ferrlabs-api"}, {"version", shared->version}};
+  boost::json::object health{
+      {"status", "ok"}, {"service", "ferrlabs-api"}, {"version", shared->version}};
   router.add(
       http::Method::get, "/health",
-      [body = boost::json::serialize(health)](Request&) -> awaitable<Response> { co_return Response::json(200, body); },
+      [body = boost::json::serialize(health)](Request&) -> awaitable<Response> {
+        co_return Response::json(200, body);
+      },
       kProbe);
 
   router.add(
@@ -39,9 +43,11 @@ void add_operator_routes(http::Router& router, OperatorRoutesDeps deps) {
       [shared](Request& request) -> awaitable<Response> {
         if (shared->draining()) {
           co_return http::error_response(
-              core::Error::make(core::ErrorCode::service_unavailable, "shutting down"), request.request_id);
+              core::Error::make(core::ErrorCode::service_unavailable, "shutting down"),
+              request.request_id);
         }
-        auto ready = co_await core::run_blocking(shared->pool, [&] { return shared->readiness.check(); });
+        auto ready =
+            co_await core::run_blocking(shared->pool, [&] { return shared->readiness.check(); });
         if (!ready) {
           core::Error e = ready.error();
           e.code = core::ErrorCode::service_unavailable;
@@ -56,9 +62,9 @@ void add_operator_routes(http::Router& router, OperatorRoutesDeps deps) {
       http::Method::get, "/metrics",
       [shared](Request& request) -> awaitable<Response> {
         if (!shared->metrics_token.empty() && !bearer_matches(request, shared->metrics_token)) {
-          Response r = http::error_response(
-              core::Error::make(core::ErrorCode::auth_unauthorized, "a valid metrics token is required"),
-              request.request_id);
+          Response r = http::error_response(core::Error::make(core::ErrorCode::auth_unauthorized,
+                                                              "a valid metrics token is required"),
+                                            request.request_id);
           r.headers.add("WWW-Authenticate", "Bearer");
           co_return r;
         }

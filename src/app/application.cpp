@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "api/operator_routes.hpp"
-#include "core/log.hpp"
 #include "app/version.hpp"
+#include "core/log.hpp"
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
 #include "storage/sqlite/database.hpp"
@@ -23,18 +23,24 @@ Application::Application(const Config& config) : config_(config) {}
 core::Result<std::unique_ptr<Application>> Application::create(const Config& config) {
   std::unique_ptr<Application> app(new Application(config));
   if (config.database.kind != DatabaseTarget::Kind::sqlite) {
-    return core::fail(core::Error::internal("DATABASE_URL: the PostgreSQL backend is not available in this build"));
+    return core::fail(core::Error::internal(
+        "DATABASE_URL: the PostgreSQL backend is not available in this build"));
   }
   auto db = storage::sqlite::Database::open(config.database.location, kSqliteReaders);
-  if (!db) return core::fail(core::Error::internal("DATABASE_URL: cannot open the database: " + db.error().log_detail));
+  if (!db)
+    return core::fail(
+        core::Error::internal("DATABASE_URL: cannot open the database: " + db.error().log_detail));
   app->database_ = std::move(*db);
 
   auto report = app->database_->write([&](storage::sqlite::Connection& c) {
     return storage::sqlite::migrate(c, storage::sqlite::embedded_migrations(), app->system_clock_);
   });
-  if (!report) return core::fail(core::Error::internal("DATABASE_URL: migration failed: " + report.error().log_detail));
+  if (!report)
+    return core::fail(
+        core::Error::internal("DATABASE_URL: migration failed: " + report.error().log_detail));
   if (report->applied > 0) {
-    core::log::info("migrations applied", {{"from_version", report->from_version}, {"to_version", report->to_version}});
+    core::log::info("migrations applied",
+                    {{"from_version", report->from_version}, {"to_version", report->to_version}});
   }
   app->readiness_ = std::make_unique<storage::sqlite::SqliteReadinessCheck>(*app->database_);
   // Blocking work waits on SQLite locks and (later) argon2: more threads than cores keeps a slow

@@ -25,7 +25,6 @@ class Server;
 
 namespace ferr::app {
 
-
 class Application {
  public:
   /// Opens the database and applies migrations; a ConfigError-style line on failure.

@@ -30,7 +30,9 @@ void add_config_flags(CLI::App& command, RawSettings& flags) {
   for (const Setting& s : settings()) {
     std::string help = std::string(s.help) + " [env " + s.variable + "]";
     command.add_option_function<std::string>(
-        s.flag, [&flags, variable = std::string(s.variable)](const std::string& v) { flags[variable] = v; }, help);
+        s.flag,
+        [&flags, variable = std::string(s.variable)](const std::string& v) { flags[variable] = v; },
+        help);
   }
 }
 
@@ -55,12 +57,14 @@ bool load(const RawSettings& flags, Config& config) {
 void warn_about_ephemeral_secrets(const Config& config) {
   if (!config.telemetry_salt) {
     core::log::warn(
-        "FERRLABS_TELEMETRY_SALT is not set: using an ephemeral random salt. Telemetry pseudonyms will change on "
+        "FERRLABS_TELEMETRY_SALT is not set: using an ephemeral random salt. Telemetry pseudonyms "
+        "will change on "
         "every restart. Set a 64-hex salt (ferrlabs-api gen-salt) before going to production.");
   }
   if (!config.jwt_secret) {
     core::log::warn(
-        "JWT_SECRET is not set: using an ephemeral random secret. Every session ends when the process restarts. "
+        "JWT_SECRET is not set: using an ephemeral random secret. Every session ends when the "
+        "process restarts. "
         "Set JWT_SECRET (at least 32 bytes) before going to production.");
   }
 }
@@ -88,7 +92,9 @@ int serve(const Config& config) {
   int received = 0;
   signals.async_wait([&](const boost::system::error_code&, int signal) { received = signal; });
 
-  auto startup_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_at).count();
+  auto startup_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_at)
+          .count();
   core::log::info("listening", {{"address", config.listen_host},
                                 {"port", (*app)->port()},
                                 {"threads", config.threads},
@@ -108,7 +114,9 @@ int serve(const Config& config) {
 int migrate_only(const Config& config) {
   core::log::init(config.log_level);
   if (config.database.kind != DatabaseTarget::Kind::sqlite) {
-    std::fprintf(stderr, "invalid configuration: DATABASE_URL: the PostgreSQL backend is not available in this build\n");
+    std::fprintf(stderr,
+                 "invalid configuration: DATABASE_URL: the PostgreSQL backend is not available in "
+                 "this build\n");
     return kExitBadConfig;
   }
   auto db = storage::sqlite::Database::open(config.database.location, 0);
@@ -126,15 +134,16 @@ int migrate_only(const Config& config) {
     std::fprintf(stderr, "migration failed: %s\n", report.error().log_detail.c_str());
     return kExitFailure;
   }
-  std::printf("schema at version %d (was %d, %d migration%s applied)\n", report->to_version, report->from_version,
-              report->applied, report->applied == 1 ? "" : "s");
+  std::printf("schema at version %d (was %d, %d migration%s applied)\n", report->to_version,
+              report->from_version, report->applied, report->applied == 1 ? "" : "s");
   return 0;
 }
 
 }  // namespace
 
 int run_cli(int argc, char** argv) {
-  CLI::App cli{"FerrLabs API: accounts, organizations, subscriptions and transparent telemetry", "ferrlabs-api"};
+  CLI::App cli{"FerrLabs API: accounts, organizations, subscriptions and transparent telemetry",
+               "ferrlabs-api"};
   cli.require_subcommand(0, 1);
   RawSettings serve_flags, migrate_flags;
 
@@ -148,7 +157,8 @@ int run_cli(int argc, char** argv) {
   // No command means serve: `ferrlabs-api --listen …` is `ferrlabs-api serve --listen …`.
   std::vector<std::string> args(argv + 1, argv + argc);
   bool asks_help = !args.empty() && (args[0] == "--help" || args[0] == "-h");
-  if (args.empty() || (!asks_help && args[0].rfind("-", 0) == 0)) args.insert(args.begin(), "serve");
+  if (args.empty() || (!asks_help && args[0].rfind("-", 0) == 0))
+    args.insert(args.begin(), "serve");
   std::reverse(args.begin(), args.end());  // CLI11 takes the vector in reverse order
   try {
     cli.parse(args);

@@ -13,25 +13,33 @@ namespace ferr::app {
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> all{
       {"FERRLABS_ENV", "--env", "development", "development or production"},
-      {"FERRLABS_LISTEN", "--listen", "127.0.0.1:8080", "address and port to listen on (port 0 picks one)"},
+      {"FERRLABS_LISTEN", "--listen", "127.0.0.1:8080",
+       "address and port to listen on (port 0 picks one)"},
       {"FERRLABS_THREADS", "--threads", nullptr, "I/O threads (default: number of cores)"},
       {"DATABASE_URL", "--database-url", "sqlite:./var/ferrlabs.db",
        "sqlite:PATH, sqlite::memory: or postgres://user:pass@host:port/db"},
       {"DATABASE_MAX_CONNECTIONS", "--database-max-connections", "16", "PostgreSQL pool size"},
-      {"FERRLABS_TELEMETRY_SALT", "--telemetry-salt", nullptr, "64 hex characters (ephemeral in development)"},
-      {"FERRLABS_TELEMETRY_RETENTION_DAYS", "--telemetry-retention-days", "90", "raw event retention in days"},
+      {"FERRLABS_TELEMETRY_SALT", "--telemetry-salt", nullptr,
+       "64 hex characters (ephemeral in development)"},
+      {"FERRLABS_TELEMETRY_RETENTION_DAYS", "--telemetry-retention-days", "90",
+       "raw event retention in days"},
       {"FERRLABS_TELEMETRY_QUEUE", "--telemetry-queue", "65536", "emitter queue capacity (events)"},
       {"FERRLABS_STATS_K", "--stats-k", "5", "k-anonymity threshold of public statistics"},
       {"JWT_SECRET", "--jwt-secret", nullptr, "at least 32 bytes (ephemeral in development)"},
       {"FERRLABS_PUBLIC_URL", "--public-url", "http://127.0.0.1:8080", "base of links in e-mails"},
       {"FERRLABS_MAIL", "--mail", "log", "log, file:DIR, smtp://host:port or smtps://host:port"},
-      {"FERRLABS_MAIL_FROM", "--mail-from", "FerrLabs <no-reply@ferrlabs.com>", "sender of e-mails"},
+      {"FERRLABS_MAIL_FROM", "--mail-from", "FerrLabs <no-reply@ferrlabs.com>",
+       "sender of e-mails"},
       {"CORS_ALLOWED_ORIGINS", "--cors-allowed-origins", "", "comma-separated exact origins"},
-      {"FERRLABS_AUTH_RATE", "--auth-rate", "10", "per-IP requests/s on unauthenticated auth routes (0 disables)"},
-      {"FERRLABS_INGEST_RATE", "--ingest-rate", "50", "per-IP requests/s on telemetry ingestion (0 disables)"},
-      {"TRUSTED_PROXY_HOPS", "--trusted-proxy-hops", "0", "X-Forwarded-For hops to trust for the client IP"},
+      {"FERRLABS_AUTH_RATE", "--auth-rate", "10",
+       "per-IP requests/s on unauthenticated auth routes (0 disables)"},
+      {"FERRLABS_INGEST_RATE", "--ingest-rate", "50",
+       "per-IP requests/s on telemetry ingestion (0 disables)"},
+      {"TRUSTED_PROXY_HOPS", "--trusted-proxy-hops", "0",
+       "X-Forwarded-For hops to trust for the client IP"},
       {"METRICS_TOKEN", "--metrics-token", "", "bearer token required by /metrics when set"},
-      {"FERRLABS_SHUTDOWN_GRACE_S", "--shutdown-grace-s", "10", "drain deadline on SIGTERM, in seconds"},
+      {"FERRLABS_SHUTDOWN_GRACE_S", "--shutdown-grace-s", "10",
+       "drain deadline on SIGTERM, in seconds"},
       {"FERRLABS_LOG", "--log", "info", "trace, debug, info, warn, error or off"},
   };
   return all;
@@ -43,7 +51,8 @@ template <typename T>
 bool parse_number(const std::string& text, T min, T max, T& out) {
   T value{};
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) return false;
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max)
+    return false;
   out = value;
   return true;
 }
@@ -51,7 +60,8 @@ bool parse_number(const std::string& text, T min, T max, T& out) {
 bool parse_rate(const std::string& text, double& out) {
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || !(value >= 0) || value > 1e6) return false;
+  if (ec != std::errc() || end != text.data() + text.size() || !(value >= 0) || value > 1e6)
+    return false;
   out = value;
   return true;
 }
@@ -61,7 +71,8 @@ std::vector<std::string> split_list(const std::string& text) {
   std::size_t start = 0;
   while (start <= text.size()) {
     auto comma = text.find(',', start);
-    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string item =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     auto first = item.find_first_not_of(" \t");
     auto last = item.find_last_not_of(" \t");
     if (first != std::string::npos) items.push_back(item.substr(first, last - first + 1));
@@ -73,9 +84,11 @@ std::vector<std::string> split_list(const std::string& text) {
 
 std::optional<ConfigError> parse_listen(const std::string& text, Config& out) {
   auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) return ConfigError{"FERRLABS_LISTEN", "expected HOST:PORT"};
+  if (colon == std::string::npos || colon == 0)
+    return ConfigError{"FERRLABS_LISTEN", "expected HOST:PORT"};
   std::string host = text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   unsigned port = 0;
   if (!parse_number<unsigned>(text.substr(colon + 1), 0, 65535, port))
     return ConfigError{"FERRLABS_LISTEN", "the port must be a number from 0 to 65535"};
@@ -117,9 +130,12 @@ std::optional<ConfigError> parse_config(const RawSettings& raw, std::size_t core
   Config c;
 
   std::string env = *value("FERRLABS_ENV");
-  if (env == "development") c.environment = Environment::development;
-  else if (env == "production") c.environment = Environment::production;
-  else return ConfigError{"FERRLABS_ENV", "must be development or production"};
+  if (env == "development")
+    c.environment = Environment::development;
+  else if (env == "production")
+    c.environment = Environment::production;
+  else
+    return ConfigError{"FERRLABS_ENV", "must be development or production"};
   bool production = c.environment == Environment::production;
 
   if (auto e = parse_listen(*value("FERRLABS_LISTEN"), c)) return e;
@@ -129,21 +145,26 @@ std::optional<ConfigError> parse_config(const RawSettings& raw, std::size_t core
     return ConfigError{"FERRLABS_THREADS", "must be a number from 1 to 256"};
 
   if (auto e = parse_database_url(*value("DATABASE_URL"), c)) return e;
-  if (!parse_number<std::size_t>(*value("DATABASE_MAX_CONNECTIONS"), 1, 1000, c.database_max_connections))
+  if (!parse_number<std::size_t>(*value("DATABASE_MAX_CONNECTIONS"), 1, 1000,
+                                 c.database_max_connections))
     return ConfigError{"DATABASE_MAX_CONNECTIONS", "must be a number from 1 to 1000"};
 
   if (auto salt = value("FERRLABS_TELEMETRY_SALT")) {
     auto bytes = core::from_hex(*salt);
     if (salt->size() != 64 || !bytes)
-      return ConfigError{"FERRLABS_TELEMETRY_SALT", "must be exactly 64 hexadecimal characters (32 bytes)"};
+      return ConfigError{"FERRLABS_TELEMETRY_SALT",
+                         "must be exactly 64 hexadecimal characters (32 bytes)"};
     c.telemetry_salt = core::Secret(std::string(bytes->begin(), bytes->end()));
   } else if (production) {
     return ConfigError{"FERRLABS_TELEMETRY_SALT", "is required when FERRLABS_ENV=production"};
   }
 
-  if (!parse_number(*value("FERRLABS_TELEMETRY_RETENTION_DAYS"), 1, 3650, c.telemetry_retention_days))
-    return ConfigError{"FERRLABS_TELEMETRY_RETENTION_DAYS", "must be a number of days from 1 to 3650"};
-  if (!parse_number<std::size_t>(*value("FERRLABS_TELEMETRY_QUEUE"), 1, 16'777'216, c.telemetry_queue))
+  if (!parse_number(*value("FERRLABS_TELEMETRY_RETENTION_DAYS"), 1, 3650,
+                    c.telemetry_retention_days))
+    return ConfigError{"FERRLABS_TELEMETRY_RETENTION_DAYS",
+                       "must be a number of days from 1 to 3650"};
+  if (!parse_number<std::size_t>(*value("FERRLABS_TELEMETRY_QUEUE"), 1, 16'777'216,
+                                 c.telemetry_queue))
     return ConfigError{"FERRLABS_TELEMETRY_QUEUE", "must be a number from 1 to 16777216"};
   if (!parse_number(*value("FERRLABS_STATS_K"), 1, 1000, c.stats_k))
     return ConfigError{"FERRLABS_STATS_K", "must be a number from 1 to 1000"};
@@ -164,7 +185,8 @@ std::optional<ConfigError> parse_config(const RawSettings& raw, std::size_t core
   c.mail = *value("FERRLABS_MAIL");
   if (c.mail != "log" && !(c.mail.rfind("file:", 0) == 0 && c.mail.size() > 5) &&
       c.mail.rfind("smtp://", 0) != 0 && c.mail.rfind("smtps://", 0) != 0)
-    return ConfigError{"FERRLABS_MAIL", "must be log, file:DIR, smtp://host:port or smtps://host:port"};
+    return ConfigError{"FERRLABS_MAIL",
+                       "must be log, file:DIR, smtp://host:port or smtps://host:port"};
   c.mail_from = *value("FERRLABS_MAIL_FROM");
   if (c.mail_from.empty() || c.mail_from.find_first_of("\r\n") != std::string::npos)
     return ConfigError{"FERRLABS_MAIL_FROM", "must be one non-empty line"};
@@ -173,13 +195,16 @@ std::optional<ConfigError> parse_config(const RawSettings& raw, std::size_t core
   for (const auto& origin : c.cors_allowed_origins) {
     auto url = boost::urls::parse_absolute_uri(origin);
     if (!url || url->encoded_host().empty() || !url->encoded_path().empty() || url->has_query())
-      return ConfigError{"CORS_ALLOWED_ORIGINS", "'" + origin + "' is not an origin such as https://app.example.com"};
+      return ConfigError{"CORS_ALLOWED_ORIGINS",
+                         "'" + origin + "' is not an origin such as https://app.example.com"};
   }
 
   if (!parse_rate(*value("FERRLABS_AUTH_RATE"), c.auth_rate))
-    return ConfigError{"FERRLABS_AUTH_RATE", "must be a non-negative number of requests per second"};
+    return ConfigError{"FERRLABS_AUTH_RATE",
+                       "must be a non-negative number of requests per second"};
   if (!parse_rate(*value("FERRLABS_INGEST_RATE"), c.ingest_rate))
-    return ConfigError{"FERRLABS_INGEST_RATE", "must be a non-negative number of requests per second"};
+    return ConfigError{"FERRLABS_INGEST_RATE",
+                       "must be a non-negative number of requests per second"};
   if (!parse_number<unsigned>(*value("TRUSTED_PROXY_HOPS"), 0, 16, c.trusted_proxy_hops))
     return ConfigError{"TRUSTED_PROXY_HOPS", "must be a number from 0 to 16"};
   c.metrics_token = core::Secret(*value("METRICS_TOKEN"));

@@ -14,7 +14,8 @@ std::string_view wire_name(ErrorCode code) {
     case ErrorCode::auth_account_temporarily_locked: return "AUTH_ACCOUNT_TEMPORARILY_LOCKED";
     case ErrorCode::auth_verification_code_invalid: return "AUTH_VERIFICATION_CODE_INVALID";
     case ErrorCode::auth_verification_code_expired: return "AUTH_VERIFICATION_CODE_EXPIRED";
-    case ErrorCode::auth_verification_too_many_attempts: return "AUTH_VERIFICATION_TOO_MANY_ATTEMPTS";
+    case ErrorCode::auth_verification_too_many_attempts:
+      return "AUTH_VERIFICATION_TOO_MANY_ATTEMPTS";
     case ErrorCode::auth_email_already_verified: return "AUTH_EMAIL_ALREADY_VERIFIED";
     case ErrorCode::auth_password_reset_token_invalid: return "AUTH_PASSWORD_RESET_TOKEN_INVALID";
     case ErrorCode::auth_password_reset_token_expired: return "AUTH_PASSWORD_RESET_TOKEN_EXPIRED";

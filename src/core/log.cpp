@@ -103,7 +103,8 @@ void flush() {
 
 bool enabled(Level level) { return g_logger && level >= g_level.load(std::memory_order_relaxed); }
 
-std::string format_line(Level level, std::string_view message, std::initializer_list<Field> fields) {
+std::string format_line(Level level, std::string_view message,
+                        std::initializer_list<Field> fields) {
   std::string line;
   line.reserve(160);
   line += "{\"ts\":\"";

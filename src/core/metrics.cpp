@@ -10,14 +10,19 @@ namespace {
 
 void append_escaped_label(std::string& out, const std::string& value) {
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out.push_back(c);
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out.push_back(c);
   }
 }
 
-std::string render_labels(const Labels& labels, const std::pair<std::string, std::string>* extra = nullptr) {
+std::string render_labels(const Labels& labels,
+                          const std::pair<std::string, std::string>* extra = nullptr) {
   if (labels.empty() && !extra) return "";
   std::string out = "{";
   bool first = true;
@@ -40,7 +45,8 @@ std::string format_number(double v) { return fmt::format("{}", v); }
 }  // namespace
 
 Histogram::Histogram(std::vector<double> upper_bounds)
-    : bounds_(std::move(upper_bounds)), counts_(new std::atomic<std::uint64_t>[bounds_.size() + 1]) {
+    : bounds_(std::move(upper_bounds)),
+      counts_(new std::atomic<std::uint64_t>[bounds_.size() + 1]) {
   std::sort(bounds_.begin(), bounds_.end());
   for (std::size_t i = 0; i <= bounds_.size(); ++i) counts_[i] = 0;
 }
@@ -68,22 +74,24 @@ MetricsRegistry::Family& MetricsRegistry::family(const std::string& name, const 
   return it->second;
 }
 
-Counter& MetricsRegistry::counter(const std::string& name, const std::string& help, const Labels& labels) {
+Counter& MetricsRegistry::counter(const std::string& name, const std::string& help,
+                                  const Labels& labels) {
   std::lock_guard lock(mutex_);
   auto& slot = family(name, help, "counter").counters[labels];
   if (!slot) slot = std::make_unique<Counter>();
   return *slot;
 }
 
-Histogram& MetricsRegistry::histogram(const std::string& name, const std::string& help, const Labels& labels,
-                                      const std::vector<double>& buckets) {
+Histogram& MetricsRegistry::histogram(const std::string& name, const std::string& help,
+                                      const Labels& labels, const std::vector<double>& buckets) {
   std::lock_guard lock(mutex_);
   auto& slot = family(name, help, "histogram").histograms[labels];
   if (!slot) slot = std::make_unique<Histogram>(buckets);
   return *slot;
 }
 
-void MetricsRegistry::gauge(const std::string& name, const std::string& help, std::function<double()> read) {
+void MetricsRegistry::gauge(const std::string& name, const std::string& help,
+                            std::function<double()> read) {
   std::lock_guard lock(mutex_);
   family(name, help, "gauge").gauge = std::move(read);
 }
@@ -94,13 +102,15 @@ std::string MetricsRegistry::render() const {
   for (const auto& [name, fam] : families_) {
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, fam.help, name, fam.type);
     if (fam.gauge) out += fmt::format("{} {}\n", name, format_number(fam.gauge()));
-    for (const auto& [labels, c] : fam.counters) out += fmt::format("{}{} {}\n", name, render_labels(labels), c->value());
+    for (const auto& [labels, c] : fam.counters)
+      out += fmt::format("{}{} {}\n", name, render_labels(labels), c->value());
     for (const auto& [labels, h] : fam.histograms) {
       std::uint64_t cumulative = 0;
       const auto& bounds = h->upper_bounds();
       for (std::size_t i = 0; i <= bounds.size(); ++i) {
         cumulative += h->bucket_count(i);
-        std::pair<std::string, std::string> le{"le", i < bounds.size() ? format_number(bounds[i]) : "+Inf"};
+        std::pair<std::string, std::string> le{
+            "le", i < bounds.size() ? format_number(bounds[i]) : "+Inf"};
         out += fmt::format("{}_bucket{} {}\n", name, render_labels(labels, &le), cumulative);
       }
       out += fmt::format("{}_sum{} {}\n", name, render_labels(labels), format_number(h->sum()));

@@ -36,7 +36,9 @@ class Histogram {
   void observe(double value);
   const std::vector<double>& upper_bounds() const { return bounds_; }
   /// Count of observations <= bound i (non-cumulative per bucket; the last is +Inf).
-  std::uint64_t bucket_count(std::size_t i) const { return counts_[i].load(std::memory_order_relaxed); }
+  std::uint64_t bucket_count(std::size_t i) const {
+    return counts_[i].load(std::memory_order_relaxed);
+  }
   std::uint64_t count() const { return count_.load(std::memory_order_relaxed); }
   double sum() const { return sum_.load(std::memory_order_relaxed); }
 

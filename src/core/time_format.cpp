@@ -17,8 +17,8 @@ std::string format_rfc3339_ms(TimePoint t) {
   auto s = duration_cast<seconds>(in_day - h - m);
   auto ms = in_day - h - m - s;
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), h.count(),
-                     m.count(), s.count(), ms.count());
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                     h.count(), m.count(), s.count(), ms.count());
 }
 
 namespace {
@@ -35,9 +35,10 @@ std::optional<TimePoint> parse_rfc3339(std::string_view text) {
   using namespace std::chrono;
   int year, month, day, hour, minute, second;
   if (text.size() < 20) return std::nullopt;
-  if (!read_int(text, 0, 4, year) || text[4] != '-' || !read_int(text, 5, 2, month) || text[7] != '-' ||
-      !read_int(text, 8, 2, day) || (text[10] != 'T' && text[10] != 't') || !read_int(text, 11, 2, hour) ||
-      text[13] != ':' || !read_int(text, 14, 2, minute) || text[16] != ':' || !read_int(text, 17, 2, second))
+  if (!read_int(text, 0, 4, year) || text[4] != '-' || !read_int(text, 5, 2, month) ||
+      text[7] != '-' || !read_int(text, 8, 2, day) || (text[10] != 'T' && text[10] != 't') ||
+      !read_int(text, 11, 2, hour) || text[13] != ':' || !read_int(text, 14, 2, minute) ||
+      text[16] != ':' || !read_int(text, 17, 2, second))
     return std::nullopt;
   year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
                      std::chrono::day{static_cast<unsigned>(day)}};

@@ -26,7 +26,8 @@ std::optional<Uuid> Uuid::parse(std::string_view text) {
 Uuid Uuid::v7(const Clock& clock, Random& random) {
   Uuid u;
   random.fill(u.bytes);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock.now().time_since_epoch()).count();
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock.now().time_since_epoch()).count();
   auto unix_ms = static_cast<std::uint64_t>(ms);
   for (int i = 0; i < 6; ++i) u.bytes[i] = static_cast<std::uint8_t>(unix_ms >> (8 * (5 - i)));
   u.bytes[6] = static_cast<std::uint8_t>(0x70 | (u.bytes[6] & 0x0f));  // version 7

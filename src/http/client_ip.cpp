@@ -12,7 +12,8 @@ std::string_view trim(std::string_view s) {
 }
 }  // namespace
 
-std::string resolve_client_ip(std::string_view peer, std::string_view forwarded_for, unsigned trusted_hops) {
+std::string resolve_client_ip(std::string_view peer, std::string_view forwarded_for,
+                              unsigned trusted_hops) {
   if (trusted_hops == 0 || forwarded_for.empty()) return std::string(peer);
   std::vector<std::string_view> entries;
   while (!forwarded_for.empty()) {

@@ -19,15 +19,17 @@ bool is_json_media_type(std::string_view content_type) {
 }
 }  // namespace
 
-Dispatcher::Dispatcher(Router& router, core::MetricsRegistry& metrics, std::vector<std::string> cors_origins)
+Dispatcher::Dispatcher(Router& router, core::MetricsRegistry& metrics,
+                       std::vector<std::string> cors_origins)
     : router_(router), metrics_(metrics), cors_(std::move(cors_origins)) {
   for (auto& route : router_.routes()) {
     if (!route->metrics)
-      route->metrics = std::make_unique<RouteMetrics>(metrics_, std::string(method_name(route->method)), route->pattern);
+      route->metrics = std::make_unique<RouteMetrics>(
+          metrics_, std::string(method_name(route->method)), route->pattern);
   }
   for (std::size_t i = 0; i < unmatched_metrics_.size(); ++i) {
-    unmatched_metrics_[i] =
-        std::make_unique<RouteMetrics>(metrics_, std::string(method_name(static_cast<Method>(i))), "unmatched");
+    unmatched_metrics_[i] = std::make_unique<RouteMetrics>(
+        metrics_, std::string(method_name(static_cast<Method>(i))), "unmatched");
   }
 }
 
@@ -39,15 +41,18 @@ Plan Dispatcher::plan(Request& request) {
   std::string_view target = request.target;
   auto question = target.find('?');
   request.path = std::string(target.substr(0, question));
-  request.query = question == std::string_view::npos ? std::string() : std::string(target.substr(question + 1));
+  request.query =
+      question == std::string_view::npos ? std::string() : std::string(target.substr(question + 1));
   if (!split_path(request.path, request.segments)) {
-    plan.early = reject(request, core::Error::make(core::ErrorCode::bad_request, "malformed request target"));
+    plan.early = reject(
+        request, core::Error::make(core::ErrorCode::bad_request, "malformed request target"));
     return plan;
   }
 
   RouteMatch match = router_.match(request.method, request.segments);
   if (match.kind == RouteMatch::Kind::not_found) {
-    plan.early = reject(request, core::Error::make(core::ErrorCode::not_found, "no route for this path"));
+    plan.early =
+        reject(request, core::Error::make(core::ErrorCode::not_found, "no route for this path"));
     return plan;
   }
   if (request.method == Method::options) {
@@ -55,7 +60,8 @@ Plan Dispatcher::plan(Request& request) {
     return plan;
   }
   if (match.kind == RouteMatch::Kind::method_not_allowed) {
-    plan.early = reject(request, core::Error::make(core::ErrorCode::method_not_allowed, "method not allowed on this path"));
+    plan.early = reject(request, core::Error::make(core::ErrorCode::method_not_allowed,
+                                                   "method not allowed on this path"));
     plan.early->headers.add("Allow", match.allow);
     return plan;
   }
@@ -92,7 +98,8 @@ boost::asio::awaitable<Response> Dispatcher::run(Request& request, Route& route)
   } catch (...) {
     failure = "unknown exception";
   }
-  co_return reject(request, core::Error::internal("unhandled exception in " + route.pattern + ": " + failure));
+  co_return reject(
+      request, core::Error::internal("unhandled exception in " + route.pattern + ": " + failure));
 }
 
 Response Dispatcher::reject(const Request& request, const core::Error& error) {
@@ -109,7 +116,8 @@ void Dispatcher::finish(const Request& request, Response& response, const Plan& 
   cors_.apply(request, response);
   add_security_headers(response);
   response.headers.add("x-request-id", request.request_id);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (plan.metrics) plan.metrics->record(response.status, seconds);
   log_access(request, response, plan.label, seconds, plan.quiet);
 }

@@ -16,8 +16,8 @@ using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 /// Per-route behaviour the server applies before the handler runs.
 struct RouteOptions {
   std::size_t body_limit = 16 * 1024;  ///< larger bodies get 413 PAYLOAD_TOO_LARGE
-  bool json_body = false;              ///< the route takes a JSON body: 415 without the content type
-  bool quiet_access_log = false;       ///< probes: access line at debug instead of info
+  bool json_body = false;         ///< the route takes a JSON body: 415 without the content type
+  bool quiet_access_log = false;  ///< probes: access line at debug instead of info
 };
 
 }  // namespace ferr::http

@@ -30,7 +30,8 @@ std::string_view method_name(Method m) {
 }
 
 Method parse_method(std::string_view token) {
-  for (Method m : {Method::get, Method::head, Method::post, Method::put, Method::patch, Method::del, Method::options})
+  for (Method m : {Method::get, Method::head, Method::post, Method::put, Method::patch, Method::del,
+                   Method::options})
     if (token == method_name(m)) return m;
   return Method::other;
 }

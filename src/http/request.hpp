@@ -23,7 +23,9 @@ class Headers {
   /// The first value of `name`, if present.
   std::optional<std::string_view> get(std::string_view name) const;
   /// Appends a field (repeatable fields such as Set-Cookie stay separate).
-  void add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
+  void add(std::string name, std::string value) {
+    fields_.emplace_back(std::move(name), std::move(value));
+  }
   /// Replaces every field `name` with one value.
   void set(std::string_view name, std::string value);
   const std::vector<std::pair<std::string, std::string>>& all() const { return fields_; }
@@ -35,9 +37,9 @@ class Headers {
 /// One parsed request as the router and handlers see it.
 struct Request {
   Method method = Method::other;
-  std::string target;  ///< raw request target
-  std::string path;    ///< target without the query string
-  std::string query;   ///< raw query string without '?'
+  std::string target;                 ///< raw request target
+  std::string path;                   ///< target without the query string
+  std::string query;                  ///< raw query string without '?'
   std::vector<std::string> segments;  ///< percent-decoded path segments
   Headers headers;
   std::string body;

@@ -65,7 +65,8 @@ bool split_path(std::string_view path, std::vector<std::string>& out) {
 Route& Router::add(Method method, std::string_view pattern, Handler handler, RouteOptions options) {
   if (method == Method::other) throw std::invalid_argument("cannot route method OTHER");
   std::vector<std::string> segments;
-  if (!split_path(pattern, segments)) throw std::invalid_argument("malformed route pattern " + std::string(pattern));
+  if (!split_path(pattern, segments))
+    throw std::invalid_argument("malformed route pattern " + std::string(pattern));
   Node* node = root_.get();
   for (const std::string& seg : segments) {
     if (seg.size() >= 2 && seg.front() == '{' && seg.back() == '}') {
@@ -83,7 +84,8 @@ Route& Router::add(Method method, std::string_view pattern, Handler handler, Rou
       node = child.get();
     }
   }
-  if (node->routes[slot(method)]) throw std::invalid_argument("duplicate route " + std::string(pattern));
+  if (node->routes[slot(method)])
+    throw std::invalid_argument("duplicate route " + std::string(pattern));
   auto route = std::make_unique<Route>();
   route->method = method;
   route->pattern = std::string(pattern);
@@ -94,7 +96,8 @@ Route& Router::add(Method method, std::string_view pattern, Handler handler, Rou
   return *routes_.back();
 }
 
-const Router::Node* Router::find(const Node& node, const std::vector<std::string>& segments, std::size_t depth,
+const Router::Node* Router::find(const Node& node, const std::vector<std::string>& segments,
+                                 std::size_t depth,
                                  std::vector<std::pair<std::string, std::string>>& params) const {
   if (depth == segments.size()) return node.has_any_route() ? &node : nullptr;
   const std::string& seg = segments[depth];
@@ -116,7 +119,8 @@ RouteMatch Router::match(Method method, const std::vector<std::string>& segments
     result.params.clear();
     return result;
   }
-  for (Method m : {Method::get, Method::head, Method::post, Method::put, Method::patch, Method::del}) {
+  for (Method m :
+       {Method::get, Method::head, Method::post, Method::put, Method::patch, Method::del}) {
     bool served = node->routes[slot(m)] || (m == Method::head && node->routes[slot(Method::get)]);
     if (!served) continue;
     if (!result.allow.empty()) result.allow += ", ";

@@ -32,7 +32,8 @@ struct Server::Acceptor {
   std::size_t next_worker = 0;
 };
 
-Server::Server(ServerOptions options, Dispatcher& dispatcher) : options_(std::move(options)), dispatcher_(dispatcher) {
+Server::Server(ServerOptions options, Dispatcher& dispatcher)
+    : options_(std::move(options)), dispatcher_(dispatcher) {
   if (options_.threads == 0) options_.threads = 1;
   for (std::size_t i = 0; i < options_.threads; ++i) workers_.push_back(std::make_unique<Worker>());
   acceptor_ = std::make_unique<Acceptor>(workers_.front()->context);
@@ -55,8 +56,8 @@ core::Result<void> Server::start() {
   if (!ec) acc.bind(endpoint, ec);
   if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return core::fail(core::Error::internal("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
-                                            ": " + ec.message()));
+    return core::fail(core::Error::internal("cannot listen on " + options_.host + ":" +
+                                            std::to_string(options_.port) + ": " + ec.message()));
   }
   port_ = acc.local_endpoint().port();
   accept_next();

@@ -30,13 +30,15 @@ Request to_request(const bhttp::request_parser<bhttp::string_body>& parser, cons
   Request r;
   r.method = parse_method(msg.method_string());
   r.target = std::string(msg.target());
-  for (const auto& field : msg) r.headers.add(std::string(field.name_string()), std::string(field.value()));
+  for (const auto& field : msg)
+    r.headers.add(std::string(field.name_string()), std::string(field.value()));
   auto forwarded = r.headers.get("x-forwarded-for");
   r.client_ip = resolve_client_ip(peer, forwarded ? *forwarded : std::string_view(), trusted_hops);
   return r;
 }
 
-bhttp::response<bhttp::string_body> to_beast(Response& response, bool head, unsigned version, bool keep_alive) {
+bhttp::response<bhttp::string_body> to_beast(Response& response, bool head, unsigned version,
+                                             bool keep_alive) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
   for (auto& [name, value] : response.headers.all()) out.insert(name, value);
   out.keep_alive(keep_alive);
@@ -78,7 +80,8 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, SessionEnv env) 
     parser.header_limit(static_cast<std::uint32_t>(env.limits.header_limit));
     entry.busy = false;
     stream.expires_after(first_request ? env.limits.read_timeout : env.limits.idle_timeout);
-    auto [header_ec, header_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
+    auto [header_ec, header_bytes] =
+        co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
     first_request = false;
     if (header_ec == bhttp::error::end_of_stream || header_ec == asio::error::operation_aborted ||
         header_ec == beast::error::timeout || header_ec == asio::error::connection_reset ||
@@ -98,8 +101,9 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, SessionEnv env) 
       if (header_ec) {
         // Malformed or oversized header: answer once, then close (the stream is out of sync).
         plan = d.plan_unparsable(request);
-        const char* what = header_ec == bhttp::error::header_limit ? "request header fields too large"
-                                                                    : "malformed HTTP request";
+        const char* what = header_ec == bhttp::error::header_limit
+                               ? "request header fields too large"
+                               : "malformed HTTP request";
         response = d.reject(request, core::Error::make(core::ErrorCode::bad_request, what));
         response.close_connection = true;
       } else {
@@ -111,21 +115,25 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, SessionEnv env) 
         if (plan.early) {
           response = std::move(*plan.early);
         } else if (parser.content_length() && *parser.content_length() > plan.body_limit) {
-          response = d.reject(request, core::Error::make(core::ErrorCode::payload_too_large, "request body too large"));
+          response = d.reject(request, core::Error::make(core::ErrorCode::payload_too_large,
+                                                         "request body too large"));
           response.close_connection = true;  // the unread body would be taken for the next request
         } else {
           parser.body_limit(plan.body_limit);
           stream.expires_after(env.limits.read_timeout);
           auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
           if (body_ec == bhttp::error::body_limit) {
-            response = d.reject(request, core::Error::make(core::ErrorCode::payload_too_large, "request body too large"));
+            response = d.reject(request, core::Error::make(core::ErrorCode::payload_too_large,
+                                                           "request body too large"));
             response.close_connection = true;
-          } else if (body_ec == beast::error::timeout || body_ec == asio::error::operation_aborted ||
+          } else if (body_ec == beast::error::timeout ||
+                     body_ec == asio::error::operation_aborted ||
                      body_ec == bhttp::error::partial_message || body_ec == asio::error::eof ||
                      body_ec == asio::error::connection_reset) {
             break;  // the client went away or was too slow: nobody to answer
           } else if (body_ec) {
-            response = d.reject(request, core::Error::make(core::ErrorCode::bad_request, "malformed HTTP request"));
+            response = d.reject(
+                request, core::Error::make(core::ErrorCode::bad_request, "malformed HTTP request"));
             response.close_connection = true;
           } else {
             request.body = std::move(parser.get().body());
@@ -134,7 +142,8 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, SessionEnv env) 
         }
       }
     } catch (const std::exception& e) {
-      response = d.reject(request, core::Error::internal(std::string("exception in session: ") + e.what()));
+      response = d.reject(request,
+                          core::Error::internal(std::string("exception in session: ") + e.what()));
       response.close_connection = true;
     }
 

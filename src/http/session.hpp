@@ -1,6 +1,7 @@
 #pragma once
 /// One HTTP/1.1 connection: read a request within limits and timeouts, dispatch it, write the
-/// answer, and loop while keep-alive holds. The only Beast code of the project lives in session.cpp.
+/// answer, and loop while keep-alive holds. The only Beast code of the project lives in
+/// session.cpp.
 
 #include <atomic>
 #include <chrono>

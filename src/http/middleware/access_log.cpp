@@ -4,8 +4,8 @@
 
 namespace ferr::http {
 
-void log_access(const Request& request, const Response& response, std::string_view route, double seconds,
-                bool quiet) {
+void log_access(const Request& request, const Response& response, std::string_view route,
+                double seconds, bool quiet) {
   auto level = quiet ? core::log::Level::debug : core::log::Level::info;
   if (!core::log::enabled(level)) return;
   core::log::write(level, "request",

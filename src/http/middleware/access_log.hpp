@@ -9,7 +9,7 @@
 namespace ferr::http {
 
 /// Logs the exchange at info (debug when `quiet`, for probes that would flood the log).
-void log_access(const Request& request, const Response& response, std::string_view route, double seconds,
-                bool quiet);
+void log_access(const Request& request, const Response& response, std::string_view route,
+                double seconds, bool quiet);
 
 }  // namespace ferr::http

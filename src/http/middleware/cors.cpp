@@ -23,7 +23,8 @@ Response CorsPolicy::preflight(const Request& request, const std::string& allow)
   auto origin = request.headers.get("origin");
   if (origin && allowed(*origin) && request.headers.get("access-control-request-method")) {
     r.headers.add("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
-    r.headers.add("Access-Control-Allow-Headers", "content-type, authorization, accept, x-request-id, idempotency-key");
+    r.headers.add("Access-Control-Allow-Headers",
+                  "content-type, authorization, accept, x-request-id, idempotency-key");
     r.headers.add("Access-Control-Max-Age", "3600");
   }
   return r;

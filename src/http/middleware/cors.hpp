@@ -10,7 +10,8 @@ namespace ferr::http {
 
 class CorsPolicy {
  public:
-  explicit CorsPolicy(std::vector<std::string> allowed_origins) : origins_(std::move(allowed_origins)) {}
+  explicit CorsPolicy(std::vector<std::string> allowed_origins)
+      : origins_(std::move(allowed_origins)) {}
   /// Adds the CORS headers to an actual response when the request's Origin is allowed.
   void apply(const Request& request, Response& response) const;
   /// The answer to `OPTIONS` on a known path: 204 with `Allow`, plus the preflight headers when

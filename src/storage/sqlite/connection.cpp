@@ -59,14 +59,18 @@ std::int64_t Statement::column_int(int column) const { return sqlite3_column_int
 std::string Statement::column_text(int column) const {
   const auto* text = sqlite3_column_text(stmt_, column);
   if (!text) return {};
-  return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
-bool Statement::column_is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+bool Statement::column_is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
 
 core::Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Mode mode) {
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
-  flags |= mode == Mode::read_write ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY;
+  flags |= mode == Mode::read_write ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+                                    : SQLITE_OPEN_READONLY;
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     core::Error e = sqlite_error(db, "open " + path);
@@ -76,9 +80,10 @@ core::Result<std::unique_ptr<Connection>> Connection::open(const std::string& pa
   std::unique_ptr<Connection> conn(new Connection(db));
   sqlite3_busy_timeout(db, 5000);
   sqlite3_extended_result_codes(db, 1);
-  const char* pragmas = mode == Mode::read_write
-                            ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                            : "PRAGMA foreign_keys=ON;";
+  const char* pragmas =
+      mode == Mode::read_write
+          ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+          : "PRAGMA foreign_keys=ON;";
   if (auto r = conn->exec(pragmas); !r) return core::fail(r.error());
   return conn;
 }
@@ -102,10 +107,11 @@ core::Result<Statement*> Connection::prepare(std::string_view sql) {
   auto it = statements_.find(std::string(sql));
   if (it != statements_.end()) return it->second.get();
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                         nullptr) != SQLITE_OK)
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &stmt, nullptr) != SQLITE_OK)
     return core::fail(sqlite_error(db_, "prepare"));
-  auto [inserted, _] = statements_.emplace(std::string(sql), std::make_unique<Statement>(db_, stmt));
+  auto [inserted, _] =
+      statements_.emplace(std::string(sql), std::make_unique<Statement>(db_, stmt));
   return inserted->second.get();
 }
 

@@ -5,7 +5,8 @@
 
 namespace ferr::storage::sqlite {
 
-core::Result<std::unique_ptr<Database>> Database::open(const std::string& path, std::size_t readers) {
+core::Result<std::unique_ptr<Database>> Database::open(const std::string& path,
+                                                       std::size_t readers) {
   std::unique_ptr<Database> db(new Database());
   db->path_ = path;
   bool in_memory = path == ":memory:";
@@ -13,7 +14,9 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path, 
     auto parent = std::filesystem::path(path).parent_path();
     std::error_code ec;
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    if (ec) return core::fail(core::Error::database("cannot create directory " + parent.string() + ": " + ec.message()));
+    if (ec)
+      return core::fail(core::Error::database("cannot create directory " + parent.string() + ": " +
+                                              ec.message()));
   }
   auto writer = Connection::open(path, Connection::Mode::read_write);
   if (!writer) return core::fail(writer.error());

@@ -9,9 +9,10 @@ core::Result<void> SqliteReadinessCheck::check() {
   if (!version) return core::fail(version.error());
   auto latest = static_cast<int>(embedded_migrations().size());
   if (*version != latest) {
-    return core::fail(core::Error{core::ErrorCode::service_unavailable, "schema not current", std::nullopt, 1,
-                                  "schema at version " + std::to_string(*version) + ", binary expects " +
-                                      std::to_string(latest)});
+    return core::fail(core::Error{core::ErrorCode::service_unavailable, "schema not current",
+                                  std::nullopt, 1,
+                                  "schema at version " + std::to_string(*version) +
+                                      ", binary expects " + std::to_string(latest)});
   }
   return {};
 }
