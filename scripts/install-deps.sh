@@ -11,7 +11,7 @@ packages=(
   libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libexpected-dev
   libcurl4-openssl-dev librust-blake3-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev b3sum curl wrk nginx-light
+  libgtest-dev libgmock-dev libbenchmark-dev b3sum curl jq wrk nginx-light
 )
 
 missing=()

@@ -18,10 +18,11 @@ namespace {
 constexpr std::size_t kSqliteReaders = 4;
 }  // namespace
 
-Application::Application(const Config& config) : config_(config) {}
+Application::Application(const Config& config, Tuning tuning) : config_(config), tuning_(tuning) {}
 
-core::Result<std::unique_ptr<Application>> Application::create(const Config& config) {
-  std::unique_ptr<Application> app(new Application(config));
+core::Result<std::unique_ptr<Application>> Application::create(const Config& config,
+                                                               Tuning tuning) {
+  std::unique_ptr<Application> app(new Application(config, tuning));
   if (config.database.kind != DatabaseTarget::Kind::sqlite) {
     return core::fail(core::Error::internal(
         "DATABASE_URL: the PostgreSQL backend is not available in this build"));
@@ -62,6 +63,7 @@ core::Result<void> Application::start() {
   options.host = config_.listen_host;
   options.port = config_.listen_port;
   options.threads = config_.threads;
+  options.limits = tuning_.limits;
   options.limits.trusted_proxy_hops = config_.trusted_proxy_hops;
   server_ = std::make_unique<http::Server>(options, *dispatcher_);
   auto started = server_->start();

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "http/router.hpp"
+#include "http/session.hpp"
 
 namespace ferr::domain {
 class ReadinessCheck;
@@ -25,10 +26,16 @@ class Server;
 
 namespace ferr::app {
 
+/// Settings that are not configuration variables: tests shorten timeouts with them.
+struct Tuning {
+  http::SessionLimits limits;
+};
+
 class Application {
  public:
   /// Opens the database and applies migrations; a ConfigError-style line on failure.
-  static core::Result<std::unique_ptr<Application>> create(const Config& config);
+  static core::Result<std::unique_ptr<Application>> create(const Config& config,
+                                                           Tuning tuning = {});
   ~Application();
 
   /// Registers every route, binds the listener and starts serving.
@@ -41,11 +48,14 @@ class Application {
   /// The router, so tests can add routes (such as one that throws) before start().
   http::Router& router() { return router_; }
   core::MetricsRegistry& metrics() { return metrics_; }
+  /// The running server (after start()), for tests that watch connections and draining.
+  const http::Server& server() const { return *server_; }
 
  private:
-  explicit Application(const Config& config);
+  Application(const Config& config, Tuning tuning);
 
   Config config_;
+  Tuning tuning_;
   core::SystemClock system_clock_;
   core::MetricsRegistry metrics_;
   std::unique_ptr<storage::sqlite::Database> database_;

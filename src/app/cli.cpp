@@ -72,20 +72,18 @@ void warn_about_ephemeral_secrets(const Config& config) {
 int serve(const Config& config) {
   core::log::init(config.log_level);
   core::init_sodium();
-  warn_about_ephemeral_secrets(config);
   auto started_at = std::chrono::steady_clock::now();
 
+  // Start-up failures end with one line naming the variable, after any buffered log lines.
+  auto refuse = [](const core::Error& error) {
+    core::log::shutdown();
+    std::fprintf(stderr, "invalid configuration: %s\n", error.log_detail.c_str());
+    return kExitBadConfig;
+  };
   auto app = Application::create(config);
-  if (!app) {
-    std::fprintf(stderr, "invalid configuration: %s\n", app.error().log_detail.c_str());
-    core::log::shutdown();
-    return kExitBadConfig;
-  }
-  if (auto started = (*app)->start(); !started) {
-    std::fprintf(stderr, "invalid configuration: %s\n", started.error().log_detail.c_str());
-    core::log::shutdown();
-    return kExitBadConfig;
-  }
+  if (!app) return refuse(app.error());
+  if (auto started = (*app)->start(); !started) return refuse(started.error());
+  warn_about_ephemeral_secrets(config);
 
   boost::asio::io_context signal_context;
   boost::asio::signal_set signals(signal_context, SIGINT, SIGTERM);

@@ -84,12 +84,13 @@ void Server::accept_next() {
     boost::system::error_code ignored;
     socket.set_option(asio::ip::tcp::no_delay(true), ignored);
     open_connections_.fetch_add(1);
-    SessionEnv env{dispatcher_, options_.limits, draining_, worker.registry, [this] {
-                     if (open_connections_.fetch_sub(1) == 1) {
-                       std::lock_guard lock(closed_mutex_);
-                       closed_.notify_all();
-                     }
-                   }};
+    SessionEnv env{
+        dispatcher_, options_.limits, draining_, worker.registry, busy_connections_, [this] {
+          if (open_connections_.fetch_sub(1) == 1) {
+            std::lock_guard lock(closed_mutex_);
+            closed_.notify_all();
+          }
+        }};
     asio::co_spawn(worker.context, run_session(std::move(socket), std::move(env)), asio::detached);
     accept_next();
   });

@@ -38,6 +38,8 @@ class Server {
   bool draining() const { return draining_.load(); }
   /// Connections currently open.
   std::size_t open_connections() const { return open_connections_.load(); }
+  /// Connections serving a request right now (a request's first byte has arrived).
+  std::size_t busy_connections() const { return busy_connections_.load(); }
 
   /// Stops accepting, closes idle connections, lets in-flight requests finish until `grace`
   /// elapses, then stops the I/O threads. Returns true when everything finished in time.
@@ -55,6 +57,7 @@ class Server {
   unsigned short port_ = 0;
   std::atomic<bool> draining_{false};
   std::atomic<std::size_t> open_connections_{0};
+  std::atomic<std::size_t> busy_connections_{0};
   std::mutex closed_mutex_;
   std::condition_variable closed_;
   bool stopped_ = false;

@@ -19,6 +19,22 @@ namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
+constexpr std::size_t kFirstRead = 4096;
+
+// Marks a connection busy (serving a request) for the lifetime of the mark.
+struct BusyMark {
+  BusyMark(ConnectionRegistry::Entry& e, std::atomic<std::size_t>& count) : entry(e), busy(count) {
+    entry.busy = true;
+    busy.fetch_add(1);
+  }
+  ~BusyMark() {
+    entry.busy = false;
+    busy.fetch_sub(1);
+  }
+  ConnectionRegistry::Entry& entry;
+  std::atomic<std::size_t>& busy;
+};
+
 struct Cleanup {
   std::function<void()> fn;
   ~Cleanup() { fn(); }
@@ -76,18 +92,28 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, SessionEnv env) 
   beast::flat_buffer buffer;
   bool first_request = true;
   while (!env.draining.load()) {
+    // Idle until the first byte of the next request arrives (a pipelined request may already be
+    // buffered). Only then is the connection busy: a drain closes idle connections at once and
+    // lets busy ones finish their request.
+    if (buffer.size() == 0) {
+      stream.expires_after(first_request ? env.limits.read_timeout : env.limits.idle_timeout);
+      auto [idle_ec, received] =
+          co_await stream.async_read_some(buffer.prepare(kFirstRead), kNoThrow);
+      if (idle_ec) break;  // closed by the peer, timed out, or closed by a drain
+      buffer.commit(received);
+    }
+    first_request = false;
+    BusyMark busy(entry, env.busy_connections);
+
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(env.limits.header_limit));
-    entry.busy = false;
-    stream.expires_after(first_request ? env.limits.read_timeout : env.limits.idle_timeout);
+    stream.expires_after(env.limits.read_timeout);
     auto [header_ec, header_bytes] =
         co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
-    first_request = false;
-    if (header_ec == bhttp::error::end_of_stream || header_ec == asio::error::operation_aborted ||
-        header_ec == beast::error::timeout || header_ec == asio::error::connection_reset ||
-        header_ec == asio::error::bad_descriptor || header_ec == asio::error::eof)
-      break;
-    entry.busy = true;
+    if (header_ec == beast::error::timeout || header_ec == asio::error::operation_aborted ||
+        header_ec == asio::error::connection_reset || header_ec == asio::error::bad_descriptor ||
+        header_ec == asio::error::eof)
+      break;  // too slow, or gone: nobody to answer
     auto started = std::chrono::steady_clock::now();
     Dispatcher& d = env.dispatcher;
 

@@ -50,7 +50,8 @@ struct SessionEnv {
   const SessionLimits& limits;
   const std::atomic<bool>& draining;
   ConnectionRegistry& registry;
-  std::function<void()> on_close;  ///< called once when the connection ends
+  std::atomic<std::size_t>& busy_connections;  ///< connections serving a request, server-wide
+  std::function<void()> on_close;              ///< called once when the connection ends
 };
 
 /// Serves one accepted connection until it closes.

@@ -1,0 +1,385 @@
+// The real server on port 0, spoken to over TCP: routing, limits, timeouts, middleware, errors.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "http/request.hpp"
+#include "support/http_client.hpp"
+#include "support/test_app.hpp"
+
+namespace ferr {
+namespace {
+
+using boost::asio::awaitable;
+using testing::build_request;
+using testing::Connection;
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { start({}); }
+
+  void start(const app::RawSettings& settings) {
+    app_.reset();
+    app::Tuning tuning;
+    tuning.limits.read_timeout = std::chrono::milliseconds(300);
+    tuning.limits.idle_timeout = std::chrono::milliseconds(300);
+    app::RawSettings merged{{"CORS_ALLOWED_ORIGINS", "https://app.example.com"}};
+    for (const auto& [k, v] : settings) merged[k] = v;
+    app_ = testing::start_app(testing::test_config(merged), tuning, [](app::Application& a) {
+      a.router().add(http::Method::get, "/test/throw",
+                     [](http::Request&) -> awaitable<http::Response> {
+                       throw std::runtime_error("boom: secret detail");
+                       co_return http::Response::empty(200);
+                     });
+      a.router().add(http::Method::post, "/test/echo",
+                     [](http::Request& r) -> awaitable<http::Response> {
+                       co_return http::Response::json(200, r.body);
+                     },
+                     {.json_body = true});
+      a.router().add(
+          http::Method::get, "/test/items/{id}", [](http::Request& r) -> awaitable<http::Response> {
+            co_return http::Response::json(200, "\"" + std::string(r.param("id")) + "\"");
+          });
+    });
+    port_ = app_->port();
+  }
+
+  std::optional<testing::HttpReply> get(const std::string& target,
+                                        const std::string& headers = "") {
+    return testing::request(port_, "GET", target, headers);
+  }
+
+  static boost::json::object json(const testing::HttpReply& r) {
+    return boost::json::parse(r.body).as_object();
+  }
+
+  std::unique_ptr<app::Application> app_;
+  unsigned short port_ = 0;
+};
+
+TEST_F(ServerTest, HealthAnswersWithServiceAndVersion) {
+  auto r = get("/health");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->header("content-type"), "application/json");
+  auto body = json(*r);
+  EXPECT_EQ(body["status"], "ok");
+  EXPECT_EQ(body["service"], "ferrlabs-api");
+  EXPECT_FALSE(body["version"].as_string().empty());
+}
+
+TEST_F(ServerTest, EveryResponseCarriesSecurityHeadersAndRequestId) {
+  for (const std::string target : {"/health", "/nowhere"}) {
+    auto r = get(target);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->header("x-content-type-options"), "nosniff");
+    EXPECT_EQ(r->header("referrer-policy"), "strict-origin-when-cross-origin");
+    EXPECT_EQ(r->header("x-frame-options"), "DENY");
+    EXPECT_EQ(r->header("cross-origin-opener-policy"), "same-origin");
+    EXPECT_EQ(r->header("cross-origin-resource-policy"), "same-origin");
+    EXPECT_EQ(r->header("x-request-id").size(), 32u);
+  }
+}
+
+TEST_F(ServerTest, SafeIncomingRequestIdIsEchoedUnsafeOneReplaced) {
+  auto kept = get("/health", "X-Request-Id: abc-123_x.y:z\r\n");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->header("x-request-id"), "abc-123_x.y:z");
+  auto replaced = get("/health", "X-Request-Id: has space<script>\r\n");
+  ASSERT_TRUE(replaced);
+  EXPECT_EQ(replaced->header("x-request-id").size(), 32u);
+  auto too_long = get("/health", "X-Request-Id: " + std::string(65, 'a') + "\r\n");
+  ASSERT_TRUE(too_long);
+  EXPECT_EQ(too_long->header("x-request-id").size(), 32u);
+}
+
+TEST_F(ServerTest, UnknownPathIs404WithStandardErrorBody) {
+  auto r = get("/v1/nothing-here");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  auto body = json(*r);
+  EXPECT_EQ(body["code"], "NOT_FOUND");
+  EXPECT_FALSE(body["error"].as_string().empty());
+  EXPECT_EQ(std::string(body["request_id"].as_string()), r->header("x-request-id"));
+  EXPECT_FALSE(body.contains("field"));
+}
+
+TEST_F(ServerTest, KnownPathWithOtherMethodIs405WithAllow) {
+  auto r = testing::request(port_, "DELETE", "/health");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(json(*r)["code"], "METHOD_NOT_ALLOWED");
+  EXPECT_EQ(r->header("allow"), "GET, HEAD, OPTIONS");
+}
+
+TEST_F(ServerTest, UnknownMethodTokenIs405OnKnownPathAnd404Elsewhere) {
+  auto known = testing::request(port_, "BREW", "/health");
+  ASSERT_TRUE(known);
+  EXPECT_EQ(known->status, 405);
+  auto unknown = testing::request(port_, "BREW", "/coffee");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+}
+
+TEST_F(ServerTest, RouteParametersArePercentDecoded) {
+  auto r = get("/test/items/a%20b");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "\"a b\"");
+  auto bad = get("/test/items/%zz");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(json(*bad)["code"], "BAD_REQUEST");
+}
+
+TEST_F(ServerTest, HeadIsServedByGetWithoutBody) {
+  Connection c(port_);
+  ASSERT_TRUE(c.send(build_request("HEAD", "/health")));
+  auto r = c.read_reply(std::chrono::seconds(5), /*head_request=*/true);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->header("content-length"), std::to_string(get("/health")->body.size()));
+  // The connection stays usable: no stray body bytes precede the next response.
+  ASSERT_TRUE(c.send(build_request("GET", "/health")));
+  auto next = c.read_reply();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
+TEST_F(ServerTest, OptionsAnswersAllowAndCorsPreflightOnlyForListedOrigins) {
+  auto plain = testing::request(port_, "OPTIONS", "/health");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->status, 204);
+  EXPECT_EQ(plain->header("allow"), "GET, HEAD, OPTIONS");
+  EXPECT_EQ(plain->header("access-control-allow-origin"), "");
+
+  auto preflight = testing::request(
+      port_, "OPTIONS", "/test/echo",
+      "Origin: https://app.example.com\r\nAccess-Control-Request-Method: POST\r\n");
+  ASSERT_TRUE(preflight);
+  EXPECT_EQ(preflight->status, 204);
+  EXPECT_EQ(preflight->header("access-control-allow-origin"), "https://app.example.com");
+  EXPECT_EQ(preflight->header("access-control-allow-credentials"), "true");
+  EXPECT_EQ(preflight->header("access-control-allow-methods"),
+            "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+  EXPECT_EQ(preflight->header("access-control-allow-headers"),
+            "content-type, authorization, accept, x-request-id, idempotency-key");
+  EXPECT_EQ(preflight->header("access-control-max-age"), "3600");
+
+  auto stranger = testing::request(
+      port_, "OPTIONS", "/test/echo",
+      "Origin: https://evil.example.com\r\nAccess-Control-Request-Method: POST\r\n");
+  ASSERT_TRUE(stranger);
+  EXPECT_EQ(stranger->header("access-control-allow-origin"), "");
+  EXPECT_EQ(stranger->header("access-control-allow-methods"), "");
+
+  auto unknown_path =
+      testing::request(port_, "OPTIONS", "/nowhere", "Origin: https://app.example.com\r\n");
+  ASSERT_TRUE(unknown_path);
+  EXPECT_EQ(unknown_path->status, 404);
+}
+
+TEST_F(ServerTest, ActualCorsRequestEchoesOnlyListedOrigin) {
+  auto listed = get("/health", "Origin: https://app.example.com\r\n");
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->header("access-control-allow-origin"), "https://app.example.com");
+  EXPECT_EQ(listed->header("access-control-allow-credentials"), "true");
+  EXPECT_EQ(listed->header("vary"), "Origin");
+  auto other = get("/health", "Origin: https://app.example.com.evil.net\r\n");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->header("access-control-allow-origin"), "");
+}
+
+TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  Connection c(port_);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(c.send(build_request("GET", "/health")));
+    auto r = c.read_reply();
+    ASSERT_TRUE(r) << "request " << i;
+    EXPECT_EQ(r->status, 200);
+  }
+}
+
+TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  Connection c(port_);
+  ASSERT_TRUE(
+      c.send(build_request("GET", "/test/items/one") + build_request("GET", "/test/items/two")));
+  auto first = c.read_reply();
+  auto second = c.read_reply();
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->body, "\"one\"");
+  EXPECT_EQ(second->body, "\"two\"");
+}
+
+TEST_F(ServerTest, ConnectionCloseIsHonoured) {
+  Connection c(port_);
+  ASSERT_TRUE(c.send(build_request("GET", "/health", "Connection: close\r\n")));
+  auto r = c.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->header("connection"), "close");
+  EXPECT_TRUE(c.closed_by_peer(std::chrono::seconds(5)));
+}
+
+TEST_F(ServerTest, MalformedRequestLineGets400AndClose) {
+  Connection c(port_);
+  ASSERT_TRUE(c.send("THIS IS NOT HTTP\r\n\r\n"));
+  auto r = c.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(json(*r)["code"], "BAD_REQUEST");
+  EXPECT_TRUE(c.closed_by_peer(std::chrono::seconds(5)));
+}
+
+TEST_F(ServerTest, MalformedHeaderLineGets400) {
+  Connection c(port_);
+  ASSERT_TRUE(c.send("GET /health HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n"));
+  auto r = c.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+}
+
+TEST_F(ServerTest, OversizedHeaderGets400AndClose) {
+  Connection c(port_);
+  ASSERT_TRUE(
+      c.send(build_request("GET", "/health", "X-Filler: " + std::string(20 * 1024, 'a') + "\r\n")));
+  auto r = c.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(json(*r)["code"], "BAD_REQUEST");
+  EXPECT_TRUE(c.closed_by_peer(std::chrono::seconds(5)));
+}
+
+TEST_F(ServerTest, BodyOverRouteLimitGets413BeforeItIsRead) {
+  Connection c(port_);
+  // Announce 1 MiB but send nothing: the limit is checked on the announced length.
+  ASSERT_TRUE(
+      c.send("POST /test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Content-Length: 1048576\r\n\r\n"));
+  auto r = c.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(json(*r)["code"], "PAYLOAD_TOO_LARGE");
+  EXPECT_TRUE(c.closed_by_peer(std::chrono::seconds(5)));
+}
+
+TEST_F(ServerTest, ChunkedBodyOverRouteLimitGets413) {
+  Connection c(port_);
+  std::string chunk(17 * 1024, 'x');
+  char size[16];
+  std::snprintf(size, sizeof size, "%zx", chunk.size());
+  ASSERT_TRUE(
+      c.send("POST /test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Transfer-Encoding: chunked\r\n\r\n" +
+             std::string(size) + "\r\n" + chunk + "\r\n0\r\n\r\n"));
+  auto r = c.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+}
+
+TEST_F(ServerTest, BodyAtTheLimitIsAccepted) {
+  std::string body = "\"" + std::string(16 * 1024 - 2, 'x') + "\"";
+  auto r =
+      testing::request(port_, "POST", "/test/echo", "Content-Type: application/json\r\n", body);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, body);
+}
+
+TEST_F(ServerTest, JsonRouteRequiresJsonContentType) {
+  auto missing = testing::request(port_, "POST", "/test/echo", "", "{}");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 415);
+  EXPECT_EQ(json(*missing)["code"], "UNSUPPORTED_MEDIA_TYPE");
+  auto wrong = testing::request(port_, "POST", "/test/echo", "Content-Type: text/plain\r\n", "{}");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 415);
+  auto with_charset = testing::request(port_, "POST", "/test/echo",
+                                       "Content-Type: Application/JSON; charset=utf-8\r\n", "{}");
+  ASSERT_TRUE(with_charset);
+  EXPECT_EQ(with_charset->status, 200);
+}
+
+TEST_F(ServerTest, SlowClientIsDisconnectedAfterTheReadTimeout) {
+  Connection c(port_);
+  ASSERT_TRUE(c.send("GET /health HTTP/1.1\r\nHost: x\r\n"));  // the header never ends
+  EXPECT_TRUE(c.closed_by_peer(std::chrono::seconds(5)));
+}
+
+TEST_F(ServerTest, SlowBodyIsDisconnectedAfterTheReadTimeout) {
+  Connection c(port_);
+  ASSERT_TRUE(
+      c.send("POST /test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Content-Length: 10\r\n\r\n{\""));
+  EXPECT_TRUE(c.closed_by_peer(std::chrono::seconds(5)));
+}
+
+TEST_F(ServerTest, SilentConnectionIsClosedAfterTheIdleTimeout) {
+  Connection c(port_);
+  ASSERT_TRUE(c.send(build_request("GET", "/health")));
+  ASSERT_TRUE(c.read_reply());
+  EXPECT_TRUE(c.closed_by_peer(std::chrono::seconds(5)));
+}
+
+TEST_F(ServerTest, StrayExceptionBecomesLogged500WithoutDetails) {
+  auto r = get("/test/throw");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  auto body = json(*r);
+  EXPECT_EQ(body["code"], "INTERNAL_SERVER_ERROR");
+  EXPECT_EQ(r->body.find("secret detail"), std::string::npos);
+  auto after = get("/health");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 200);
+}
+
+TEST_F(ServerTest, ReadyzIsOkWhenTheDatabaseIsCurrent) {
+  auto r = get("/readyz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST_F(ServerTest, MetricsCountRequestsByRouteTemplate) {
+  ASSERT_TRUE(get("/test/items/1"));
+  ASSERT_TRUE(get("/test/items/2"));
+  ASSERT_TRUE(get("/nowhere"));
+  auto r = get("/metrics");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_NE(r->header("content-type").find("text/plain; version=0.0.4"), std::string::npos);
+  EXPECT_NE(r->body.find(
+                "http_requests_total{method=\"GET\",route=\"/test/items/{id}\",status=\"200\"} 2"),
+            std::string::npos)
+      << r->body;
+  EXPECT_NE(
+      r->body.find("http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1"),
+      std::string::npos);
+  EXPECT_NE(r->body.find("http_request_duration_seconds_count{route=\"/test/items/{id}\"} 2"),
+            std::string::npos);
+}
+
+TEST_F(ServerTest, MetricsTokenIsRequiredWhenConfigured) {
+  start({{"METRICS_TOKEN", "s3cret-token"}});
+  auto anonymous = get("/metrics");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+  EXPECT_EQ(json(*anonymous)["code"], "AUTH_UNAUTHORIZED");
+  auto wrong = get("/metrics", "Authorization: Bearer s3cret-tokem\r\n");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 401);
+  auto right = get("/metrics", "Authorization: Bearer s3cret-token\r\n");
+  ASSERT_TRUE(right);
+  EXPECT_EQ(right->status, 200);
+}
+
+TEST_F(ServerTest, SecondServerOnTheSamePortFailsToStart) {
+  auto config = testing::test_config({{"FERRLABS_LISTEN", "127.0.0.1:" + std::to_string(port_)}});
+  auto second = app::Application::create(config);
+  ASSERT_TRUE(second);
+  auto started = (*second)->start();
+  ASSERT_FALSE(started);
+  EXPECT_NE(started.error().log_detail.find("FERRLABS_LISTEN"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ferr
