@@ -155,7 +155,7 @@ int run_cli(int argc, char** argv) {
   // No command means serve: `ferrlabs-api --listen …` is `ferrlabs-api serve --listen …`.
   std::vector<std::string> args(argv + 1, argv + argc);
   bool asks_help = !args.empty() && (args[0] == "--help" || args[0] == "-h");
-  if (args.empty() || (!asks_help && args[0].rfind("-", 0) == 0))
+  if (args.empty() || (!asks_help && args[0].rfind('-', 0) == 0))
     args.insert(args.begin(), "serve");
   std::reverse(args.begin(), args.end());  // CLI11 takes the vector in reverse order
   try {

@@ -35,7 +35,7 @@ class BufferedStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
   }
 
  private:
-  static constexpr std::size_t kFlushThreshold = 32 * 1024;
+  static constexpr std::size_t kFlushThreshold = std::size_t{32} << 10;  // 32 KiB
   std::string buffer_;
 };
 

@@ -27,7 +27,7 @@ struct Plan {
   Route* route = nullptr;  ///< the handler to run, when routing found one
   std::optional<Response>
       early;  ///< an answer that needs no handler (404, 405, OPTIONS, bad target)
-  std::size_t body_limit = 16 * 1024;
+  std::size_t body_limit = RouteOptions{}.body_limit;
   std::string_view label = "unmatched";  ///< route template for metrics and logs
   bool quiet = false;
   RouteMetrics* metrics = nullptr;

@@ -1,6 +1,9 @@
 #include "http/session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/write.hpp>
+
+#include <array>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -53,17 +56,33 @@ Request to_request(const bhttp::request_parser<bhttp::string_body>& parser, cons
   return r;
 }
 
-bhttp::response<bhttp::string_body> to_beast(Response& response, bool head, unsigned version,
-                                             bool keep_alive) {
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
-  for (auto& [name, value] : response.headers.all()) out.insert(name, value);
-  out.keep_alive(keep_alive);
-  if (head) {
-    out.content_length(response.body.size());  // HEAD: the length GET would send, no body
-  } else {
-    out.body() = std::move(response.body);
-    out.prepare_payload();
+// Serializes the status line and header fields into one buffer (the body is written from where it
+// is, in the same gathered write): one allocation per response, where Beast's message type would
+// allocate every header field separately.
+std::string serialize_head(const Response& response, unsigned version, bool keep_alive) {
+  auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(response.status));
+  std::string out;
+  out.reserve(384);
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(response.status);
+  out += ' ';
+  out.append(reason.data(), reason.size());
+  out += "\r\n";
+  for (const auto& [name, value] : response.headers.all()) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
   }
+  if (!keep_alive && version != 10) out += "Connection: close\r\n";
+  if (keep_alive && version == 10) out += "Connection: keep-alive\r\n";
+  // HEAD announces the length GET would send; 204 and 304 carry no length at all.
+  if (response.status != 204 && response.status != 304) {
+    out += "Content-Length: ";
+    out += std::to_string(response.body.size());
+    out += "\r\n";
+  }
+  out += "\r\n";
   return out;
 }
 
@@ -175,9 +194,12 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, SessionEnv env) 
 
     d.finish(request, response, plan, started);
     keep_alive = keep_alive && !response.close_connection && !env.draining.load();
-    auto message = to_beast(response, head, version, keep_alive);
+    std::string wire_head = serialize_head(response, version, keep_alive);
+    std::array<asio::const_buffer, 2> wire{
+        asio::buffer(wire_head),
+        asio::buffer(response.body.data(), head ? 0 : response.body.size())};
     stream.expires_after(env.limits.read_timeout);
-    auto [write_ec, written] = co_await bhttp::async_write(stream, message, kNoThrow);
+    auto [write_ec, written] = co_await asio::async_write(stream, wire, kNoThrow);
     if (write_ec || !keep_alive) break;
   }
   beast::error_code ignored;

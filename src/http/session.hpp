@@ -18,9 +18,9 @@ namespace ferr::http {
 
 /// Limits applied to every connection.
 struct SessionLimits {
-  std::size_t header_limit = 8 * 1024;
-  std::chrono::milliseconds read_timeout{10'000};  ///< to receive a whole request
-  std::chrono::milliseconds idle_timeout{30'000};  ///< between keep-alive requests
+  std::size_t header_limit = std::size_t{8} << 10;  ///< 8 KiB: request line and fields
+  std::chrono::milliseconds read_timeout{10'000};   ///< to receive a whole request
+  std::chrono::milliseconds idle_timeout{30'000};   ///< between keep-alive requests
   unsigned trusted_proxy_hops = 0;
 };
 
