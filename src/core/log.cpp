@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <mutex>
 
 #include "core/json_escape.hpp"
@@ -125,7 +126,8 @@ std::string format_line(Level level, std::string_view message,
           } else if constexpr (std::is_same_v<V, bool>) {
             line += v ? "true" : "false";
           } else if constexpr (std::is_same_v<V, double>) {
-            line += fmt::format("{}", v);
+            // JSON has no NaN or infinity: fmt would print `nan`/`inf` and break the line.
+            line += std::isfinite(v) ? fmt::format("{}", v) : std::string("null");
           } else {
             line += std::to_string(v);
           }

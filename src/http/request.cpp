@@ -56,8 +56,12 @@ std::string_view Request::param(std::string_view name) const {
 std::optional<std::string> Request::query_param(std::string_view name) const {
   auto parsed = boost::urls::parse_query(query);
   if (!parsed) return std::nullopt;
+  // The parsed view holds the raw (percent-encoded) text: decode key and value, `+` as space.
+  boost::urls::encoding_opts form;
+  form.space_as_plus = true;
   for (auto param : *parsed) {
-    if (param.key == name) return param.has_value ? std::string(param.value) : std::string();
+    if (param.key.decode(form) == name)
+      return param.has_value ? param.value.decode(form) : std::string();
   }
   return std::nullopt;
 }

@@ -1,0 +1,85 @@
+#include "domain/accounts/validation.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace ferr::domain::accounts {
+
+// Generated at build time from the tz database (cmake/embed_timezones.cmake): sorted names.
+extern const std::string_view kTimezoneNames[];
+extern const std::size_t kTimezoneCount;
+
+namespace {
+
+bool is_ascii_control_or_space(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return u <= 0x20 || u == 0x7f;
+}
+
+// Number of code points of valid UTF-8 text without control characters; -1 otherwise.
+long printable_code_points(std::string_view s) {
+  long count = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80             ? 1
+                      : (c & 0xe0) == 0xc0 ? 2
+                      : (c & 0xf0) == 0xe0 ? 3
+                      : (c & 0xf8) == 0xf0 ? 4
+                                           : 0;
+    if (len == 0 || i + len > s.size()) return -1;
+    std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
+    for (std::size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return -1;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return -1;
+    if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return -1;
+    i += len;
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+std::optional<std::string> normalize_email(std::string_view raw) {
+  while (!raw.empty() && (raw.front() == ' ' || raw.front() == '\t')) raw.remove_prefix(1);
+  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t')) raw.remove_suffix(1);
+  if (raw.empty() || raw.size() > 254) return std::nullopt;
+  std::string email(raw);
+  for (char& c : email) {
+    if (is_ascii_control_or_space(c)) return std::nullopt;
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  auto at = email.find('@');
+  if (at == std::string::npos || at == 0 || at > 64 || email.find('@', at + 1) != std::string::npos)
+    return std::nullopt;
+  std::string_view domain = std::string_view(email).substr(at + 1);
+  auto dot = domain.find('.');
+  if (domain.empty() || dot == std::string_view::npos || dot == 0 || domain.back() == '.' ||
+      domain.find("..") != std::string_view::npos)
+    return std::nullopt;
+  if (printable_code_points(email) < 0) return std::nullopt;
+  return email;
+}
+
+bool is_valid_display_name(std::string_view name) {
+  long n = printable_code_points(name);
+  return n >= 1 && n <= 100;
+}
+
+bool is_valid_locale(std::string_view locale) {
+  auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  if (locale.size() == 2) return lower(locale[0]) && lower(locale[1]);
+  return locale.size() == 5 && lower(locale[0]) && lower(locale[1]) && locale[2] == '-' &&
+         upper(locale[3]) && upper(locale[4]);
+}
+
+bool is_valid_timezone(std::string_view name) {
+  return std::binary_search(kTimezoneNames, kTimezoneNames + kTimezoneCount, name);
+}
+
+}  // namespace ferr::domain::accounts

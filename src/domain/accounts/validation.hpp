@@ -1,0 +1,23 @@
+#pragma once
+/// Shape rules of account fields (api.md "Accounts and sessions").
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ferr::domain::accounts {
+
+/// Trims and lower-cases an e-mail address; nullopt when it is not a plausible address
+/// (at most 254 characters, one `@`, a non-empty local part, a dotted domain, no spaces).
+std::optional<std::string> normalize_email(std::string_view raw);
+
+/// Display names are 1–100 characters (code points) of valid UTF-8 without control characters.
+bool is_valid_display_name(std::string_view name);
+
+/// `^[a-z]{2}(-[A-Z]{2})?$`.
+bool is_valid_locale(std::string_view locale);
+
+/// An IANA time zone name known to the tz database compiled into the binary.
+bool is_valid_timezone(std::string_view name);
+
+}  // namespace ferr::domain::accounts

@@ -1,0 +1,47 @@
+#include "http/client_ip.hpp"
+
+#include <gtest/gtest.h>
+
+namespace ferr::http {
+namespace {
+
+constexpr const char* kPeer = "10.0.0.5";
+
+TEST(ResolveClientIp, WithoutTrustedHopsThePeerIsTheClient) {
+  EXPECT_EQ(resolve_client_ip(kPeer, "", 0), kPeer);
+  // X-Forwarded-For is the client's to write when no proxy is trusted.
+  EXPECT_EQ(resolve_client_ip(kPeer, "203.0.113.7", 0), kPeer);
+}
+
+TEST(ResolveClientIp, OneHopTakesTheLastEntry) {
+  EXPECT_EQ(resolve_client_ip(kPeer, "203.0.113.7", 1), "203.0.113.7");
+}
+
+TEST(ResolveClientIp, TwoHopsTakeTheSecondEntryFromTheRight) {
+  // client -> outer proxy (appends client) -> inner proxy (appends outer) -> us
+  EXPECT_EQ(resolve_client_ip(kPeer, "203.0.113.7, 10.0.0.2", 2), "203.0.113.7");
+}
+
+TEST(ResolveClientIp, SpoofedEntriesOnTheLeftAreIgnored) {
+  // The client sent "X-Forwarded-For: 1.1.1.1"; our one proxy appended the real address.
+  EXPECT_EQ(resolve_client_ip(kPeer, "1.1.1.1, 203.0.113.7", 1), "203.0.113.7");
+  EXPECT_EQ(resolve_client_ip(kPeer, "1.1.1.1, 2.2.2.2, 203.0.113.7, 10.0.0.2", 2), "203.0.113.7");
+}
+
+TEST(ResolveClientIp, TooFewEntriesFallBackToThePeer) {
+  EXPECT_EQ(resolve_client_ip(kPeer, "203.0.113.7", 2), kPeer);
+  EXPECT_EQ(resolve_client_ip(kPeer, "", 1), kPeer);
+}
+
+TEST(ResolveClientIp, TrimsSpacesAndTabs) {
+  EXPECT_EQ(resolve_client_ip(kPeer, "1.1.1.1 ,\t203.0.113.7\t ", 1), "203.0.113.7");
+  EXPECT_EQ(resolve_client_ip(kPeer, "2001:db8::1 , 10.0.0.2", 2), "2001:db8::1");
+}
+
+TEST(ResolveClientIp, EmptyEntryFallsBackToThePeer) {
+  EXPECT_EQ(resolve_client_ip(kPeer, "203.0.113.7, ", 1), kPeer);
+  EXPECT_EQ(resolve_client_ip(kPeer, " ,10.0.0.2", 2), kPeer);
+}
+
+}  // namespace
+}  // namespace ferr::http

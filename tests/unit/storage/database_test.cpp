@@ -1,0 +1,259 @@
+#include "storage/sqlite/database.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <memory>
+#include <string>
+
+#include "storage/sqlite/connection.hpp"
+#include "temp_dir.hpp"
+
+namespace ferr::storage::sqlite {
+namespace {
+
+std::unique_ptr<Database> open_or_fail(const std::string& path, std::size_t readers) {
+  auto db = Database::open(path, readers);
+  EXPECT_TRUE(db.has_value()) << (db ? "" : db.error().log_detail);
+  return db ? std::move(*db) : nullptr;
+}
+
+void exec_or_fail(Connection& c, std::string_view sql) {
+  auto r = c.exec(sql);
+  EXPECT_TRUE(r.has_value()) << sql << ": " << (r ? "" : r.error().log_detail);
+}
+
+std::int64_t count_notes(Connection& c) {
+  auto stmt = c.prepare("SELECT count(*) FROM notes");
+  EXPECT_TRUE(stmt.has_value()) << (stmt ? "" : stmt.error().log_detail);
+  if (!stmt) return -1;
+  StatementScope scope(**stmt);
+  auto row = scope->step();
+  EXPECT_TRUE(row.has_value() && *row);
+  return scope->column_int(0);
+}
+
+core::Result<void> insert_note(Connection& c, std::string_view body) {
+  auto stmt = c.prepare("INSERT INTO notes (body) VALUES (?)");
+  if (!stmt) return core::fail(stmt.error());
+  StatementScope scope(**stmt);
+  scope->bind(1, body);
+  return scope->run();
+}
+
+class DatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = open_or_fail(dir_.file("app.db"), 2);
+    ASSERT_NE(db_, nullptr);
+    db_->write([](Connection& c) {
+      exec_or_fail(c, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+    });
+  }
+
+  unit::TempDir dir_;
+  std::unique_ptr<Database> db_;
+};
+
+TEST(DatabaseOpen, CreatesTheParentDirectory) {
+  unit::TempDir dir;
+  auto path = dir.path() / "nested" / "deeper" / "app.db";
+  auto db = open_or_fail(path.string(), 1);
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(db->path(), path.string());
+  EXPECT_TRUE(std::filesystem::is_directory(path.parent_path()));
+  EXPECT_TRUE(std::filesystem::exists(path));
+}
+
+TEST(DatabaseOpen, FailsWhenTheParentCannotBeCreated) {
+  unit::TempDir dir;
+  std::ofstream(dir.path() / "blocker") << "a file where a directory should be";
+  auto db = Database::open((dir.path() / "blocker" / "sub" / "app.db").string(), 1);
+  ASSERT_FALSE(db.has_value());
+  EXPECT_EQ(db.error().code, core::ErrorCode::internal_database);
+  EXPECT_NE(db.error().log_detail.find("blocker"), std::string::npos) << db.error().log_detail;
+}
+
+TEST(DatabaseOpen, InMemoryReadsShareTheWriter) {
+  auto db = open_or_fail(":memory:", 4);
+  ASSERT_NE(db, nullptr);
+  db->write([](Connection& c) {
+    exec_or_fail(c, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+    EXPECT_TRUE(insert_note(c, "hello").has_value());
+  });
+  // A separate `:memory:` connection would be another, empty database.
+  EXPECT_EQ(db->read([](Connection& c) { return count_notes(c); }), 1);
+}
+
+TEST_F(DatabaseTest, ReadersSeeCommittedWrites) {
+  ASSERT_TRUE(db_->write([](Connection& c) { return insert_note(c, "first"); }).has_value());
+  EXPECT_EQ(db_->read([](Connection& c) { return count_notes(c); }), 1);
+}
+
+TEST_F(DatabaseTest, ReadersDoNotSeeUncommittedWrites) {
+  db_->write([&](Connection& c) {
+    auto tx = Transaction::begin(c);
+    ASSERT_TRUE(tx.has_value());
+    ASSERT_TRUE(insert_note(c, "pending").has_value());
+    EXPECT_EQ(db_->read([](Connection& r) { return count_notes(r); }), 0);
+    ASSERT_TRUE(tx->commit().has_value());
+    EXPECT_EQ(db_->read([](Connection& r) { return count_notes(r); }), 1);
+  });
+}
+
+TEST_F(DatabaseTest, ReadConnectionsAreReadOnly) {
+  auto r = db_->read([](Connection& c) { return insert_note(c, "sneaky"); });
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, core::ErrorCode::internal_database);
+  EXPECT_EQ(db_->write([](Connection& c) { return count_notes(c); }), 0);
+}
+
+TEST_F(DatabaseTest, TransactionRollsBackUnlessCommitted) {
+  db_->write([](Connection& c) {
+    {
+      auto tx = Transaction::begin(c);
+      ASSERT_TRUE(tx.has_value());
+      ASSERT_TRUE(insert_note(c, "discarded").has_value());
+      EXPECT_EQ(count_notes(c), 1);  // visible inside the transaction
+    }
+    EXPECT_EQ(count_notes(c), 0);
+    {
+      auto tx = Transaction::begin(c);
+      ASSERT_TRUE(tx.has_value());
+      ASSERT_TRUE(insert_note(c, "kept").has_value());
+      ASSERT_TRUE(tx->commit().has_value());
+    }
+    EXPECT_EQ(count_notes(c), 1);
+  });
+}
+
+TEST_F(DatabaseTest, MovedTransactionRollsBackOnce) {
+  db_->write([](Connection& c) {
+    {
+      auto tx = Transaction::begin(c);
+      ASSERT_TRUE(tx.has_value());
+      Transaction moved = std::move(*tx);
+      ASSERT_TRUE(insert_note(c, "discarded").has_value());
+    }
+    EXPECT_EQ(count_notes(c), 0);
+    // A fresh transaction can begin: the connection is not left inside one.
+    auto next = Transaction::begin(c);
+    ASSERT_TRUE(next.has_value()) << next.error().log_detail;
+  });
+}
+
+TEST_F(DatabaseTest, NestedBeginFails) {
+  db_->write([](Connection& c) {
+    auto outer = Transaction::begin(c);
+    ASSERT_TRUE(outer.has_value());
+    auto inner = Transaction::begin(c);
+    ASSERT_FALSE(inner.has_value());
+    EXPECT_EQ(inner.error().code, core::ErrorCode::internal_database);
+  });
+}
+
+TEST_F(DatabaseTest, PreparedStatementsAreCachedAndReusable) {
+  db_->write([](Connection& c) {
+    auto first = c.prepare("SELECT ?1 + 1");
+    auto second = c.prepare("SELECT ?1 + 1");
+    ASSERT_TRUE(first.has_value() && second.has_value());
+    EXPECT_EQ(*first, *second);
+    EXPECT_NE(*first, *c.prepare("SELECT ?1 + 2"));
+
+    for (std::int64_t n : {1, 41, -3}) {
+      StatementScope scope(**first);
+      scope->bind(1, n);
+      auto row = scope->step();
+      ASSERT_TRUE(row.has_value() && *row);
+      EXPECT_EQ(scope->column_int(0), n + 1);
+    }
+    // The scope reset the statement and cleared its bindings: ?1 is NULL now.
+    StatementScope scope(**first);
+    auto row = scope->step();
+    ASSERT_TRUE(row.has_value() && *row);
+    EXPECT_TRUE(scope->column_is_null(0));
+  });
+}
+
+TEST_F(DatabaseTest, BoundTextIsStoredVerbatim) {
+  const std::string hostile = "O'Brien\"; DROP TABLE notes; --";
+  const std::string binary = "\x01\x7f\xff\xfe caf\xc3\xa9 \xf0\x9f\x98\x80 \\ %";
+  db_->write([&](Connection& c) {
+    ASSERT_TRUE(insert_note(c, hostile).has_value());
+    ASSERT_TRUE(insert_note(c, binary).has_value());
+    ASSERT_TRUE(insert_note(c, "").has_value());
+    auto stmt = c.prepare("SELECT body FROM notes ORDER BY id");
+    ASSERT_TRUE(stmt.has_value());
+    StatementScope rows(**stmt);
+    for (const std::string& expected : {hostile, binary, std::string()}) {
+      auto row = rows->step();
+      ASSERT_TRUE(row.has_value() && *row);
+      EXPECT_EQ(rows->column_text(0), expected);
+      EXPECT_FALSE(rows->column_is_null(0));
+    }
+  });
+  EXPECT_EQ(db_->read([](Connection& c) { return count_notes(c); }), 3);  // table survived
+}
+
+TEST_F(DatabaseTest, BindsIntegersAndNull) {
+  db_->write([](Connection& c) {
+    auto stmt = c.prepare("SELECT ?1, ?2, ?3");
+    ASSERT_TRUE(stmt.has_value());
+    StatementScope scope(**stmt);
+    scope->bind(1, std::numeric_limits<std::int64_t>::max())
+        .bind(2, std::numeric_limits<std::int64_t>::min())
+        .bind_null(3);
+    auto row = scope->step();
+    ASSERT_TRUE(row.has_value() && *row);
+    EXPECT_EQ(scope->column_int(0), std::numeric_limits<std::int64_t>::max());
+    EXPECT_EQ(scope->column_int(1), std::numeric_limits<std::int64_t>::min());
+    EXPECT_TRUE(scope->column_is_null(2));
+    EXPECT_EQ(scope->column_text(2), "");
+  });
+}
+
+TEST_F(DatabaseTest, SqlErrorsAreGenericForTheClientAndDetailedForTheLog) {
+  auto r = db_->write([](Connection& c) { return c.exec("SELEKT 1"); });
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, core::ErrorCode::internal_database);
+  EXPECT_EQ(r.error().message, "internal database error");
+  EXPECT_NE(r.error().log_detail.find("syntax error"), std::string::npos) << r.error().log_detail;
+
+  auto p = db_->write([](Connection& c) { return c.prepare("SELECT * FROM missing"); });
+  ASSERT_FALSE(p.has_value());
+  EXPECT_EQ(p.error().code, core::ErrorCode::internal_database);
+  EXPECT_NE(p.error().log_detail.find("no such table"), std::string::npos);
+}
+
+TEST_F(DatabaseTest, BusyDatabaseIsServiceUnavailable) {
+  auto other = open_or_fail(db_->path(), 0);
+  ASSERT_NE(other, nullptr);
+  db_->write([&](Connection& holder) {
+    auto held = Transaction::begin(holder);
+    ASSERT_TRUE(held.has_value());
+    other->write([](Connection& c) {
+      // No busy wait: the lock is held for the whole test, so fail at once instead of after
+      // the production busy timeout of 5 s.
+      exec_or_fail(c, "PRAGMA busy_timeout = 0");
+      auto tx = Transaction::begin(c);
+      ASSERT_FALSE(tx.has_value());
+      EXPECT_EQ(tx.error().code, core::ErrorCode::service_unavailable);
+      EXPECT_EQ(tx.error().retry_after_seconds, 1);
+      EXPECT_EQ(tx.error().message.find("BEGIN"), std::string::npos);
+      EXPECT_FALSE(tx.error().log_detail.empty());
+    });
+  });
+}
+
+TEST(SqliteError, WithoutAConnectionIsAnInternalDatabaseError) {
+  core::Error e = sqlite_error(nullptr, "open /nowhere");
+  EXPECT_EQ(e.code, core::ErrorCode::internal_database);
+  EXPECT_EQ(e.log_detail, "open /nowhere: no connection");
+  EXPECT_FALSE(e.retry_after_seconds.has_value());
+}
+
+}  // namespace
+}  // namespace ferr::storage::sqlite
