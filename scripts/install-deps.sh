@@ -10,8 +10,12 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libexpected-dev
   libcurl4-openssl-dev librust-blake3-dev
+  # build-time data: the common-password list compiled into the binary (crypto/password_policy)
+  john-data cracklib-runtime
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev b3sum curl jq wrk nginx-light
+  tzdata libgtest-dev libgmock-dev libbenchmark-dev b3sum curl jq wrk nginx-light
+  # a real SMTP sink for the mail transport tests (tests/unit/mail/smtp_transport_test.cpp)
+  python3-aiosmtpd
 )
 
 missing=()
