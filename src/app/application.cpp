@@ -1,12 +1,20 @@
 #include "app/application.hpp"
 
 #include <algorithm>
+#include <thread>
 
+#include "api/account_routes.hpp"
 #include "api/operator_routes.hpp"
 #include "app/version.hpp"
 #include "core/log.hpp"
+#include "crypto/password_hasher.hpp"
+#include "crypto/tokens.hpp"
+#include "domain/accounts/account_service.hpp"
 #include "http/dispatcher.hpp"
+#include "http/middleware/rate_limiter.hpp"
 #include "http/server.hpp"
+#include "mail/factory.hpp"
+#include "storage/sqlite/account_repository.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/migrator.hpp"
 #include "storage/sqlite/readiness.hpp"
@@ -44,10 +52,47 @@ core::Result<std::unique_ptr<Application>> Application::create(const Config& con
                     {{"from_version", report->from_version}, {"to_version", report->to_version}});
   }
   app->readiness_ = std::make_unique<storage::sqlite::SqliteReadinessCheck>(*app->database_);
-  // Blocking work waits on SQLite locks and (later) argon2: more threads than cores keeps a slow
-  // job from holding up quick ones.
-  app->pool_ = std::make_unique<core::BlockingPool>(std::max<std::size_t>(4, config.threads * 2));
+  if (auto built = app->build_services(); !built) return core::fail(built.error());
   return app;
+}
+
+core::Result<void> Application::build_services() {
+  // Blocking work waits on SQLite locks: more threads than cores keeps a slow job from holding
+  // up quick ones. Password hashing has its own pool, one thread per core at lowered priority,
+  // which bounds its CPU and memory (19 MiB a hash) whatever the burst of logins.
+  pool_ = std::make_unique<core::BlockingPool>(std::max<std::size_t>(4, config_.threads * 2));
+  std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  hash_pool_ = std::make_unique<core::BlockingPool>(cores, /*nice=*/10);
+
+  mail::QueuedMailer::Options mail_options;
+  mail_options.metrics = &metrics_;
+  auto mailer = mail::make_mailer(config_.mail, config_.mail_from, mail_options);
+  if (!mailer) {
+    core::Error e = mailer.error();
+    e.log_detail = "FERRLABS_MAIL: " + e.log_detail;
+    return core::fail(std::move(e));
+  }
+  mailer_ = std::move(*mailer);
+
+  password_hasher_ = std::make_unique<crypto::PasswordHasher>(
+      crypto::PasswordParams{config_.password_iterations, config_.password_memory_kib * 1024});
+  account_repository_ = std::make_unique<storage::sqlite::SqliteAccountRepository>(*database_);
+  account_events_ = std::make_unique<domain::accounts::NoAccountEvents>();
+
+  domain::accounts::AccountSettings settings;
+  // Without JWT_SECRET (development only: production refuses to start) sessions end with the
+  // process; cli.cpp warns about it.
+  settings.jwt_secret =
+      config_.jwt_secret ? *config_.jwt_secret : core::Secret(crypto::random_token(random_, 32));
+  settings.code_key =
+      core::Secret(crypto::keyed_hash_hex(settings.jwt_secret, "ferrlabs.verification-codes"));
+  settings.public_url = config_.public_url;
+  accounts_ = std::make_unique<domain::accounts::AccountService>(
+      *account_repository_, *password_hasher_, *mailer_, *account_events_, clock(), random_,
+      settings);
+  auth_limiter_ =
+      std::make_unique<http::RateLimiter>(config_.auth_rate, config_.auth_rate * 4, clock());
+  return {};
 }
 
 core::Result<void> Application::start() {
@@ -57,6 +102,13 @@ core::Result<void> Application::start() {
                                      .draining = [this] { return server_ && server_->draining(); },
                                      .metrics_token = config_.metrics_token,
                                      .version = std::string(kVersion)});
+  bool secure_cookie = config_.public_url.rfind("https://", 0) == 0 ||
+                       config_.environment == Environment::production;
+  api::add_account_routes(router_, {.accounts = *accounts_,
+                                    .pool = *pool_,
+                                    .hash_pool = *hash_pool_,
+                                    .auth_limiter = *auth_limiter_,
+                                    .cookie = {.secure = secure_cookie}});
 
   dispatcher_ = std::make_unique<http::Dispatcher>(router_, metrics_, config_.cors_allowed_origins);
   http::ServerOptions options;
@@ -81,7 +133,10 @@ bool Application::shutdown(std::chrono::milliseconds grace) {
   bool drained = server_ ? server_->shutdown(grace) : true;
   // Blocking jobs still running refer to suspended request coroutines: let them finish before
   // the server's contexts (and those coroutines) are destroyed.
+  if (hash_pool_) hash_pool_->join();
   if (pool_) pool_->join();
+  // Mail queued by the last requests still goes out (bounded by its own deadline).
+  if (mailer_) mailer_->drain(std::chrono::seconds(5));
   return drained;
 }
 

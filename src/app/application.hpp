@@ -10,17 +10,30 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/metrics.hpp"
+#include "core/random.hpp"
 #include "http/router.hpp"
 #include "http/session.hpp"
 
 namespace ferr::domain {
 class ReadinessCheck;
+namespace accounts {
+class AccountRepository;
+class AccountService;
+class AccountEvents;
+}  // namespace accounts
+}  // namespace ferr::domain
+namespace ferr::crypto {
+class PasswordHasher;
+}
+namespace ferr::mail {
+class QueuedMailer;
 }
 namespace ferr::storage::sqlite {
 class Database;
 }
 namespace ferr::http {
 class Dispatcher;
+class RateLimiter;
 class Server;
 }  // namespace ferr::http
 
@@ -29,6 +42,7 @@ namespace ferr::app {
 /// Settings that are not configuration variables: tests shorten timeouts with them.
 struct Tuning {
   http::SessionLimits limits;
+  const core::Clock* clock = nullptr;  ///< null: the system clock
 };
 
 class Application {
@@ -54,12 +68,23 @@ class Application {
  private:
   Application(const Config& config, Tuning tuning);
 
+  const core::Clock& clock() const { return tuning_.clock ? *tuning_.clock : system_clock_; }
+  core::Result<void> build_services();
+
   Config config_;
   Tuning tuning_;
   core::SystemClock system_clock_;
+  core::SodiumRandom random_;
   core::MetricsRegistry metrics_;
   std::unique_ptr<storage::sqlite::Database> database_;
   std::unique_ptr<domain::ReadinessCheck> readiness_;
+  std::unique_ptr<domain::accounts::AccountRepository> account_repository_;
+  std::unique_ptr<crypto::PasswordHasher> password_hasher_;
+  std::unique_ptr<mail::QueuedMailer> mailer_;
+  std::unique_ptr<domain::accounts::AccountEvents> account_events_;
+  std::unique_ptr<domain::accounts::AccountService> accounts_;
+  std::unique_ptr<http::RateLimiter> auth_limiter_;
+  std::unique_ptr<core::BlockingPool> hash_pool_;
   std::unique_ptr<core::BlockingPool> pool_;
   http::Router router_;
   std::unique_ptr<http::Dispatcher> dispatcher_;

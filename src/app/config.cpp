@@ -41,6 +41,10 @@ const std::vector<Setting>& settings() {
       {"FERRLABS_SHUTDOWN_GRACE_S", "--shutdown-grace-s", "10",
        "drain deadline on SIGTERM, in seconds"},
       {"FERRLABS_LOG", "--log", "info", "trace, debug, info, warn, error or off"},
+      {"FERRLABS_PASSWORD_MEMORY_KIB", "--password-memory-kib", "19456",
+       "argon2id memory per password hash, in KiB (older hashes still verify)"},
+      {"FERRLABS_PASSWORD_ITERATIONS", "--password-iterations", "2",
+       "argon2id passes per password hash (older hashes still verify)"},
   };
   return all;
 }
@@ -210,6 +214,12 @@ std::optional<ConfigError> parse_config(const RawSettings& raw, std::size_t core
   c.metrics_token = core::Secret(*value("METRICS_TOKEN"));
   if (!parse_number(*value("FERRLABS_SHUTDOWN_GRACE_S"), 0, 3600, c.shutdown_grace_seconds))
     return ConfigError{"FERRLABS_SHUTDOWN_GRACE_S", "must be a number of seconds from 0 to 3600"};
+  if (!parse_number<std::size_t>(*value("FERRLABS_PASSWORD_MEMORY_KIB"), 8, std::size_t{4} << 20,
+                                 c.password_memory_kib))
+    return ConfigError{"FERRLABS_PASSWORD_MEMORY_KIB", "must be a number of KiB from 8 to 4194304"};
+  if (!parse_number<unsigned>(*value("FERRLABS_PASSWORD_ITERATIONS"), 1, 100,
+                              c.password_iterations))
+    return ConfigError{"FERRLABS_PASSWORD_ITERATIONS", "must be a number from 1 to 100"};
   if (!core::log::parse_level(*value("FERRLABS_LOG"), c.log_level))
     return ConfigError{"FERRLABS_LOG", "must be trace, debug, info, warn, error or off"};
 

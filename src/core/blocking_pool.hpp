@@ -22,7 +22,9 @@ namespace ferr::core {
 /// A fixed set of threads for blocking work.
 class BlockingPool {
  public:
-  explicit BlockingPool(std::size_t threads) : pool_(threads) {}
+  /// `threads` workers; a positive `nice` lowers their scheduling priority (Linux), so CPU-heavy
+  /// work such as password hashing yields to the I/O threads.
+  explicit BlockingPool(std::size_t threads, int nice = 0);
   ~BlockingPool() { join(); }
   BlockingPool(const BlockingPool&) = delete;
   BlockingPool& operator=(const BlockingPool&) = delete;
@@ -31,9 +33,12 @@ class BlockingPool {
   boost::asio::thread_pool::executor_type executor() { return pool_.get_executor(); }
   /// Waits for queued work to finish and joins the threads.
   void join() { pool_.join(); }
+  /// Number of worker threads.
+  std::size_t size() const { return size_; }
 
  private:
   boost::asio::thread_pool pool_;
+  std::size_t size_;
 };
 
 /// Runs `fn()` on `pool` and resumes the caller on its executor with the value (or exception).

@@ -22,8 +22,9 @@ std::string resolve_client_ip(std::string_view peer, std::string_view forwarded_
     if (comma == std::string_view::npos) break;
     forwarded_for.remove_prefix(comma + 1);
   }
-  // Each trusted proxy appended the address it saw; the last `trusted_hops` entries were written
-  // by our proxies, so the one before them is the client as our outermost proxy saw it.
+  // Each proxy appends the address it received the request from. Our outermost trusted proxy
+  // wrote the hops-th entry from the right: that is the client as it saw it. Entries further
+  // left came from the client itself and can be forged.
   if (entries.size() < trusted_hops) return std::string(peer);
   std::string_view client = entries[entries.size() - trusted_hops];
   return client.empty() ? std::string(peer) : std::string(client);

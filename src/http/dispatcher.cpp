@@ -103,12 +103,7 @@ boost::asio::awaitable<Response> Dispatcher::run(Request& request, Route& route)
 }
 
 Response Dispatcher::reject(const Request& request, const core::Error& error) {
-  if (!error.log_detail.empty()) {
-    core::log::error("request failed", {{"request_id", request.request_id},
-                                        {"code", core::wire_name(error.code)},
-                                        {"detail", error.log_detail}});
-  }
-  return error_response(error, request.request_id);
+  return respond_error(request, error);
 }
 
 void Dispatcher::finish(const Request& request, Response& response, const Plan& plan,

@@ -3,6 +3,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/log.hpp"
+
 namespace ferr::http {
 
 unsigned status_for(core::ErrorCode code) {
@@ -59,6 +61,17 @@ Response error_response(const core::Error& error, std::string_view request_id) {
     r.headers.add("Retry-After", "1");  // api.md: every 503 says when to come back
   }
   return r;
+}
+
+Response respond_error(const Request& request, const core::Error& error) {
+  if (!error.log_detail.empty()) {
+    auto level = status_for(error.code) >= 500 ? core::log::Level::error : core::log::Level::warn;
+    core::log::write(level, "request failed",
+                     {{"request_id", request.request_id},
+                      {"code", core::wire_name(error.code)},
+                      {"detail", error.log_detail}});
+  }
+  return error_response(error, request.request_id);
 }
 
 }  // namespace ferr::http

@@ -71,6 +71,7 @@ Route& Router::add(Method method, std::string_view pattern, Handler handler, Rou
   for (const std::string& seg : segments) {
     if (seg.size() >= 2 && seg.front() == '{' && seg.back() == '}') {
       std::string name = seg.substr(1, seg.size() - 2);
+      if (name.empty()) throw std::invalid_argument("unnamed parameter in " + std::string(pattern));
       if (!node->parameter) {
         node->parameter = std::make_unique<Node>();
         node->parameter_name = name;

@@ -115,6 +115,14 @@ core::Result<Statement*> Connection::prepare(std::string_view sql) {
   return inserted->second.get();
 }
 
+core::Result<StatementScope> Connection::query(std::string_view sql) {
+  auto statement = prepare(sql);
+  if (!statement) return core::fail(statement.error());
+  return StatementScope(**statement);
+}
+
+int Connection::changes() { return sqlite3_changes(db_); }
+
 core::Result<Transaction> Transaction::begin(Connection& c) {
   if (auto r = c.exec("BEGIN IMMEDIATE"); !r) return core::fail(r.error());
   return Transaction(c);

@@ -46,13 +46,17 @@ class Statement {
 /// Resets a cached statement when the scope ends, whatever path leaves it.
 class StatementScope {
  public:
-  explicit StatementScope(Statement& s) : s_(s) {}
-  ~StatementScope() { s_.reset(); }
-  Statement* operator->() { return &s_; }
-  Statement& operator*() { return s_; }
+  explicit StatementScope(Statement& s) : s_(&s) {}
+  StatementScope(StatementScope&& other) noexcept : s_(other.s_) { other.s_ = nullptr; }
+  StatementScope& operator=(StatementScope&&) = delete;
+  ~StatementScope() {
+    if (s_) s_->reset();
+  }
+  Statement* operator->() { return s_; }
+  Statement& operator*() { return *s_; }
 
  private:
-  Statement& s_;
+  Statement* s_;
 };
 
 /// One SQLite connection with its cache of persistent prepared statements.
@@ -70,6 +74,10 @@ class Connection {
   core::Result<void> exec(std::string_view sql);
   /// The cached statement for `sql`, prepared on first use; reset it after use (StatementScope).
   core::Result<Statement*> prepare(std::string_view sql);
+  /// The cached statement for `sql`, reset automatically when the returned scope ends.
+  core::Result<StatementScope> query(std::string_view sql);
+  /// Rows changed by the last INSERT, UPDATE or DELETE.
+  int changes();
 
   sqlite3* raw() { return db_; }
 

@@ -174,7 +174,8 @@ TEST(Router, ConflictingParameterNamesThrow) {
 }
 
 TEST(Router, MalformedPatternThrows) {
-  for (const char* pattern : {"", "health", "v1/orgs/{slug}", "/v1/%zz", "/v1/%4", "/v1/%"}) {
+  for (const char* pattern :
+       {"", "health", "v1/orgs/{slug}", "/v1/%zz", "/v1/%4", "/v1/%", "/v1/{}"}) {
     Router router;
     EXPECT_THROW(router.add(Method::get, pattern, noop()), std::invalid_argument) << pattern;
     EXPECT_TRUE(router.routes().empty()) << pattern;

@@ -1,0 +1,54 @@
+#include "api/account_json.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include "core/time_format.hpp"
+
+namespace ferr::api {
+
+namespace {
+boost::json::object user_object(const domain::accounts::User& user) {
+  boost::json::object o;
+  o["id"] = user.id.to_string();
+  o["email"] = user.email;
+  o["email_verified"] = user.active;
+  if (user.display_name) {
+    o["display_name"] = *user.display_name;
+  } else {
+    o["display_name"] = nullptr;
+  }
+  o["timezone"] = user.timezone;
+  o["locale"] = user.locale;
+  o["created_at"] = core::format_rfc3339_ms(user.created_at);
+  o["updated_at"] = core::format_rfc3339_ms(user.updated_at);
+  return o;
+}
+}  // namespace
+
+std::string user_json(const domain::accounts::User& user) {
+  return boost::json::serialize(user_object(user));
+}
+
+http::Response token_response(const domain::accounts::IssuedTokens& tokens,
+                              const CookiePolicy& cookie) {
+  boost::json::object body;
+  body["access_token"] = tokens.access_token;
+  body["refresh_token"] = tokens.refresh_token;
+  body["token_type"] = "Bearer";
+  body["expires_in"] = tokens.expires_in_seconds;
+  body["user"] = user_object(tokens.user);
+  http::Response r = http::Response::json(200, boost::json::serialize(body));
+  r.headers.add("Set-Cookie", "fl_session=" + tokens.access_token +
+                                  "; HttpOnly; SameSite=Lax; Path=/; Max-Age=604800" +
+                                  (cookie.secure ? "; Secure" : ""));
+  r.headers.add("Cache-Control", "no-store");
+  return r;
+}
+
+std::string clear_session_cookie(const CookiePolicy& cookie) {
+  return std::string("fl_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0") +
+         (cookie.secure ? "; Secure" : "");
+}
+
+}  // namespace ferr::api

@@ -1,0 +1,27 @@
+#pragma once
+/// JSON shapes of "Accounts and sessions" (api.md): the user object and the token response.
+
+#include <string>
+
+#include "domain/accounts/user.hpp"
+#include "http/request.hpp"
+
+namespace ferr::api {
+
+/// `{"id", "email", "email_verified", "display_name", "timezone", "locale", "created_at",
+/// "updated_at"}`.
+std::string user_json(const domain::accounts::User& user);
+
+/// How the `fl_session` cookie is set.
+struct CookiePolicy {
+  bool secure = false;  ///< add `Secure` (https public URL or production)
+};
+
+/// `200` with the token body and the `fl_session` cookie.
+http::Response token_response(const domain::accounts::IssuedTokens& tokens,
+                              const CookiePolicy& cookie);
+
+/// `Set-Cookie` value that removes `fl_session`.
+std::string clear_session_cookie(const CookiePolicy& cookie);
+
+}  // namespace ferr::api

@@ -1,0 +1,244 @@
+#include "api/account_routes.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "api/authentication.hpp"
+#include "api/request_body.hpp"
+#include "http/error_response.hpp"
+
+namespace ferr::api {
+
+namespace {
+
+using boost::asio::awaitable;
+using core::fail;
+using core::Result;
+using domain::accounts::Principal;
+using http::Request;
+using http::Response;
+
+constexpr http::RouteOptions kJson{.json_body = true};
+
+Response accepted() { return Response::json(202, R"({"status":"accepted"})"); }
+
+Response opt_out_json(bool opt_out) {
+  return Response::json(
+      200, opt_out ? R"({"telemetry_opt_out":true})" : R"({"telemetry_opt_out":false})");
+}
+
+struct Credentials {
+  std::string email;
+  std::string password;
+};
+
+Result<Credentials> read_credentials(ObjectReader& r) {
+  auto email = r.required_string("email");
+  if (!email) return fail(email.error());
+  auto password = r.required_string("password");
+  if (!password) return fail(password.error());
+  return Credentials{*email, *password};
+}
+
+Result<std::string> read_single_string(ObjectReader& r, std::string_view name) {
+  return r.required_string(name);
+}
+
+// Each route is a small class of its own: decode, call the service on the right pool, encode.
+class Routes {
+ public:
+  explicit Routes(const AccountRoutesDeps& deps) : d_(deps) {}
+
+  awaitable<Response> register_account(Request& req) {
+    if (auto limited = d_.auth_limiter.check(req)) co_return std::move(*limited);
+    auto input = read_body<
+        domain::accounts::
+            Registration>(req, [](ObjectReader& r) -> Result<domain::accounts::Registration> {
+      auto credentials = read_credentials(r);
+      if (!credentials) return fail(credentials.error());
+      auto display_name = r.nullable_string("display_name");
+      if (!display_name) return fail(display_name.error());
+      domain::accounts::Registration reg{credentials->email, credentials->password, std::nullopt};
+      if (display_name->state == Nullable<std::string>::State::value)
+        reg.display_name = display_name->value;
+      return reg;
+    });
+    if (!input) co_return http::respond_error(req, input.error());
+    auto done = co_await core::run_blocking(d_.hash_pool,
+                                            [&] { return d_.accounts.register_account(*input); });
+    if (!done) co_return http::respond_error(req, done.error());
+    co_return Response::json(202, R"({"status":"verification_pending"})");
+  }
+
+  awaitable<Response> verify_email(Request& req) {
+    if (auto limited = d_.auth_limiter.check(req)) co_return std::move(*limited);
+    struct Input {
+      std::string email, code;
+    };
+    auto input = read_body<Input>(req, [](ObjectReader& r) -> Result<Input> {
+      auto email = r.required_string("email");
+      if (!email) return fail(email.error());
+      auto code = r.required_string("code");
+      if (!code) return fail(code.error());
+      return Input{*email, *code};
+    });
+    if (!input) co_return http::respond_error(req, input.error());
+    auto tokens = co_await core::run_blocking(
+        d_.pool, [&] { return d_.accounts.verify_email(input->email, input->code); });
+    if (!tokens) co_return http::respond_error(req, tokens.error());
+    co_return token_response(*tokens, d_.cookie);
+  }
+
+  awaitable<Response> resend_verification(Request& req) {
+    auto email =
+        read_body<std::string>(req, [](ObjectReader& r) { return read_single_string(r, "email"); });
+    if (!email) co_return http::respond_error(req, email.error());
+    auto done = co_await core::run_blocking(
+        d_.pool, [&] { return d_.accounts.resend_verification(*email); });
+    if (!done) co_return http::respond_error(req, done.error());
+    co_return accepted();
+  }
+
+  awaitable<Response> login(Request& req) {
+    if (auto limited = d_.auth_limiter.check(req)) co_return std::move(*limited);
+    auto input = read_body<Credentials>(req, read_credentials);
+    if (!input) co_return http::respond_error(req, input.error());
+    auto tokens = co_await core::run_blocking(
+        d_.hash_pool, [&] { return d_.accounts.login(input->email, input->password); });
+    if (!tokens) co_return http::respond_error(req, tokens.error());
+    co_return token_response(*tokens, d_.cookie);
+  }
+
+  awaitable<Response> refresh(Request& req) {
+    auto token = read_body<std::string>(
+        req, [](ObjectReader& r) { return read_single_string(r, "refresh_token"); });
+    if (!token) co_return http::respond_error(req, token.error());
+    auto tokens = co_await core::run_blocking(d_.pool, [&] { return d_.accounts.refresh(*token); });
+    if (!tokens) co_return http::respond_error(req, tokens.error());
+    co_return token_response(*tokens, d_.cookie);
+  }
+
+  awaitable<Response> logout(Request& req) {
+    auto principal = co_await authenticate(req, d_.accounts, d_.pool);
+    if (!principal) co_return http::respond_error(req, principal.error());
+    auto done =
+        co_await core::run_blocking(d_.pool, [&] { return d_.accounts.logout(*principal); });
+    if (!done) co_return http::respond_error(req, done.error());
+    Response r = Response::empty(204);
+    r.headers.add("Set-Cookie", clear_session_cookie(d_.cookie));
+    co_return r;
+  }
+
+  awaitable<Response> me(Request& req) {
+    auto principal = co_await authenticate(req, d_.accounts, d_.pool);
+    if (!principal) co_return http::respond_error(req, principal.error());
+    auto user =
+        co_await core::run_blocking(d_.pool, [&] { return d_.accounts.profile(*principal); });
+    if (!user) co_return http::respond_error(req, user.error());
+    co_return Response::json(200, user_json(*user));
+  }
+
+  awaitable<Response> update_me(Request& req) {
+    auto principal = co_await authenticate(req, d_.accounts, d_.pool);
+    if (!principal) co_return http::respond_error(req, principal.error());
+    auto patch = read_body<domain::accounts::ProfilePatch>(
+        req, [](ObjectReader& r) -> Result<domain::accounts::ProfilePatch> {
+          domain::accounts::ProfilePatch p;
+          auto display_name = r.nullable_string("display_name");
+          if (!display_name) return fail(display_name.error());
+          if (display_name->state != Nullable<std::string>::State::absent) {
+            p.set_display_name = true;
+            if (display_name->state == Nullable<std::string>::State::value)
+              p.display_name = display_name->value;
+          }
+          auto timezone = r.optional_string("timezone");
+          if (!timezone) return fail(timezone.error());
+          p.timezone = *timezone;
+          auto locale = r.optional_string("locale");
+          if (!locale) return fail(locale.error());
+          p.locale = *locale;
+          return p;
+        });
+    if (!patch) co_return http::respond_error(req, patch.error());
+    auto user = co_await core::run_blocking(
+        d_.pool, [&] { return d_.accounts.update_profile(*principal, *patch); });
+    if (!user) co_return http::respond_error(req, user.error());
+    co_return Response::json(200, user_json(*user));
+  }
+
+  awaitable<Response> forgot_password(Request& req) {
+    if (auto limited = d_.auth_limiter.check(req)) co_return std::move(*limited);
+    auto email =
+        read_body<std::string>(req, [](ObjectReader& r) { return read_single_string(r, "email"); });
+    if (!email) co_return http::respond_error(req, email.error());
+    auto done =
+        co_await core::run_blocking(d_.pool, [&] { return d_.accounts.forgot_password(*email); });
+    if (!done) co_return http::respond_error(req, done.error());
+    co_return accepted();
+  }
+
+  awaitable<Response> reset_password(Request& req) {
+    struct Input {
+      std::string token, password;
+    };
+    auto input = read_body<Input>(req, [](ObjectReader& r) -> Result<Input> {
+      auto token = r.required_string("token");
+      if (!token) return fail(token.error());
+      auto password = r.required_string("password");
+      if (!password) return fail(password.error());
+      return Input{*token, *password};
+    });
+    if (!input) co_return http::respond_error(req, input.error());
+    auto done = co_await core::run_blocking(
+        d_.hash_pool, [&] { return d_.accounts.reset_password(input->token, input->password); });
+    if (!done) co_return http::respond_error(req, done.error());
+    co_return Response::empty(204);
+  }
+
+  awaitable<Response> telemetry_prefs(Request& req) {
+    auto principal = co_await authenticate(req, d_.accounts, d_.pool);
+    if (!principal) co_return http::respond_error(req, principal.error());
+    auto opt_out = co_await core::run_blocking(
+        d_.pool, [&] { return d_.accounts.telemetry_opt_out(*principal); });
+    if (!opt_out) co_return http::respond_error(req, opt_out.error());
+    co_return opt_out_json(*opt_out);
+  }
+
+  awaitable<Response> set_telemetry_prefs(Request& req) {
+    auto principal = co_await authenticate(req, d_.accounts, d_.pool);
+    if (!principal) co_return http::respond_error(req, principal.error());
+    auto wanted =
+        read_body<bool>(req, [](ObjectReader& r) { return r.required_bool("telemetry_opt_out"); });
+    if (!wanted) co_return http::respond_error(req, wanted.error());
+    auto saved = co_await core::run_blocking(
+        d_.pool, [&] { return d_.accounts.set_telemetry_opt_out(*principal, *wanted); });
+    if (!saved) co_return http::respond_error(req, saved.error());
+    co_return opt_out_json(*saved);
+  }
+
+ private:
+  AccountRoutesDeps d_;
+};
+
+}  // namespace
+
+void add_account_routes(http::Router& router, const AccountRoutesDeps& deps) {
+  auto routes = std::make_shared<Routes>(deps);
+  auto bind = [routes](awaitable<Response> (Routes::*method)(Request&)) {
+    return [routes, method](Request& req) { return ((*routes).*method)(req); };
+  };
+  using http::Method;
+  router.add(Method::post, "/auth/register", bind(&Routes::register_account), kJson);
+  router.add(Method::post, "/auth/verify-email", bind(&Routes::verify_email), kJson);
+  router.add(Method::post, "/auth/resend-verification", bind(&Routes::resend_verification), kJson);
+  router.add(Method::post, "/auth/login", bind(&Routes::login), kJson);
+  router.add(Method::post, "/auth/refresh", bind(&Routes::refresh), kJson);
+  router.add(Method::post, "/auth/logout", bind(&Routes::logout));
+  router.add(Method::get, "/auth/me", bind(&Routes::me));
+  router.add(Method::patch, "/auth/me", bind(&Routes::update_me), kJson);
+  router.add(Method::post, "/auth/forgot-password", bind(&Routes::forgot_password), kJson);
+  router.add(Method::post, "/auth/reset-password", bind(&Routes::reset_password), kJson);
+  router.add(Method::get, "/v1/me/telemetry-prefs", bind(&Routes::telemetry_prefs));
+  router.add(Method::put, "/v1/me/telemetry-prefs", bind(&Routes::set_telemetry_prefs), kJson);
+}
+
+}  // namespace ferr::api

@@ -1,0 +1,136 @@
+#pragma once
+/// Storage of accounts, sessions, codes and throttles. Every method is one atomic step (one
+/// transaction); the service composes them. Implemented per backend in src/storage/.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/uuid.hpp"
+#include "domain/accounts/user.hpp"
+
+namespace ferr::domain::accounts {
+
+/// What registering an address did.
+enum class RegisterOutcome { created, pending_updated, already_active };
+
+/// A verification code as stored (hashed).
+struct StoredCode {
+  core::Uuid user_id;
+  bool user_active = false;
+  std::optional<std::string> code_hash;  ///< absent when no code is outstanding
+  core::TimePoint expires_at;
+  int failed_attempts = 0;
+};
+
+/// Login throttle state of one address (known or not: unknown addresses are throttled alike).
+struct LoginThrottle {
+  int consecutive_failures = 0;
+  std::optional<core::TimePoint> locked_until;
+};
+
+/// How long a login stays locked after `failures` consecutive failures (zero: not locked).
+using LockPolicy = std::chrono::seconds (*)(int failures);
+
+/// The result of presenting a refresh token.
+struct RefreshOutcome {
+  enum class Kind { rotated, unknown, reused, expired };
+  Kind kind = Kind::unknown;
+  core::Uuid user_id;
+  core::Uuid session_id;
+};
+
+/// A password-reset token as stored (hashed).
+struct StoredResetToken {
+  core::Uuid user_id;
+  std::string email;
+  core::TimePoint expires_at;
+  bool used = false;
+};
+
+/// Changes to a profile; absent members are left alone.
+struct ProfilePatch {
+  bool set_display_name = false;
+  std::optional<std::string> display_name;  ///< with set_display_name: nullopt clears it
+  std::optional<std::string> timezone;
+  std::optional<std::string> locale;
+};
+
+class AccountRepository {
+ public:
+  virtual ~AccountRepository() = default;
+
+  /// Creates a pending account, or replaces the password (and display name) of a pending one,
+  /// or leaves an active account untouched. Safe under concurrent calls for one address.
+  virtual core::Result<std::pair<RegisterOutcome, core::Uuid>> register_account(
+      const std::string& email, const std::string& password_hash,
+      const std::optional<std::string>& display_name, const core::Uuid& new_id,
+      core::TimePoint now) = 0;
+
+  /// Records a mail to `email` unless one was recorded after `not_since`; false when throttled.
+  virtual core::Result<bool> claim_mail_slot(const std::string& email, core::TimePoint now,
+                                             core::TimePoint not_since) = 0;
+
+  /// Replaces the outstanding verification code of a pending account.
+  virtual core::Result<void> store_verification_code(const core::Uuid& user_id,
+                                                     const std::string& code_hash,
+                                                     core::TimePoint expires_at) = 0;
+  /// The account and outstanding code for `email`; nullopt when no account has that address.
+  virtual core::Result<std::optional<StoredCode>> find_verification_code(
+      const std::string& email) = 0;
+  /// Counts one wrong code; returns the new number of failures.
+  virtual core::Result<int> record_code_failure(const core::Uuid& user_id) = 0;
+  /// Activates a pending account and deletes its code; false when it was not pending any more.
+  virtual core::Result<bool> activate(const core::Uuid& user_id, core::TimePoint now) = 0;
+
+  virtual core::Result<std::optional<UserWithSecret>> find_by_email(const std::string& email) = 0;
+  virtual core::Result<std::optional<User>> find_by_id(const core::Uuid& id) = 0;
+  virtual core::Result<void> update_password_hash(const core::Uuid& user_id,
+                                                  const std::string& hash, core::TimePoint now) = 0;
+  virtual core::Result<User> update_profile(const core::Uuid& user_id, const ProfilePatch& patch,
+                                            core::TimePoint now) = 0;
+
+  virtual core::Result<LoginThrottle> login_throttle(const std::string& email) = 0;
+  /// Counts one failed login and applies `lock_for(new count)`, atomically; returns the new state.
+  virtual core::Result<LoginThrottle> record_login_failure(const std::string& email,
+                                                           core::TimePoint now,
+                                                           LockPolicy lock_for) = 0;
+  virtual core::Result<void> reset_login_failures(const std::string& email) = 0;
+
+  /// Starts a session (a refresh-token family) with its first refresh token.
+  virtual core::Result<void> create_session(const core::Uuid& session_id, const core::Uuid& user_id,
+                                            const std::string& refresh_hash,
+                                            core::TimePoint refresh_expires,
+                                            core::TimePoint now) = 0;
+  /// Whether the session exists and is not revoked.
+  virtual core::Result<bool> session_active(const core::Uuid& session_id) = 0;
+  /// Rotates a refresh token: the old one is spent, the new one issued; a spent token presented
+  /// again revokes its whole session.
+  virtual core::Result<RefreshOutcome> rotate_refresh_token(const std::string& presented_hash,
+                                                            const std::string& new_hash,
+                                                            core::TimePoint new_expires,
+                                                            core::TimePoint now) = 0;
+  virtual core::Result<void> revoke_session(const core::Uuid& session_id, core::TimePoint now) = 0;
+
+  virtual core::Result<void> store_reset_token(const core::Uuid& user_id,
+                                               const std::string& token_hash,
+                                               core::TimePoint expires_at, core::TimePoint now) = 0;
+  virtual core::Result<std::optional<StoredResetToken>> find_reset_token(
+      const std::string& token_hash) = 0;
+  /// Spends the token, sets the password, revokes every session and clears the login throttle;
+  /// false when the token was spent in the meantime.
+  virtual core::Result<bool> complete_password_reset(const std::string& token_hash,
+                                                     const core::Uuid& user_id,
+                                                     const std::string& email,
+                                                     const std::string& new_hash,
+                                                     core::TimePoint now) = 0;
+
+  virtual core::Result<bool> user_opt_out(const core::Uuid& user_id) = 0;
+  virtual core::Result<void> set_user_opt_out(const core::Uuid& user_id, bool opt_out,
+                                              core::TimePoint now) = 0;
+};
+
+}  // namespace ferr::domain::accounts

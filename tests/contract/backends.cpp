@@ -1,0 +1,38 @@
+#include "contract/backends.hpp"
+
+#include "core/clock.hpp"
+#include "storage/sqlite/account_repository.hpp"
+#include "storage/sqlite/database.hpp"
+#include "storage/sqlite/migrator.hpp"
+
+namespace ferr::contract {
+
+namespace {
+
+class SqliteBackend final : public Backend {
+ public:
+  SqliteBackend() {
+    auto db = storage::sqlite::Database::open(":memory:", 0);
+    if (!db) throw std::runtime_error(db.error().log_detail);
+    db_ = std::move(*db);
+    core::SystemClock clock;
+    auto migrated = db_->write([&](storage::sqlite::Connection& c) {
+      return storage::sqlite::migrate(c, storage::sqlite::embedded_migrations(), clock);
+    });
+    if (!migrated) throw std::runtime_error(migrated.error().log_detail);
+    accounts_ = std::make_unique<storage::sqlite::SqliteAccountRepository>(*db_);
+  }
+  domain::accounts::AccountRepository& accounts() override { return *accounts_; }
+
+ private:
+  std::unique_ptr<storage::sqlite::Database> db_;
+  std::unique_ptr<storage::sqlite::SqliteAccountRepository> accounts_;
+};
+
+}  // namespace
+
+std::vector<BackendFactory> backends() {
+  return {{"sqlite", [] { return std::make_unique<SqliteBackend>(); }}};
+}
+
+}  // namespace ferr::contract

@@ -1,0 +1,29 @@
+#pragma once
+// The storage backends the contract suites run against. Each suite is written once against the
+// domain repository interfaces and instantiated for every backend listed here.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "domain/accounts/account_repository.hpp"
+
+namespace ferr::contract {
+
+/// A fresh, migrated, empty database and the repositories on it.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual domain::accounts::AccountRepository& accounts() = 0;
+};
+
+struct BackendFactory {
+  std::string name;
+  std::function<std::unique_ptr<Backend>()> make;
+};
+
+/// Every backend available in this build (SQLite always; PostgreSQL when a test cluster runs).
+std::vector<BackendFactory> backends();
+
+}  // namespace ferr::contract

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The account journey through the built binary, as a client sees it:
+# register → read the code from the .eml file → verify → login → me → refresh → logout.
+FERR_BIN=${1:?usage: accounts_test.sh PATH_TO_BINARY}
+source "$(dirname "$0")/lib.sh"
+
+mail_dir="$E2E_WORK/mail"
+start_server accounts DATABASE_URL=sqlite:./data/e2e.db "FERRLABS_MAIL=file:$mail_dir" \
+  FERRLABS_PASSWORD_MEMORY_KIB=1024 FERRLABS_PASSWORD_ITERATIONS=1 \
+  JWT_SECRET=e2e-secret-that-is-long-enough-0123456789 || { finish; exit 1; }
+
+post() { curl -s -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' "$@"; }
+body() { sed '$d' <<<"$1"; }
+status() { tail -n1 <<<"$1"; }
+
+email="journey-$$@example.com"
+password="a long and memorable passphrase"
+
+r=$(post -d "{\"email\":\"$email\",\"password\":\"$password\",\"display_name\":\"Journey\"}" "$(url /auth/register)")
+check "register answers 202" 202 "$(status "$r")"
+check "register body" '{"status":"verification_pending"}' "$(body "$r")"
+
+deadline=$((SECONDS + 20))
+until grep -rls "$email" "$mail_dir" >/dev/null 2>&1 || [ $SECONDS -ge $deadline ]; do sleep 0.05; done
+eml=$(grep -rls "$email" "$mail_dir" | head -n1)
+[ -n "$eml" ] && pass "the verification mail is written as an .eml file" || fail "the verification mail is written as an .eml file"
+check_contains "the .eml file has RFC 5322 headers" "Subject: " "$(cat "$eml" 2>/dev/null)"
+code=$(grep -oE 'code is [0-9]{6}' "$eml" | grep -oE '[0-9]{6}')
+check "the mail holds a six-digit code" 1 "$(grep -cE '^[0-9]{6}$' <<<"$code")"
+
+r=$(post -d "{\"email\":\"$email\",\"code\":\"$code\"}" "$(url /auth/verify-email)")
+check "verify-email answers 200" 200 "$(status "$r")"
+check "verify-email returns a bearer token" Bearer "$(body "$r" | jq -r .token_type)"
+
+r=$(post -d "{\"email\":\"$email\",\"password\":\"$password\"}" "$(url /auth/login)")
+check "login answers 200" 200 "$(status "$r")"
+access=$(body "$r" | jq -r .access_token)
+refresh=$(body "$r" | jq -r .refresh_token)
+
+me=$(curl -s -H "Authorization: Bearer $access" "$(url /auth/me)")
+check "me returns the verified user" "$email true Journey" "$(jq -r '"\(.email) \(.email_verified) \(.display_name)"' <<<"$me")"
+me_cookie=$(curl -s -H "Cookie: fl_session=$access" "$(url /auth/me)" | jq -r .email)
+check "the fl_session cookie authenticates too" "$email" "$me_cookie"
+
+r=$(post -d "{\"refresh_token\":\"$refresh\"}" "$(url /auth/refresh)")
+check "refresh answers 200" 200 "$(status "$r")"
+access2=$(body "$r" | jq -r .access_token)
+refresh2=$(body "$r" | jq -r .refresh_token)
+[ "$refresh2" != "$refresh" ] && pass "refresh rotates the refresh token" || fail "refresh rotates the refresh token"
+
+check "logout answers 204" 204 "$(status_of POST /auth/logout -H "Authorization: Bearer $access2")"
+check "the logged-out token is rejected at once" 401 "$(status_of GET /auth/me -H "Authorization: Bearer $access2")"
+r=$(post -d "{\"refresh_token\":\"$refresh2\"}" "$(url /auth/refresh)")
+check "the logged-out family cannot refresh" 401 "$(status "$r")"
+check "its error code" AUTH_SESSION_EXPIRED "$(body "$r" | jq -r .code)"
+
+check "unknown e-mail login is 401" 401 "$(status "$(post -d '{"email":"nobody@example.com","password":"whatever passphrase"}' "$(url /auth/login)")")"
+
+stop_server TERM
+check "SIGTERM exits 0" 0 "$SERVER_EXIT"
+if grep -q "$code" "$SERVER_LOG"; then fail "the verification code never reaches the log"; else pass "the verification code never reaches the log"; fi
+if grep -q "$password" "$SERVER_LOG"; then fail "the password never reaches the log"; else pass "the password never reaches the log"; fi
+
+finish

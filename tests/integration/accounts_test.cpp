@@ -1,0 +1,547 @@
+// "Accounts and sessions" over HTTP against the real server: every route, every error code,
+// enumeration resistance, throttling with an injected clock, token rotation and revocation.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include "core/clock.hpp"
+#include "support/http_client.hpp"
+#include "support/mailbox.hpp"
+#include "support/test_app.hpp"
+
+namespace ferr {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::HttpReply;
+
+constexpr const char* kPassword = "correct horse battery staple";
+
+class AccountsTest : public ::testing::Test {
+ protected:
+  void SetUp() override { start({}); }
+  void TearDown() override {
+    app_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void start(const app::RawSettings& extra) {
+    app_.reset();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("ferr-accounts-" + std::to_string(::getpid()) + "-" + std::to_string(++instance_));
+    std::filesystem::create_directories(dir_);
+    app::RawSettings settings{
+        {"FERRLABS_MAIL", "file:" + (dir_ / "mail").string()},
+        {"FERRLABS_AUTH_RATE", "0"},
+        // Cheap hashes keep the suite fast; the parameters are checked elsewhere.
+        {"FERRLABS_PASSWORD_MEMORY_KIB", "64"},
+        {"FERRLABS_PASSWORD_ITERATIONS", "1"}};
+    for (const auto& [k, v] : extra) settings[k] = v;
+    app::Tuning tuning;
+    tuning.clock = &clock_;
+    app_ = testing::start_app(testing::test_config(settings), tuning);
+    port_ = app_->port();
+    mailbox_ = std::make_unique<testing::Mailbox>(dir_ / "mail");
+  }
+
+  HttpReply call(const std::string& method, const std::string& path, const std::string& body = "",
+                 const std::string& headers = "") {
+    std::string h = headers;
+    if (!body.empty()) h += "Content-Type: application/json\r\n";
+    auto r = testing::request(port_, method, path, h, body);
+    if (!r) throw std::runtime_error("no reply to " + method + " " + path);
+    return *r;
+  }
+  HttpReply post(const std::string& path, const boost::json::object& body,
+                 const std::string& headers = "") {
+    return call("POST", path, boost::json::serialize(body), headers);
+  }
+  static std::string bearer(const std::string& token) {
+    return "Authorization: Bearer " + token + "\r\n";
+  }
+  static boost::json::object json(const HttpReply& r) {
+    return boost::json::parse(r.body).as_object();
+  }
+  static std::string code_of(const HttpReply& r) {
+    auto body = json(r);
+    return body.contains("code") ? std::string(body["code"].as_string()) : "";
+  }
+
+  HttpReply register_user(const std::string& email, const std::string& password = kPassword) {
+    return post("/auth/register", {{"email", email}, {"password", password}});
+  }
+
+  // Registers and verifies `email`; returns the token response body.
+  boost::json::object active_user(const std::string& email,
+                                  const std::string& password = kPassword) {
+    EXPECT_EQ(register_user(email, password).status, 202);
+    auto code = mailbox_->code_for(email);
+    EXPECT_TRUE(code);
+    auto verified = post("/auth/verify-email", {{"email", email}, {"code", code.value_or("")}});
+    EXPECT_EQ(verified.status, 200) << verified.body;
+    return json(verified);
+  }
+
+  HttpReply login(const std::string& email, const std::string& password = kPassword) {
+    return post("/auth/login", {{"email", email}, {"password", password}});
+  }
+
+  core::ManualClock clock_{core::TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 5 / 5))};
+  std::filesystem::path dir_;
+  std::unique_ptr<app::Application> app_;
+  std::unique_ptr<testing::Mailbox> mailbox_;
+  unsigned short port_ = 0;
+  static inline int instance_ = 0;
+};
+
+TEST_F(AccountsTest, RegisterVerifyLoginMeRefreshLogout) {
+  auto reg =
+      post("/auth/register",
+           {{"email", "  Ada@Example.COM "}, {"password", kPassword}, {"display_name", "Ada"}});
+  EXPECT_EQ(reg.status, 202);
+  EXPECT_EQ(reg.body, R"({"status":"verification_pending"})");
+
+  auto code = mailbox_->code_for("ada@example.com");
+  ASSERT_TRUE(code) << "the code is mailed to the trimmed, lower-cased address";
+  auto verified = post("/auth/verify-email", {{"email", "ada@example.com"}, {"code", *code}});
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  auto tokens = json(verified);
+  EXPECT_EQ(tokens["token_type"], "Bearer");
+  EXPECT_EQ(tokens["expires_in"], 900);
+  EXPECT_EQ(tokens["user"].as_object()["email"], "ada@example.com");
+  EXPECT_EQ(tokens["user"].as_object()["email_verified"], true);
+  EXPECT_EQ(tokens["user"].as_object()["display_name"], "Ada");
+  EXPECT_EQ(tokens["user"].as_object()["timezone"], "UTC");
+  EXPECT_EQ(tokens["user"].as_object()["locale"], "en");
+  EXPECT_EQ(tokens["user"].as_object()["created_at"], "2026-05-05T00:00:00.000Z");
+  EXPECT_EQ(verified.header("set-cookie"),
+            "fl_session=" + std::string(tokens["access_token"].as_string()) +
+                "; HttpOnly; SameSite=Lax; Path=/; Max-Age=604800");
+
+  auto logged_in = login("ada@example.com");
+  ASSERT_EQ(logged_in.status, 200);
+  auto session = json(logged_in);
+  std::string access(session["access_token"].as_string());
+  std::string refresh(session["refresh_token"].as_string());
+  EXPECT_EQ(refresh.size(), 43u) << "32 random bytes, base64url without padding";
+
+  auto me = call("GET", "/auth/me", "", bearer(access));
+  ASSERT_EQ(me.status, 200);
+  EXPECT_EQ(json(me)["email"], "ada@example.com");
+  EXPECT_EQ(json(me)["id"], session["user"].as_object()["id"]);
+
+  auto refreshed = post("/auth/refresh", {{"refresh_token", refresh}});
+  ASSERT_EQ(refreshed.status, 200);
+  std::string access2(json(refreshed)["access_token"].as_string());
+  EXPECT_NE(std::string(json(refreshed)["refresh_token"].as_string()), refresh)
+      << "rotated on every use";
+
+  auto out = call("POST", "/auth/logout", "", bearer(access2));
+  EXPECT_EQ(out.status, 204);
+  EXPECT_EQ(out.header("set-cookie"), "fl_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+  EXPECT_EQ(call("GET", "/auth/me", "", bearer(access2)).status, 401) << "revoked at once";
+  EXPECT_EQ(call("GET", "/auth/me", "", bearer(access)).status, 401)
+      << "the whole family is revoked";
+}
+
+TEST_F(AccountsTest, RegisteringAnActiveAddressAnswersTheSameAndSendsANotice) {
+  active_user("grace@example.com");
+  clock_.advance(2min);  // past the one-mail-a-minute throttle
+  auto again = register_user("grace@example.com", "an entirely different passphrase");
+  EXPECT_EQ(again.status, 202);
+  EXPECT_EQ(again.body, R"({"status":"verification_pending"})");
+  auto notice = mailbox_->wait_for("grace@example.com", 2);
+  ASSERT_TRUE(notice);
+  EXPECT_NE(notice->find("already has one"), std::string::npos);
+  EXPECT_EQ(notice->find("code is"), std::string::npos);
+  EXPECT_EQ(login("grace@example.com").status, 200) << "the active account is untouched";
+  EXPECT_EQ(login("grace@example.com", "an entirely different passphrase").status, 401);
+}
+
+TEST_F(AccountsTest, RegisterRejectsBadInputWithTheRightCodes) {
+  auto missing = post("/auth/register", {{"password", kPassword}});
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(code_of(missing), "VALIDATION_FAILED");
+  EXPECT_EQ(json(missing)["field"], "email");
+
+  auto unknown = post("/auth/register",
+                      {{"email", "a@example.com"}, {"password", kPassword}, {"admin", true}});
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(json(unknown)["field"], "admin");
+
+  auto duplicate = call(
+      "POST", "/auth/register",
+      R"({"email":"a@example.com","password":"x","password":")" + std::string(kPassword) + "\"}");
+  EXPECT_EQ(duplicate.status, 400);
+  EXPECT_EQ(code_of(duplicate), "VALIDATION_FAILED");
+  EXPECT_EQ(json(duplicate)["field"], "password");
+
+  EXPECT_EQ(code_of(call("POST", "/auth/register", "{\"email\":")), "BAD_REQUEST");
+  auto no_type =
+      testing::request(port_, "POST", "/auth/register", "", R"({"email":"a@example.com"})");
+  ASSERT_TRUE(no_type);
+  EXPECT_EQ(no_type->status, 415);
+
+  auto bad_email = post("/auth/register", {{"email", "not-an-address"}, {"password", kPassword}});
+  EXPECT_EQ(json(bad_email)["field"], "email");
+  auto long_email =
+      post("/auth/register", {{"email", std::string(250, 'a') + "@x.io"}, {"password", kPassword}});
+  EXPECT_EQ(code_of(long_email), "VALIDATION_FAILED") << "at most 254 characters";
+
+  for (const std::string& weak :
+       std::vector<std::string>{"short", std::string(129, 'x'), "a@example.com", "password"}) {
+    auto r = register_user("a@example.com", weak);
+    EXPECT_EQ(r.status, 400) << weak;
+    EXPECT_EQ(code_of(r), "USER_PASSWORD_TOO_WEAK") << weak;
+  }
+  auto bad_name = post("/auth/register",
+                       {{"email", "a@example.com"}, {"password", kPassword}, {"display_name", ""}});
+  EXPECT_EQ(json(bad_name)["field"], "display_name");
+  EXPECT_TRUE(mailbox_->messages_to("a@example.com").empty()) << "nothing was registered";
+}
+
+TEST_F(AccountsTest, VerificationCodeErrors) {
+  auto unknown = post("/auth/verify-email", {{"email", "nobody@example.com"}, {"code", "123456"}});
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(code_of(unknown), "AUTH_VERIFICATION_CODE_INVALID");
+
+  ASSERT_EQ(register_user("lin@example.com").status, 202);
+  auto code = mailbox_->code_for("lin@example.com");
+  ASSERT_TRUE(code);
+  std::string wrong = *code == "000000" ? "111111" : "000000";
+  for (int i = 1; i <= 4; ++i) {
+    auto r = post("/auth/verify-email", {{"email", "lin@example.com"}, {"code", wrong}});
+    EXPECT_EQ(code_of(r), "AUTH_VERIFICATION_CODE_INVALID") << "attempt " << i;
+  }
+  auto fifth = post("/auth/verify-email", {{"email", "lin@example.com"}, {"code", wrong}});
+  EXPECT_EQ(fifth.status, 429);
+  EXPECT_EQ(code_of(fifth), "AUTH_VERIFICATION_TOO_MANY_ATTEMPTS");
+  auto right_but_void = post("/auth/verify-email", {{"email", "lin@example.com"}, {"code", *code}});
+  EXPECT_EQ(code_of(right_but_void), "AUTH_VERIFICATION_TOO_MANY_ATTEMPTS") << "the code is void";
+
+  clock_.advance(61s);
+  EXPECT_EQ(post("/auth/resend-verification", {{"email", "lin@example.com"}}).status, 202);
+  auto fresh = mailbox_->code_for("lin@example.com", 2);
+  ASSERT_TRUE(fresh);
+  clock_.advance(15min + 1s);
+  auto expired = post("/auth/verify-email", {{"email", "lin@example.com"}, {"code", *fresh}});
+  EXPECT_EQ(expired.status, 410);
+  EXPECT_EQ(code_of(expired), "AUTH_VERIFICATION_CODE_EXPIRED");
+
+  EXPECT_EQ(post("/auth/resend-verification", {{"email", "lin@example.com"}}).status, 202);
+  auto last = mailbox_->code_for("lin@example.com", 3);
+  ASSERT_TRUE(last);
+  EXPECT_EQ(post("/auth/verify-email", {{"email", "lin@example.com"}, {"code", *last}}).status,
+            200);
+  auto again = post("/auth/verify-email", {{"email", "lin@example.com"}, {"code", *last}});
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(code_of(again), "AUTH_EMAIL_ALREADY_VERIFIED");
+}
+
+TEST_F(AccountsTest, ResendIsAlways202AndMailsAtMostOncePerMinute) {
+  EXPECT_EQ(post("/auth/resend-verification", {{"email", "ghost@example.com"}}).status, 202);
+  ASSERT_EQ(register_user("kim@example.com").status, 202);
+  auto first = mailbox_->code_for("kim@example.com");
+  ASSERT_TRUE(first);
+  clock_.advance(30s);
+  EXPECT_EQ(post("/auth/resend-verification", {{"email", "kim@example.com"}}).status, 202);
+  clock_.advance(29s);
+  EXPECT_EQ(post("/auth/resend-verification", {{"email", "kim@example.com"}}).status, 202);
+  clock_.advance(2s);
+  EXPECT_EQ(post("/auth/resend-verification", {{"email", "kim@example.com"}}).status, 202);
+  auto second = mailbox_->code_for("kim@example.com", 2);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(mailbox_->messages_to("kim@example.com").size(), 2u) << "throttled within the minute";
+  if (*first != *second) {
+    EXPECT_EQ(code_of(post("/auth/verify-email", {{"email", "kim@example.com"}, {"code", *first}})),
+              "AUTH_VERIFICATION_CODE_INVALID")
+        << "a new code replaces the old one";
+  }
+  EXPECT_EQ(post("/auth/verify-email", {{"email", "kim@example.com"}, {"code", *second}}).status,
+            200);
+  EXPECT_TRUE(mailbox_->messages_to("ghost@example.com").empty());
+}
+
+TEST_F(AccountsTest, LoginAnswersAlikeForUnknownAddressAndWrongPassword) {
+  active_user("ann@example.com");
+  auto unknown = login("nobody@example.com");
+  auto wrong = login("ann@example.com", "not the right passphrase");
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(code_of(unknown), "AUTH_INVALID_CREDENTIALS");
+  auto strip_id = [](boost::json::object o) {
+    o.erase("request_id");
+    return boost::json::serialize(o);
+  };
+  EXPECT_EQ(strip_id(json(unknown)), strip_id(json(wrong)));
+}
+
+TEST_F(AccountsTest, PendingAccountWithTheRightPasswordIsNotVerified) {
+  ASSERT_EQ(register_user("pat@example.com").status, 202);
+  auto r = login("pat@example.com");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(code_of(r), "AUTH_EMAIL_NOT_VERIFIED");
+  EXPECT_EQ(json(r)["error"], "email_not_verified");
+  EXPECT_EQ(code_of(login("pat@example.com", "wrong passphrase here")), "AUTH_INVALID_CREDENTIALS");
+}
+
+TEST_F(AccountsTest, LoginThrottleLocksAfter5Then10Then20Failures) {
+  active_user("tom@example.com");
+  auto fail_times = [&](int n) {
+    for (int i = 0; i < n; ++i)
+      EXPECT_EQ(login("tom@example.com", "wrong passphrase!").status, 401);
+  };
+  fail_times(5);
+  auto locked = login("tom@example.com");
+  EXPECT_EQ(locked.status, 423);
+  EXPECT_EQ(code_of(locked), "AUTH_ACCOUNT_TEMPORARILY_LOCKED");
+  EXPECT_EQ(locked.header("retry-after"), "60");
+  clock_.advance(59s);
+  EXPECT_EQ(login("tom@example.com").status, 423) << "even the right password waits";
+  clock_.advance(1s);
+  fail_times(1);  // failure 6 locks again for 60 s
+  EXPECT_EQ(login("tom@example.com").header("retry-after"), "60");
+  for (int failures = 7; failures <= 10; ++failures) {
+    clock_.advance(61s);
+    fail_times(1);
+  }
+  EXPECT_EQ(login("tom@example.com").header("retry-after"), "300");
+  for (int failures = 11; failures <= 20; ++failures) {
+    clock_.advance(301s);
+    fail_times(1);
+  }
+  EXPECT_EQ(login("tom@example.com").header("retry-after"), "3600");
+  clock_.advance(3601s);
+  EXPECT_EQ(login("tom@example.com").status, 200) << "a success resets the count";
+  fail_times(4);
+  EXPECT_EQ(login("tom@example.com").status, 200) << "four failures do not lock";
+}
+
+TEST_F(AccountsTest, UnknownAddressesAreThrottledLikeKnownOnes) {
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(login("ghost@example.com").status, 401);
+  EXPECT_EQ(login("ghost@example.com").status, 423) << "a lock reveals nothing about existence";
+}
+
+TEST_F(AccountsTest, TheThrottleIsStoredInTheDatabaseAndSurvivesARestart) {
+  auto db = dir_ / "accounts.db";
+  start({{"DATABASE_URL", "sqlite:" + db.string()}});
+  active_user("rui@example.com");
+  for (int i = 0; i < 5; ++i) login("rui@example.com", "wrong passphrase!");
+  start({{"DATABASE_URL", "sqlite:" + db.string()}});
+  EXPECT_EQ(login("rui@example.com").status, 423);
+}
+
+TEST_F(AccountsTest, CookieIsAcceptedOnlyWithoutAuthorizationHeader) {
+  auto tokens = active_user("cy@example.com");
+  std::string access(tokens["access_token"].as_string());
+  EXPECT_EQ(call("GET", "/auth/me", "", "Cookie: theme=dark; fl_session=" + access + "\r\n").status,
+            200);
+  EXPECT_EQ(call("GET", "/auth/me", "",
+                 "Authorization: Bearer nonsense\r\nCookie: fl_session=" + access + "\r\n")
+                .status,
+            401)
+      << "the header wins over the cookie";
+  EXPECT_EQ(call("GET", "/auth/me", "", "Authorization: Basic dXNlcjpwYXNz\r\n").status, 401);
+  auto anonymous = call("GET", "/auth/me");
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(code_of(anonymous), "AUTH_UNAUTHORIZED");
+}
+
+TEST_F(AccountsTest, AccessTokensExpireAfter15Minutes) {
+  auto tokens = active_user("eve@example.com");
+  std::string access(tokens["access_token"].as_string());
+  clock_.advance(14min + 59s);
+  EXPECT_EQ(call("GET", "/auth/me", "", bearer(access)).status, 200);
+  clock_.advance(2s);
+  EXPECT_EQ(call("GET", "/auth/me", "", bearer(access)).status, 401);
+  auto refreshed = post("/auth/refresh", {{"refresh_token", tokens["refresh_token"]}});
+  EXPECT_EQ(refreshed.status, 200) << "the refresh token outlives the access token";
+}
+
+TEST_F(AccountsTest, ReusingARotatedRefreshTokenRevokesTheWholeFamily) {
+  auto tokens = active_user("mo@example.com");
+  std::string first(tokens["refresh_token"].as_string());
+  auto second = post("/auth/refresh", {{"refresh_token", first}});
+  ASSERT_EQ(second.status, 200);
+  std::string second_refresh(json(second)["refresh_token"].as_string());
+  std::string second_access(json(second)["access_token"].as_string());
+
+  auto reuse = post("/auth/refresh", {{"refresh_token", first}});
+  EXPECT_EQ(reuse.status, 401);
+  EXPECT_EQ(code_of(reuse), "AUTH_SESSION_EXPIRED");
+  EXPECT_EQ(code_of(post("/auth/refresh", {{"refresh_token", second_refresh}})),
+            "AUTH_SESSION_EXPIRED");
+  EXPECT_EQ(call("GET", "/auth/me", "", bearer(second_access)).status, 401);
+
+  EXPECT_EQ(code_of(post("/auth/refresh", {{"refresh_token", "made-up"}})), "AUTH_SESSION_EXPIRED");
+  auto other = json(login("mo@example.com"));
+  EXPECT_EQ(
+      call("GET", "/auth/me", "", bearer(std::string(other["access_token"].as_string()))).status,
+      200)
+      << "other logins are separate families";
+}
+
+TEST_F(AccountsTest, RefreshTokensExpireAfter14Days) {
+  auto tokens = active_user("old@example.com");
+  clock_.advance(std::chrono::hours(24 * 14) + 1s);
+  EXPECT_EQ(code_of(post("/auth/refresh", {{"refresh_token", tokens["refresh_token"]}})),
+            "AUTH_SESSION_EXPIRED");
+}
+
+TEST_F(AccountsTest, ExactlyOneOfConcurrentRefreshesOfOneTokenWins) {
+  auto tokens = active_user("race@example.com");
+  std::string refresh(tokens["refresh_token"].as_string());
+  std::vector<std::future<int>> attempts;
+  for (int i = 0; i < 4; ++i)
+    attempts.push_back(std::async(std::launch::async, [&] {
+      return post("/auth/refresh", {{"refresh_token", refresh}}).status;
+    }));
+  int ok = 0;
+  for (auto& a : attempts) ok += a.get() == 200;
+  EXPECT_EQ(ok, 1) << "exactly one rotation wins";
+}
+
+TEST_F(AccountsTest, PasswordResetFlow) {
+  auto tokens = active_user("rio@example.com");
+  std::string old_access(tokens["access_token"].as_string());
+  clock_.advance(2min);
+  EXPECT_EQ(post("/auth/forgot-password", {{"email", "nobody@example.com"}}).status, 202);
+  EXPECT_EQ(post("/auth/forgot-password", {{"email", "RIO@example.com"}}).status, 202);
+  auto token = mailbox_->reset_token_for("rio@example.com", 2);
+  ASSERT_TRUE(token);
+  EXPECT_TRUE(mailbox_->messages_to("nobody@example.com").empty());
+
+  auto weak = post("/auth/reset-password", {{"token", *token}, {"password", "short"}});
+  EXPECT_EQ(code_of(weak), "USER_PASSWORD_TOO_WEAK");
+  auto bogus =
+      post("/auth/reset-password", {{"token", "bogus"}, {"password", "a brand new passphrase"}});
+  EXPECT_EQ(bogus.status, 400);
+  EXPECT_EQ(code_of(bogus), "AUTH_PASSWORD_RESET_TOKEN_INVALID");
+
+  auto done =
+      post("/auth/reset-password", {{"token", *token}, {"password", "a brand new passphrase"}});
+  EXPECT_EQ(done.status, 204);
+  EXPECT_EQ(call("GET", "/auth/me", "", bearer(old_access)).status, 401)
+      << "every session is revoked";
+  EXPECT_EQ(code_of(post("/auth/refresh", {{"refresh_token", tokens["refresh_token"]}})),
+            "AUTH_SESSION_EXPIRED");
+  EXPECT_EQ(login("rio@example.com").status, 401);
+  EXPECT_EQ(login("rio@example.com", "a brand new passphrase").status, 200);
+  auto reused =
+      post("/auth/reset-password", {{"token", *token}, {"password", "yet another passphrase"}});
+  EXPECT_EQ(code_of(reused), "AUTH_PASSWORD_RESET_TOKEN_INVALID") << "single use";
+
+  clock_.advance(2min);
+  EXPECT_EQ(post("/auth/forgot-password", {{"email", "rio@example.com"}}).status, 202);
+  auto late = mailbox_->reset_token_for("rio@example.com", 3);
+  ASSERT_TRUE(late);
+  clock_.advance(30min + 1s);
+  auto expired =
+      post("/auth/reset-password", {{"token", *late}, {"password", "yet another passphrase"}});
+  EXPECT_EQ(expired.status, 410);
+  EXPECT_EQ(code_of(expired), "AUTH_PASSWORD_RESET_TOKEN_EXPIRED");
+}
+
+TEST_F(AccountsTest, ForgotPasswordSendsNothingToPendingAccounts) {
+  ASSERT_EQ(register_user("pen@example.com").status, 202);
+  ASSERT_TRUE(mailbox_->wait_for("pen@example.com", 1));
+  clock_.advance(2min);
+  EXPECT_EQ(post("/auth/forgot-password", {{"email", "pen@example.com"}}).status, 202);
+  EXPECT_EQ(mailbox_->messages_to("pen@example.com").size(), 1u);
+}
+
+TEST_F(AccountsTest, ProfileUpdates) {
+  auto tokens = active_user("val@example.com");
+  std::string auth = bearer(std::string(tokens["access_token"].as_string()));
+  auto set = call("PATCH", "/auth/me",
+                  R"({"display_name":"Val","timezone":"Europe/Paris","locale":"fr-FR"})", auth);
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(json(set)["display_name"], "Val");
+  EXPECT_EQ(json(set)["timezone"], "Europe/Paris");
+  EXPECT_EQ(json(set)["locale"], "fr-FR");
+  auto cleared = call("PATCH", "/auth/me", R"({"display_name":null})", auth);
+  EXPECT_TRUE(json(cleared)["display_name"].is_null());
+  EXPECT_EQ(json(cleared)["timezone"], "Europe/Paris") << "absent members are left alone";
+
+  auto tz = call("PATCH", "/auth/me", R"({"timezone":"Mars/Olympus"})", auth);
+  EXPECT_EQ(tz.status, 400);
+  EXPECT_EQ(code_of(tz), "USER_INVALID_TIMEZONE");
+  auto locale = call("PATCH", "/auth/me", R"({"locale":"french"})", auth);
+  EXPECT_EQ(code_of(locale), "USER_INVALID_LOCALE");
+  auto name =
+      call("PATCH", "/auth/me", R"({"display_name":")" + std::string(101, 'x') + "\"}", auth);
+  EXPECT_EQ(code_of(name), "VALIDATION_FAILED");
+  EXPECT_EQ(code_of(call("PATCH", "/auth/me", R"({"email":"x@y.z"})", auth)), "VALIDATION_FAILED");
+  EXPECT_EQ(call("PATCH", "/auth/me", R"({"locale":"en"})").status, 401);
+}
+
+TEST_F(AccountsTest, TelemetryPreferences) {
+  auto tokens = active_user("tess@example.com");
+  std::string auth = bearer(std::string(tokens["access_token"].as_string()));
+  auto initial = call("GET", "/v1/me/telemetry-prefs", "", auth);
+  EXPECT_EQ(initial.status, 200);
+  EXPECT_EQ(initial.body, R"({"telemetry_opt_out":false})");
+  auto set = call("PUT", "/v1/me/telemetry-prefs", R"({"telemetry_opt_out":true})", auth);
+  EXPECT_EQ(set.body, R"({"telemetry_opt_out":true})");
+  EXPECT_EQ(call("GET", "/v1/me/telemetry-prefs", "", auth).body, R"({"telemetry_opt_out":true})");
+  EXPECT_EQ(code_of(call("PUT", "/v1/me/telemetry-prefs", R"({"telemetry_opt_out":"yes"})", auth)),
+            "VALIDATION_FAILED");
+  EXPECT_EQ(code_of(call("PUT", "/v1/me/telemetry-prefs", R"({})", auth)), "VALIDATION_FAILED");
+  EXPECT_EQ(call("GET", "/v1/me/telemetry-prefs").status, 401);
+  EXPECT_EQ(call("PUT", "/v1/me/telemetry-prefs", R"({"telemetry_opt_out":true})").status, 401);
+}
+
+TEST_F(AccountsTest, PerIpRateLimitOnUnauthenticatedAuthRoutes) {
+  start({{"FERRLABS_AUTH_RATE", "1"}, {"TRUSTED_PROXY_HOPS", "1"}});
+  auto from = [](const std::string& ip) { return "X-Forwarded-For: " + ip + "\r\n"; };
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(
+        post("/auth/login", {{"email", "x@example.com"}, {"password", "p"}}, from("203.0.113.7"))
+            .status,
+        401);
+  auto limited =
+      post("/auth/login", {{"email", "x@example.com"}, {"password", "p"}}, from("203.0.113.7"));
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(code_of(limited), "RATE_LIMIT_EXCEEDED");
+  EXPECT_EQ(limited.header("retry-after"), "1");
+  EXPECT_EQ(
+      post("/auth/register", {{"email", "x@example.com"}, {"password", "p"}}, from("203.0.113.7"))
+          .status,
+      429)
+      << "one bucket for the four routes";
+  EXPECT_EQ(
+      post("/auth/login", {{"email", "y@example.com"}, {"password", "p"}}, from("198.51.100.1"))
+          .status,
+      401)
+      << "another client has its own bucket";
+  EXPECT_EQ(post("/auth/refresh", {{"refresh_token", "x"}}, from("203.0.113.7")).status, 401)
+      << "refresh is not limited";
+  clock_.advance(1s);
+  EXPECT_EQ(
+      post("/auth/login", {{"email", "z@example.com"}, {"password", "p"}}, from("203.0.113.7"))
+          .status,
+      401)
+      << "a token comes back each second";
+}
+
+TEST_F(AccountsTest, ConcurrentRegistrationsOfOneAddressCreateOneAccount) {
+  std::vector<std::future<int>> attempts;
+  for (int i = 0; i < 8; ++i)
+    attempts.push_back(
+        std::async(std::launch::async, [&] { return register_user("twin@example.com").status; }));
+  for (auto& a : attempts) EXPECT_EQ(a.get(), 202);
+  auto code = mailbox_->code_for("twin@example.com");
+  ASSERT_TRUE(code);
+  EXPECT_EQ(mailbox_->messages_to("twin@example.com").size(), 1u)
+      << "one code mail within the minute";
+  ASSERT_EQ(post("/auth/verify-email", {{"email", "twin@example.com"}, {"code", *code}}).status,
+            200);
+  EXPECT_EQ(login("twin@example.com").status, 200);
+}
+
+}  // namespace
+}  // namespace ferr
