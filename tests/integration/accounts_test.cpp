@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/clock.hpp"
+#include "storage/sqlite/database.hpp"
 #include "support/http_client.hpp"
 #include "support/mailbox.hpp"
 #include "support/test_app.hpp"
@@ -541,6 +542,42 @@ TEST_F(AccountsTest, ConcurrentRegistrationsOfOneAddressCreateOneAccount) {
   ASSERT_EQ(post("/auth/verify-email", {{"email", "twin@example.com"}, {"code", *code}}).status,
             200);
   EXPECT_EQ(login("twin@example.com").status, 200);
+}
+
+}  // namespace
+}  // namespace ferr
+
+namespace ferr {
+namespace {
+
+std::string stored_hash(const std::filesystem::path& db_path, const std::string& email) {
+  auto db = storage::sqlite::Database::open(db_path.string(), 0);
+  if (!db) return "";
+  return (*db)->read([&](storage::sqlite::Connection& c) -> std::string {
+    auto q = c.query("SELECT password_hash FROM users WHERE email = ?");
+    if (!q) return "";
+    (*q)->bind(1, email);
+    auto row = (*q)->step();
+    return row && *row ? (*q)->column_text(0) : "";
+  });
+}
+
+TEST_F(AccountsTest, OlderHashParametersVerifyAndAreUpgradedOnLogin) {
+  auto db = dir_ / "rehash.db";
+  start({{"DATABASE_URL", "sqlite:" + db.string()}});
+  active_user("hal@example.com");
+  EXPECT_NE(stored_hash(db, "hal@example.com").find("m=64,t=1,p=1"), std::string::npos);
+
+  start({{"DATABASE_URL", "sqlite:" + db.string()},
+         {"FERRLABS_PASSWORD_MEMORY_KIB", "128"},
+         {"FERRLABS_PASSWORD_ITERATIONS", "2"}});
+  EXPECT_EQ(login("hal@example.com", "not the passphrase").status, 401);
+  EXPECT_NE(stored_hash(db, "hal@example.com").find("m=64,t=1,p=1"), std::string::npos)
+      << "a failed login changes nothing";
+  EXPECT_EQ(login("hal@example.com").status, 200) << "the old hash still verifies";
+  EXPECT_NE(stored_hash(db, "hal@example.com").find("m=128,t=2,p=1"), std::string::npos)
+      << "and is upgraded to the current parameters";
+  EXPECT_EQ(login("hal@example.com").status, 200);
 }
 
 }  // namespace
