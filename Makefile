@@ -34,6 +34,7 @@ test: test-debug test-asan
 
 bench: release
 	./bench/run.sh
+	./bench/login.sh
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp')
