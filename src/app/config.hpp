@@ -45,7 +45,7 @@ struct Config {
   core::Secret metrics_token;
   int shutdown_grace_seconds = 10;
   std::size_t password_memory_kib = 19456;  ///< argon2id m (19 MiB)
-  unsigned password_iterations = 2;             ///< argon2id t
+  unsigned password_iterations = 2;         ///< argon2id t
   core::log::Level log_level = core::log::Level::info;
 };
 
