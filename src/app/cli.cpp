@@ -54,18 +54,22 @@ bool load(const RawSettings& flags, Config& config) {
   return true;
 }
 
-void warn_about_ephemeral_secrets(const Config& config) {
+// Settings that are fine on a laptop and dangerous in a deployment get a loud line each.
+void warn_about_development_settings(const Config& config) {
   if (!config.telemetry_salt) {
     core::log::warn(
         "FERRLABS_TELEMETRY_SALT is not set: using an ephemeral random salt. Telemetry pseudonyms "
-        "will change on "
-        "every restart. Set a 64-hex salt (ferrlabs-api gen-salt) before going to production.");
+        "change on every restart. Set a 64-hex salt (ferrlabs-api gen-salt) before production.");
   }
   if (!config.jwt_secret) {
     core::log::warn(
         "JWT_SECRET is not set: using an ephemeral random secret. Every session ends when the "
-        "process restarts. "
-        "Set JWT_SECRET (at least 32 bytes) before going to production.");
+        "process restarts. Set JWT_SECRET (at least 32 bytes) before production.");
+  }
+  if (config.mail == "log" && config.environment == Environment::production) {
+    core::log::warn(
+        "FERRLABS_MAIL=log in production: verification codes and password-reset links are "
+        "written to the log. Use smtp:// or smtps:// instead.");
   }
 }
 
@@ -83,7 +87,7 @@ int serve(const Config& config) {
   auto app = Application::create(config);
   if (!app) return refuse(app.error());
   if (auto started = (*app)->start(); !started) return refuse(started.error());
-  warn_about_ephemeral_secrets(config);
+  warn_about_development_settings(config);
 
   boost::asio::io_context signal_context;
   boost::asio::signal_set signals(signal_context, SIGINT, SIGTERM);

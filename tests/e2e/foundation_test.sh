@@ -82,6 +82,12 @@ else
   pass "access lines carry no client address"
 fi
 
+start_server production FERRLABS_ENV=production DATABASE_URL=sqlite::memory: \
+  FERRLABS_TELEMETRY_SALT="$salt1" JWT_SECRET=0123456789abcdef0123456789abcdef || { finish; exit 1; }
+check_contains "production with FERRLABS_MAIL=log is warned about" "FERRLABS_MAIL=log in production" "$(cat "$SERVER_LOG")"
+if grep -q "is not set" "$SERVER_LOG"; then fail "no ephemeral-secret warning when both are set"; else pass "no ephemeral-secret warning when both are set"; fi
+stop_server TERM
+
 start_server sigint DATABASE_URL=sqlite::memory: || { finish; exit 1; }
 stop_server INT
 check "SIGINT exits 0" 0 "$SERVER_EXIT"
