@@ -5,11 +5,13 @@
 
 #include "api/account_routes.hpp"
 #include "api/operator_routes.hpp"
+#include "api/org_routes.hpp"
 #include "app/version.hpp"
 #include "core/log.hpp"
 #include "crypto/password_hasher.hpp"
 #include "crypto/tokens.hpp"
 #include "domain/accounts/account_service.hpp"
+#include "domain/orgs/org_service.hpp"
 #include "http/dispatcher.hpp"
 #include "http/middleware/rate_limiter.hpp"
 #include "http/server.hpp"
@@ -17,6 +19,7 @@
 #include "storage/sqlite/account_repository.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/migrator.hpp"
+#include "storage/sqlite/org_repository.hpp"
 #include "storage/sqlite/readiness.hpp"
 
 namespace ferr::app {
@@ -90,6 +93,10 @@ core::Result<void> Application::build_services() {
   accounts_ = std::make_unique<domain::accounts::AccountService>(
       *account_repository_, *password_hasher_, *mailer_, *account_events_, clock(), random_,
       settings);
+  org_repository_ = std::make_unique<storage::sqlite::SqliteOrgRepository>(*database_);
+  org_events_ = std::make_unique<domain::orgs::NoOrgEvents>();
+  orgs_ =
+      std::make_unique<domain::orgs::OrgService>(*org_repository_, *org_events_, clock(), random_);
   auth_limiter_ =
       std::make_unique<http::RateLimiter>(config_.auth_rate, config_.auth_rate * 4, clock());
   return {};
@@ -109,6 +116,7 @@ core::Result<void> Application::start() {
                                     .hash_pool = *hash_pool_,
                                     .auth_limiter = *auth_limiter_,
                                     .cookie = {.secure = secure_cookie}});
+  api::add_org_routes(router_, {.orgs = *orgs_, .accounts = *accounts_, .pool = *pool_});
 
   dispatcher_ = std::make_unique<http::Dispatcher>(router_, metrics_, config_.cors_allowed_origins);
   http::ServerOptions options;

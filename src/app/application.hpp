@@ -21,6 +21,11 @@ class AccountRepository;
 class AccountService;
 class AccountEvents;
 }  // namespace accounts
+namespace orgs {
+class OrgRepository;
+class OrgService;
+class OrgEvents;
+}  // namespace orgs
 }  // namespace ferr::domain
 namespace ferr::crypto {
 class PasswordHasher;
@@ -83,6 +88,9 @@ class Application {
   std::unique_ptr<mail::QueuedMailer> mailer_;
   std::unique_ptr<domain::accounts::AccountEvents> account_events_;
   std::unique_ptr<domain::accounts::AccountService> accounts_;
+  std::unique_ptr<domain::orgs::OrgRepository> org_repository_;
+  std::unique_ptr<domain::orgs::OrgEvents> org_events_;
+  std::unique_ptr<domain::orgs::OrgService> orgs_;
   std::unique_ptr<http::RateLimiter> auth_limiter_;
   std::unique_ptr<core::BlockingPool> hash_pool_;
   std::unique_ptr<core::BlockingPool> pool_;

@@ -1,0 +1,20 @@
+#pragma once
+/// The routes of "Organizations and members" (api.md): /v1/orgs… and the audit log.
+
+#include "core/blocking_pool.hpp"
+#include "domain/accounts/account_service.hpp"
+#include "domain/orgs/org_service.hpp"
+#include "http/router.hpp"
+
+namespace ferr::api {
+
+struct OrgRoutesDeps {
+  domain::orgs::OrgService& orgs;
+  domain::accounts::AccountService& accounts;  ///< authenticates callers
+  core::BlockingPool& pool;
+};
+
+/// Registers the organization, member and audit routes.
+void add_org_routes(http::Router& router, const OrgRoutesDeps& deps);
+
+}  // namespace ferr::api

@@ -1,0 +1,45 @@
+#pragma once
+/// Organizations, their members and their audit trail as the use cases see them.
+
+#include <optional>
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/uuid.hpp"
+#include "domain/orgs/role.hpp"
+
+namespace ferr::domain::orgs {
+
+/// An organization seen by one of its members.
+struct OrgView {
+  core::Uuid id;
+  std::string slug;
+  std::string name;
+  std::string plan = "free";  ///< highest tier among live subscriptions
+  Role role = Role::viewer;   ///< the caller's role
+  int member_count = 0;
+  bool telemetry_opt_out = false;
+  core::TimePoint created_at;
+  core::TimePoint updated_at;
+};
+
+/// A member of an organization.
+struct Member {
+  core::Uuid user_id;
+  std::string email;
+  std::optional<std::string> display_name;
+  Role role = Role::viewer;
+  core::TimePoint joined_at;
+};
+
+/// One row of `org_audit_log`, written in the same transaction as the change it records.
+struct AuditRecord {
+  core::Uuid id;
+  core::Uuid actor_id;
+  std::string action;    ///< e.g. `org.member.added`
+  std::string target;    ///< what the action touched (a user id, a slug, a product)
+  std::string metadata;  ///< a JSON object, as text
+  core::TimePoint created_at;
+};
+
+}  // namespace ferr::domain::orgs
