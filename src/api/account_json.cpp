@@ -46,6 +46,11 @@ http::Response token_response(const domain::accounts::IssuedTokens& tokens,
   return r;
 }
 
+http::Response telemetry_prefs_response(bool opt_out) {
+  return http::Response::json(
+      200, opt_out ? R"({"telemetry_opt_out":true})" : R"({"telemetry_opt_out":false})");
+}
+
 std::string clear_session_cookie(const CookiePolicy& cookie) {
   return std::string("fl_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0") +
          (cookie.secure ? "; Secure" : "");

@@ -21,6 +21,9 @@ struct CookiePolicy {
 http::Response token_response(const domain::accounts::IssuedTokens& tokens,
                               const CookiePolicy& cookie);
 
+/// `200 {"telemetry_opt_out": …}`, the body of both telemetry-preference routes.
+http::Response telemetry_prefs_response(bool opt_out);
+
 /// `Set-Cookie` value that removes `fl_session`.
 std::string clear_session_cookie(const CookiePolicy& cookie);
 

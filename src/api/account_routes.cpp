@@ -21,7 +21,7 @@ constexpr http::RouteOptions kJson{.json_body = true};
 
 Response accepted() { return Response::json(202, R"({"status":"accepted"})"); }
 
-Response opt_out_json(bool opt_out) {
+Response telemetry_prefs_response(bool opt_out) {
   return Response::json(
       200, opt_out ? R"({"telemetry_opt_out":true})" : R"({"telemetry_opt_out":false})");
 }
@@ -200,7 +200,7 @@ class Routes {
     auto opt_out = co_await core::run_blocking(
         d_.pool, [&] { return d_.accounts.telemetry_opt_out(*principal); });
     if (!opt_out) co_return http::respond_error(req, opt_out.error());
-    co_return opt_out_json(*opt_out);
+    co_return telemetry_prefs_response(*opt_out);
   }
 
   awaitable<Response> set_telemetry_prefs(Request& req) {
@@ -212,7 +212,7 @@ class Routes {
     auto saved = co_await core::run_blocking(
         d_.pool, [&] { return d_.accounts.set_telemetry_opt_out(*principal, *wanted); });
     if (!saved) co_return http::respond_error(req, saved.error());
-    co_return opt_out_json(*saved);
+    co_return telemetry_prefs_response(*saved);
   }
 
  private:

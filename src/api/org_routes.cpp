@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "api/account_json.hpp"
 #include "api/authentication.hpp"
 #include "api/org_json.hpp"
 #include "api/request_body.hpp"
@@ -22,6 +23,11 @@ constexpr http::RouteOptions kJson{.json_body = true};
 
 core::Error member_not_found() {
   return core::Error::make(core::ErrorCode::user_not_found, "no such member in this organization");
+}
+
+Response telemetry_prefs_response(bool opt_out) {
+  return Response::json(
+      200, opt_out ? R"({"telemetry_opt_out":true})" : R"({"telemetry_opt_out":false})");
 }
 
 Result<Role> read_role(ObjectReader& r, bool required) {
@@ -181,6 +187,29 @@ class Routes {
     });
   }
 
+  awaitable<Response> telemetry_prefs(Request& req) {
+    co_return co_await as_user(req, [&](core::Uuid user) -> awaitable<Response> {
+      std::string slug(req.param("slug"));
+      auto opt_out = co_await core::run_blocking(
+          d_.pool, [&] { return d_.orgs.telemetry_opt_out(user, slug); });
+      if (!opt_out) co_return http::respond_error(req, opt_out.error());
+      co_return telemetry_prefs_response(*opt_out);
+    });
+  }
+
+  awaitable<Response> set_telemetry_prefs(Request& req) {
+    co_return co_await as_user(req, [&](core::Uuid user) -> awaitable<Response> {
+      auto wanted = read_body<bool>(
+          req, [](ObjectReader& r) { return r.required_bool("telemetry_opt_out"); });
+      if (!wanted) co_return http::respond_error(req, wanted.error());
+      std::string slug(req.param("slug"));
+      auto saved = co_await core::run_blocking(
+          d_.pool, [&] { return d_.orgs.set_telemetry_opt_out(user, slug, *wanted); });
+      if (!saved) co_return http::respond_error(req, saved.error());
+      co_return telemetry_prefs_response(*saved);
+    });
+  }
+
   awaitable<Response> audit(Request& req) {
     co_return co_await as_user(req, [&](core::Uuid user) -> awaitable<Response> {
       int limit = 50;
@@ -225,6 +254,9 @@ void add_org_routes(http::Router& router, const OrgRoutesDeps& deps) {
   router.add(Method::post, "/v1/orgs/{slug}/members", bind(&Routes::add_member), kJson);
   router.add(Method::patch, "/v1/orgs/{slug}/members/{user_id}", bind(&Routes::change_role), kJson);
   router.add(Method::del, "/v1/orgs/{slug}/members/{user_id}", bind(&Routes::remove_member));
+  router.add(Method::get, "/v1/orgs/{slug}/telemetry-prefs", bind(&Routes::telemetry_prefs));
+  router.add(Method::put, "/v1/orgs/{slug}/telemetry-prefs", bind(&Routes::set_telemetry_prefs),
+             kJson);
   router.add(Method::get, "/v1/orgs/{slug}/audit", bind(&Routes::audit));
 }
 

@@ -334,6 +334,36 @@ TEST_F(OrgsTest, EveryMutationIsAuditedNewestFirstWithPaging) {
             "before");
 }
 
+TEST_F(OrgsTest, OrgTelemetryPreferenceMembersReadAdminsWriteEveryChangeAudited) {
+  const std::string path = "/v1/orgs/acme/telemetry-prefs";
+  for (const std::string who : {"viewer", "member", "admin", "owner"})
+    EXPECT_EQ(call("GET", path, "", auth_[who]).body, R"({"telemetry_opt_out":false})") << who;
+  EXPECT_EQ(status("anonymous", "GET", path), 401);
+  EXPECT_EQ(status("outsider", "GET", path), 404);
+  const std::string on = R"({"telemetry_opt_out":true})";
+  EXPECT_EQ(status("anonymous", "PUT", path, on), 401);
+  EXPECT_EQ(status("outsider", "PUT", path, on), 404);
+  EXPECT_EQ(status("viewer", "PUT", path, on), 403);
+  EXPECT_EQ(status("member", "PUT", path, on), 403);
+  auto set = call("PUT", path, on, auth_["admin"]);
+  EXPECT_EQ(set.status, 200);
+  EXPECT_EQ(set.body, on);
+  EXPECT_EQ(json(call("GET", "/v1/orgs/acme", "", auth_["viewer"]))["telemetry_opt_out"], true);
+  EXPECT_EQ(status("owner", "PUT", path, R"({"telemetry_opt_out":false})"), 200);
+  EXPECT_EQ(json(call("PUT", path, R"({"telemetry_opt_out":1})", auth_["owner"]))["field"],
+            "telemetry_opt_out");
+
+  auto entries =
+      boost::json::parse(call("GET", "/v1/orgs/acme/audit?limit=2", "", auth_["owner"]).body)
+          .as_array();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].as_object().at("action"), "telemetry.opt_out.update");
+  EXPECT_EQ(boost::json::serialize(entries[0].as_object().at("metadata")),
+            R"({"from":true,"to":false})");
+  EXPECT_EQ(boost::json::serialize(entries[1].as_object().at("metadata")),
+            R"({"from":false,"to":true})");
+}
+
 TEST_F(OrgsTest, RefusedChangesWriteNoAuditRow) {
   call("PATCH", "/v1/orgs/acme/members/" + id_["owner"], R"({"role":"admin"})",
        auth_["owner"]);  // last owner

@@ -50,6 +50,10 @@ class OrgRepository {
   virtual core::Result<void> remove_member(const core::Uuid& org_id, const core::Uuid& user,
                                            const RoleCheck& check, AuditRecord audit) = 0;
 
+  /// Sets `organizations.telemetry_opt_out`; the audit row records the change.
+  virtual core::Result<void> set_telemetry_opt_out(const core::Uuid& org_id, bool opt_out,
+                                                   const AuditRecord& audit) = 0;
+
   /// Audit entries newest first, at most `limit`, only older than `before` when given.
   virtual core::Result<std::vector<AuditRecord>> audit_log(
       const core::Uuid& org_id, int limit, const std::optional<core::Uuid>& before) = 0;

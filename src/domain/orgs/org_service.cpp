@@ -157,6 +157,25 @@ core::Result<void> OrgService::remove_member(const core::Uuid& actor, const std:
       audit_record(actor, "org.member.removed", user.to_string()));
 }
 
+core::Result<bool> OrgService::telemetry_opt_out(const core::Uuid& actor, const std::string& slug) {
+  auto org = org_as(actor, slug, false);
+  if (!org) return fail(org.error());
+  return org->telemetry_opt_out;
+}
+
+core::Result<bool> OrgService::set_telemetry_opt_out(const core::Uuid& actor,
+                                                     const std::string& slug, bool opt_out) {
+  auto org = org_as(actor, slug, true);
+  if (!org) return fail(org.error());
+  auto metadata = std::string("{\"from\":") + (org->telemetry_opt_out ? "true" : "false") +
+                  ",\"to\":" + (opt_out ? "true" : "false") + "}";
+  if (auto saved = repository_.set_telemetry_opt_out(
+          org->id, opt_out, audit_record(actor, "telemetry.opt_out.update", org->slug, metadata));
+      !saved)
+    return fail(saved.error());
+  return opt_out;
+}
+
 core::Result<std::vector<AuditRecord>> OrgService::audit(const core::Uuid& actor,
                                                          const std::string& slug, int limit,
                                                          const std::optional<core::Uuid>& before) {

@@ -38,6 +38,11 @@ class OrgService {
                                    const core::Uuid& user, Role role);
   core::Result<void> remove_member(const core::Uuid& actor, const std::string& slug,
                                    const core::Uuid& user);
+  /// The org-wide telemetry opt-out (members read it).
+  core::Result<bool> telemetry_opt_out(const core::Uuid& actor, const std::string& slug);
+  /// Sets it (admin+); audited as `telemetry.opt_out.update` with `{"from", "to"}`.
+  core::Result<bool> set_telemetry_opt_out(const core::Uuid& actor, const std::string& slug,
+                                           bool opt_out);
   core::Result<std::vector<AuditRecord>> audit(const core::Uuid& actor, const std::string& slug,
                                                int limit, const std::optional<core::Uuid>& before);
 

@@ -282,6 +282,19 @@ Result<void> SqliteOrgRepository::remove_member(const Uuid& org_id, const Uuid& 
   });
 }
 
+Result<void> SqliteOrgRepository::set_telemetry_opt_out(const Uuid& org_id, bool opt_out,
+                                                        const orgs::AuditRecord& audit) {
+  return in_transaction(db_, [&](Connection& c) -> Result<void> {
+    auto q = c.query("UPDATE organizations SET telemetry_opt_out = ?, updated_at = ? WHERE id = ?");
+    if (!q) return fail(q.error());
+    (*q)->bind(1, std::int64_t{opt_out})
+        .bind(2, to_ms(audit.created_at))
+        .bind(3, org_id.to_string());
+    if (auto r = (*q)->run(); !r) return fail(r.error());
+    return write_audit(c, org_id, audit);
+  });
+}
+
 Result<std::vector<orgs::AuditRecord>> SqliteOrgRepository::audit_log(
     const Uuid& org_id, int limit, const std::optional<Uuid>& before) {
   return db_.read([&](Connection& c) -> Result<std::vector<orgs::AuditRecord>> {

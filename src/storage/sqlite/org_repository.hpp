@@ -31,6 +31,8 @@ class SqliteOrgRepository final : public domain::orgs::OrgRepository {
   core::Result<void> remove_member(const core::Uuid& org_id, const core::Uuid& user,
                                    const domain::orgs::RoleCheck& check,
                                    domain::orgs::AuditRecord audit) override;
+  core::Result<void> set_telemetry_opt_out(const core::Uuid& org_id, bool opt_out,
+                                           const domain::orgs::AuditRecord& audit) override;
   core::Result<std::vector<domain::orgs::AuditRecord>> audit_log(
       const core::Uuid& org_id, int limit, const std::optional<core::Uuid>& before) override;
 
