@@ -9,6 +9,7 @@
 
 #include "core/blocking_pool.hpp"
 #include "domain/accounts/account_service.hpp"
+#include "http/error_response.hpp"
 #include "http/request.hpp"
 
 namespace ferr::api {
@@ -21,5 +22,16 @@ std::optional<std::string> access_token_of(const http::Request& request);
 boost::asio::awaitable<core::Result<domain::accounts::Principal>> authenticate(
     const http::Request& request, domain::accounts::AccountService& accounts,
     core::BlockingPool& pool);
+
+/// Authenticates the caller, then runs `work(user_id) -> awaitable<Response>`; 401
+/// AUTH_UNAUTHORIZED without valid credentials.
+template <typename F>
+boost::asio::awaitable<http::Response> as_user(http::Request& request,
+                                               domain::accounts::AccountService& accounts,
+                                               core::BlockingPool& pool, F&& work) {
+  auto principal = co_await authenticate(request, accounts, pool);
+  if (!principal) co_return http::respond_error(request, principal.error());
+  co_return co_await work(principal->user_id);
+}
 
 }  // namespace ferr::api

@@ -4,6 +4,7 @@
 
 #include "api/account_json.hpp"
 #include "api/authentication.hpp"
+#include "api/idempotent.hpp"
 #include "api/org_json.hpp"
 #include "api/request_body.hpp"
 #include "http/error_response.hpp"
@@ -54,29 +55,29 @@ class Routes {
   explicit Routes(const OrgRoutesDeps& deps) : d_(deps) {}
 
   template <typename F>
-  awaitable<Response> as_user(Request& req, F&& body) {
-    auto principal = co_await authenticate(req, d_.accounts, d_.pool);
-    if (!principal) co_return http::respond_error(req, principal.error());
-    co_return co_await body(principal->user_id);
+  awaitable<Response> as_user(Request& req, F&& work) {
+    return api::as_user(req, d_.accounts, d_.pool, std::forward<F>(work));
   }
 
   awaitable<Response> create(Request& req) {
     co_return co_await as_user(req, [&](core::Uuid user) -> awaitable<Response> {
-      struct Input {
-        std::string slug, name;
-      };
-      auto input = read_body<Input>(req, [](ObjectReader& r) -> Result<Input> {
-        auto slug = r.required_string("slug");
-        if (!slug) return fail(slug.error());
-        auto name = r.required_string("name");
-        if (!name) return fail(name.error());
-        return Input{*slug, *name};
+      co_return co_await idempotent(req, user, d_.idempotency, [&]() -> awaitable<Response> {
+        struct Input {
+          std::string slug, name;
+        };
+        auto input = read_body<Input>(req, [](ObjectReader& r) -> Result<Input> {
+          auto slug = r.required_string("slug");
+          if (!slug) return fail(slug.error());
+          auto name = r.required_string("name");
+          if (!name) return fail(name.error());
+          return Input{*slug, *name};
+        });
+        if (!input) co_return http::respond_error(req, input.error());
+        auto org = co_await core::run_blocking(
+            d_.pool, [&] { return d_.orgs.create(user, input->slug, input->name); });
+        if (!org) co_return http::respond_error(req, org.error());
+        co_return Response::json(201, org_json(*org));
       });
-      if (!input) co_return http::respond_error(req, input.error());
-      auto org = co_await core::run_blocking(
-          d_.pool, [&] { return d_.orgs.create(user, input->slug, input->name); });
-      if (!org) co_return http::respond_error(req, org.error());
-      co_return Response::json(201, org_json(*org));
     });
   }
 
@@ -130,23 +131,25 @@ class Routes {
 
   awaitable<Response> add_member(Request& req) {
     co_return co_await as_user(req, [&](core::Uuid user) -> awaitable<Response> {
-      struct Input {
-        std::string email;
-        Role role;
-      };
-      auto input = read_body<Input>(req, [](ObjectReader& r) -> Result<Input> {
-        auto email = r.required_string("email");
-        if (!email) return fail(email.error());
-        auto role = read_role(r, false);
-        if (!role) return fail(role.error());
-        return Input{*email, *role};
+      co_return co_await idempotent(req, user, d_.idempotency, [&]() -> awaitable<Response> {
+        struct Input {
+          std::string email;
+          Role role;
+        };
+        auto input = read_body<Input>(req, [](ObjectReader& r) -> Result<Input> {
+          auto email = r.required_string("email");
+          if (!email) return fail(email.error());
+          auto role = read_role(r, false);
+          if (!role) return fail(role.error());
+          return Input{*email, *role};
+        });
+        if (!input) co_return http::respond_error(req, input.error());
+        std::string slug(req.param("slug"));
+        auto member = co_await core::run_blocking(
+            d_.pool, [&] { return d_.orgs.add_member(user, slug, input->email, input->role); });
+        if (!member) co_return http::respond_error(req, member.error());
+        co_return Response::json(201, member_json(*member));
       });
-      if (!input) co_return http::respond_error(req, input.error());
-      std::string slug(req.param("slug"));
-      auto member = co_await core::run_blocking(
-          d_.pool, [&] { return d_.orgs.add_member(user, slug, input->email, input->role); });
-      if (!member) co_return http::respond_error(req, member.error());
-      co_return Response::json(201, member_json(*member));
     });
   }
 

@@ -6,21 +6,26 @@
 #include "api/account_routes.hpp"
 #include "api/operator_routes.hpp"
 #include "api/org_routes.hpp"
+#include "api/subscription_routes.hpp"
 #include "app/version.hpp"
 #include "core/log.hpp"
 #include "crypto/password_hasher.hpp"
 #include "crypto/tokens.hpp"
 #include "domain/accounts/account_service.hpp"
+#include "domain/idempotency/idempotency.hpp"
 #include "domain/orgs/org_service.hpp"
+#include "domain/orgs/subscription_service.hpp"
 #include "http/dispatcher.hpp"
 #include "http/middleware/rate_limiter.hpp"
 #include "http/server.hpp"
 #include "mail/factory.hpp"
 #include "storage/sqlite/account_repository.hpp"
 #include "storage/sqlite/database.hpp"
+#include "storage/sqlite/idempotency_store.hpp"
 #include "storage/sqlite/migrator.hpp"
 #include "storage/sqlite/org_repository.hpp"
 #include "storage/sqlite/readiness.hpp"
+#include "storage/sqlite/subscription_repository.hpp"
 
 namespace ferr::app {
 
@@ -97,6 +102,12 @@ core::Result<void> Application::build_services() {
   org_events_ = std::make_unique<domain::orgs::NoOrgEvents>();
   orgs_ =
       std::make_unique<domain::orgs::OrgService>(*org_repository_, *org_events_, clock(), random_);
+  subscription_repository_ =
+      std::make_unique<storage::sqlite::SqliteSubscriptionRepository>(*database_);
+  subscriptions_ = std::make_unique<domain::orgs::SubscriptionService>(
+      *org_repository_, *subscription_repository_, *org_events_, clock(), random_);
+  idempotency_store_ = std::make_unique<storage::sqlite::SqliteIdempotencyStore>(*database_);
+  idempotency_ = std::make_unique<domain::idempotency::Idempotency>(*idempotency_store_, clock());
   auth_limiter_ =
       std::make_unique<http::RateLimiter>(config_.auth_rate, config_.auth_rate * 4, clock());
   return {};
@@ -116,7 +127,14 @@ core::Result<void> Application::start() {
                                     .hash_pool = *hash_pool_,
                                     .auth_limiter = *auth_limiter_,
                                     .cookie = {.secure = secure_cookie}});
-  api::add_org_routes(router_, {.orgs = *orgs_, .accounts = *accounts_, .pool = *pool_});
+  api::IdempotencyDeps idempotency{.idempotency = *idempotency_, .pool = *pool_};
+  api::add_org_routes(
+      router_,
+      {.orgs = *orgs_, .accounts = *accounts_, .pool = *pool_, .idempotency = idempotency});
+  api::add_subscription_routes(router_, {.subscriptions = *subscriptions_,
+                                         .accounts = *accounts_,
+                                         .pool = *pool_,
+                                         .idempotency = idempotency});
 
   dispatcher_ = std::make_unique<http::Dispatcher>(router_, metrics_, config_.cors_allowed_origins);
   http::ServerOptions options;

@@ -25,7 +25,13 @@ namespace orgs {
 class OrgRepository;
 class OrgService;
 class OrgEvents;
+class SubscriptionRepository;
+class SubscriptionService;
 }  // namespace orgs
+namespace idempotency {
+class IdempotencyStore;
+class Idempotency;
+}  // namespace idempotency
 }  // namespace ferr::domain
 namespace ferr::crypto {
 class PasswordHasher;
@@ -91,6 +97,10 @@ class Application {
   std::unique_ptr<domain::orgs::OrgRepository> org_repository_;
   std::unique_ptr<domain::orgs::OrgEvents> org_events_;
   std::unique_ptr<domain::orgs::OrgService> orgs_;
+  std::unique_ptr<domain::orgs::SubscriptionRepository> subscription_repository_;
+  std::unique_ptr<domain::orgs::SubscriptionService> subscriptions_;
+  std::unique_ptr<domain::idempotency::IdempotencyStore> idempotency_store_;
+  std::unique_ptr<domain::idempotency::Idempotency> idempotency_;
   std::unique_ptr<http::RateLimiter> auth_limiter_;
   std::unique_ptr<core::BlockingPool> hash_pool_;
   std::unique_ptr<core::BlockingPool> pool_;

@@ -76,3 +76,30 @@ finish() {
   echo "$E2E_PASSED passed, $E2E_FAILED failed"
   [ "$E2E_FAILED" -eq 0 ]
 }
+
+# api METHOD PATH TOKEN [BODY] [curl args...]: a JSON call; prints the body, then the status on
+# a last line of its own (read them with body_of and status_in).
+api() {
+  local method=$1 path=$2 token=$3 data=${4:-}
+  shift 4 2>/dev/null || shift $#
+  local args=(-s -w '\n%{http_code}' -X "$method" -H 'Content-Type: application/json')
+  [ -n "$token" ] && args+=(-H "Authorization: Bearer $token")
+  [ -n "$data" ] && args+=(-d "$data")
+  curl "${args[@]}" "$@" "$(url "$path")"
+}
+body_of() { sed '$d' <<<"$1"; }
+status_in() { tail -n1 <<<"$1"; }
+
+# active_account EMAIL PASSWORD MAIL_DIR: registers, reads the code from the .eml file, verifies;
+# prints the access token.
+active_account() {
+  local email=$1 password=$2 mail_dir=$3
+  api POST /auth/register "" "{\"email\":\"$email\",\"password\":\"$password\"}" >/dev/null
+  local deadline=$((SECONDS + 20)) eml=""
+  until eml=$(grep -rls "$email" "$mail_dir" 2>/dev/null | head -n1) && [ -n "$eml" ] ||
+    [ $SECONDS -ge $deadline ]; do sleep 0.05; done
+  local code
+  code=$(grep -oE 'code is [0-9]{6}' "$eml" | grep -oE '[0-9]{6}')
+  body_of "$(api POST /auth/verify-email "" "{\"email\":\"$email\",\"code\":\"$code\"}")" |
+    jq -r .access_token
+}

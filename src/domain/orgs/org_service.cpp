@@ -1,7 +1,7 @@
 #include "domain/orgs/org_service.hpp"
 
-#include "core/json_escape.hpp"
 #include "domain/accounts/validation.hpp"
+#include "domain/orgs/org_access.hpp"
 
 namespace ferr::domain::orgs {
 
@@ -10,14 +10,6 @@ namespace {
 using core::Error;
 using core::ErrorCode;
 using core::fail;
-
-Error org_not_found() { return Error::make(ErrorCode::org_not_found, "organization not found"); }
-
-std::string json_string(std::string_view s) {
-  std::string out;
-  core::append_json_string(out, s);
-  return out;
-}
 
 core::Result<void> check_name(const std::string& name) {
   // Same rule as a display name: 1–100 printable characters.
@@ -47,24 +39,10 @@ OrgService::OrgService(OrgRepository& repository, OrgEvents& events, const core:
                        core::Random& random)
     : repository_(repository), events_(events), clock_(clock), random_(random) {}
 
-AuditRecord OrgService::audit_record(const core::Uuid& actor, std::string action,
-                                     std::string target, std::string metadata) {
-  return AuditRecord{core::Uuid::v7(clock_, random_),
-                     actor,
-                     std::move(action),
-                     std::move(target),
-                     std::move(metadata),
-                     clock_.now()};
-}
-
-core::Result<OrgView> OrgService::org_as(const core::Uuid& actor, const std::string& slug,
-                                         bool admin) {
-  auto org = repository_.org_for_member(slug, actor);
-  if (!org) return fail(org.error());
-  if (!*org) return fail(org_not_found());
-  if (admin && !is_admin_or_owner((*org)->role))
-    return fail(Error::make(ErrorCode::auth_forbidden, "this needs the owner or admin role"));
-  return **org;
+AuditRecord OrgService::stamp(const core::Uuid& actor, std::string action, std::string target,
+                              std::string metadata) {
+  return audit_record(clock_, random_, actor, std::move(action), std::move(target),
+                      std::move(metadata));
 }
 
 core::Result<OrgView> OrgService::create(const core::Uuid& actor, const std::string& slug,
@@ -74,8 +52,8 @@ core::Result<OrgView> OrgService::create(const core::Uuid& actor, const std::str
   auto id = core::Uuid::v7(clock_, random_);
   auto org = repository_.create_org(
       id, slug, name, actor,
-      audit_record(actor, "org.created", slug,
-                   "{\"slug\":" + json_string(slug) + ",\"name\":" + json_string(name) + "}"));
+      stamp(actor, "org.created", slug,
+            "{\"slug\":" + json_string(slug) + ",\"name\":" + json_string(name) + "}"));
   if (org) events_.org_created(org->id, actor);
   return org;
 }
@@ -85,13 +63,13 @@ core::Result<std::vector<OrgView>> OrgService::list(const core::Uuid& actor) {
 }
 
 core::Result<OrgView> OrgService::get(const core::Uuid& actor, const std::string& slug) {
-  return org_as(actor, slug, false);
+  return org_as(repository_, actor, slug, Access::read);
 }
 
 core::Result<OrgView> OrgService::update(const core::Uuid& actor, const std::string& slug,
                                          const std::optional<std::string>& name,
                                          const std::optional<std::string>& new_slug) {
-  auto org = org_as(actor, slug, true);
+  auto org = org_as(repository_, actor, slug, Access::write);
   if (!org) return fail(org.error());
   if (new_slug) {
     if (auto r = check_slug(*new_slug); !r) return fail(r.error());
@@ -106,19 +84,19 @@ core::Result<OrgView> OrgService::update(const core::Uuid& actor, const std::str
   if (changed.empty()) return *org;  // nothing changes, nothing to audit
   return repository_.update_org(
       org->id, actor, name, new_slug,
-      audit_record(actor, "org.updated", new_slug.value_or(org->slug), "{" + changed + "}"));
+      stamp(actor, "org.updated", new_slug.value_or(org->slug), "{" + changed + "}"));
 }
 
 core::Result<std::vector<Member>> OrgService::members(const core::Uuid& actor,
                                                       const std::string& slug) {
-  auto org = org_as(actor, slug, false);
+  auto org = org_as(repository_, actor, slug, Access::read);
   if (!org) return fail(org.error());
   return repository_.members(org->id);
 }
 
 core::Result<Member> OrgService::add_member(const core::Uuid& actor, const std::string& slug,
                                             const std::string& email, Role role) {
-  auto org = org_as(actor, slug, true);
+  auto org = org_as(repository_, actor, slug, Access::write);
   if (!org) return fail(org.error());
   if (role == Role::owner)
     return fail(Error::validation("role", "role must be admin, member or viewer"));
@@ -126,27 +104,26 @@ core::Result<Member> OrgService::add_member(const core::Uuid& actor, const std::
     return fail(allowed.error());
   auto normalized = accounts::normalize_email(email);
   if (!normalized) return fail(Error::validation("email", "email must be a valid e-mail address"));
-  auto member =
-      repository_.add_member(org->id, *normalized, role,
-                             audit_record(actor, "org.member.added", "",
-                                          "{\"role\":\"" + std::string(role_name(role)) + "\"}"));
+  auto member = repository_.add_member(
+      org->id, *normalized, role,
+      stamp(actor, "org.member.added", "", "{\"role\":\"" + std::string(role_name(role)) + "\"}"));
   if (member) events_.member_added(org->id, actor, role);
   return member;
 }
 
 core::Result<Member> OrgService::change_role(const core::Uuid& actor, const std::string& slug,
                                              const core::Uuid& user, Role role) {
-  auto org = org_as(actor, slug, true);
+  auto org = org_as(repository_, actor, slug, Access::write);
   if (!org) return fail(org.error());
   Role actor_role = org->role;
   return repository_.change_role(
       org->id, user, role, [&](Role current) { return may_assign(actor_role, current, role); },
-      audit_record(actor, "org.member.role_changed", user.to_string()));
+      stamp(actor, "org.member.role_changed", user.to_string()));
 }
 
 core::Result<void> OrgService::remove_member(const core::Uuid& actor, const std::string& slug,
                                              const core::Uuid& user) {
-  auto org = org_as(actor, slug, true);
+  auto org = org_as(repository_, actor, slug, Access::write);
   if (!org) return fail(org.error());
   if (user == actor)
     return fail(Error::make(ErrorCode::org_cannot_remove_self,
@@ -154,23 +131,23 @@ core::Result<void> OrgService::remove_member(const core::Uuid& actor, const std:
   Role actor_role = org->role;
   return repository_.remove_member(
       org->id, user, [&](Role current) { return may_remove(actor_role, current); },
-      audit_record(actor, "org.member.removed", user.to_string()));
+      stamp(actor, "org.member.removed", user.to_string()));
 }
 
 core::Result<bool> OrgService::telemetry_opt_out(const core::Uuid& actor, const std::string& slug) {
-  auto org = org_as(actor, slug, false);
+  auto org = org_as(repository_, actor, slug, Access::read);
   if (!org) return fail(org.error());
   return org->telemetry_opt_out;
 }
 
 core::Result<bool> OrgService::set_telemetry_opt_out(const core::Uuid& actor,
                                                      const std::string& slug, bool opt_out) {
-  auto org = org_as(actor, slug, true);
+  auto org = org_as(repository_, actor, slug, Access::write);
   if (!org) return fail(org.error());
   auto metadata = std::string("{\"from\":") + (org->telemetry_opt_out ? "true" : "false") +
                   ",\"to\":" + (opt_out ? "true" : "false") + "}";
   if (auto saved = repository_.set_telemetry_opt_out(
-          org->id, opt_out, audit_record(actor, "telemetry.opt_out.update", org->slug, metadata));
+          org->id, opt_out, stamp(actor, "telemetry.opt_out.update", org->slug, metadata));
       !saved)
     return fail(saved.error());
   return opt_out;
@@ -179,7 +156,7 @@ core::Result<bool> OrgService::set_telemetry_opt_out(const core::Uuid& actor,
 core::Result<std::vector<AuditRecord>> OrgService::audit(const core::Uuid& actor,
                                                          const std::string& slug, int limit,
                                                          const std::optional<core::Uuid>& before) {
-  auto org = org_as(actor, slug, true);
+  auto org = org_as(repository_, actor, slug, Access::write);
   if (!org) return fail(org.error());
   return repository_.audit_log(org->id, limit, before);
 }

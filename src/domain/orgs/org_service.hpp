@@ -47,10 +47,9 @@ class OrgService {
                                                int limit, const std::optional<core::Uuid>& before);
 
  private:
-  /// The org as `actor` sees it, requiring admin+ when `admin` is set.
-  core::Result<OrgView> org_as(const core::Uuid& actor, const std::string& slug, bool admin);
-  AuditRecord audit_record(const core::Uuid& actor, std::string action, std::string target,
-                           std::string metadata = "{}");
+  /// The audit row of a change made now by `actor`.
+  AuditRecord stamp(const core::Uuid& actor, std::string action, std::string target,
+                    std::string metadata = "{}");
 
   OrgRepository& repository_;
   OrgEvents& events_;

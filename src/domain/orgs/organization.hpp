@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "core/uuid.hpp"
 #include "domain/orgs/role.hpp"
+#include "domain/orgs/subscription.hpp"
 
 namespace ferr::domain::orgs {
 
@@ -15,8 +16,8 @@ struct OrgView {
   core::Uuid id;
   std::string slug;
   std::string name;
-  std::string plan = "free";  ///< highest tier among live subscriptions
-  Role role = Role::viewer;   ///< the caller's role
+  Tier plan = Tier::free;    ///< highest tier among live subscriptions
+  Role role = Role::viewer;  ///< the caller's role
   int member_count = 0;
   bool telemetry_opt_out = false;
   core::TimePoint created_at;

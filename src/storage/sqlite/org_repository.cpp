@@ -1,5 +1,6 @@
 #include "storage/sqlite/org_repository.hpp"
 
+#include "storage/sqlite/audit_writer.hpp"
 #include "storage/sqlite/codec.hpp"
 
 namespace ferr::storage::sqlite {
@@ -16,8 +17,11 @@ namespace {
 constexpr std::string_view kOrgSelect =
     "SELECT o.id, o.slug, o.name, m.role, "
     "(SELECT count(*) FROM org_memberships c WHERE c.org_id = o.id), o.telemetry_opt_out, "
-    "o.created_at, "
-    "o.updated_at FROM organizations o JOIN org_memberships m ON m.org_id = o.id AND m.user_id = "
+    "o.created_at, o.updated_at, "
+    // The plan is the highest tier among live subscriptions (free when there is none).
+    "(SELECT max(CASE s.tier WHEN 'pro' THEN 1 WHEN 'team' THEN 2 WHEN 'enterprise' THEN 3 "
+    "ELSE 0 END) FROM subscriptions s WHERE s.org_id = o.id AND s.status <> 'canceled') "
+    "FROM organizations o JOIN org_memberships m ON m.org_id = o.id AND m.user_id = "
     "?1 ";
 
 orgs::OrgView read_org(Statement& row) {
@@ -30,6 +34,7 @@ orgs::OrgView read_org(Statement& row) {
   o.telemetry_opt_out = row.column_int(5) != 0;
   o.created_at = from_ms(row.column_int(6));
   o.updated_at = from_ms(row.column_int(7));
+  o.plan = static_cast<orgs::Tier>(row.column_is_null(8) ? 0 : row.column_int(8));
   return o;
 }
 
@@ -74,19 +79,6 @@ Result<bool> slug_taken(Connection& c, const std::string& slug) {
   if (!q) return fail(q.error());
   (*q)->bind(1, slug);
   return (*q)->step();
-}
-
-Result<void> write_audit(Connection& c, const Uuid& org_id, const orgs::AuditRecord& a) {
-  auto q = c.query(
-      "INSERT INTO org_audit_log (id, org_id, actor_id, action, target, metadata, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!q) return fail(q.error());
-  (*q)->bind(1, a.id.to_string())
-      .bind(2, org_id.to_string())
-      .bind(3, a.actor_id.to_string())
-      .bind(4, a.action);
-  (*q)->bind(5, a.target).bind(6, a.metadata).bind(7, to_ms(a.created_at));
-  return (*q)->run();
 }
 
 Result<int> owner_count(Connection& c, const Uuid& org_id) {

@@ -1,0 +1,30 @@
+#pragma once
+/// `Idempotency-Key` on the creating POST routes (api.md): the first response is kept 24 hours per
+/// (user, key) and replayed for a retry of the same request without running it again (no second
+/// effect, no second telemetry event); the key with a different request gets 422.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+
+#include "core/blocking_pool.hpp"
+#include "core/uuid.hpp"
+#include "domain/idempotency/idempotency.hpp"
+#include "http/request.hpp"
+
+namespace ferr::api {
+
+struct IdempotencyDeps {
+  domain::idempotency::Idempotency& idempotency;
+  core::BlockingPool& pool;
+};
+
+/// The work of an idempotent route once the caller is known.
+using IdempotentWork = std::function<boost::asio::awaitable<http::Response>()>;
+
+/// Runs `work` for the authenticated `user`, honouring the request's `Idempotency-Key` when it has
+/// one. A retry that arrives while the first request still runs waits for its response.
+boost::asio::awaitable<http::Response> idempotent(http::Request& request, const core::Uuid& user,
+                                                  const IdempotencyDeps& deps, IdempotentWork work);
+
+}  // namespace ferr::api

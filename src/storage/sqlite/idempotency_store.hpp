@@ -1,0 +1,26 @@
+#pragma once
+/// IdempotencyStore on SQLite.
+
+#include "domain/idempotency/idempotency_store.hpp"
+#include "storage/sqlite/database.hpp"
+
+namespace ferr::storage::sqlite {
+
+class SqliteIdempotencyStore final : public domain::idempotency::IdempotencyStore {
+ public:
+  explicit SqliteIdempotencyStore(Database& db) : db_(db) {}
+
+  core::Result<domain::idempotency::Entry> claim(const core::Uuid& user, const std::string& key,
+                                                 const std::string& fingerprint,
+                                                 core::TimePoint now,
+                                                 core::TimePoint expired_before,
+                                                 core::TimePoint abandoned_before) override;
+  core::Result<void> complete(const core::Uuid& user, const std::string& key,
+                              const domain::idempotency::StoredResponse& response) override;
+  core::Result<void> release(const core::Uuid& user, const std::string& key) override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace ferr::storage::sqlite
