@@ -15,6 +15,10 @@
 #include "domain/idempotency/idempotency.hpp"
 #include "domain/orgs/org_service.hpp"
 #include "domain/orgs/subscription_service.hpp"
+#include "domain/telemetry/emitter.hpp"
+#include "domain/telemetry/emitting_events.hpp"
+#include "domain/telemetry/ingest_writer.hpp"
+#include "domain/telemetry/retention.hpp"
 #include "http/dispatcher.hpp"
 #include "http/middleware/rate_limiter.hpp"
 #include "http/server.hpp"
@@ -26,6 +30,7 @@
 #include "storage/sqlite/org_repository.hpp"
 #include "storage/sqlite/readiness.hpp"
 #include "storage/sqlite/subscription_repository.hpp"
+#include "storage/sqlite/telemetry_store.hpp"
 
 namespace ferr::app {
 
@@ -85,7 +90,8 @@ core::Result<void> Application::build_services() {
   password_hasher_ = std::make_unique<crypto::PasswordHasher>(
       crypto::PasswordParams{config_.password_iterations, config_.password_memory_kib * 1024});
   account_repository_ = std::make_unique<storage::sqlite::SqliteAccountRepository>(*database_);
-  account_events_ = std::make_unique<domain::accounts::NoAccountEvents>();
+  if (auto built = build_telemetry(); !built) return built;
+  account_events_ = std::make_unique<domain::telemetry::EmittingAccountEvents>(*emitter_);
 
   domain::accounts::AccountSettings settings;
   // Without JWT_SECRET (development only: production refuses to start) sessions end with the
@@ -99,7 +105,7 @@ core::Result<void> Application::build_services() {
       *account_repository_, *password_hasher_, *mailer_, *account_events_, clock(), random_,
       settings);
   org_repository_ = std::make_unique<storage::sqlite::SqliteOrgRepository>(*database_);
-  org_events_ = std::make_unique<domain::orgs::NoOrgEvents>();
+  org_events_ = std::make_unique<domain::telemetry::EmittingOrgEvents>(*emitter_);
   orgs_ =
       std::make_unique<domain::orgs::OrgService>(*org_repository_, *org_events_, clock(), random_);
   subscription_repository_ =
@@ -113,7 +119,32 @@ core::Result<void> Application::build_services() {
   return {};
 }
 
+core::Result<void> Application::build_telemetry() {
+  real_telemetry_store_ = std::make_unique<storage::sqlite::SqliteTelemetryStore>(*database_);
+  telemetry_store_ =
+      tuning_.wrap_telemetry_store ? tuning_.wrap_telemetry_store(*real_telemetry_store_) : nullptr;
+  auto& store = telemetry_store();
+  // Without FERRLABS_TELEMETRY_SALT (development only: production refuses to start) pseudonyms
+  // change at every restart; cli.cpp warns about it.
+  std::optional<crypto::TelemetryKey> key;
+  if (config_.telemetry_salt) key = crypto::TelemetryKey::from_salt(*config_.telemetry_salt);
+  if (!key) key = crypto::TelemetryKey::random(random_);
+  domain::telemetry::EmitterOptions options;
+  options.capacity = config_.telemetry_queue;
+  emitter_ = std::make_unique<domain::telemetry::Emitter>(store, *key, clock(), random_, metrics_,
+                                                          options);
+  ingest_writer_ = std::make_unique<domain::telemetry::IngestWriter>(store);
+  return {};
+}
+
+core::Result<domain::telemetry::Expiry> Application::purge_telemetry() {
+  return domain::telemetry::expire_old_events(telemetry_store(), clock(),
+                                              config_.telemetry_retention_days);
+}
+
 core::Result<void> Application::start() {
+  retention_ = std::make_unique<domain::telemetry::RetentionJob>(telemetry_store(), clock(),
+                                                                 config_.telemetry_retention_days);
   api::add_operator_routes(router_, {.readiness = *readiness_,
                                      .pool = *pool_,
                                      .metrics = metrics_,
@@ -161,6 +192,12 @@ bool Application::shutdown(std::chrono::milliseconds grace) {
   // the server's contexts (and those coroutines) are destroyed.
   if (hash_pool_) hash_pool_->join();
   if (pool_) pool_->join();
+  // Every request has been answered: ingested rows are stored, and the emitter writes what the
+  // last requests queued (telemetry.md §3: nothing accepted is lost on a graceful shutdown).
+  if (ingest_writer_) ingest_writer_->stop();
+  if (emitter_ && !emitter_->drain(std::max(grace, std::chrono::milliseconds(1000))))
+    drained = false;
+  retention_.reset();
   // Mail queued by the last requests still goes out (bounded by its own deadline).
   if (mailer_) mailer_->drain(std::chrono::seconds(5));
   return drained;

@@ -3,6 +3,7 @@
 /// `serve` runs one; the integration tests run one in-process on port 0.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "app/config.hpp"
@@ -28,6 +29,13 @@ class OrgEvents;
 class SubscriptionRepository;
 class SubscriptionService;
 }  // namespace orgs
+namespace telemetry {
+class TelemetryStore;
+class Emitter;
+class IngestWriter;
+class RetentionJob;
+struct Expiry;
+}  // namespace telemetry
 namespace idempotency {
 class IdempotencyStore;
 class Idempotency;
@@ -54,6 +62,10 @@ namespace ferr::app {
 struct Tuning {
   http::SessionLimits limits;
   const core::Clock* clock = nullptr;  ///< null: the system clock
+  /// Fault injection: wraps the telemetry store (tests make it fail or stall).
+  std::function<std::unique_ptr<domain::telemetry::TelemetryStore>(
+      domain::telemetry::TelemetryStore& real)>
+      wrap_telemetry_store;
 };
 
 class Application {
@@ -75,12 +87,23 @@ class Application {
   core::MetricsRegistry& metrics() { return metrics_; }
   /// The running server (after start()), for tests that watch connections and draining.
   const http::Server& server() const { return *server_; }
+  /// The telemetry emitter, so tests and tools can wait for queued events to be written.
+  domain::telemetry::Emitter& emitter() { return *emitter_; }
+  /// The database, for tests that read what was stored.
+  storage::sqlite::Database& database() { return *database_; }
+  /// One retention pass over the telemetry tables (the `purge` command).
+  core::Result<domain::telemetry::Expiry> purge_telemetry();
 
  private:
   Application(const Config& config, Tuning tuning);
 
   const core::Clock& clock() const { return tuning_.clock ? *tuning_.clock : system_clock_; }
   core::Result<void> build_services();
+  core::Result<void> build_telemetry();
+  /// The store telemetry writes to: the SQLite one, or its wrapper under fault injection.
+  domain::telemetry::TelemetryStore& telemetry_store() {
+    return telemetry_store_ ? *telemetry_store_ : *real_telemetry_store_;
+  }
 
   Config config_;
   Tuning tuning_;
@@ -89,6 +112,12 @@ class Application {
   core::MetricsRegistry metrics_;
   std::unique_ptr<storage::sqlite::Database> database_;
   std::unique_ptr<domain::ReadinessCheck> readiness_;
+  // Telemetry before the services: the events seams refer to the emitter, which must outlive them.
+  std::unique_ptr<domain::telemetry::TelemetryStore> real_telemetry_store_;
+  std::unique_ptr<domain::telemetry::TelemetryStore> telemetry_store_;
+  std::unique_ptr<domain::telemetry::Emitter> emitter_;
+  std::unique_ptr<domain::telemetry::IngestWriter> ingest_writer_;
+  std::unique_ptr<domain::telemetry::RetentionJob> retention_;
   std::unique_ptr<domain::accounts::AccountRepository> account_repository_;
   std::unique_ptr<crypto::PasswordHasher> password_hasher_;
   std::unique_ptr<mail::QueuedMailer> mailer_;

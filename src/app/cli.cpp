@@ -15,6 +15,7 @@
 #include "core/hex.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "domain/telemetry/telemetry_store.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/migrator.hpp"
 
@@ -141,18 +142,46 @@ int migrate_only(const Config& config) {
   return 0;
 }
 
+/// `purge`: one retention pass, then a line saying what went.
+int purge(const Config& config) {
+  core::log::init(config.log_level);
+  core::init_sodium();
+  auto app = Application::create(config);
+  if (!app) {
+    core::log::shutdown();
+    std::fprintf(stderr, "invalid configuration: %s\n", app.error().log_detail.c_str());
+    return kExitBadConfig;
+  }
+  auto expired = (*app)->purge_telemetry();
+  app->reset();
+  core::log::shutdown();
+  if (!expired) {
+    std::fprintf(stderr, "purge failed: %s\n", expired.error().log_detail.c_str());
+    return kExitFailure;
+  }
+  std::printf(
+      "removed %zu raw telemetry event%s older than %d days (%zu day%s rolled up into "
+      "telemetry_daily)\n",
+      expired->rows_deleted, expired->rows_deleted == 1 ? "" : "s", config.telemetry_retention_days,
+      expired->days_rolled_up, expired->days_rolled_up == 1 ? "" : "s");
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
   CLI::App cli{"FerrLabs API: accounts, organizations, subscriptions and transparent telemetry",
                "ferrlabs-api"};
   cli.require_subcommand(0, 1);
-  RawSettings serve_flags, migrate_flags;
+  RawSettings serve_flags, migrate_flags, purge_flags;
 
   auto* serve_cmd = cli.add_subcommand("serve", "Run the HTTP server (the default command)");
   add_config_flags(*serve_cmd, serve_flags);
   auto* migrate_cmd = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
   add_config_flags(*migrate_cmd, migrate_flags);
+  auto* purge_cmd =
+      cli.add_subcommand("purge", "Run the telemetry retention job once and print what it removed");
+  add_config_flags(*purge_cmd, purge_flags);
   auto* salt_cmd = cli.add_subcommand("gen-salt", "Print a fresh 64-hex telemetry salt");
   auto* version_cmd = cli.add_subcommand("version", "Print the version");
 
@@ -182,6 +211,7 @@ int run_cli(int argc, char** argv) {
   }
   Config config;
   if (*migrate_cmd) return load(migrate_flags, config) ? migrate_only(config) : kExitBadConfig;
+  if (*purge_cmd) return load(purge_flags, config) ? purge(config) : kExitBadConfig;
   return load(serve_flags, config) ? serve(config) : kExitBadConfig;
 }
 

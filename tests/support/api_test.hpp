@@ -18,6 +18,10 @@
 namespace ferr::testing {
 
 inline constexpr const char* kPassword = "correct horse battery staple";
+/// The telemetry key of every test server: 00 01 … 1f, the spec's second test key
+/// (key_id 8e1199f3).
+inline constexpr const char* kTelemetrySalt =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
 class ApiTest : public ::testing::Test {
  protected:
@@ -27,7 +31,7 @@ class ApiTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  void start(const app::RawSettings& extra) {
+  void start(const app::RawSettings& extra, app::Tuning tuning = {}) {
     app_.reset();
     dir_ = std::filesystem::temp_directory_path() /
            ("ferr-api-test-" + std::to_string(::getpid()) + "-" + std::to_string(++instance_));
@@ -35,11 +39,11 @@ class ApiTest : public ::testing::Test {
     app::RawSettings settings{
         {"FERRLABS_MAIL", "file:" + (dir_ / "mail").string()},
         {"FERRLABS_AUTH_RATE", "0"},
+        {"FERRLABS_TELEMETRY_SALT", kTelemetrySalt},
         // Cheap hashes keep the suite fast; the parameters are checked elsewhere.
         {"FERRLABS_PASSWORD_MEMORY_KIB", "64"},
         {"FERRLABS_PASSWORD_ITERATIONS", "1"}};
     for (const auto& [k, v] : extra) settings[k] = v;
-    app::Tuning tuning;
     tuning.clock = &clock_;
     app_ = ferr::testing::start_app(ferr::testing::test_config(settings), tuning);
     port_ = app_->port();

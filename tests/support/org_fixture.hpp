@@ -13,6 +13,11 @@ class OrgFixture : public ApiTest {
  protected:
   void SetUp() override {
     ApiTest::SetUp();
+    populate();
+  }
+
+  /// Creates the users, the org and its members on the running server.
+  void populate() {
     for (const std::string who : {"owner", "admin", "member", "viewer", "outsider", "extra"}) {
       auto tokens = active_user(who + "@example.com");
       auth_[who] = bearer(std::string(tokens["access_token"].as_string()));

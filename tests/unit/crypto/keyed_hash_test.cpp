@@ -2,14 +2,9 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <array>
 #include <concepts>
-#include <csignal>
-#include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <ostream>
 #include <span>
 #include <string>
@@ -17,6 +12,7 @@
 
 #include "core/hex.hpp"
 #include "core/random.hpp"
+#include "support/b3sum.hpp"
 
 namespace ferr::crypto {
 namespace {
@@ -41,52 +37,11 @@ core::Uuid uuid(std::string_view text) {
   return parsed.value_or(core::Uuid{});
 }
 
-/// A file under the test temp dir, removed when the test ends.
-class TempFile {
- public:
-  explicit TempFile(std::string_view content) {
-    path_ = testing::TempDir() + "keyed_hash_XXXXXX";
-    int fd = ::mkstemp(path_.data());
-    EXPECT_GE(fd, 0) << "mkstemp " << path_;
-    if (fd >= 0) {
-      EXPECT_EQ(::write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
-      ::close(fd);
-    }
-  }
-  ~TempFile() { std::remove(path_.c_str()); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-/// The independent oracle of telemetry.md §2: `b3sum --keyed` reads the raw 32-byte key on
-/// stdin and hashes the message file. Returns its full (32-byte) output as hex.
+/// The oracle, failing the test when b3sum cannot run.
 std::string b3sum_keyed(const Bytes32& key, std::string_view message) {
-  // Writing to a b3sum that could not start must fail the test, not kill it with SIGPIPE.
-  std::signal(SIGPIPE, SIG_IGN);
-  TempFile input(message);
-  TempFile output("");
-  std::string command = "b3sum --keyed --no-names '" + input.path() + "' > '" + output.path() + "'";
-  FILE* pipe = ::popen(command.c_str(), "w");
-  if (pipe == nullptr) {
-    ADD_FAILURE() << "cannot run b3sum";
-    return {};
-  }
-  std::fwrite(key.data(), 1, key.size(), pipe);
-  int status = ::pclose(pipe);
-  if (status != 0) {
-    ADD_FAILURE() << "b3sum failed (status " << status
-                  << "); is it installed? scripts/install-deps.sh installs it";
-    return {};
-  }
-  std::ifstream in(output.path());
-  std::string hex((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!hex.empty() && (hex.back() == '\n' || hex.back() == ' ')) hex.pop_back();
-  EXPECT_EQ(hex.size(), 64u) << hex;
-  return hex;
+  auto hex = testing::b3sum_keyed(key, message);
+  if (!hex) ADD_FAILURE() << "b3sum failed; is it installed? scripts/install-deps.sh installs it";
+  return hex.value_or("");
 }
 
 std::string raw(const core::Uuid& id) { return std::string(id.bytes.begin(), id.bytes.end()); }

@@ -1,0 +1,39 @@
+#pragma once
+/// The telemetry seams of the account and organization use cases, wired to the emitter: each
+/// after-commit notification becomes the catalog event of telemetry.md §3, built with the typed
+/// API (an undeclared event or property does not compile).
+
+#include "domain/accounts/account_events.hpp"
+#include "domain/orgs/org_events.hpp"
+#include "domain/telemetry/emitter.hpp"
+
+namespace ferr::domain::telemetry {
+
+/// `auth.signup` and `auth.login`, method `password`.
+class EmittingAccountEvents final : public accounts::AccountEvents {
+ public:
+  explicit EmittingAccountEvents(Emitter& emitter) : emitter_(emitter) {}
+  void signed_up(const core::Uuid& user_id) override;
+  void logged_in(const core::Uuid& user_id) override;
+
+ private:
+  Emitter& emitter_;
+};
+
+/// `org.created`, `org.member.added`, `product.activated`, `product.tier_changed`,
+/// `product.canceled`.
+class EmittingOrgEvents final : public orgs::OrgEvents {
+ public:
+  explicit EmittingOrgEvents(Emitter& emitter) : emitter_(emitter) {}
+  void org_created(const core::Uuid& org_id, const core::Uuid& creator) override;
+  void member_added(const core::Uuid& org_id, const core::Uuid& actor, orgs::Role role) override;
+  void product_activated(const core::Uuid& org_id, orgs::Product product, orgs::Tier tier) override;
+  void product_tier_changed(const core::Uuid& org_id, orgs::Product product, orgs::Tier from,
+                            orgs::Tier to) override;
+  void product_canceled(const core::Uuid& org_id, orgs::Product product) override;
+
+ private:
+  Emitter& emitter_;
+};
+
+}  // namespace ferr::domain::telemetry

@@ -1,0 +1,53 @@
+#pragma once
+/// Storage of telemetry: raw events, the opt-out flags they are checked against, and the daily
+/// rollups that outlive the raw rows.
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "core/error.hpp"
+#include "domain/telemetry/event_row.hpp"
+
+namespace ferr::domain::telemetry {
+
+/// Whose opt-out flag decides whether a server event is written.
+enum class OptOutSubject { org, user };
+
+/// A server-side event ready to write: its row (pseudonyms already computed) and the raw id of
+/// the subject whose flag is consulted (`organizations` or `user_prefs`).
+struct ServerRow {
+  EventRow row;
+  OptOutSubject subject = OptOutSubject::org;
+  core::Uuid subject_id;
+};
+
+/// What writing a batch of server events did.
+struct ServerWrite {
+  std::size_t written = 0;
+  std::size_t opted_out = 0;  ///< suppressed: their subject has opted out
+};
+
+/// What one retention pass did.
+struct Expiry {
+  std::size_t days_rolled_up = 0;  ///< days whose rollup was (re)computed
+  std::size_t rows_deleted = 0;    ///< raw rows removed
+};
+
+class TelemetryStore {
+ public:
+  virtual ~TelemetryStore() = default;
+
+  /// In one transaction: reads the opt-out flags of the batch's subjects (so a change is
+  /// effective for the next batch) and inserts the rows of the subjects that have not opted out.
+  virtual core::Result<ServerWrite> write_server_events(std::span<const ServerRow> batch) = 0;
+  /// In one transaction: inserts every row unless its `event_id` is already stored (or appears
+  /// earlier in `rows`). Element i of the answer is true when row i was inserted, false for a
+  /// duplicate.
+  virtual core::Result<std::vector<bool>> write_ingested(std::span<const EventRow> rows) = 0;
+  /// In one transaction: computes the `telemetry_daily` rollup of every UTC day before `before`
+  /// (a UTC midnight) that still has raw rows, then deletes those rows.
+  virtual core::Result<Expiry> expire_before(core::TimePoint before) = 0;
+};
+
+}  // namespace ferr::domain::telemetry
