@@ -14,6 +14,8 @@ packages=(
   john-data cracklib-runtime
   # tests and benchmarks
   tzdata libgtest-dev libgmock-dev libbenchmark-dev b3sum curl jq wrk nginx-light
+  # the sqlite3 shell: black-box suites read what the binary stored
+  sqlite3
   # a real SMTP sink for the mail transport tests (tests/unit/mail/smtp_transport_test.cpp)
   python3-aiosmtpd
 )

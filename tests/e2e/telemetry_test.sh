@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Telemetry through the built binary: server events land in the database with the configured
+# key's id and no trace of the key in the log; a SIGTERM under load loses no accepted event; the
+# `purge` command rolls up and removes what is older than the retention window.
+FERR_BIN=${1:?usage: telemetry_test.sh PATH_TO_BINARY}
+source "$(dirname "$0")/lib.sh"
+
+salt=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+mail_dir="$E2E_WORK/mail"
+server_env=(DATABASE_URL=sqlite:./data/e2e.db "FERRLABS_MAIL=file:$mail_dir"
+  FERRLABS_PASSWORD_MEMORY_KIB=1024 FERRLABS_PASSWORD_ITERATIONS=1 FERRLABS_TELEMETRY_SALT=$salt
+  FERRLABS_AUTH_RATE=0
+  JWT_SECRET=e2e-secret-that-is-long-enough-0123456789)
+start_server telemetry "${server_env[@]}" || { finish; exit 1; }
+db="$SERVER_DIR/data/e2e.db"
+sql() { sqlite3 -batch -noheader "$db" "$1"; }
+
+# wait_for_rows SQL N: waits (at most 10 s) until the count query answers N; prints the answer.
+wait_for_rows() {
+  local deadline=$((SECONDS + 10)) n
+  while n=$(sql "$1" 2>/dev/null); [ "$n" != "$2" ] && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
+  echo "$n"
+}
+
+password="a long and memorable passphrase"
+token=$(active_account ada@example.com "$password" "$mail_dir")
+check "auth.signup is written by the emitter" 1 \
+  "$(wait_for_rows "SELECT count(*) FROM telemetry_events WHERE event = 'auth.signup'" 1)"
+check "with the key id of the configured salt, origin server" "8e1199f3|server|ferrlabs" \
+  "$(sql "SELECT key_id, origin, surface FROM telemetry_events WHERE event = 'auth.signup'")"
+check "the user is a 32-hex pseudonym, never an id or an e-mail" 1 \
+  "$(sql "SELECT count(*) FROM telemetry_events WHERE user_hash GLOB '$(printf '[0-9a-f]%.0s' {1..32})'")"
+check "the table has no column for an IP, a user agent, an e-mail or a raw id" \
+  "id event_id surface event org_hash user_hash properties schema_version origin key_id occurred_at received_at" \
+  "$(sql "SELECT group_concat(name, ' ') FROM pragma_table_info('telemetry_events')")"
+
+# Load: four clients log in over and over; SIGTERM arrives in the middle. Every login that was
+# answered 200 must have its auth.login row once the process has exited.
+api POST /auth/logout "$token" >/dev/null
+load_dir="$E2E_WORK/load"
+mkdir -p "$load_dir"
+for client in 1 2 3 4; do
+  (
+    while :; do
+      code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+        -d "{\"email\":\"ada@example.com\",\"password\":\"$password\"}" "$(url /auth/login)")
+      [ "$code" = 200 ] && echo ok >>"$load_dir/$client"
+      [ "$code" = 000 ] && break
+    done
+  ) &
+done
+deadline=$((SECONDS + 20))
+until [ "$(cat "$load_dir"/* 2>/dev/null | wc -l)" -ge 200 ] || [ $SECONDS -ge $deadline ]; do sleep 0.05; done
+stop_server TERM
+wait  # the clients stop once the server is gone
+check "SIGTERM under load exits 0" 0 "$SERVER_EXIT"
+answered=$(cat "$load_dir"/* | wc -l)
+[ "$answered" -ge 200 ] && pass "the load ran ($answered logins answered 200)" || fail "the load ran" "$answered"
+check "every answered login has its auth.login row" "$answered" \
+  "$(sql "SELECT count(*) FROM telemetry_events WHERE event = 'auth.login'")"
+if grep -q "$salt" "$SERVER_LOG"; then fail "the salt never reaches the log"; else pass "the salt never reaches the log"; fi
+
+# purge: rows older than the window go after their day is rolled up.
+old=$(( ($(date +%s) - 100 * 86400) * 1000 ))
+sql "INSERT INTO telemetry_events (id, surface, event, properties, schema_version, origin, occurred_at, received_at)
+     VALUES ('0190f5c2-7b1a-7cde-8f00-000000000001', 'ferrflow', 'cli.run', '{}', 1, 'ingest', $old, $old),
+            ('0190f5c2-7b1a-7cde-8f00-000000000002', 'ferrflow', 'cli.run', '{}', 1, 'ingest', $old, $old)"
+out=$(cd "$SERVER_DIR" && env "${server_env[@]}" "$FERR_BIN" purge 2>/dev/null)
+check "purge prints what it removed" \
+  "removed 2 raw telemetry events older than 90 days (1 day rolled up into telemetry_daily)" "$out"
+check "the day's rollup stays" "ferrflow|cli.run|2" \
+  "$(sql "SELECT surface, event, count FROM telemetry_daily")"
+check "the old rows are gone" 0 "$(sql "SELECT count(*) FROM telemetry_events WHERE occurred_at = $old")"
+check "younger rows stay" "$answered" "$(sql "SELECT count(*) FROM telemetry_events WHERE event = 'auth.login'")"
+check "a second purge removes nothing" \
+  "removed 0 raw telemetry events older than 90 days (0 days rolled up into telemetry_daily)" \
+  "$(cd "$SERVER_DIR" && env "${server_env[@]}" "$FERR_BIN" purge 2>/dev/null)"
+
+finish
