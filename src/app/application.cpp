@@ -7,6 +7,7 @@
 #include "api/operator_routes.hpp"
 #include "api/org_routes.hpp"
 #include "api/subscription_routes.hpp"
+#include "api/telemetry_public_routes.hpp"
 #include "app/version.hpp"
 #include "core/log.hpp"
 #include "crypto/password_hasher.hpp"
@@ -19,6 +20,7 @@
 #include "domain/telemetry/emitting_events.hpp"
 #include "domain/telemetry/ingest_writer.hpp"
 #include "domain/telemetry/retention.hpp"
+#include "domain/telemetry/statistics.hpp"
 #include "http/dispatcher.hpp"
 #include "http/middleware/rate_limiter.hpp"
 #include "http/server.hpp"
@@ -134,6 +136,8 @@ core::Result<void> Application::build_telemetry() {
   emitter_ = std::make_unique<domain::telemetry::Emitter>(store, *key, clock(), random_, metrics_,
                                                           options);
   ingest_writer_ = std::make_unique<domain::telemetry::IngestWriter>(store);
+  statistics_ =
+      std::make_unique<domain::telemetry::TelemetryStatistics>(store, clock(), config_.stats_k);
   return {};
 }
 
@@ -166,6 +170,11 @@ core::Result<void> Application::start() {
                                          .accounts = *accounts_,
                                          .pool = *pool_,
                                          .idempotency = idempotency});
+  api::add_telemetry_public_routes(router_, {.statistics = *statistics_,
+                                             .pool = *pool_,
+                                             .clock = clock(),
+                                             .key_id = emitter_->key_id(),
+                                             .retention_days = config_.telemetry_retention_days});
 
   dispatcher_ = std::make_unique<http::Dispatcher>(router_, metrics_, config_.cors_allowed_origins);
   http::ServerOptions options;

@@ -34,6 +34,7 @@ class TelemetryStore;
 class Emitter;
 class IngestWriter;
 class RetentionJob;
+class TelemetryStatistics;
 struct Expiry;
 }  // namespace telemetry
 namespace idempotency {
@@ -93,6 +94,8 @@ class Application {
   storage::sqlite::Database& database() { return *database_; }
   /// One retention pass over the telemetry tables (the `purge` command).
   core::Result<domain::telemetry::Expiry> purge_telemetry();
+  /// The public statistics (the `stats` command and the /telemetry pages).
+  domain::telemetry::TelemetryStatistics& statistics() { return *statistics_; }
 
  private:
   Application(const Config& config, Tuning tuning);
@@ -118,6 +121,7 @@ class Application {
   std::unique_ptr<domain::telemetry::Emitter> emitter_;
   std::unique_ptr<domain::telemetry::IngestWriter> ingest_writer_;
   std::unique_ptr<domain::telemetry::RetentionJob> retention_;
+  std::unique_ptr<domain::telemetry::TelemetryStatistics> statistics_;
   std::unique_ptr<domain::accounts::AccountRepository> account_repository_;
   std::unique_ptr<crypto::PasswordHasher> password_hasher_;
   std::unique_ptr<mail::QueuedMailer> mailer_;

@@ -15,6 +15,7 @@
 #include "core/hex.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "domain/telemetry/statistics.hpp"
 #include "domain/telemetry/telemetry_store.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/migrator.hpp"
@@ -167,13 +168,45 @@ int purge(const Config& config) {
   return 0;
 }
 
+/// `stats`: the public daily counts of the last `days` days as an aligned table; a count withheld
+/// by k-anonymity shows as `< k`.
+int stats(const Config& config, int days) {
+  core::log::init(config.log_level);
+  core::init_sodium();
+  auto app = Application::create(config);
+  if (!app) {
+    core::log::shutdown();
+    std::fprintf(stderr, "invalid configuration: %s\n", app.error().log_detail.c_str());
+    return kExitBadConfig;
+  }
+  auto cells = (*app)->statistics().daily(days);
+  int k = (*app)->statistics().k();
+  app->reset();
+  core::log::shutdown();
+  if (!cells) {
+    std::fprintf(stderr, "stats failed: %s\n", cells.error().log_detail.c_str());
+    return kExitFailure;
+  }
+  std::size_t width = std::string_view("event").size();
+  for (const auto& cell : *cells) width = std::max(width, cell.event.size());
+  std::printf("%-10s  %-*s  %10s\n", "date", static_cast<int>(width), "event", "count");
+  for (const auto& cell : *cells) {
+    auto count = cell.count ? std::to_string(*cell.count) : "< " + std::to_string(k);
+    std::printf("%-10s  %-*s  %10s\n", cell.date.c_str(), static_cast<int>(width),
+                cell.event.c_str(), count.c_str());
+  }
+  if (cells->empty()) std::printf("(no events in the last %d days)\n", days);
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
   CLI::App cli{"FerrLabs API: accounts, organizations, subscriptions and transparent telemetry",
                "ferrlabs-api"};
   cli.require_subcommand(0, 1);
-  RawSettings serve_flags, migrate_flags, purge_flags;
+  RawSettings serve_flags, migrate_flags, purge_flags, stats_flags;
+  int stats_days = 30;
 
   auto* serve_cmd = cli.add_subcommand("serve", "Run the HTTP server (the default command)");
   add_config_flags(*serve_cmd, serve_flags);
@@ -182,6 +215,11 @@ int run_cli(int argc, char** argv) {
   auto* purge_cmd =
       cli.add_subcommand("purge", "Run the telemetry retention job once and print what it removed");
   add_config_flags(*purge_cmd, purge_flags);
+  auto* stats_cmd = cli.add_subcommand(
+      "stats", "Print the daily telemetry counts (as published, k-anonymity applied) as a table");
+  add_config_flags(*stats_cmd, stats_flags);
+  stats_cmd->add_option("--days", stats_days, "how many days back, today included (1-365)")
+      ->check(CLI::Range(1, 365));
   auto* salt_cmd = cli.add_subcommand("gen-salt", "Print a fresh 64-hex telemetry salt");
   auto* version_cmd = cli.add_subcommand("version", "Print the version");
 
@@ -212,6 +250,7 @@ int run_cli(int argc, char** argv) {
   Config config;
   if (*migrate_cmd) return load(migrate_flags, config) ? migrate_only(config) : kExitBadConfig;
   if (*purge_cmd) return load(purge_flags, config) ? purge(config) : kExitBadConfig;
+  if (*stats_cmd) return load(stats_flags, config) ? stats(config, stats_days) : kExitBadConfig;
   return load(serve_flags, config) ? serve(config) : kExitBadConfig;
 }
 

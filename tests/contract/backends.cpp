@@ -3,7 +3,10 @@
 #include "core/clock.hpp"
 #include "storage/sqlite/account_repository.hpp"
 #include "storage/sqlite/database.hpp"
+#include "storage/sqlite/idempotency_store.hpp"
 #include "storage/sqlite/migrator.hpp"
+#include "storage/sqlite/org_repository.hpp"
+#include "storage/sqlite/subscription_repository.hpp"
 
 namespace ferr::contract {
 
@@ -21,12 +24,21 @@ class SqliteBackend final : public Backend {
     });
     if (!migrated) throw std::runtime_error(migrated.error().log_detail);
     accounts_ = std::make_unique<storage::sqlite::SqliteAccountRepository>(*db_);
+    orgs_ = std::make_unique<storage::sqlite::SqliteOrgRepository>(*db_);
+    subscriptions_ = std::make_unique<storage::sqlite::SqliteSubscriptionRepository>(*db_);
+    idempotency_ = std::make_unique<storage::sqlite::SqliteIdempotencyStore>(*db_);
   }
   domain::accounts::AccountRepository& accounts() override { return *accounts_; }
+  domain::orgs::OrgRepository& orgs() override { return *orgs_; }
+  domain::orgs::SubscriptionRepository& subscriptions() override { return *subscriptions_; }
+  domain::idempotency::IdempotencyStore& idempotency() override { return *idempotency_; }
 
  private:
   std::unique_ptr<storage::sqlite::Database> db_;
   std::unique_ptr<storage::sqlite::SqliteAccountRepository> accounts_;
+  std::unique_ptr<storage::sqlite::SqliteOrgRepository> orgs_;
+  std::unique_ptr<storage::sqlite::SqliteSubscriptionRepository> subscriptions_;
+  std::unique_ptr<storage::sqlite::SqliteIdempotencyStore> idempotency_;
 };
 
 }  // namespace

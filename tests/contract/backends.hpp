@@ -8,6 +8,9 @@
 #include <vector>
 
 #include "domain/accounts/account_repository.hpp"
+#include "domain/idempotency/idempotency_store.hpp"
+#include "domain/orgs/org_repository.hpp"
+#include "domain/orgs/subscription_repository.hpp"
 
 namespace ferr::contract {
 
@@ -16,6 +19,9 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual domain::accounts::AccountRepository& accounts() = 0;
+  virtual domain::orgs::OrgRepository& orgs() = 0;
+  virtual domain::orgs::SubscriptionRepository& subscriptions() = 0;
+  virtual domain::idempotency::IdempotencyStore& idempotency() = 0;
 };
 
 struct BackendFactory {

@@ -223,6 +223,14 @@ class FaultyStore final : public domain::telemetry::TelemetryStore {
   core::Result<domain::telemetry::Expiry> expire_before(core::TimePoint before) override {
     return real_.expire_before(before);
   }
+  core::Result<std::vector<domain::telemetry::DayCount>> daily_counts(core::TimePoint from,
+                                                                      core::TimePoint to) override {
+    return real_.daily_counts(from, to);
+  }
+  core::Result<std::vector<domain::telemetry::EventCount>> counts_since(
+      core::TimePoint since) override {
+    return real_.counts_since(since);
+  }
 
  private:
   domain::telemetry::TelemetryStore& real_;

@@ -3,7 +3,9 @@
 /// rollups that outlive the raw rows.
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/error.hpp"
@@ -28,6 +30,23 @@ struct ServerWrite {
   std::size_t opted_out = 0;  ///< suppressed: their subject has opted out
 };
 
+/// Events of one UTC day, from raw rows or from the day's rollup.
+struct DayCount {
+  std::string day;  ///< YYYY-MM-DD
+  std::string event;
+  std::int64_t count = 0;
+  std::int64_t distinct_orgs = 0;
+  std::int64_t distinct_users = 0;
+};
+
+/// Events of one kind over a window of raw rows.
+struct EventCount {
+  std::string event;
+  std::int64_t count = 0;
+  std::int64_t distinct_orgs = 0;
+  std::int64_t distinct_users = 0;
+};
+
 /// What one retention pass did.
 struct Expiry {
   std::size_t days_rolled_up = 0;  ///< days whose rollup was (re)computed
@@ -48,6 +67,13 @@ class TelemetryStore {
   /// In one transaction: computes the `telemetry_daily` rollup of every UTC day before `before`
   /// (a UTC midnight) that still has raw rows, then deletes those rows.
   virtual core::Result<Expiry> expire_before(core::TimePoint before) = 0;
+
+  /// Per UTC day and event, for the days from `from` up to `to` (both UTC midnights, `to`
+  /// excluded): raw rows and rollups together (a day is one or the other), by day then event.
+  virtual core::Result<std::vector<DayCount>> daily_counts(core::TimePoint from,
+                                                           core::TimePoint to) = 0;
+  /// Per event, over the raw rows that occurred at or after `since`.
+  virtual core::Result<std::vector<EventCount>> counts_since(core::TimePoint since) = 0;
 };
 
 }  // namespace ferr::domain::telemetry

@@ -12,8 +12,7 @@ namespace tel = domain::telemetry;
 
 namespace {
 
-/// Inserts `row`; with `skip_duplicates`, an `event_id` already stored inserts nothing.
-/// Returns whether a row was inserted.
+/// Inserts `row` unless its `event_id` is already stored; returns whether it was inserted.
 Result<bool> insert_row(Connection& c, const tel::EventRow& row) {
   auto q = c.query(
       "INSERT INTO telemetry_events (id, event_id, surface, event, org_hash, user_hash, "
@@ -121,6 +120,50 @@ Result<tel::Expiry> SqliteTelemetryStore::expire_before(core::TimePoint before) 
     if (auto r = (*purge)->run(); !r) return fail(r.error());
     expiry.rows_deleted = static_cast<std::size_t>(c.changes());
     return expiry;
+  });
+}
+
+Result<std::vector<tel::DayCount>> SqliteTelemetryStore::daily_counts(core::TimePoint from,
+                                                                      core::TimePoint to) {
+  return db_.read([&](Connection& c) -> Result<std::vector<tel::DayCount>> {
+    // A day is either still raw or rolled up (whole days expire together), never both.
+    auto q = c.query(
+        "SELECT day, event, sum(n), sum(orgs), sum(users) FROM ("
+        " SELECT date(occurred_at / 1000, 'unixepoch') AS day, event, count(*) AS n,"
+        "  count(DISTINCT org_hash) AS orgs, count(DISTINCT user_hash) AS users"
+        " FROM telemetry_events WHERE occurred_at >= ?1 AND occurred_at < ?2 GROUP BY 1, 2"
+        " UNION ALL"
+        " SELECT day, event, count, distinct_orgs, distinct_users FROM telemetry_daily"
+        " WHERE day >= date(?1 / 1000, 'unixepoch') AND day < date(?2 / 1000, 'unixepoch'))"
+        " GROUP BY day, event ORDER BY day, event");
+    if (!q) return fail(q.error());
+    (*q)->bind(1, to_ms(from)).bind(2, to_ms(to));
+    std::vector<tel::DayCount> out;
+    for (;;) {
+      auto row = (*q)->step();
+      if (!row) return fail(row.error());
+      if (!*row) return out;
+      out.push_back({(*q)->column_text(0), (*q)->column_text(1), (*q)->column_int(2),
+                     (*q)->column_int(3), (*q)->column_int(4)});
+    }
+  });
+}
+
+Result<std::vector<tel::EventCount>> SqliteTelemetryStore::counts_since(core::TimePoint since) {
+  return db_.read([&](Connection& c) -> Result<std::vector<tel::EventCount>> {
+    auto q = c.query(
+        "SELECT event, count(*), count(DISTINCT org_hash), count(DISTINCT user_hash) "
+        "FROM telemetry_events WHERE occurred_at >= ? GROUP BY event");
+    if (!q) return fail(q.error());
+    (*q)->bind(1, to_ms(since));
+    std::vector<tel::EventCount> out;
+    for (;;) {
+      auto row = (*q)->step();
+      if (!row) return fail(row.error());
+      if (!*row) return out;
+      out.push_back(
+          {(*q)->column_text(0), (*q)->column_int(1), (*q)->column_int(2), (*q)->column_int(3)});
+    }
   });
 }
 

@@ -15,6 +15,10 @@ class SqliteTelemetryStore final : public domain::telemetry::TelemetryStore {
   core::Result<std::vector<bool>> write_ingested(
       std::span<const domain::telemetry::EventRow> rows) override;
   core::Result<domain::telemetry::Expiry> expire_before(core::TimePoint before) override;
+  core::Result<std::vector<domain::telemetry::DayCount>> daily_counts(core::TimePoint from,
+                                                                      core::TimePoint to) override;
+  core::Result<std::vector<domain::telemetry::EventCount>> counts_since(
+      core::TimePoint since) override;
 
  private:
   Database& db_;

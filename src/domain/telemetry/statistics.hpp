@@ -1,0 +1,55 @@
+#pragma once
+/// The public statistics (telemetry.md §6): daily counts per event and the live counts of the
+/// /telemetry pages, with k-anonymity: a count whose distinct subjects (orgs or users, per the
+/// event's subject in the catalog) number fewer than k is withheld, so no small group can be
+/// singled out.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "domain/telemetry/telemetry_store.hpp"
+#include "telemetry/catalog.hpp"
+
+namespace ferr::domain::telemetry {
+
+/// One cell of the daily table; `count` is nullopt when suppressed.
+struct DailyCell {
+  std::string date;  ///< YYYY-MM-DD
+  std::string event;
+  std::optional<std::int64_t> count;
+};
+
+/// The live counts of one catalog event; nullopt when suppressed.
+struct RecentCounts {
+  const ::ferr::telemetry::Event* event = nullptr;
+  std::optional<std::int64_t> last_24h;
+  std::optional<std::int64_t> last_7d;
+};
+
+/// Whether a count over `count` events with these distinct subjects may be published: zero always
+/// may, events without a subject always may, others need at least `k` distinct subjects.
+bool publishable(const ::ferr::telemetry::Event& event, std::int64_t count,
+                 std::int64_t distinct_orgs, std::int64_t distinct_users, int k);
+
+class TelemetryStatistics {
+ public:
+  TelemetryStatistics(TelemetryStore& store, const core::Clock& clock, int k)
+      : store_(store), clock_(clock), k_(k) {}
+
+  /// The last `days` UTC days, today included: one cell per day and event that has events.
+  core::Result<std::vector<DailyCell>> daily(int days);
+  /// Every catalog event, in catalog order, with its counts over the last 24 hours and 7 days.
+  core::Result<std::vector<RecentCounts>> recent();
+  int k() const { return k_; }
+
+ private:
+  TelemetryStore& store_;
+  const core::Clock& clock_;
+  int k_;
+};
+
+}  // namespace ferr::domain::telemetry

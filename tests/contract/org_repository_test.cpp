@@ -1,0 +1,630 @@
+// The OrgRepository contract, run on every storage backend.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "contract/contract_test.hpp"
+
+namespace ferr::contract {
+namespace {
+
+using namespace std::chrono_literals;
+using core::ErrorCode;
+using domain::orgs::AuditRecord;
+using domain::orgs::Member;
+using domain::orgs::OrgView;
+using domain::orgs::Product;
+using domain::orgs::Role;
+using domain::orgs::RoleCheck;
+using domain::orgs::Tier;
+
+RoleCheck allow() {
+  return [](Role) { return core::Result<void>{}; };
+}
+
+/// A check that records the roles it is shown and answers with `answer`.
+RoleCheck recording(std::vector<Role>& seen, core::Result<void> answer = {}) {
+  return [&seen, answer](Role current) {
+    seen.push_back(current);
+    return answer;
+  };
+}
+
+core::Result<void> refusal() {
+  return core::fail(core::Error::make(ErrorCode::auth_forbidden, "refused by the check"));
+}
+
+RoleCheck refuse() {
+  return [](Role) { return refusal(); };
+}
+
+class OrgRepositoryContract : public ContractTest {
+ protected:
+  void SetUp() override {
+    ContractTest::SetUp();
+    repo_ = &backend_->orgs();
+    owner_ = active_user("owner@x.io", std::string("Owner"));
+  }
+
+  OrgView create(const std::string& slug, const core::Uuid& owner) {
+    auto org = repo_->create_org(next_id(), slug, "Name of " + slug, owner,
+                                 audit(owner, "org.created", slug));
+    EXPECT_TRUE(org) << org.error().log_detail;
+    return org.value_or(OrgView{});
+  }
+  Member add(const OrgView& org, const std::string& email, Role role) {
+    auto member = repo_->add_member(org.id, email, role, audit(owner_, "org.member.added", ""));
+    EXPECT_TRUE(member) << email << ": " << member.error().log_detail;
+    return member.value_or(Member{});
+  }
+  /// The whole audit log of `org`, newest first.
+  std::vector<AuditRecord> log(const core::Uuid& org) {
+    return repo_->audit_log(org, 200, std::nullopt).value();
+  }
+  /// The ids of the whole audit log of `org`, newest first.
+  std::vector<core::Uuid> log_ids(const core::Uuid& org) {
+    auto entries = log(org);
+    std::vector<core::Uuid> ids;
+    ids.reserve(entries.size());
+    for (const auto& entry : entries) ids.push_back(entry.id);
+    return ids;
+  }
+  std::optional<OrgView> seen_by(const std::string& slug, const core::Uuid& user) {
+    return repo_->org_for_member(slug, user).value();
+  }
+
+  domain::orgs::OrgRepository* repo_ = nullptr;
+  core::Uuid owner_;
+};
+
+TEST_P(OrgRepositoryContract, CreateMakesTheCreatorItsOnlyOwnerAndAuditsIt) {
+  auto org_id = next_id();
+  auto record = audit(owner_, "org.created", "acme", R"({"slug":"acme","name":"Acme"})");
+  auto org = repo_->create_org(org_id, "acme", "Acme", owner_, record);
+  ASSERT_TRUE(org) << org.error().log_detail;
+  EXPECT_EQ(org->id, org_id);
+  EXPECT_EQ(org->slug, "acme");
+  EXPECT_EQ(org->name, "Acme");
+  EXPECT_EQ(org->role, Role::owner);
+  EXPECT_EQ(org->member_count, 1);
+  EXPECT_EQ(org->plan, Tier::free);
+  EXPECT_FALSE(org->telemetry_opt_out);
+  EXPECT_EQ(org->created_at, now());
+  EXPECT_EQ(org->updated_at, now());
+
+  auto members = repo_->members(org_id).value();
+  ASSERT_EQ(members.size(), 1u);
+  EXPECT_EQ(members[0].user_id, owner_);
+  EXPECT_EQ(members[0].email, "owner@x.io");
+  EXPECT_EQ(members[0].display_name, "Owner");
+  EXPECT_EQ(members[0].role, Role::owner);
+  EXPECT_EQ(members[0].joined_at, now());
+
+  auto entries = log(org_id);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].id, record.id);
+  EXPECT_EQ(entries[0].actor_id, owner_);
+  EXPECT_EQ(entries[0].action, "org.created");
+  EXPECT_EQ(entries[0].target, "acme");
+  EXPECT_EQ(entries[0].metadata, record.metadata);
+  EXPECT_EQ(entries[0].created_at, now());
+}
+
+TEST_P(OrgRepositoryContract, CreateRefusesATakenSlug) {
+  auto first = create("acme", owner_);
+  auto other = active_user("other@x.io");
+  auto refused_id = next_id();
+  EXPECT_TRUE(fails_with(
+      repo_->create_org(refused_id, "acme", "Other", other, audit(other, "org.created", "acme")),
+      ErrorCode::org_slug_taken));
+  EXPECT_TRUE(repo_->orgs_of(other).value().empty()) << "no membership was made";
+  EXPECT_TRUE(log(refused_id).empty()) << "no audit row for the refused org";
+  EXPECT_EQ(log_ids(first.id).size(), 1u);
+  EXPECT_EQ(seen_by("acme", owner_).value().name, "Name of acme");
+  EXPECT_FALSE(seen_by("acme", other));
+
+  auto retried =
+      repo_->create_org(refused_id, "other", "Other", other, audit(other, "org.created", "other"));
+  ASSERT_TRUE(retried) << "the refused id was not used: " << retried.error().log_detail;
+  EXPECT_EQ(retried->role, Role::owner);
+}
+
+TEST_P(OrgRepositoryContract, OrgsOfListsTheCallersOrgsBySlug) {
+  auto user = active_user("user@x.io");
+  auto other = active_user("other@x.io");
+  create("zeta", user);
+  clock_.advance(1s);
+  create("alpha", user);
+  auto mid = create("mid", other);
+  add(mid, "user@x.io", Role::viewer);
+
+  auto orgs = repo_->orgs_of(user).value();
+  ASSERT_EQ(orgs.size(), 3u);
+  EXPECT_EQ(orgs[0].slug, "alpha");
+  EXPECT_EQ(orgs[1].slug, "mid");
+  EXPECT_EQ(orgs[2].slug, "zeta");
+  EXPECT_EQ(orgs[0].role, Role::owner);
+  EXPECT_EQ(orgs[1].role, Role::viewer) << "the caller's own role";
+  EXPECT_EQ(orgs[2].role, Role::owner);
+  EXPECT_EQ(orgs[1].member_count, 2);
+  EXPECT_EQ(orgs[1].id, mid.id);
+
+  EXPECT_EQ(repo_->orgs_of(other).value().size(), 1u);
+  EXPECT_TRUE(repo_->orgs_of(owner_).value().empty());
+  EXPECT_TRUE(repo_->orgs_of(next_id()).value().empty()) << "an unknown user has none";
+}
+
+TEST_P(OrgRepositoryContract, OrgForMemberIsEmptyForNonMembersAndMissingSlugs) {
+  auto org = create("acme", owner_);
+  auto outsider = active_user("outsider@x.io");
+
+  auto seen = seen_by("acme", owner_);
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->id, org.id);
+  EXPECT_EQ(seen->role, Role::owner);
+
+  auto hidden = repo_->org_for_member("acme", outsider);
+  ASSERT_TRUE(hidden) << "a non-member is not an error: " << hidden.error().log_detail;
+  EXPECT_FALSE(*hidden);
+  auto missing = repo_->org_for_member("nope", owner_);
+  ASSERT_TRUE(missing) << missing.error().log_detail;
+  EXPECT_FALSE(*missing);
+  EXPECT_FALSE(seen_by("acme", next_id())) << "an unknown user";
+
+  add(org, "outsider@x.io", Role::viewer);
+  auto joined = seen_by("acme", outsider);
+  ASSERT_TRUE(joined);
+  EXPECT_EQ(joined->role, Role::viewer);
+  EXPECT_EQ(joined->member_count, 2);
+}
+
+TEST_P(OrgRepositoryContract, UpdateCoalescesNameAndSlug) {
+  auto org = create("acme", owner_);
+  clock_.advance(1s);
+  auto renamed = repo_->update_org(org.id, owner_, std::string("Acme Inc"), std::nullopt,
+                                   audit(owner_, "org.updated", "acme", R"({"name":"Acme Inc"})"));
+  ASSERT_TRUE(renamed) << renamed.error().log_detail;
+  EXPECT_EQ(renamed->name, "Acme Inc");
+  EXPECT_EQ(renamed->slug, "acme") << "an absent slug is left alone";
+  EXPECT_EQ(renamed->role, Role::owner);
+  EXPECT_EQ(renamed->created_at, org.created_at);
+  EXPECT_EQ(renamed->updated_at, now());
+
+  clock_.advance(1s);
+  auto moved =
+      repo_->update_org(org.id, owner_, std::nullopt, std::string("acme-inc"),
+                        audit(owner_, "org.updated", "acme-inc", R"({"slug":"acme-inc"})"));
+  ASSERT_TRUE(moved) << moved.error().log_detail;
+  EXPECT_EQ(moved->slug, "acme-inc");
+  EXPECT_EQ(moved->name, "Acme Inc") << "an absent name is left alone";
+  EXPECT_EQ(moved->updated_at, now());
+  EXPECT_FALSE(seen_by("acme", owner_));
+  ASSERT_TRUE(seen_by("acme-inc", owner_));
+  EXPECT_EQ(seen_by("acme-inc", owner_).value().name, "Acme Inc");
+
+  auto entries = log(org.id);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].action, "org.updated");
+  EXPECT_EQ(entries[0].metadata, R"({"slug":"acme-inc"})");
+  EXPECT_EQ(entries[1].metadata, R"({"name":"Acme Inc"})");
+}
+
+TEST_P(OrgRepositoryContract, UpdateRefusesATakenSlugAndChangesNothing) {
+  create("acme", owner_);
+  auto beta = create("beta", owner_);
+  clock_.advance(1s);
+  EXPECT_TRUE(fails_with(repo_->update_org(beta.id, owner_, std::string("New"), std::string("acme"),
+                                           audit(owner_, "org.updated", "acme")),
+                         ErrorCode::org_slug_taken));
+  auto after = seen_by("beta", owner_);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->name, "Name of beta") << "the name is not changed either";
+  EXPECT_EQ(after->updated_at, beta.updated_at);
+  EXPECT_EQ(log_ids(beta.id).size(), 1u);
+
+  auto same = repo_->update_org(beta.id, owner_, std::string("New"), std::string("beta"),
+                                audit(owner_, "org.updated", "beta"));
+  ASSERT_TRUE(same) << "its own slug is not taken: " << same.error().log_detail;
+  EXPECT_EQ(same->slug, "beta");
+  EXPECT_EQ(same->name, "New");
+}
+
+TEST_P(OrgRepositoryContract, MembersAreListedByJoinedAt) {
+  auto org = create("acme", owner_);
+  active_user("c@x.io", std::string("Cee"));
+  active_user("a@x.io");
+  active_user("b@x.io");
+  clock_.advance(1s);
+  add(org, "c@x.io", Role::admin);
+  clock_.advance(1s);
+  add(org, "a@x.io", Role::viewer);
+  clock_.advance(1s);
+  add(org, "b@x.io", Role::member);
+
+  auto members = repo_->members(org.id).value();
+  ASSERT_EQ(members.size(), 4u);
+  EXPECT_EQ(members[0].email, "owner@x.io");
+  EXPECT_EQ(members[1].email, "c@x.io");
+  EXPECT_EQ(members[2].email, "a@x.io");
+  EXPECT_EQ(members[3].email, "b@x.io");
+  EXPECT_EQ(members[1].role, Role::admin);
+  EXPECT_EQ(members[2].role, Role::viewer);
+  EXPECT_EQ(members[3].role, Role::member);
+  EXPECT_EQ(members[1].display_name, "Cee");
+  EXPECT_FALSE(members[2].display_name);
+  EXPECT_EQ(members[3].joined_at, now());
+  EXPECT_EQ(members[1].joined_at, now() - 2s);
+  EXPECT_TRUE(repo_->members(next_id()).value().empty()) << "an unknown org has no members";
+}
+
+TEST_P(OrgRepositoryContract, AddMemberReturnsTheMemberAndAuditsWithTheUserAsTarget) {
+  auto org = create("acme", owner_);
+  auto user = active_user("new@x.io", std::string("New"));
+  clock_.advance(1s);
+  // The service leaves the target empty: only the repository knows the user id.
+  auto record = audit(owner_, "org.member.added", "", R"({"role":"admin"})");
+  auto added = repo_->add_member(org.id, "new@x.io", Role::admin, record);
+  ASSERT_TRUE(added) << added.error().log_detail;
+  EXPECT_EQ(added->user_id, user);
+  EXPECT_EQ(added->email, "new@x.io");
+  EXPECT_EQ(added->display_name, "New");
+  EXPECT_EQ(added->role, Role::admin);
+  EXPECT_EQ(added->joined_at, now());
+
+  auto seen = seen_by("acme", user);
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->role, Role::admin);
+  EXPECT_EQ(seen->member_count, 2);
+
+  auto entries = log(org.id);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].id, record.id);
+  EXPECT_EQ(entries[0].actor_id, owner_);
+  EXPECT_EQ(entries[0].action, "org.member.added");
+  EXPECT_EQ(entries[0].target, user.to_string());
+  EXPECT_EQ(entries[0].metadata, R"({"role":"admin"})");
+  EXPECT_EQ(entries[0].created_at, now());
+}
+
+TEST_P(OrgRepositoryContract, AddMemberNeedsAnActiveAccount) {
+  auto org = create("acme", owner_);
+  pending_user("pending@x.io");
+  auto before = log_ids(org.id);
+  EXPECT_TRUE(fails_with(
+      repo_->add_member(org.id, "nobody@x.io", Role::member, audit(owner_, "org.member.added", "")),
+      ErrorCode::user_not_found));
+  EXPECT_TRUE(fails_with(repo_->add_member(org.id, "pending@x.io", Role::member,
+                                           audit(owner_, "org.member.added", "")),
+                         ErrorCode::user_not_found))
+      << "an account that is not active yet";
+  EXPECT_EQ(repo_->members(org.id).value().size(), 1u);
+  EXPECT_EQ(log_ids(org.id), before);
+}
+
+TEST_P(OrgRepositoryContract, AddMemberRefusesAnExistingMember) {
+  auto org = create("acme", owner_);
+  active_user("v@x.io");
+  auto viewer = add(org, "v@x.io", Role::viewer);
+  auto before = log_ids(org.id);
+  EXPECT_TRUE(fails_with(
+      repo_->add_member(org.id, "v@x.io", Role::admin, audit(owner_, "org.member.added", "")),
+      ErrorCode::org_member_already_exists));
+  EXPECT_TRUE(fails_with(
+      repo_->add_member(org.id, "owner@x.io", Role::member, audit(owner_, "org.member.added", "")),
+      ErrorCode::org_member_already_exists));
+  EXPECT_EQ(seen_by("acme", viewer.user_id).value().role, Role::viewer) << "the role is unchanged";
+  EXPECT_EQ(seen_by("acme", owner_).value().role, Role::owner);
+  EXPECT_EQ(seen_by("acme", owner_).value().member_count, 2);
+  EXPECT_EQ(log_ids(org.id), before);
+}
+
+TEST_P(OrgRepositoryContract, ChangeRoleChecksTheCurrentRoleThenChangesAndAudits) {
+  auto org = create("acme", owner_);
+  active_user("m@x.io");
+  auto member = add(org, "m@x.io", Role::member);
+  clock_.advance(1s);
+  std::vector<Role> seen;
+  // The service leaves the metadata empty: only the repository knows the role before.
+  auto record = audit(owner_, "org.member.role_changed", member.user_id.to_string());
+  auto changed = repo_->change_role(org.id, member.user_id, Role::admin, recording(seen), record);
+  ASSERT_TRUE(changed) << changed.error().log_detail;
+  EXPECT_EQ(seen, std::vector<Role>{Role::member});
+  EXPECT_EQ(changed->user_id, member.user_id);
+  EXPECT_EQ(changed->role, Role::admin);
+  EXPECT_EQ(changed->joined_at, member.joined_at);
+  EXPECT_EQ(seen_by("acme", member.user_id).value().role, Role::admin);
+
+  auto entries = log(org.id);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].id, record.id);
+  EXPECT_EQ(entries[0].action, "org.member.role_changed");
+  EXPECT_EQ(entries[0].target, member.user_id.to_string());
+  EXPECT_EQ(entries[0].metadata, R"({"from":"member","to":"admin"})");
+  EXPECT_EQ(entries[0].created_at, now());
+}
+
+TEST_P(OrgRepositoryContract, ChangeRoleRefusedByTheCheckChangesNothing) {
+  auto org = create("acme", owner_);
+  active_user("m@x.io");
+  auto member = add(org, "m@x.io", Role::member);
+  auto before = log_ids(org.id);
+  std::vector<Role> seen;
+  auto refused =
+      repo_->change_role(org.id, member.user_id, Role::viewer, recording(seen, refusal()),
+                         audit(owner_, "org.member.role_changed", "x"));
+  EXPECT_TRUE(fails_with(refused, ErrorCode::auth_forbidden));
+  if (!refused) {
+    EXPECT_EQ(refused.error().message, "refused by the check") << "the check's own error";
+  }
+  EXPECT_EQ(seen, std::vector<Role>{Role::member});
+  EXPECT_EQ(seen_by("acme", member.user_id).value().role, Role::member);
+  EXPECT_EQ(log_ids(org.id), before);
+}
+
+TEST_P(OrgRepositoryContract, ChangeRoleToTheSameRoleWritesNoAuditRow) {
+  auto org = create("acme", owner_);
+  active_user("m@x.io");
+  auto member = add(org, "m@x.io", Role::member);
+  auto before = log_ids(org.id);
+  auto same = repo_->change_role(org.id, member.user_id, Role::member, allow(),
+                                 audit(owner_, "org.member.role_changed", "x"));
+  ASSERT_TRUE(same) << same.error().log_detail;
+  EXPECT_EQ(same->role, Role::member);
+  EXPECT_EQ(same->user_id, member.user_id);
+  EXPECT_EQ(log_ids(org.id), before);
+}
+
+TEST_P(OrgRepositoryContract, ChangeRoleNeverDemotesTheLastOwner) {
+  auto org = create("acme", owner_);
+  auto before = log_ids(org.id);
+  EXPECT_TRUE(fails_with(repo_->change_role(org.id, owner_, Role::admin, allow(),
+                                            audit(owner_, "org.member.role_changed", "x")),
+                         ErrorCode::org_last_owner));
+  EXPECT_EQ(seen_by("acme", owner_).value().role, Role::owner);
+  EXPECT_EQ(log_ids(org.id), before);
+
+  active_user("second@x.io");
+  auto second = add(org, "second@x.io", Role::admin);
+  ASSERT_TRUE(repo_->change_role(org.id, second.user_id, Role::owner, allow(),
+                                 audit(owner_, "org.member.role_changed", "x")));
+  auto demoted = repo_->change_role(org.id, owner_, Role::member, allow(),
+                                    audit(owner_, "org.member.role_changed", "x"));
+  ASSERT_TRUE(demoted) << "another owner remains: " << demoted.error().log_detail;
+  EXPECT_EQ(demoted->role, Role::member);
+  EXPECT_TRUE(fails_with(repo_->change_role(org.id, second.user_id, Role::viewer, allow(),
+                                            audit(owner_, "org.member.role_changed", "x")),
+                         ErrorCode::org_last_owner));
+  EXPECT_EQ(seen_by("acme", second.user_id).value().role, Role::owner);
+}
+
+TEST_P(OrgRepositoryContract, ChangeRoleOfANonMemberIsUserNotFound) {
+  auto org = create("acme", owner_);
+  auto outsider = active_user("outsider@x.io");
+  auto before = log_ids(org.id);
+  std::vector<Role> seen;
+  EXPECT_TRUE(fails_with(repo_->change_role(org.id, outsider, Role::member, recording(seen),
+                                            audit(owner_, "org.member.role_changed", "x")),
+                         ErrorCode::user_not_found));
+  EXPECT_TRUE(fails_with(repo_->change_role(org.id, next_id(), Role::member, recording(seen),
+                                            audit(owner_, "org.member.role_changed", "x")),
+                         ErrorCode::user_not_found))
+      << "an unknown user";
+  EXPECT_TRUE(seen.empty()) << "there is no current role to check";
+  EXPECT_FALSE(seen_by("acme", outsider)) << "not added on the way";
+  EXPECT_EQ(log_ids(org.id), before);
+}
+
+TEST_P(OrgRepositoryContract, RemoveMemberChecksTheCurrentRoleThenRemovesAndAudits) {
+  auto org = create("acme", owner_);
+  active_user("a@x.io");
+  auto admin = add(org, "a@x.io", Role::admin);
+  clock_.advance(1s);
+  std::vector<Role> seen;
+  // The service leaves the metadata empty: only the repository knows the role removed.
+  auto record = audit(owner_, "org.member.removed", admin.user_id.to_string());
+  auto removed = repo_->remove_member(org.id, admin.user_id, recording(seen), record);
+  ASSERT_TRUE(removed) << removed.error().log_detail;
+  EXPECT_EQ(seen, std::vector<Role>{Role::admin});
+  EXPECT_FALSE(seen_by("acme", admin.user_id));
+  EXPECT_EQ(repo_->members(org.id).value().size(), 1u);
+  EXPECT_EQ(seen_by("acme", owner_).value().member_count, 1);
+
+  auto entries = log(org.id);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].id, record.id);
+  EXPECT_EQ(entries[0].action, "org.member.removed");
+  EXPECT_EQ(entries[0].target, admin.user_id.to_string());
+  EXPECT_EQ(entries[0].metadata, R"({"role":"admin"})");
+  EXPECT_EQ(entries[0].created_at, now());
+}
+
+TEST_P(OrgRepositoryContract, RemoveMemberRefusedByTheCheckChangesNothing) {
+  auto org = create("acme", owner_);
+  active_user("a@x.io");
+  auto admin = add(org, "a@x.io", Role::admin);
+  auto before = log_ids(org.id);
+  std::vector<Role> seen;
+  EXPECT_TRUE(fails_with(repo_->remove_member(org.id, admin.user_id, recording(seen, refusal()),
+                                              audit(owner_, "org.member.removed", "x")),
+                         ErrorCode::auth_forbidden));
+  EXPECT_EQ(seen, std::vector<Role>{Role::admin});
+  EXPECT_EQ(seen_by("acme", admin.user_id).value().role, Role::admin) << "still a member";
+  EXPECT_EQ(log_ids(org.id), before);
+}
+
+TEST_P(OrgRepositoryContract, RemoveMemberNeverRemovesTheLastOwner) {
+  auto org = create("acme", owner_);
+  auto before = log_ids(org.id);
+  EXPECT_TRUE(fails_with(
+      repo_->remove_member(org.id, owner_, allow(), audit(owner_, "org.member.removed", "x")),
+      ErrorCode::org_last_owner));
+  EXPECT_EQ(seen_by("acme", owner_).value().role, Role::owner);
+  EXPECT_EQ(log_ids(org.id), before);
+
+  active_user("second@x.io");
+  auto second = add(org, "second@x.io", Role::admin);
+  ASSERT_TRUE(repo_->change_role(org.id, second.user_id, Role::owner, allow(),
+                                 audit(owner_, "org.member.role_changed", "x")));
+  ASSERT_TRUE(
+      repo_->remove_member(org.id, owner_, allow(), audit(owner_, "org.member.removed", "x")));
+  EXPECT_FALSE(seen_by("acme", owner_));
+  EXPECT_TRUE(fails_with(repo_->remove_member(org.id, second.user_id, allow(),
+                                              audit(owner_, "org.member.removed", "x")),
+                         ErrorCode::org_last_owner));
+}
+
+TEST_P(OrgRepositoryContract, RemoveMemberOfANonMemberIsUserNotFound) {
+  auto org = create("acme", owner_);
+  auto outsider = active_user("outsider@x.io");
+  auto before = log_ids(org.id);
+  std::vector<Role> seen;
+  EXPECT_TRUE(fails_with(repo_->remove_member(org.id, outsider, recording(seen),
+                                              audit(owner_, "org.member.removed", "x")),
+                         ErrorCode::user_not_found));
+  EXPECT_TRUE(fails_with(repo_->remove_member(org.id, next_id(), recording(seen),
+                                              audit(owner_, "org.member.removed", "x")),
+                         ErrorCode::user_not_found));
+  EXPECT_TRUE(seen.empty());
+  EXPECT_EQ(repo_->members(org.id).value().size(), 1u);
+  EXPECT_EQ(log_ids(org.id), before);
+}
+
+TEST_P(OrgRepositoryContract, TelemetryOptOutIsReflectedInTheView) {
+  auto org = create("acme", owner_);
+  EXPECT_FALSE(org.telemetry_opt_out);
+  clock_.advance(1s);
+  auto record = audit(owner_, "telemetry.opt_out.update", "acme", R"({"from":false,"to":true})");
+  ASSERT_TRUE(repo_->set_telemetry_opt_out(org.id, true, record));
+  EXPECT_TRUE(seen_by("acme", owner_).value().telemetry_opt_out);
+  EXPECT_TRUE(repo_->orgs_of(owner_).value().at(0).telemetry_opt_out);
+  auto entries = log(org.id);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].id, record.id);
+  EXPECT_EQ(entries[0].action, "telemetry.opt_out.update");
+  EXPECT_EQ(entries[0].metadata, record.metadata);
+
+  ASSERT_TRUE(repo_->set_telemetry_opt_out(
+      org.id, false,
+      audit(owner_, "telemetry.opt_out.update", "acme", R"({"from":true,"to":false})")));
+  EXPECT_FALSE(seen_by("acme", owner_).value().telemetry_opt_out);
+  EXPECT_EQ(log_ids(org.id).size(), 3u);
+}
+
+TEST_P(OrgRepositoryContract, AuditLogIsNewestFirstInWriteOrderWithLimitAndBefore) {
+  auto org = create("acme", owner_);
+  auto other = create("other", owner_);
+  // Five more rows in the same millisecond, whose ids sort neither in write order nor against it.
+  std::vector<core::Uuid> sorted;
+  sorted.reserve(5);
+  for (int i = 0; i < 5; ++i) sorted.push_back(next_id());
+  std::sort(sorted.begin(), sorted.end(), [](const core::Uuid& a, const core::Uuid& b) {
+    return a.to_string() < b.to_string();  // the byte order
+  });
+  std::vector<core::Uuid> written{log_ids(org.id).at(0)};
+  written.reserve(6);
+  for (int i : {2, 0, 4, 1, 3}) {
+    AuditRecord record{sorted[i], owner_, "telemetry.opt_out.update", "acme", "{}", now()};
+    ASSERT_TRUE(repo_->set_telemetry_opt_out(org.id, i % 2 == 0, record));
+    written.push_back(sorted[i]);
+  }
+  std::vector<core::Uuid> newest_first(written.rbegin(), written.rend());
+  EXPECT_EQ(log_ids(org.id), newest_first);
+
+  auto page = [&](int limit, const std::optional<core::Uuid>& before) {
+    auto entries = repo_->audit_log(org.id, limit, before).value();
+    std::vector<core::Uuid> ids;
+    ids.reserve(entries.size());
+    for (const auto& entry : entries) ids.push_back(entry.id);
+    return ids;
+  };
+  auto first = page(2, std::nullopt);
+  EXPECT_EQ(first, std::vector<core::Uuid>(newest_first.begin(), newest_first.begin() + 2));
+  ASSERT_EQ(first.size(), 2u);
+  auto second = page(2, first.back());
+  EXPECT_EQ(second, std::vector<core::Uuid>(newest_first.begin() + 2, newest_first.begin() + 4));
+  ASSERT_EQ(second.size(), 2u);
+  auto third = page(3, second.back());
+  EXPECT_EQ(third, std::vector<core::Uuid>(newest_first.begin() + 4, newest_first.end()));
+  ASSERT_EQ(third.size(), 2u);
+  EXPECT_TRUE(page(3, third.back()).empty()) << "nothing is older than the first row";
+  EXPECT_TRUE(page(50, next_id()).empty()) << "an unknown `before` gives an empty page";
+  EXPECT_EQ(page(1, std::nullopt).size(), 1u);
+
+  EXPECT_EQ(log_ids(other.id).size(), 1u) << "each org has its own log";
+}
+
+TEST_P(OrgRepositoryContract, RefusedMutationsWriteNoAuditRow) {
+  auto org = create("acme", owner_);
+  create("beta", owner_);
+  active_user("m@x.io");
+  auto member = add(org, "m@x.io", Role::member);
+  pending_user("pending@x.io");
+  auto outsider = active_user("outsider@x.io");
+  auto before = log_ids(org.id);
+  clock_.advance(1s);
+
+  EXPECT_FALSE(repo_->create_org(org.id, "beta", "B", owner_, audit(owner_, "org.created", "b")));
+  EXPECT_FALSE(repo_->update_org(org.id, owner_, std::string("N"), std::string("beta"),
+                                 audit(owner_, "org.updated", "beta")));
+  for (const std::string email : {"nobody@x.io", "pending@x.io", "m@x.io"})
+    EXPECT_FALSE(repo_->add_member(org.id, email, Role::viewer, audit(owner_, "o.m.a", "")))
+        << email;
+  for (const auto& user : {member.user_id, owner_, outsider}) {
+    EXPECT_FALSE(repo_->change_role(org.id, user, Role::viewer,
+                                    user == member.user_id ? refuse() : allow(),
+                                    audit(owner_, "o.m.rc", "x")));
+    EXPECT_FALSE(repo_->remove_member(org.id, user, user == member.user_id ? refuse() : allow(),
+                                      audit(owner_, "o.m.r", "x")));
+  }
+  EXPECT_EQ(log_ids(org.id), before);
+}
+
+TEST_P(OrgRepositoryContract, PlanIsTheHighestLiveTier) {
+  auto& subscriptions = backend_->subscriptions();
+  auto org = create("acme", owner_);
+  auto other = create("other", owner_);
+  auto activate = [&](const OrgView& o, Product product, Tier tier) {
+    ASSERT_TRUE(subscriptions.activate(o.id, next_id(), product, tier,
+                                       audit(owner_, "subscription.activated", "p")));
+  };
+  auto cancel = [&](Product product) {
+    ASSERT_TRUE(subscriptions.cancel(org.id, product, audit(owner_, "subscription.canceled", "p")));
+  };
+  auto plan = [&] { return seen_by("acme", owner_).value().plan; };
+
+  EXPECT_EQ(org.plan, Tier::free) << "no subscription";
+  activate(other, Product::ferrfleet, Tier::enterprise);
+  EXPECT_EQ(plan(), Tier::free) << "another org's subscriptions do not count";
+  activate(org, Product::ferrflow, Tier::pro);
+  EXPECT_EQ(plan(), Tier::pro);
+  activate(org, Product::ferrvault, Tier::team);
+  EXPECT_EQ(plan(), Tier::team);
+  activate(org, Product::ferrtrack, Tier::free);
+  EXPECT_EQ(plan(), Tier::team) << "the highest tier, not the latest";
+  cancel(Product::ferrvault);
+  EXPECT_EQ(plan(), Tier::pro) << "canceled rows are ignored";
+  ASSERT_TRUE(subscriptions.change_tier(org.id, Product::ferrflow, Tier::enterprise,
+                                        audit(owner_, "subscription.tier_changed", "ferrflow")));
+  EXPECT_EQ(plan(), Tier::enterprise);
+  auto listed = repo_->orgs_of(owner_).value();
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].plan, Tier::enterprise) << "acme";
+  EXPECT_EQ(listed[1].plan, Tier::enterprise) << "other";
+  cancel(Product::ferrflow);
+  EXPECT_EQ(plan(), Tier::free) << "a live free subscription";
+  cancel(Product::ferrtrack);
+  EXPECT_EQ(plan(), Tier::free) << "only canceled rows";
+  auto updated = repo_->update_org(org.id, owner_, std::string("Acme"), std::nullopt,
+                                   audit(owner_, "org.updated", "acme"));
+  ASSERT_TRUE(updated);
+  EXPECT_EQ(updated->plan, Tier::free);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, OrgRepositoryContract, ::testing::ValuesIn(backends()),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace ferr::contract

@@ -1,0 +1,342 @@
+// The SubscriptionRepository contract, run on every storage backend.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <future>
+#include <string>
+#include <vector>
+
+#include "contract/contract_test.hpp"
+
+namespace ferr::contract {
+namespace {
+
+using namespace std::chrono_literals;
+using core::ErrorCode;
+using domain::orgs::AuditRecord;
+using domain::orgs::Product;
+using domain::orgs::Subscription;
+using domain::orgs::SubscriptionStatus;
+using domain::orgs::Tier;
+
+constexpr Product kProducts[] = {Product::ferrflow, Product::ferrvault, Product::ferrtrack,
+                                 Product::ferrgrowth, Product::ferrfleet};
+
+std::string name_of(Product product) { return std::string(domain::orgs::product_name(product)); }
+
+class SubscriptionRepositoryContract : public ContractTest {
+ protected:
+  void SetUp() override {
+    ContractTest::SetUp();
+    repo_ = &backend_->subscriptions();
+    owner_ = active_user("owner@x.io");
+    org_ = make_org("acme");
+  }
+
+  core::Uuid make_org(const std::string& slug) {
+    auto org = backend_->orgs().create_org(next_id(), slug, slug, owner_,
+                                           audit(owner_, "org.created", slug));
+    EXPECT_TRUE(org) << org.error().log_detail;
+    return org ? org->id : core::Uuid{};
+  }
+
+  core::Result<Subscription> activate(Product product, Tier tier) {
+    return repo_->activate(org_, next_id(), product, tier,
+                           audit(owner_, "subscription.activated", name_of(product)));
+  }
+  core::Result<Subscription> cancel(Product product) {
+    return repo_->cancel(org_, product, audit(owner_, "subscription.canceled", name_of(product)));
+  }
+  core::Result<domain::orgs::TierChange> change_tier(Product product, Tier tier) {
+    return repo_->change_tier(org_, product, tier,
+                              audit(owner_, "subscription.tier_changed", name_of(product)));
+  }
+
+  std::vector<Subscription> rows() { return repo_->subscriptions(org_).value(); }
+  /// The org's audit log, newest first.
+  std::vector<AuditRecord> log() {
+    return backend_->orgs().audit_log(org_, 200, std::nullopt).value();
+  }
+  std::vector<core::Uuid> log_ids() {
+    auto entries = log();
+    std::vector<core::Uuid> ids;
+    ids.reserve(entries.size());
+    for (const auto& entry : entries) ids.push_back(entry.id);
+    return ids;
+  }
+
+  domain::orgs::SubscriptionRepository* repo_ = nullptr;
+  core::Uuid owner_;
+  core::Uuid org_;
+};
+
+TEST_P(SubscriptionRepositoryContract, ActivateInsertsAnActiveRowAndAuditsIt) {
+  auto id = next_id();
+  auto record =
+      audit(owner_, "subscription.activated", "ferrflow", R"({"product":"ferrflow","tier":"pro"})");
+  auto activated = repo_->activate(org_, id, Product::ferrflow, Tier::pro, record);
+  ASSERT_TRUE(activated) << activated.error().log_detail;
+  EXPECT_EQ(activated->id, id);
+  EXPECT_EQ(activated->product, Product::ferrflow);
+  EXPECT_EQ(activated->tier, Tier::pro);
+  EXPECT_EQ(activated->status, SubscriptionStatus::active);
+  EXPECT_EQ(activated->created_at, now());
+  EXPECT_EQ(activated->updated_at, now());
+  EXPECT_FALSE(activated->canceled_at);
+
+  auto stored = rows();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].id, id);
+  EXPECT_EQ(stored[0].tier, Tier::pro);
+  EXPECT_EQ(stored[0].status, SubscriptionStatus::active);
+
+  auto entries = log();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].id, record.id);
+  EXPECT_EQ(entries[0].actor_id, owner_);
+  EXPECT_EQ(entries[0].action, "subscription.activated");
+  EXPECT_EQ(entries[0].target, "ferrflow");
+  EXPECT_EQ(entries[0].metadata, R"({"product":"ferrflow","tier":"pro"})");
+  EXPECT_EQ(entries[0].created_at, now());
+}
+
+TEST_P(SubscriptionRepositoryContract, ActivatingALiveProductIsRefusedAndChangesNothing) {
+  auto first = activate(Product::ferrflow, Tier::pro);
+  ASSERT_TRUE(first) << first.error().log_detail;
+  clock_.advance(1s);
+  auto before = log_ids();
+  EXPECT_TRUE(
+      fails_with(activate(Product::ferrflow, Tier::team), ErrorCode::subscription_already_active));
+  auto stored = rows();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].id, first->id);
+  EXPECT_EQ(stored[0].tier, Tier::pro);
+  EXPECT_EQ(stored[0].updated_at, first->updated_at);
+  EXPECT_EQ(log_ids(), before);
+}
+
+TEST_P(SubscriptionRepositoryContract, ActivatingACanceledProductReactivatesItInPlace) {
+  auto first = activate(Product::ferrflow, Tier::pro);
+  ASSERT_TRUE(first) << first.error().log_detail;
+  clock_.advance(1s);
+  ASSERT_TRUE(cancel(Product::ferrflow));
+  clock_.advance(1s);
+  auto again = activate(Product::ferrflow, Tier::team);
+  ASSERT_TRUE(again) << again.error().log_detail;
+  EXPECT_EQ(again->id, first->id) << "the new id is not used";
+  EXPECT_EQ(again->created_at, first->created_at);
+  EXPECT_EQ(again->tier, Tier::team);
+  EXPECT_EQ(again->status, SubscriptionStatus::active);
+  EXPECT_FALSE(again->canceled_at);
+  EXPECT_EQ(again->updated_at, now());
+  EXPECT_GT(again->updated_at, first->updated_at);
+
+  auto stored = rows();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].id, first->id);
+  EXPECT_EQ(stored[0].status, SubscriptionStatus::active);
+  EXPECT_FALSE(stored[0].canceled_at);
+  auto entries = log();
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[0].action, "subscription.activated");
+}
+
+TEST_P(SubscriptionRepositoryContract, ChangeTierNeedsALiveSubscription) {
+  auto before = log_ids();
+  EXPECT_TRUE(
+      fails_with(change_tier(Product::ferrvault, Tier::pro), ErrorCode::subscription_not_found))
+      << "absent";
+  EXPECT_TRUE(rows().empty());
+  EXPECT_EQ(log_ids(), before);
+  ASSERT_TRUE(activate(Product::ferrvault, Tier::pro));
+  ASSERT_TRUE(cancel(Product::ferrvault));
+  before = log_ids();
+  EXPECT_TRUE(
+      fails_with(change_tier(Product::ferrvault, Tier::team), ErrorCode::subscription_not_found))
+      << "canceled";
+  auto stored = rows();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].tier, Tier::pro);
+  EXPECT_EQ(stored[0].status, SubscriptionStatus::canceled);
+  EXPECT_EQ(log_ids(), before);
+}
+
+TEST_P(SubscriptionRepositoryContract, ChangeTierToTheSameTierChangesNothing) {
+  auto live = activate(Product::ferrflow, Tier::pro);
+  ASSERT_TRUE(live) << live.error().log_detail;
+  clock_.advance(1s);
+  auto before = log_ids();
+  auto change = change_tier(Product::ferrflow, Tier::pro);
+  ASSERT_TRUE(change) << change.error().log_detail;
+  EXPECT_FALSE(change->changed());
+  EXPECT_EQ(change->from, Tier::pro);
+  EXPECT_EQ(change->subscription.id, live->id);
+  EXPECT_EQ(change->subscription.tier, Tier::pro);
+  EXPECT_EQ(change->subscription.status, SubscriptionStatus::active);
+  EXPECT_EQ(change->subscription.updated_at, live->updated_at);
+  EXPECT_EQ(rows().at(0).updated_at, live->updated_at);
+  EXPECT_EQ(log_ids(), before) << "no audit row";
+}
+
+TEST_P(SubscriptionRepositoryContract, ChangeTierMovesTheTierAndAuditsFromAndTo) {
+  auto live = activate(Product::ferrflow, Tier::pro);
+  ASSERT_TRUE(live) << live.error().log_detail;
+  clock_.advance(1s);
+  // The service leaves the metadata empty: only the repository knows the tier before.
+  auto record = audit(owner_, "subscription.tier_changed", "ferrflow");
+  auto change = repo_->change_tier(org_, Product::ferrflow, Tier::enterprise, record);
+  ASSERT_TRUE(change) << change.error().log_detail;
+  EXPECT_TRUE(change->changed());
+  EXPECT_EQ(change->from, Tier::pro);
+  EXPECT_EQ(change->subscription.tier, Tier::enterprise);
+  EXPECT_EQ(change->subscription.id, live->id);
+  EXPECT_EQ(change->subscription.status, SubscriptionStatus::active);
+  EXPECT_EQ(change->subscription.created_at, live->created_at);
+  EXPECT_EQ(change->subscription.updated_at, now());
+  EXPECT_EQ(rows().at(0).tier, Tier::enterprise);
+
+  auto entries = log();
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].id, record.id);
+  EXPECT_EQ(entries[0].action, "subscription.tier_changed");
+  EXPECT_EQ(entries[0].target, "ferrflow");
+  EXPECT_EQ(entries[0].metadata, R"({"from":"pro","to":"enterprise"})");
+  EXPECT_EQ(entries[0].created_at, now());
+}
+
+TEST_P(SubscriptionRepositoryContract, CancelNeedsALiveSubscription) {
+  auto before = log_ids();
+  EXPECT_TRUE(fails_with(cancel(Product::ferrtrack), ErrorCode::subscription_not_found))
+      << "absent";
+  EXPECT_EQ(log_ids(), before);
+  ASSERT_TRUE(activate(Product::ferrtrack, Tier::team));
+  clock_.advance(1s);
+  auto canceled = cancel(Product::ferrtrack);
+  ASSERT_TRUE(canceled) << canceled.error().log_detail;
+  clock_.advance(1s);
+  before = log_ids();
+  EXPECT_TRUE(fails_with(cancel(Product::ferrtrack), ErrorCode::subscription_not_found))
+      << "already canceled";
+  auto stored = rows();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].canceled_at, canceled->canceled_at) << "the first cancellation stands";
+  EXPECT_EQ(log_ids(), before);
+}
+
+TEST_P(SubscriptionRepositoryContract, CancelEndsTheSubscriptionAtTheAuditTime) {
+  auto live = activate(Product::ferrgrowth, Tier::team);
+  ASSERT_TRUE(live) << live.error().log_detail;
+  clock_.advance(1s + 5ms);
+  auto record = audit(owner_, "subscription.canceled", "ferrgrowth");
+  auto canceled = repo_->cancel(org_, Product::ferrgrowth, record);
+  ASSERT_TRUE(canceled) << canceled.error().log_detail;
+  EXPECT_EQ(canceled->id, live->id);
+  EXPECT_EQ(canceled->status, SubscriptionStatus::canceled);
+  EXPECT_FALSE(canceled->live());
+  EXPECT_EQ(canceled->tier, Tier::team);
+  EXPECT_EQ(canceled->canceled_at, record.created_at);
+  EXPECT_EQ(canceled->updated_at, record.created_at);
+  EXPECT_EQ(canceled->created_at, live->created_at);
+  EXPECT_EQ(rows().at(0).status, SubscriptionStatus::canceled);
+
+  auto entries = log();
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].id, record.id);
+  EXPECT_EQ(entries[0].action, "subscription.canceled");
+  EXPECT_EQ(entries[0].target, "ferrgrowth");
+  EXPECT_EQ(entries[0].metadata, R"({"tier":"team"})");
+}
+
+TEST_P(SubscriptionRepositoryContract, SubscriptionsAreListedByProductNameWithCanceledRows) {
+  EXPECT_TRUE(rows().empty());
+  for (Product product : kProducts) {
+    ASSERT_TRUE(activate(product, Tier::pro)) << name_of(product);
+    clock_.advance(1s);
+  }
+  ASSERT_TRUE(cancel(Product::ferrtrack));
+  auto other = make_org("other");
+  ASSERT_TRUE(repo_->activate(other, next_id(), Product::ferrflow, Tier::team,
+                              audit(owner_, "subscription.activated", "ferrflow")));
+
+  std::vector<std::string> expected;
+  expected.reserve(std::size(kProducts));
+  for (Product product : kProducts) expected.push_back(name_of(product));
+  std::sort(expected.begin(), expected.end());
+  auto stored = rows();
+  std::vector<std::string> listed;
+  listed.reserve(stored.size());
+  for (const auto& s : stored) listed.push_back(name_of(s.product));
+  EXPECT_EQ(listed, expected);
+  for (const auto& s : stored) {
+    EXPECT_EQ(s.status, s.product == Product::ferrtrack ? SubscriptionStatus::canceled
+                                                        : SubscriptionStatus::active)
+        << name_of(s.product);
+  }
+  auto others = repo_->subscriptions(other).value();
+  ASSERT_EQ(others.size(), 1u) << "each org has its own rows";
+  EXPECT_EQ(others[0].tier, Tier::team);
+  EXPECT_TRUE(repo_->subscriptions(next_id()).value().empty());
+}
+
+TEST_P(SubscriptionRepositoryContract, ConcurrentActivationsOfOneProductMakeOneLiveRow) {
+  // Five rounds insert a new row, five more race to reactivate a canceled one.
+  for (int round = 0; round < 10; ++round) {
+    Product product = kProducts[round % 5];
+    std::optional<core::Uuid> original;
+    if (round >= 5) {
+      auto canceled = cancel(product);
+      ASSERT_TRUE(canceled) << canceled.error().log_detail;
+      original = canceled->id;
+    }
+    std::vector<core::Uuid> ids{next_id(), next_id()};
+    std::vector<AuditRecord> records{audit(owner_, "subscription.activated", name_of(product)),
+                                     audit(owner_, "subscription.activated", name_of(product))};
+    std::vector<Tier> tiers{Tier::pro, Tier::team};
+    std::promise<void> start;
+    std::shared_future<void> started = start.get_future().share();
+    std::vector<std::future<core::Result<Subscription>>> calls;
+    for (std::size_t i = 0; i < 2; ++i) {
+      calls.push_back(std::async(std::launch::async, [&, i] {
+        started.wait();
+        return repo_->activate(org_, ids[i], product, tiers[i], records[i]);
+      }));
+    }
+    start.set_value();
+    std::vector<core::Result<Subscription>> results;
+    results.reserve(calls.size());
+    for (auto& call : calls) results.push_back(call.get());
+
+    int won = 0;
+    std::optional<Subscription> winner;
+    for (const auto& r : results) {
+      if (r) {
+        ++won;
+        winner = *r;
+      } else {
+        EXPECT_TRUE(fails_with(r, ErrorCode::subscription_already_active)) << "round " << round;
+      }
+    }
+    ASSERT_EQ(won, 1) << "round " << round;
+    auto stored = rows();
+    auto row = std::find_if(stored.begin(), stored.end(),
+                            [&](const Subscription& s) { return s.product == product; });
+    ASSERT_NE(row, stored.end());
+    EXPECT_EQ(row->id, winner->id);
+    EXPECT_EQ(row->tier, winner->tier);
+    EXPECT_EQ(row->status, SubscriptionStatus::active);
+    if (original) {
+      EXPECT_EQ(winner->id, *original) << "round " << round;
+    }
+  }
+  EXPECT_EQ(rows().size(), 5u);
+  int activations = 0;
+  for (const auto& entry : log()) activations += entry.action == "subscription.activated";
+  EXPECT_EQ(activations, 10) << "one audit row per successful activation";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SubscriptionRepositoryContract, ::testing::ValuesIn(backends()),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace ferr::contract
