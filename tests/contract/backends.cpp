@@ -7,6 +7,7 @@
 #include "storage/sqlite/migrator.hpp"
 #include "storage/sqlite/org_repository.hpp"
 #include "storage/sqlite/subscription_repository.hpp"
+#include "storage/sqlite/telemetry_store.hpp"
 
 namespace ferr::contract {
 
@@ -27,11 +28,13 @@ class SqliteBackend final : public Backend {
     orgs_ = std::make_unique<storage::sqlite::SqliteOrgRepository>(*db_);
     subscriptions_ = std::make_unique<storage::sqlite::SqliteSubscriptionRepository>(*db_);
     idempotency_ = std::make_unique<storage::sqlite::SqliteIdempotencyStore>(*db_);
+    telemetry_ = std::make_unique<storage::sqlite::SqliteTelemetryStore>(*db_);
   }
   domain::accounts::AccountRepository& accounts() override { return *accounts_; }
   domain::orgs::OrgRepository& orgs() override { return *orgs_; }
   domain::orgs::SubscriptionRepository& subscriptions() override { return *subscriptions_; }
   domain::idempotency::IdempotencyStore& idempotency() override { return *idempotency_; }
+  domain::telemetry::TelemetryStore& telemetry() override { return *telemetry_; }
 
  private:
   std::unique_ptr<storage::sqlite::Database> db_;
@@ -39,6 +42,7 @@ class SqliteBackend final : public Backend {
   std::unique_ptr<storage::sqlite::SqliteOrgRepository> orgs_;
   std::unique_ptr<storage::sqlite::SqliteSubscriptionRepository> subscriptions_;
   std::unique_ptr<storage::sqlite::SqliteIdempotencyStore> idempotency_;
+  std::unique_ptr<storage::sqlite::SqliteTelemetryStore> telemetry_;
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "domain/idempotency/idempotency_store.hpp"
 #include "domain/orgs/org_repository.hpp"
 #include "domain/orgs/subscription_repository.hpp"
+#include "domain/telemetry/telemetry_store.hpp"
 
 namespace ferr::contract {
 
@@ -22,6 +23,7 @@ class Backend {
   virtual domain::orgs::OrgRepository& orgs() = 0;
   virtual domain::orgs::SubscriptionRepository& subscriptions() = 0;
   virtual domain::idempotency::IdempotencyStore& idempotency() = 0;
+  virtual domain::telemetry::TelemetryStore& telemetry() = 0;
 };
 
 struct BackendFactory {

@@ -1,0 +1,165 @@
+// The TelemetryStore contract, run on every storage backend: de-duplication of ingested events,
+// opt-out checks of server events, retention with rollups, and the counts behind the statistics.
+
+#include <gtest/gtest.h>
+
+#include "contract/contract_test.hpp"
+
+namespace ferr::contract {
+namespace {
+
+using namespace std::chrono_literals;
+using domain::telemetry::DayCount;
+using domain::telemetry::EventCount;
+using domain::telemetry::EventRow;
+using domain::telemetry::OptOutSubject;
+using domain::telemetry::Origin;
+using domain::telemetry::ServerRow;
+
+class TelemetryStoreContract : public ContractTest {
+ protected:
+  void SetUp() override {
+    ContractTest::SetUp();
+    store_ = &backend_->telemetry();
+  }
+
+  EventRow ingested(const std::string& event, core::TimePoint at,
+                    std::optional<core::Uuid> event_id = std::nullopt,
+                    std::optional<std::string> org_hash = std::nullopt) {
+    EventRow row;
+    row.id = next_id();
+    row.event_id = event_id;
+    row.surface = "ferrflow";
+    row.event = event;
+    row.org_hash = std::move(org_hash);
+    row.properties = R"({"command":"release"})";
+    row.origin = Origin::ingest;
+    row.occurred_at = at;
+    row.received_at = now();
+    return row;
+  }
+  ServerRow server(const std::string& event, OptOutSubject subject, const core::Uuid& subject_id,
+                   const std::string& hash) {
+    ServerRow row;
+    row.row.id = next_id();
+    row.row.surface = "ferrlabs";
+    row.row.event = event;
+    (subject == OptOutSubject::org ? row.row.org_hash : row.row.user_hash) = hash;
+    row.row.origin = Origin::server;
+    row.row.key_id = "8e1199f3";
+    row.row.occurred_at = row.row.received_at = now();
+    row.subject = subject;
+    row.subject_id = subject_id;
+    return row;
+  }
+  std::int64_t count_since(const std::string& event, core::TimePoint since) {
+    auto counts = store_->counts_since(since);
+    EXPECT_TRUE(counts);
+    for (const auto& c : counts.value_or(std::vector<EventCount>{}))
+      if (c.event == event) return c.count;
+    return 0;
+  }
+  static core::TimePoint day(int d) {
+    return core::TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 5 / d));
+  }
+
+  domain::telemetry::TelemetryStore* store_ = nullptr;
+};
+
+TEST_P(TelemetryStoreContract, IngestedEventsAreDeduplicatedByEventId) {
+  auto a = next_id(), b = next_id();
+  auto first = store_->write_ingested(std::vector<EventRow>{
+      ingested("cli.run", now(), a), ingested("cli.run", now(), b), ingested("cli.run", now(), a),
+      ingested("cli.run", now()), ingested("cli.run", now())});
+  ASSERT_TRUE(first) << first.error().log_detail;
+  EXPECT_EQ(*first, (std::vector<bool>{true, true, false, true, true}))
+      << "a repeats inside the batch; rows without event_id are always new";
+  auto second = store_->write_ingested(
+      std::vector<EventRow>{ingested("cli.run", now(), b), ingested("cli.run", now(), next_id())});
+  ASSERT_TRUE(second);
+  EXPECT_EQ(*second, (std::vector<bool>{false, true})) << "b is already stored";
+  EXPECT_EQ(count_since("cli.run", now() - 1h), 5);
+}
+
+TEST_P(TelemetryStoreContract, ServerEventsOfOptedOutSubjectsAreNotWritten) {
+  auto owner = active_user("owner@x.io");
+  auto quiet = active_user("quiet@x.io");
+  auto org = backend_->orgs().create_org(next_id(), "acme", "Acme", owner,
+                                         audit(owner, "org.created", "acme"));
+  ASSERT_TRUE(org);
+  auto hidden = backend_->orgs().create_org(next_id(), "hidden", "Hidden", owner,
+                                            audit(owner, "org.created", "hidden"));
+  ASSERT_TRUE(hidden);
+  ASSERT_TRUE(backend_->orgs().set_telemetry_opt_out(hidden->id, true,
+                                                     audit(owner, "telemetry.opt_out.update", "")));
+  ASSERT_TRUE(backend_->accounts().set_user_opt_out(quiet, true, now()));
+
+  const std::string h(32, 'a');
+  std::vector<ServerRow> batch{
+      server("product.activated", OptOutSubject::org, org->id, h),
+      server("product.activated", OptOutSubject::org, hidden->id, h),
+      server("auth.login", OptOutSubject::user, owner, h),
+      server("auth.login", OptOutSubject::user, quiet, h),
+      server("auth.login", OptOutSubject::user, next_id(), h),  // no user_prefs row: opted in
+      server("product.canceled", OptOutSubject::org, hidden->id, h),
+  };
+  auto written = store_->write_server_events(batch);
+  ASSERT_TRUE(written) << written.error().log_detail;
+  EXPECT_EQ(written->written, 3u);
+  EXPECT_EQ(written->opted_out, 3u);
+  EXPECT_EQ(count_since("product.activated", now() - 1h), 1);
+  EXPECT_EQ(count_since("auth.login", now() - 1h), 2);
+  EXPECT_EQ(count_since("product.canceled", now() - 1h), 0);
+
+  // The flag is read at write time: opting back in applies to the next batch.
+  ASSERT_TRUE(backend_->accounts().set_user_opt_out(quiet, false, now()));
+  ASSERT_EQ(store_->write_server_events(std::vector<ServerRow>{batch[3]})->written, 1u);
+}
+
+TEST_P(TelemetryStoreContract, ExpiryRollsUpWholeDaysThenDeletesThem) {
+  ASSERT_TRUE(store_->write_ingested(
+      std::vector<EventRow>{ingested("cli.run", day(3) + 1h, std::nullopt, std::string(32, 'a')),
+                            ingested("cli.run", day(3) + 23h, std::nullopt, std::string(32, 'b')),
+                            ingested("cli.run", day(3) + 2h, std::nullopt, std::string(32, 'a')),
+                            ingested("cli.error", day(4) + 5h), ingested("cli.run", day(5) + 1h)}));
+  auto nothing = store_->expire_before(day(3));
+  ASSERT_TRUE(nothing);
+  EXPECT_EQ(nothing->rows_deleted, 0u);
+  EXPECT_EQ(nothing->days_rolled_up, 0u);
+
+  auto two_days = store_->expire_before(day(5));
+  ASSERT_TRUE(two_days) << two_days.error().log_detail;
+  EXPECT_EQ(two_days->rows_deleted, 4u);
+  EXPECT_EQ(two_days->days_rolled_up, 2u);
+  EXPECT_EQ(count_since("cli.run", day(1)), 1) << "only day 5's row is still raw";
+
+  auto counts = store_->daily_counts(day(1), day(6));
+  ASSERT_TRUE(counts);
+  auto text = [](const DayCount& c) {
+    return c.day + " " + c.event + " " + std::to_string(c.count) + " " +
+           std::to_string(c.distinct_orgs) + " " + std::to_string(c.distinct_users);
+  };
+  std::vector<std::string> rows;
+  for (const auto& c : *counts) rows.push_back(text(c));
+  EXPECT_EQ(rows,
+            (std::vector<std::string>{"2026-05-03 cli.run 3 2 0", "2026-05-04 cli.error 1 0 0",
+                                      "2026-05-05 cli.run 1 0 0"}))
+      << "rolled-up days and raw days read alike";
+  EXPECT_EQ(store_->expire_before(day(5))->rows_deleted, 0u);
+}
+
+TEST_P(TelemetryStoreContract, DailyCountsCoverHalfOpenDayRanges) {
+  ASSERT_TRUE(store_->write_ingested(std::vector<EventRow>{
+      ingested("cli.run", day(4) + 1h), ingested("cli.run", day(5)), ingested("cli.run", day(6))}));
+  auto counts = store_->daily_counts(day(5), day(6));
+  ASSERT_TRUE(counts);
+  ASSERT_EQ(counts->size(), 1u);
+  EXPECT_EQ((*counts)[0].day, "2026-05-05");
+  EXPECT_EQ(count_since("cli.run", day(5)), 2) << "since is inclusive";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TelemetryStoreContract, ::testing::ValuesIn(backends()),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace ferr::contract
