@@ -126,6 +126,10 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, SessionEnv env) 
 
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(env.limits.header_limit));
+    // The route's own limit is applied once the route is known. Until then Beast's default
+    // (1 MiB) must not judge the Content-Length: it would call a larger one malformed (400)
+    // where the contract wants 413.
+    parser.body_limit(boost::none);
     stream.expires_after(env.limits.read_timeout);
     auto [header_ec, header_bytes] =
         co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);

@@ -554,6 +554,8 @@ TEST_P(OrgRepositoryContract, AuditLogIsNewestFirstInWriteOrderWithLimitAndBefor
   EXPECT_EQ(page(1, std::nullopt).size(), 1u);
 
   EXPECT_EQ(log_ids(other.id).size(), 1u) << "each org has its own log";
+  EXPECT_TRUE(page(50, log_ids(other.id).front()).empty())
+      << "another org's entry is an unknown `before` here";
 }
 
 TEST_P(OrgRepositoryContract, RefusedMutationsWriteNoAuditRow) {

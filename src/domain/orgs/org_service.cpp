@@ -79,8 +79,11 @@ core::Result<OrgView> OrgService::update(const core::Uuid& actor, const std::str
   }
   std::string changed;
   if (name && *name != org->name) changed += "\"name\":" + json_string(*name);
-  if (new_slug && *new_slug != org->slug)
-    changed += (changed.empty() ? "" : ",") + ("\"slug\":" + json_string(*new_slug));
+  if (new_slug && *new_slug != org->slug) {
+    if (!changed.empty()) changed += ',';
+    changed += "\"slug\":";
+    changed += json_string(*new_slug);
+  }
   if (changed.empty()) return *org;  // nothing changes, nothing to audit
   return repository_.update_org(
       org->id, actor, name, new_slug,

@@ -290,11 +290,12 @@ Result<void> SqliteOrgRepository::set_telemetry_opt_out(const Uuid& org_id, bool
 Result<std::vector<orgs::AuditRecord>> SqliteOrgRepository::audit_log(
     const Uuid& org_id, int limit, const std::optional<Uuid>& before) {
   return db_.read([&](Connection& c) -> Result<std::vector<orgs::AuditRecord>> {
-    // "Older than an entry" is "written before it": its seq is lower. An unknown `before` id
-    // yields no entry.
+    // "Older than an entry" is "written before it": its seq is lower. An unknown `before` id,
+    // or one of another org's entries, yields no entry.
     auto q = c.query(
         "SELECT id, actor_id, action, target, metadata, created_at FROM org_audit_log "
-        "WHERE org_id = ?1 AND (?2 IS NULL OR seq < (SELECT seq FROM org_audit_log WHERE id = ?2)) "
+        "WHERE org_id = ?1 AND (?2 IS NULL OR "
+        "seq < (SELECT seq FROM org_audit_log WHERE id = ?2 AND org_id = ?1)) "
         "ORDER BY seq DESC LIMIT ?3");
     if (!q) return fail(q.error());
     (*q)->bind(1, org_id.to_string()).bind(3, std::int64_t{limit});
