@@ -18,16 +18,38 @@ packages=(
   sqlite3
   # a real SMTP sink for the mail transport tests (tests/unit/mail/smtp_transport_test.cpp)
   python3-aiosmtpd
+  # the browser test of the /telemetry pages (tests/browser): headless Chromium driven by
+  # playwright-core from npm
+  chromium nodejs npm
 )
 
 missing=()
 for p in "${packages[@]}"; do
+  # Node.js from elsewhere (NodeSource's nodejs bundles npm and conflicts with Debian's npm)
+  # will do: nodejs and npm are only needed as commands.
+  case "$p" in
+    nodejs) command -v node >/dev/null 2>&1 && continue ;;
+    npm) command -v npm >/dev/null 2>&1 && continue ;;
+  esac
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi
 done
 
+# The browser test's npm packages, exactly as locked: installed when node_modules is missing or
+# older than the lockfile. Runs after the Debian packages (npm comes from them).
+browser_modules() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+  [ -f "$dir/package-lock.json" ] || return 0
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    echo "install-deps: npm ci in tests/browser" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && touch node_modules)
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  browser_modules
   exit 0
 fi
 
@@ -44,3 +66,4 @@ export DEBIAN_FRONTEND=noninteractive
 # nginx is only a benchmark reference: never leave it running as a system service.
 if command -v systemctl >/dev/null 2>&1; then "${sudo_cmd[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true; fi
 "${sudo_cmd[@]}" service nginx stop >/dev/null 2>&1 || true
+browser_modules

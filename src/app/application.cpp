@@ -7,6 +7,8 @@
 #include "api/operator_routes.hpp"
 #include "api/org_routes.hpp"
 #include "api/subscription_routes.hpp"
+#include "api/telemetry_ingest_routes.hpp"
+#include "api/telemetry_page_routes.hpp"
 #include "api/telemetry_public_routes.hpp"
 #include "app/version.hpp"
 #include "core/log.hpp"
@@ -118,6 +120,8 @@ core::Result<void> Application::build_services() {
   idempotency_ = std::make_unique<domain::idempotency::Idempotency>(*idempotency_store_, clock());
   auth_limiter_ =
       std::make_unique<http::RateLimiter>(config_.auth_rate, config_.auth_rate * 4, clock());
+  ingest_limiter_ =
+      std::make_unique<http::RateLimiter>(config_.ingest_rate, config_.ingest_rate * 4, clock());
   return {};
 }
 
@@ -170,11 +174,22 @@ core::Result<void> Application::start() {
                                          .accounts = *accounts_,
                                          .pool = *pool_,
                                          .idempotency = idempotency});
+  api::add_telemetry_ingest_routes(router_, {.writer = *ingest_writer_,
+                                             .limiter = *ingest_limiter_,
+                                             .metrics = metrics_,
+                                             .clock = clock(),
+                                             .random = random_,
+                                             .retention_days = config_.telemetry_retention_days});
   api::add_telemetry_public_routes(router_, {.statistics = *statistics_,
                                              .pool = *pool_,
                                              .clock = clock(),
                                              .key_id = emitter_->key_id(),
                                              .retention_days = config_.telemetry_retention_days});
+  api::add_telemetry_page_routes(router_, {.statistics = *statistics_,
+                                           .pool = *pool_,
+                                           .clock = clock(),
+                                           .key_id = emitter_->key_id(),
+                                           .retention_days = config_.telemetry_retention_days});
 
   dispatcher_ = std::make_unique<http::Dispatcher>(router_, metrics_, config_.cors_allowed_origins);
   http::ServerOptions options;

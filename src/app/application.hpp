@@ -135,6 +135,7 @@ class Application {
   std::unique_ptr<domain::idempotency::IdempotencyStore> idempotency_store_;
   std::unique_ptr<domain::idempotency::Idempotency> idempotency_;
   std::unique_ptr<http::RateLimiter> auth_limiter_;
+  std::unique_ptr<http::RateLimiter> ingest_limiter_;
   std::unique_ptr<core::BlockingPool> hash_pool_;
   std::unique_ptr<core::BlockingPool> pool_;
   http::Router router_;

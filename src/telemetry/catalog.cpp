@@ -52,12 +52,24 @@ constexpr bool field_is_consistent(const Field& field) {
   return !field.name.empty() && !field.doc.en.empty() && !field.doc.fr.empty();
 }
 
+// A condition names an enumeration of the same event and one of its values.
+constexpr bool condition_is_consistent(const Event& event, const Field& field) {
+  if (field.only_when.field.empty()) return field.only_when.value.empty();
+  for (const Field& other : event.fields)
+    if (other.name == field.only_when.field && other.kind == FieldKind::enumeration) {
+      for (auto value : other.values)
+        if (value == field.only_when.value) return true;
+    }
+  return false;
+}
+
 constexpr bool fields_are_consistent() {
   for (const Event& event : kEvents) {
     // The typed builder keeps one bit per field in a 64-bit mask, plus the all-set mask.
     if (event.fields.size() >= 64) return false;
     for (std::size_t i = 0; i < event.fields.size(); ++i) {
       if (!field_is_consistent(event.fields[i])) return false;
+      if (!condition_is_consistent(event, event.fields[i])) return false;
       for (std::size_t j = i + 1; j < event.fields.size(); ++j)
         if (event.fields[i].name == event.fields[j].name) return false;
     }

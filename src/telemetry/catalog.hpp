@@ -31,13 +31,21 @@ struct Text {
   std::string_view fr;
 };
 
-/// One field an event may carry.
+/// A field that may be sent only when another field of the same event has a given value.
+struct Condition {
+  std::string_view field;  ///< empty: the field may always be sent
+  std::string_view value;
+};
+
+/// One field an event may carry. Every field is optional on the wire: the allowlist says what an
+/// envelope may hold, not what it must.
 struct Field {
   std::string_view name;
   FieldKind kind;
   Placement placement;
   Text doc;
   std::span<const std::string_view> values{};  ///< the allowed values of an `enumeration`
+  Condition only_when{};
 };
 
 /// One catalog entry.
@@ -266,7 +274,9 @@ inline constexpr auto kFleetAgentRunFields = std::to_array<Field>({
      FieldKind::string,
      Placement::properties,
      {"which FerrFleet-provided agent ran (only when agent_kind is first_party)",
-      "l'agent fourni par FerrFleet qui a été exécuté (seulement si agent_kind vaut first_party)"}},
+      "l'agent fourni par FerrFleet qui a été exécuté (seulement si agent_kind vaut first_party)"},
+     {},
+     {"agent_kind", "first_party"}},
     {"exit_code",
      FieldKind::integer,
      Placement::properties,

@@ -1,0 +1,205 @@
+#include "api/telemetry_envelope.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <boost/json/serialize.hpp>
+
+#include "api/json_spans.hpp"
+#include "api/object_reader.hpp"
+#include "core/time_format.hpp"
+#include "core/uuid.hpp"
+#include "telemetry/catalog.hpp"
+
+namespace ferr::api {
+
+namespace {
+
+namespace json = boost::json;
+namespace tel = ::ferr::telemetry;
+using core::Error;
+using core::fail;
+using core::Result;
+
+Error invalid(std::string field, std::string message) {
+  return Error::validation(std::move(field), std::move(message));
+}
+
+// A hash arrives as 32 hex digits in either case and is stored lower-cased.
+std::optional<std::string> normalise_hash(std::string_view text) {
+  if (text.size() != tel::kHashHexChars) return std::nullopt;
+  std::string out(text);
+  for (char& c : out) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+// `org_hash` or `user_hash`: absent, null or a hash; and only on an event that declares it.
+Result<std::optional<std::string>> read_subject_hash(ObjectReader& reader, std::string_view name,
+                                                     const tel::Event& event) {
+  auto member = reader.nullable_string(name);
+  if (!member) return fail(member.error());
+  if (!member->has_value()) return std::optional<std::string>();
+  if (tel::find_field(event, name) == nullptr)
+    return fail(invalid(std::string(name),
+                        std::string(name) + " is not a field of " + std::string(event.name)));
+  auto hash = normalise_hash(member->value);
+  if (!hash) return fail(invalid(std::string(name), std::string(name) + " must be 32 hex digits"));
+  return hash;
+}
+
+// One property: declared by the event, of the declared kind, allowed by its condition. Returns
+// the value to store.
+Result<json::value> read_property(const tel::Event& event, const json::object& properties,
+                                  std::string_view name, const json::value& value) {
+  const std::string field_name = "properties." + std::string(name);
+  const tel::Field* field = tel::find_field(event, name);
+  if (field == nullptr || field->placement != tel::Placement::properties)
+    return fail(invalid(field_name, field_name + " is not a field of " + std::string(event.name)));
+  if (!field->only_when.field.empty()) {
+    const auto* gate = properties.if_contains(
+        json::string_view(field->only_when.field.data(), field->only_when.field.size()));
+    const bool open = gate != nullptr && gate->is_string() &&
+                      gate->get_string() == json::string_view(field->only_when.value.data(),
+                                                              field->only_when.value.size());
+    if (!open)
+      return fail(invalid(field_name, field_name + " may only be sent when " +
+                                          std::string(field->only_when.field) + " is " +
+                                          std::string(field->only_when.value)));
+  }
+  const auto* text = value.if_string();
+  switch (field->kind) {
+    case tel::FieldKind::hash:
+      if (text != nullptr) {
+        if (auto hash = normalise_hash(std::string_view(text->data(), text->size())))
+          return json::value(*hash);
+      }
+      return fail(invalid(field_name, field_name + " must be 32 hex digits"));
+    case tel::FieldKind::enumeration: {
+      if (text != nullptr &&
+          tel::allows_value(*field, std::string_view(text->data(), text->size())))
+        return value;
+      std::string allowed;
+      for (auto v : field->values) allowed += (allowed.empty() ? "" : ", ") + std::string(v);
+      return fail(invalid(field_name, field_name + " must be one of " + allowed));
+    }
+    case tel::FieldKind::integer:
+      // JSON integers only: 2.0 is a double, and 2^63 and above arrive as uint64.
+      if (value.is_int64()) return value;
+      return fail(invalid(field_name, field_name + " must be a 64-bit signed integer"));
+    case tel::FieldKind::string:
+      if (text != nullptr && text->size() <= tel::kMaxStringBytes) return value;
+      return fail(invalid(field_name, field_name + " must be a string of at most " +
+                                          std::to_string(tel::kMaxStringBytes) + " bytes"));
+    case tel::FieldKind::boolean:
+      if (value.is_bool()) return value;
+      return fail(invalid(field_name, field_name + " must be true or false"));
+  }
+  return fail(invalid(field_name, field_name + " has an unknown kind"));
+}
+
+Result<std::string> read_properties(const tel::Event& event, const json::value* member,
+                                    std::string_view text) {
+  if (member == nullptr) return std::string("{}");
+  const auto* properties = member->if_object();
+  if (properties == nullptr) return fail(invalid("properties", "properties must be an object"));
+  // Whitespace and escapes only ever make the received text longer than the compact form, so a
+  // whole envelope within the limit needs no measuring.
+  if (text.size() > kMaxPropertiesBytes) {
+    auto raw = raw_member(text, "properties");
+    if (raw && raw->size() > kMaxPropertiesBytes)
+      return fail(invalid("properties", "properties must be at most " +
+                                            std::to_string(kMaxPropertiesBytes) + " bytes"));
+  }
+  json::object stored;
+  for (const auto& member_pair : *properties) {
+    const std::string_view name(member_pair.key().data(), member_pair.key().size());
+    auto value = read_property(event, *properties, name, member_pair.value());
+    if (!value) return fail(value.error());
+    stored.emplace(member_pair.key(), std::move(*value));
+  }
+  return json::serialize(stored);
+}
+
+Result<core::TimePoint> read_occurred_at(const std::optional<std::string>& text,
+                                         const EnvelopeContext& context) {
+  if (!text) return context.received_at;
+  auto at = core::parse_rfc3339(*text);
+  if (!at) return fail(invalid("occurred_at", "occurred_at must be an RFC 3339 timestamp"));
+  if (*at > context.received_at + kMaxFutureSkew)
+    return fail(invalid("occurred_at", "occurred_at is more than 24 hours in the future"));
+  if (*at < context.received_at - std::chrono::days(context.retention_days))
+    return fail(invalid("occurred_at", "occurred_at is older than the retention window of " +
+                                           std::to_string(context.retention_days) + " days"));
+  return *at;
+}
+
+}  // namespace
+
+Result<domain::telemetry::EventRow> read_envelope(const json::value& value, std::string_view text,
+                                                  const EnvelopeContext& context) {
+  auto reader = ObjectReader::of(value);
+  if (!reader) return fail(invalid("envelope", "an envelope must be a JSON object"));
+  domain::telemetry::EventRow row;
+
+  auto surface_name = reader->required_string("surface");
+  if (!surface_name) return fail(surface_name.error());
+  auto surface = tel::find_surface(*surface_name);
+  if (!surface) return fail(invalid("surface", "surface is not one of the six surfaces"));
+
+  auto event_name = reader->required_string("event");
+  if (!event_name) return fail(event_name.error());
+  const tel::Event* event = tel::find_event(*event_name);
+  if (event == nullptr) return fail(invalid("event", "event is not in the catalog"));
+  if (event->surface != *surface)
+    return fail(invalid("event", std::string(event->name) + " is not an event of " +
+                                     std::string(tel::surface_name(*surface))));
+
+  auto version = reader->optional_value("schema_version");
+  if (!version) return fail(version.error());
+  if (!*version) return fail(invalid("schema_version", "schema_version is required"));
+  if (const auto* number = (**version)->if_int64(); number == nullptr || *number != kSchemaVersion)
+    return fail(invalid("schema_version", "schema_version must be a supported version: 1"));
+
+  auto org_hash = read_subject_hash(*reader, "org_hash", *event);
+  if (!org_hash) return fail(org_hash.error());
+  auto user_hash = read_subject_hash(*reader, "user_hash", *event);
+  if (!user_hash) return fail(user_hash.error());
+
+  auto properties_member = reader->optional_value("properties");
+  if (!properties_member) return fail(properties_member.error());
+  auto properties = read_properties(*event, properties_member->value_or(nullptr), text);
+  if (!properties) return fail(properties.error());
+
+  auto occurred_text = reader->optional_string("occurred_at");
+  if (!occurred_text) return fail(occurred_text.error());
+  auto occurred_at = read_occurred_at(*occurred_text, context);
+  if (!occurred_at) return fail(occurred_at.error());
+
+  auto event_id_text = reader->optional_string("event_id");
+  if (!event_id_text) return fail(event_id_text.error());
+  if (*event_id_text) {
+    row.event_id = core::Uuid::parse(**event_id_text);
+    if (!row.event_id) return fail(invalid("event_id", "event_id must be a UUID"));
+  }
+
+  if (auto complete = reader->finish(); !complete) return fail(complete.error());
+
+  row.surface = std::string(tel::surface_name(*surface));
+  row.event = std::string(event->name);
+  row.org_hash = std::move(*org_hash);
+  row.user_hash = std::move(*user_hash);
+  row.properties = std::move(*properties);
+  row.schema_version = static_cast<int>(kSchemaVersion);
+  row.origin = domain::telemetry::Origin::ingest;
+  row.occurred_at = *occurred_at;
+  row.received_at = context.received_at;
+  return row;
+}
+
+}  // namespace ferr::api

@@ -1,0 +1,1031 @@
+#include "api/telemetry_page.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include "core/hex.hpp"
+#include "core/time_format.hpp"
+#include "crypto/tokens.hpp"
+#include "telemetry/catalog.hpp"
+#include "telemetry/disclosure.hpp"
+
+namespace ferr::api {
+
+namespace tel = ::ferr::telemetry;
+using domain::telemetry::RecentCounts;
+
+namespace {
+
+// The stylesheet. Light and dark palettes meet WCAG AA (body text above 12:1, muted text and links
+// above 5.5:1 on their backgrounds); system fonts only; tables reflow into cards on narrow screens.
+constexpr std::string_view kStylesheet = R"css(
+:root{color-scheme:light dark;--bg:#f7f6f3;--panel:#fff;--text:#1d2025;--muted:#52585f;--line:#dcd9d3;--accent:#9c3d10;--accent-bg:#fbeee6;--code:#efede8;--focus:#0b57d0;--no:#a1261b}
+@media (prefers-color-scheme:dark){:root{--bg:#121416;--panel:#1a1d21;--text:#e8e6e3;--muted:#a9aeb4;--line:#30353b;--accent:#f29b6b;--accent-bg:#2a1e17;--code:#262a30;--focus:#8ab4f8;--no:#ff8a80}}
+*,*::before,*::after{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%;scroll-padding-top:1rem}
+body{margin:0;background:var(--bg);color:var(--text);font:1.0625rem/1.6 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,sans-serif}
+code{font-family:ui-monospace,"SF Mono",SFMono-Regular,Menlo,Consolas,"Liberation Mono","DejaVu Sans Mono",monospace;font-size:.86em;background:var(--code);border-radius:.3rem;padding:.08em .35em;overflow-wrap:break-word}
+a{color:var(--accent);text-decoration-thickness:1px;text-underline-offset:.18em}
+a:hover{text-decoration-thickness:2px}
+:focus-visible{outline:3px solid var(--focus);outline-offset:3px;border-radius:3px}
+.skip{position:absolute;left:1rem;top:.6rem;z-index:10;padding:.55rem 1rem;background:var(--panel);color:var(--text);border:2px solid var(--focus);border-radius:.4rem;font-weight:600;transform:translateY(-250%)}
+.skip:focus{transform:none}
+.vh{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+.wrap{max-width:76rem;margin:0 auto;padding:0 1.5rem}
+.top{background:var(--panel);border-bottom:1px solid var(--line)}
+.top .wrap{display:flex;align-items:center;justify-content:space-between;gap:1rem;min-height:3.75rem}
+.brand{margin:0;font-weight:700;font-size:1.05rem;letter-spacing:-.01em}
+.brand::before{content:"";display:inline-block;width:.8rem;height:.8rem;margin-right:.55rem;border-radius:.2rem;background:var(--accent);vertical-align:-.05rem}
+.brand span{color:var(--muted);font-weight:500}
+.lang ul{display:flex;gap:.35rem;list-style:none;margin:0;padding:0}
+.lang a,.lang span{display:inline-block;padding:.25rem .8rem;border-radius:999px;font-size:.9rem;border:1px solid var(--line)}
+.lang span{background:var(--text);color:var(--bg);border-color:var(--text);font-weight:600}
+.lang a{color:var(--text);text-decoration:none}
+.lang a:hover{border-color:var(--accent);color:var(--accent)}
+.layout{display:grid;grid-template-columns:13.5rem minmax(0,1fr);gap:3.5rem;padding-top:2.5rem;padding-bottom:3rem}
+.toc{position:sticky;top:1.5rem;align-self:start;font-size:.93rem}
+.toc-title{font-size:.78rem;text-transform:uppercase;letter-spacing:.07em;color:var(--muted);margin:0 0 .6rem;padding:0}
+.toc ol{list-style:none;margin:0;padding:0;border-left:2px solid var(--line)}
+.toc a{display:block;padding:.28rem .9rem;margin-left:-2px;border-left:2px solid transparent;color:var(--text);text-decoration:none}
+.toc a:hover{color:var(--accent);border-left-color:var(--accent)}
+main{min-width:0;max-width:52rem}
+h1{font-size:clamp(1.85rem,1.2rem + 2.4vw,2.6rem);line-height:1.15;letter-spacing:-.025em;margin:0 0 1rem}
+h2{font-size:1.55rem;line-height:1.25;letter-spacing:-.015em;margin:3.25rem 0 1rem}
+h3{font-size:1.2rem;line-height:1.3;margin:2.25rem 0 .4rem}
+h4{font-size:1.05rem;line-height:1.3;margin:0 0 .6rem}
+p{margin:0 0 1rem}
+.lede{font-size:1.18rem;color:var(--muted);margin-bottom:1.75rem}
+.facts{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.75rem;margin:0}
+.facts div{background:var(--panel);border:1px solid var(--line);border-radius:.75rem;padding:.8rem 1rem}
+.facts dt{font-size:.82rem;color:var(--muted)}
+.facts dd{margin:.15rem 0 0;color:var(--muted);font-size:.93rem}
+.facts dd strong,.facts dd code{display:block;color:var(--text);font-size:1.55rem;font-weight:700;letter-spacing:-.01em;line-height:1.3}
+.facts dd code{font-size:1.3rem;background:none;padding:0}
+.never{list-style:none;margin:0;padding:0;display:grid;gap:.5rem}
+.never li{position:relative;background:var(--panel);border:1px solid var(--line);border-radius:.6rem;padding:.6rem 1rem .6rem 2.6rem}
+.never li::before{content:"\2715";content:"\2715" / "";position:absolute;left:1rem;top:.6rem;color:var(--no);font-weight:700}
+.note{background:var(--accent-bg);border-left:4px solid var(--accent);border-radius:.5rem;padding:.85rem 1.1rem;margin:1rem 0}
+.note p:last-child{margin-bottom:0}
+table{border-collapse:collapse;width:100%;font-size:.93rem;font-variant-numeric:tabular-nums}
+caption{text-align:left;font-weight:600;padding:0 0 .5rem}
+th,td{text-align:left;vertical-align:top;padding:.55rem .7rem;border-top:1px solid var(--line)}
+thead th{font-size:.76rem;font-weight:600;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);border-top:0;vertical-align:bottom}
+th:first-child,td:first-child{padding-left:0}
+th:last-child,td:last-child{padding-right:0}
+.counts{background:var(--panel);border:1px solid var(--line);border-radius:.8rem;padding:1rem 1.25rem}
+.counts td,.counts th{vertical-align:middle}
+.counts tbody th{font-weight:400}
+.counts tbody code{background:none;padding:0;font-size:.9rem;overflow-wrap:anywhere}
+.counts .num{text-align:right;white-space:nowrap}
+.counts th.num{white-space:normal}
+.counts td.num{font-size:1.05rem;font-weight:600}
+.withheld{display:inline-block;color:var(--muted);font-weight:400;font-size:.86rem;font-style:italic;white-space:normal}
+.generated{font-size:.93rem;color:var(--muted)}
+.surface{margin-top:2.75rem}
+.surface h3{display:flex;align-items:baseline;gap:.6rem;flex-wrap:wrap;margin-top:0}
+.surface h3 code{font-size:.72rem;font-weight:500;color:var(--muted)}
+.surface>p{color:var(--muted)}
+.event{background:var(--panel);border:1px solid var(--line);border-radius:.8rem;padding:1.1rem 1.35rem .6rem;margin:1rem 0}
+.event h4 code{font-size:1.05rem;background:none;padding:0;color:var(--accent)}
+.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:0 0 .75rem;font-size:.95rem}
+.meta dt{color:var(--muted)}
+.meta dd{margin:0}
+.fields{table-layout:fixed}
+.fields thead th:nth-child(1){width:21%}.fields thead th:nth-child(2){width:10%}.fields thead th:nth-child(3){width:39%}.fields thead th:nth-child(4){width:30%}
+.fields th[scope=row]{font-weight:400}
+.op code{white-space:nowrap}
+.values{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.3rem}
+.dim{color:var(--muted)}
+dl.hash{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1.25rem;background:var(--panel);border:1px solid var(--line);border-radius:.8rem;padding:1rem 1.25rem;margin:0 0 1rem}
+dl.hash dt{color:var(--muted)}
+dl.hash dd{margin:0}
+.paths{list-style:none;margin:0;padding:0;display:grid;gap:.75rem;counter-reset:path}
+.paths li{position:relative;counter-increment:path;background:var(--panel);border:1px solid var(--line);border-radius:.8rem;padding:1rem 1.25rem 1rem 3.6rem}
+.paths li::before{content:counter(path);content:counter(path) / "";position:absolute;left:1.15rem;top:1.05rem;width:1.65rem;height:1.65rem;border-radius:50%;background:var(--accent);color:var(--panel);font-weight:700;font-size:.9rem;line-height:1.65rem;text-align:center}
+.paths h3{margin:0 0 .3rem;font-size:1.05rem}
+.paths p{margin:0}
+.links{padding-left:1.2rem}
+.links li{margin-bottom:.5rem}
+.foot{border-top:1px solid var(--line);color:var(--muted);font-size:.9rem;padding:1.5rem 0 2.5rem}
+.foot p{margin:0 0 .3rem}
+@media (max-width:60rem){
+.layout{grid-template-columns:minmax(0,1fr);gap:1.25rem;padding-top:1.5rem}
+.toc{position:static}
+.toc ol{display:flex;flex-wrap:wrap;gap:.35rem;border:0}
+.toc a{margin:0;border:1px solid var(--line);border-radius:999px;padding:.12rem .65rem;background:var(--panel);font-size:.84rem}
+.toc a:hover{border-color:var(--accent)}
+}
+@media (max-width:40rem){
+body{font-size:1rem}
+.wrap{padding-left:1rem;padding-right:1rem}
+.top .wrap{flex-wrap:wrap;gap:.5rem;padding-top:.5rem;padding-bottom:.5rem;min-height:0}
+.brand{font-size:.98rem;white-space:nowrap}
+.lang a,.lang span{padding:.18rem .6rem;font-size:.84rem}
+.lede{font-size:1.05rem}
+h2{font-size:1.35rem;margin-top:2.5rem}
+.facts{grid-template-columns:1fr 1fr;gap:.5rem}
+.facts div{padding:.65rem .8rem}
+.facts dd strong{font-size:1.3rem}
+.facts dd code{font-size:1.1rem}
+.event,.counts{padding:.85rem 1rem .45rem}
+.fields thead,.counts thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.fields,.fields tbody,.counts table,.counts tbody{display:block;width:100%}
+.fields tr{display:grid;grid-template-columns:auto 1fr;gap:.1rem .6rem;align-items:baseline;border-top:1px solid var(--line);padding:.55rem 0}
+.fields th,.fields td{border:0;padding:0}
+.fields td:nth-of-type(2),.fields td:nth-of-type(3){grid-column:1/-1}
+.fields th[scope=row] code{font-weight:600}
+.fields td:nth-of-type(1) code{background:none;padding:0;color:var(--muted)}
+.fields td:nth-of-type(3)::before,.counts td::before{content:attr(data-label);display:block;font-size:.7rem;font-weight:400;font-style:normal;text-transform:uppercase;letter-spacing:.05em;color:var(--muted)}
+.counts caption{display:block}
+.counts tr{display:grid;grid-template-columns:1fr 1fr;gap:0 1rem;border-top:1px solid var(--line);padding:.5rem 0}
+.counts th,.counts td{border:0;padding:0}
+.counts tbody th{grid-column:1/-1;padding-bottom:.15rem}
+.counts .num{text-align:left}
+.counts .product{display:none}
+dl.hash{grid-template-columns:1fr;gap:0}
+dl.hash dd{margin-bottom:.5rem}
+.paths li{padding-left:3.2rem}
+.paths li::before{left:.9rem}
+}
+)css";
+
+// ---- UI texts -----------------------------------------------------------------------------------
+// Texts of the page itself; everything about events, fields, never-collected items, opt-out paths
+// and why comes from the catalog and the disclosure texts.
+
+constexpr tel::Text kTitle{"Telemetry — FerrLabs", "Télémétrie — FerrLabs"};
+constexpr tel::Text kDescription{
+    "Every event FerrLabs products may report, how identifiers are pseudonymised, how long events "
+    "are kept and how to opt out, with live counts.",
+    "Chaque événement que les produits FerrLabs peuvent transmettre, la pseudonymisation des "
+    "identifiants, la durée de conservation et les moyens de refuser, avec des compteurs en "
+    "direct."};
+constexpr tel::Text kSkip{"Skip to content", "Aller au contenu"};
+constexpr tel::Text kBrandPage{"Telemetry", "Télémétrie"};
+constexpr tel::Text kLanguage{"Language", "Langue"};
+constexpr tel::Text kOnThisPage{"On this page", "Sur cette page"};
+constexpr tel::Text kHeading{"What FerrLabs collects, and why",
+                             "Ce que FerrLabs collecte, et pourquoi"};
+constexpr tel::Text kLede{
+    "This page lists every event FerrLabs products can report; nothing else is accepted. It is "
+    "generated from the source code on every request, like the JSON manifest, so neither can "
+    "drift from what is actually collected.",
+    "Cette page énumère chaque événement que les produits FerrLabs peuvent transmettre ; rien "
+    "d'autre n'est accepté. Elle est générée à chaque requête à partir du code source, comme le "
+    "manifeste JSON : ni l'une ni l'autre ne peut s'écarter de ce qui est réellement collecté."};
+constexpr tel::Text kAtAGlance{"At a glance", "En bref"};
+constexpr tel::Text kFactEvents{"Events listed", "Événements répertoriés"};
+constexpr tel::Text kFactRetention{"Raw events kept", "Événements bruts conservés"};
+constexpr tel::Text kFactKeyId{"Current key id", "Identifiant de clé actuel"};
+constexpr tel::Text kFactK{"Counts withheld below", "Comptes masqués en dessous de"};
+
+constexpr tel::Text kWhyTitle{"Why anything is collected", "Pourquoi collecter quoi que ce soit"};
+constexpr tel::Text kNeverTitle{"What is never collected", "Ce qui n'est jamais collecté"};
+constexpr tel::Text kNeverIntro{"The telemetry never records any of the following:",
+                                "La télémétrie n'enregistre jamais les éléments suivants :"};
+constexpr tel::Text kCountsTitle{"Live counts", "Compteurs en direct"};
+constexpr tel::Text kCountsCaption{"Events recorded, per event",
+                                   "Événements enregistrés, par type"};
+constexpr tel::Text kEventsTitle{"Every event, product by product",
+                                 "Chaque événement, produit par produit"};
+constexpr tel::Text kEventsIntro{
+    "An event is a short record: its name, the product, the time and only the fields listed "
+    "under it. This list is also the allowlist the API checks incoming events against: an event, "
+    "a field or a value that is not listed here is refused.",
+    "Un événement est un enregistrement succinct : son nom, le produit, l'heure, et uniquement les "
+    "champs indiqués. Cette liste sert aussi de liste d'autorisation à l'API pour vérifier les "
+    "événements reçus : un événement, un champ ou une valeur qui n'y figure pas est refusé."};
+constexpr tel::Text kHashTitle{"Pseudonyms instead of identifiers",
+                               "Des pseudonymes à la place des identifiants"};
+constexpr tel::Text kRetentionTitle{"How long events are kept", "Durée de conservation"};
+constexpr tel::Text kOptOutTitle{"How to opt out", "Comment refuser la télémétrie"};
+constexpr tel::Text kOptOutIntro{"Three ways, depending on what you want to cover:",
+                                 "Trois moyens, selon ce que vous voulez couvrir :"};
+constexpr tel::Text kDataTitle{"The same data, as JSON", "Les mêmes données en JSON"};
+
+constexpr tel::Text kWhen{"When", "Quand"};
+constexpr tel::Text kAbout{"About", "Concerne"};
+constexpr tel::Text kFieldsOf{"Fields of ", "Champs de "};
+constexpr tel::Text kNoFields{"No fields.", "Aucun champ."};
+constexpr tel::Text kColField{"Field", "Champ"};
+constexpr tel::Text kColType{"Type", "Type"};
+constexpr tel::Text kColMeaning{"Meaning", "Signification"};
+constexpr tel::Text kColValues{"Values", "Valeurs"};
+constexpr tel::Text kColEvent{"Event", "Événement"};
+constexpr tel::Text kColProduct{"Product", "Produit"};
+constexpr tel::Text kCol24h{"Last 24 hours", "Dernières 24 heures"};
+constexpr tel::Text kCol7d{"Last 7 days", "7 derniers jours"};
+constexpr tel::Text kUnavailable{"unavailable", "indisponible"};
+
+constexpr tel::Text kHashValues{"32 hexadecimal characters", "32 caractères hexadécimaux"};
+constexpr tel::Text kIntValues{"a whole number", "un nombre entier"};
+constexpr tel::Text kStringValues{"text, 128 bytes at most", "texte, 128 octets au plus"};
+
+constexpr tel::Text kGeneratedAt{"Counted when this page was generated, ",
+                                 "Comptés à la génération de cette page, le "};
+constexpr tel::Text kReload{". Reload the page to see new events arrive.",
+                            ". Rechargez la page pour voir arriver les nouveaux événements."};
+constexpr tel::Text kFooterGenerated{"Generated by the FerrLabs API from its telemetry catalog, ",
+                                     "Générée par l'API FerrLabs à partir de son catalogue de "
+                                     "télémétrie, le "};
+constexpr tel::Text kFooterJson{"The same catalog as JSON: ", "Le même catalogue en JSON : "};
+
+// Section ids and their table-of-contents labels, in page order.
+struct SectionLink {
+  std::string_view id;
+  tel::Text label;
+};
+constexpr auto kSections = std::to_array<SectionLink>({
+    {"why", {"Why", "Pourquoi"}},
+    {"never-collected", {"Never collected", "Jamais collecté"}},
+    {"live-counts", {"Live counts", "Compteurs en direct"}},
+    {"events", {"Events", "Événements"}},
+    {"pseudonyms", {"Pseudonyms", "Pseudonymes"}},
+    {"retention", {"Retention", "Conservation"}},
+    {"opt-out", {"Opting out", "Refuser"}},
+    {"json", {"JSON", "JSON"}},
+});
+
+// Where a number or a date is followed by a unit: a no-break space in both languages.
+constexpr std::string_view kNbsp = "\u00a0";
+
+// ---- Helpers ------------------------------------------------------------------------------------
+
+std::string_view pick(PageLanguage language, const tel::Text& text) {
+  return language == PageLanguage::fr ? text.fr : text.en;
+}
+
+std::string_view lang_code(PageLanguage language) {
+  return language == PageLanguage::fr ? "fr" : "en";
+}
+
+std::string_view surface_title(tel::Surface surface) {
+  switch (surface) {
+    case tel::Surface::ferrlabs: return "FerrLabs";
+    case tel::Surface::ferrflow: return "FerrFlow";
+    case tel::Surface::ferrvault: return "FerrVault";
+    case tel::Surface::ferrtrack: return "FerrTrack";
+    case tel::Surface::ferrgrowth: return "FerrGrowth";
+    case tel::Surface::ferrfleet: return "FerrFleet";
+  }
+  return "";
+}
+
+tel::Text surface_description(tel::Surface surface) {
+  switch (surface) {
+    case tel::Surface::ferrlabs:
+      return {
+          "Accounts, organizations and subscriptions. Recorded by this server, once the action "
+          "has succeeded.",
+          "Comptes, organisations et abonnements. Enregistrés par ce serveur, une fois l'action "
+          "réussie."};
+    case tel::Surface::ferrflow:
+      return {
+          "The FerrFlow release command-line tool. Sent by the CLI unless telemetry is turned "
+          "off.",
+          "L'outil en ligne de commande de publication FerrFlow. Envoyés par la CLI, sauf si la "
+          "télémétrie est désactivée."};
+    case tel::Surface::ferrvault:
+      return {"Secrets management. Sent by the FerrVault operator running in your cluster.",
+              "Gestion des secrets. Envoyés par l'opérateur FerrVault qui tourne dans votre "
+              "cluster."};
+    case tel::Surface::ferrtrack:
+      return {"Issue tracking. Sent by FerrTrack.", "Suivi des tickets. Envoyés par FerrTrack."};
+    case tel::Surface::ferrgrowth:
+      return {"Site publishing. Sent by FerrGrowth.",
+              "Publication de sites. Envoyés par FerrGrowth."};
+    case tel::Surface::ferrfleet:
+      return {"Agent runs. Sent by FerrFleet.", "Exécution d'agents. Envoyés par FerrFleet."};
+  }
+  return {};
+}
+
+tel::Text subject_text(tel::Subject subject) {
+  switch (subject) {
+    case tel::Subject::org:
+      return {"an organization, by its pseudonym", "une organisation, par son pseudonyme"};
+    case tel::Subject::user:
+      return {"a user, by their pseudonym", "un utilisateur, par son pseudonyme"};
+    case tel::Subject::none:
+      return {"no one: the event carries no identifier",
+              "personne : l'événement ne porte aucun identifiant"};
+  }
+  return {};
+}
+
+// "1234567" grouped by thousands: `1,234,567` in English, `1 234 567` (narrow no-break spaces) in
+// French.
+std::string format_count(std::int64_t n, PageLanguage language) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string_view separator = language == PageLanguage::fr ? "\u202f" : ",";
+  std::string out = n < 0 ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += separator;
+    out += digits[i];
+  }
+  return out;
+}
+
+// `5 May 2026, 14:03 UTC` / `5 mai 2026 à 14:03 UTC`.
+std::string format_date(core::TimePoint t, PageLanguage language) {
+  static constexpr std::array<std::string_view, 12> kMonthsEn = {
+      "January", "February", "March",     "April",   "May",      "June",
+      "July",    "August",   "September", "October", "November", "December"};
+  static constexpr std::array<std::string_view, 12> kMonthsFr = {
+      "janvier", "février", "mars",      "avril",   "mai",      "juin",
+      "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
+  auto day = std::chrono::floor<std::chrono::days>(t);
+  std::chrono::year_month_day ymd{day};
+  std::chrono::hh_mm_ss hms{std::chrono::floor<std::chrono::minutes>(t - day)};
+  auto two = [](long v) { return std::string(v < 10 ? "0" : "") + std::to_string(v); };
+  auto month = static_cast<unsigned>(ymd.month()) - 1;
+  std::string out = std::to_string(static_cast<unsigned>(ymd.day()));
+  out += kNbsp;
+  out += language == PageLanguage::fr ? kMonthsFr.at(month) : kMonthsEn.at(month);
+  out += kNbsp;
+  out += std::to_string(static_cast<int>(ymd.year()));
+  out += language == PageLanguage::fr ? " à " : ", ";
+  out += two(hms.hours().count()) + ":" + two(hms.minutes().count());
+  out += kNbsp;
+  out += "UTC";
+  return out;
+}
+
+// A plural noun after a number: French treats 0 and 1 as singular.
+std::string_view plural(std::int64_t n, PageLanguage language, std::string_view one,
+                        std::string_view many) {
+  bool singular = language == PageLanguage::fr ? n <= 1 : n == 1;
+  return singular ? one : many;
+}
+
+// The length of the technical token at the start of `rest`, 0 when there is none: an environment
+// assignment (`FERRFLOW_TELEMETRY=0`), a request (`PUT /v1/…`) or a JSON body (`{…}`).
+std::size_t code_token_length(std::string_view rest) {
+  auto word_end = [&](std::size_t from) {
+    auto end = rest.find(' ', from);
+    if (end == std::string_view::npos) end = rest.size();
+    while (end > from && std::string_view(".,:;").find(rest[end - 1]) != std::string_view::npos)
+      --end;
+    return end;
+  };
+  for (std::string_view verb : {"GET /", "PUT /", "POST /", "PATCH /", "DELETE /"})
+    if (rest.starts_with(verb)) return word_end(verb.size());
+  if (rest.starts_with('{')) {
+    auto close = rest.find('}');
+    return close == std::string_view::npos ? 0 : close + 1;
+  }
+  std::size_t name = 0;
+  while (name < rest.size() && ((rest[name] >= 'A' && rest[name] <= 'Z') || rest[name] == '_'))
+    ++name;
+  if (name > 0 && name + 1 < rest.size() && rest[name] == '=') return word_end(name + 1);
+  return 0;
+}
+
+/// The document being written.
+class Page {
+ public:
+  explicit Page(const TelemetryPageData& data) : data_(data), lang_(data.language) {
+    out_.reserve(std::size_t{64} * 1024);
+  }
+
+  std::string render() {
+    raw("<!DOCTYPE html>\n<html lang=\"");
+    raw(lang_code(lang_));
+    raw("\">\n");
+    head();
+    raw("<body>\n");
+    raw("<a class=\"skip\" href=\"#main\">");
+    text(t(kSkip));
+    raw("</a>\n");
+    header();
+    raw("<div class=\"wrap layout\">\n");
+    toc();
+    raw("<main id=\"main\">\n");
+    intro();
+    why();
+    never_collected();
+    live_counts();
+    events();
+    pseudonyms();
+    retention();
+    opt_out();
+    json_links();
+    raw("</main>\n</div>\n");
+    footer();
+    raw("</body>\n</html>\n");
+    return std::move(out_);
+  }
+
+ private:
+  std::string_view t(const tel::Text& text) const { return pick(lang_, text); }
+  bool fr() const { return lang_ == PageLanguage::fr; }
+  void raw(std::string_view s) { out_ += s; }
+  void text(std::string_view s) {
+    if (fr())
+      append_html_escaped(out_, typeset(lang_, s));
+    else
+      append_html_escaped(out_, s);
+  }
+  // Code and attribute values are escaped as they are, never typeset.
+  void code(std::string_view s) {
+    raw("<code>");
+    append_html_escaped(out_, s);
+    raw("</code>");
+  }
+  // `s` escaped, with its technical tokens (see code_token_length) set as code.
+  void text_with_code(std::string_view s) {
+    std::size_t plain = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (i > 0 && s[i - 1] != ' ' && s[i - 1] != '(') continue;
+      auto length = code_token_length(s.substr(i));
+      if (length == 0) continue;
+      text(s.substr(plain, i - plain));
+      code(s.substr(i, length));
+      plain = i + length;
+      i = plain - 1;
+    }
+    text(s.substr(plain));
+  }
+  // `<tag attrs>escaped text</tag>`; `attrs` is trusted markup (leading space included).
+  void element(std::string_view tag, std::string_view attrs, std::string_view content) {
+    raw("<");
+    raw(tag);
+    raw(attrs);
+    raw(">");
+    text(content);
+    raw("</");
+    raw(tag);
+    raw(">");
+  }
+  // ` name="value"` with the value escaped.
+  void attr(std::string_view name, std::string_view value) {
+    raw(" ");
+    raw(name);
+    raw("=\"");
+    append_html_escaped(out_, value);
+    raw("\"");
+  }
+  void open_section(std::string_view id, const tel::Text& title) {
+    raw("<section");
+    attr("id", id);
+    attr("aria-labelledby", std::string(id) + "-title");
+    raw(">\n<h2");
+    attr("id", std::string(id) + "-title");
+    raw(">");
+    text(t(title));
+    raw("</h2>\n");
+  }
+
+  void head() {
+    raw("<head>\n<meta charset=\"utf-8\">\n");
+    raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    raw("<meta name=\"color-scheme\" content=\"light dark\">\n");
+    element("title", "", t(kTitle));
+    raw("\n<meta name=\"description\"");
+    attr("content", t(kDescription));
+    raw(">\n");
+    for (auto language : {PageLanguage::en, PageLanguage::fr}) {
+      raw("<link rel=\"alternate\"");
+      attr("hreflang", lang_code(language));
+      attr("href", telemetry_page_path(language));
+      raw(">\n");
+    }
+    raw("<link rel=\"alternate\" type=\"application/json\" href=\"/v1/telemetry/catalog\">\n");
+    raw("<style>");
+    raw(kStylesheet);
+    raw("</style>\n</head>\n");
+  }
+
+  void header() {
+    raw("<header class=\"top\">\n<div class=\"wrap\">\n<p class=\"brand\">FerrLabs <span>");
+    text(t(kBrandPage));
+    raw("</span></p>\n<nav class=\"lang\"");
+    attr("aria-label", t(kLanguage));
+    raw(">\n<ul>\n");
+    // The current language first in both pages, so the switch does not move under the pointer.
+    for (auto language : {PageLanguage::en, PageLanguage::fr}) {
+      std::string_view name = language == PageLanguage::fr ? "Français" : "English";
+      raw("<li>");
+      if (language == lang_) {
+        raw("<span aria-current=\"page\"");
+        attr("lang", lang_code(language));
+        raw(">");
+        text(name);
+        raw("</span>");
+      } else {
+        raw("<a");
+        attr("href", telemetry_page_path(language));
+        attr("hreflang", lang_code(language));
+        attr("lang", lang_code(language));
+        raw(" rel=\"alternate\">");
+        text(name);
+        raw("</a>");
+      }
+      raw("</li>\n");
+    }
+    raw("</ul>\n</nav>\n</div>\n</header>\n");
+  }
+
+  void toc() {
+    raw("<nav class=\"toc\" aria-labelledby=\"toc-title\">\n<p class=\"toc-title\" "
+        "id=\"toc-title\">");
+    text(t(kOnThisPage));
+    raw("</p>\n<ol>\n");
+    for (const auto& section : kSections) {
+      raw("<li><a");
+      attr("href", "#" + std::string(section.id));
+      raw(">");
+      text(t(section.label));
+      raw("</a></li>\n");
+    }
+    raw("</ol>\n</nav>\n");
+  }
+
+  void intro() {
+    element("h1", "", t(kHeading));
+    raw("\n");
+    element("p", " class=\"lede\"", t(kLede));
+    raw("\n<h2 class=\"vh\" id=\"facts-title\">");
+    text(t(kAtAGlance));
+    raw("</h2>\n<dl class=\"facts\" aria-labelledby=\"facts-title\">\n<div><dt>");
+    text(t(kFactEvents));
+    raw("</dt><dd><strong>");
+    auto surfaces = static_cast<std::int64_t>(tel::kSurfaces.size());
+    text(format_count(static_cast<std::int64_t>(tel::kEvents.size()), lang_));
+    raw("</strong>");
+    text(fr() ? "dans " : "in ");
+    text(format_count(surfaces, lang_));
+    raw(kNbsp);
+    text(plural(surfaces, lang_, fr() ? "produit" : "product", fr() ? "produits" : "products"));
+    raw("</dd></div>\n<div><dt>");
+    text(t(kFactRetention));
+    raw("</dt><dd><strong>");
+    text(format_count(data_.retention_days, lang_));
+    raw("</strong>");
+    text(plural(data_.retention_days, lang_, fr() ? "jour" : "day", fr() ? "jours" : "days"));
+    raw("</dd></div>\n<div><dt>");
+    text(t(kFactKeyId));
+    raw("</dt><dd>");
+    code(data_.key_id);
+    text(fr() ? "renouvelée tous les " : "rotated every ");
+    days(tel::kKeyRotationDays);
+    raw("</dd></div>\n<div><dt>");
+    text(t(kFactK));
+    raw("</dt><dd><strong>k = ");
+    text(format_count(data_.k, lang_));
+    raw("</strong>");
+    text(fr() ? "utilisateurs ou organisations" : "users or organizations");
+    raw("</dd></div>\n</dl>\n");
+  }
+
+  void days(std::int64_t n) {
+    text(format_count(n, lang_));
+    raw(kNbsp);
+    text(plural(n, lang_, fr() ? "jour" : "day", fr() ? "jours" : "days"));
+  }
+
+  void why() {
+    open_section("why", kWhyTitle);
+    element("p", "", t(tel::kWhyCollected));
+    raw("\n</section>\n");
+  }
+
+  void never_collected() {
+    open_section("never-collected", kNeverTitle);
+    element("p", "", t(kNeverIntro));
+    raw("\n<ul class=\"never\">\n");
+    for (const auto& item : tel::kNeverCollected) {
+      element("li", "", t(item));
+      raw("\n");
+    }
+    raw("</ul>\n</section>\n");
+  }
+
+  // "fewer than 5 users" for a count withheld by the k rule.
+  std::string withheld(const tel::Event& event) const {
+    std::string out = fr() ? "moins de " : "fewer than ";
+    out += format_count(data_.k, lang_);
+    out += " ";
+    bool org = event.subject == tel::Subject::org;
+    if (fr())
+      out += plural(data_.k, lang_, org ? "organisation" : "utilisateur",
+                    org ? "organisations" : "utilisateurs");
+    else
+      out += plural(data_.k, lang_, org ? "organization" : "user", org ? "organizations" : "users");
+    return out;
+  }
+
+  const RecentCounts* counts_of(const tel::Event& event) const {
+    for (const auto& c : data_.counts)
+      if (c.event != nullptr && c.event->name == event.name) return &c;
+    return nullptr;
+  }
+
+  void count_cell(const tel::Event& event, const RecentCounts* counts, bool day,
+                  std::string_view window) {
+    raw("<td class=\"num\"");
+    attr("data-window", window);
+    attr("data-label", t(day ? kCol24h : kCol7d));
+    if (counts == nullptr) {
+      raw(" data-unavailable=\"true\"><span class=\"withheld\">");
+      text(t(kUnavailable));
+      raw("</span></td>");
+      return;
+    }
+    const auto& value = day ? counts->last_24h : counts->last_7d;
+    if (!value) {
+      raw(" data-suppressed=\"true\"><span class=\"withheld\">");
+      text(withheld(event));
+      raw("</span></td>");
+      return;
+    }
+    attr("data-count", std::to_string(*value));
+    raw(">");
+    text(format_count(*value, lang_));
+    raw("</td>");
+  }
+
+  void live_counts() {
+    open_section("live-counts", kCountsTitle);
+    raw("<p class=\"generated\">");
+    text(t(kGeneratedAt));
+    raw("<time");
+    attr("datetime", core::format_rfc3339_ms(data_.generated_at));
+    raw(">");
+    text(format_date(data_.generated_at, lang_));
+    raw("</time>");
+    text(t(kReload));
+    raw("</p>\n<div class=\"counts\">\n<table id=\"counts-table\">\n<caption>");
+    text(t(kCountsCaption));
+    raw("</caption>\n<thead><tr><th scope=\"col\">");
+    text(t(kColEvent));
+    raw("</th><th scope=\"col\" class=\"product\">");
+    text(t(kColProduct));
+    raw("</th><th scope=\"col\" class=\"num\">");
+    text(t(kCol24h));
+    raw("</th><th scope=\"col\" class=\"num\">");
+    text(t(kCol7d));
+    raw("</th></tr></thead>\n<tbody>\n");
+    for (const auto& event : tel::kEvents) {
+      const auto* counts = counts_of(event);
+      raw("<tr");
+      attr("id", "count-" + std::string(event.name));
+      attr("data-event", event.name);
+      raw("><th scope=\"row\"><a");
+      attr("href", "#event-" + std::string(event.name));
+      raw("><code>");
+      text(event.name);
+      raw("</code></a></th><td class=\"product\">");
+      text(surface_title(event.surface));
+      raw("</td>");
+      count_cell(event, counts, true, "24h");
+      count_cell(event, counts, false, "7d");
+      raw("</tr>\n");
+    }
+    raw("</tbody>\n</table>\n</div>\n");
+    k_explanation();
+    raw("</section>\n");
+  }
+
+  void k_explanation() {
+    auto k = format_count(data_.k, lang_);
+    raw("<div class=\"note\" id=\"k-explanation\">\n<p><strong>");
+    text(fr() ? "Pourquoi certains comptes sont masqués." : "Why some counts are withheld.");
+    raw("</strong> ");
+    if (fr()) {
+      text("Un compte n'est publié que si ses événements proviennent d'au moins k = " + k +
+           " utilisateurs ou organisations distincts (comptés par pseudonyme), afin qu'aucun "
+           "petit groupe — un seul client, par exemple — ne puisse être isolé. À sa place, le "
+           "tableau indique par exemple «\u00a0moins de " +
+           k +
+           " utilisateurs\u00a0». Zéro est toujours affiché, de même que les événements qui "
+           "n'identifient personne, comme ");
+    } else {
+      text("A count is published only when its events come from at least k = " + k +
+           " different users or organizations (counted by pseudonym), so that no small group — "
+           "a single customer, say — can be singled out. In its place the table says, for "
+           "example, “fewer than " +
+           k + " users”. Zero is always shown, and so are events that identify no one, such as ");
+    }
+    code("cli.run");
+    raw(".</p>\n</div>\n");
+  }
+
+  void events() {
+    open_section("events", kEventsTitle);
+    element("p", "", t(kEventsIntro));
+    raw("\n");
+    for (auto surface : tel::kSurfaces) {
+      std::string slug(tel::surface_name(surface));
+      raw("<section class=\"surface\"");
+      attr("id", "surface-" + slug);
+      attr("aria-labelledby", "surface-" + slug + "-title");
+      raw(">\n<h3");
+      attr("id", "surface-" + slug + "-title");
+      raw(">");
+      text(surface_title(surface));
+      raw(" ");
+      code(slug);
+      raw("</h3>\n");
+      element("p", "", t(surface_description(surface)));
+      raw("\n");
+      for (const auto& event : tel::kEvents)
+        if (event.surface == surface) event_card(event);
+      raw("</section>\n");
+    }
+    raw("</section>\n");
+  }
+
+  void event_card(const tel::Event& event) {
+    std::string id = "event-" + std::string(event.name);
+    raw("<article class=\"event\"");
+    attr("id", id);
+    attr("aria-labelledby", id + "-title");
+    attr("data-event", event.name);
+    raw(">\n<h4");
+    attr("id", id + "-title");
+    raw(">");
+    code(event.name);
+    raw("</h4>\n<dl class=\"meta\"><dt>");
+    text(t(kWhen));
+    raw("</dt><dd>");
+    text(t(event.when));
+    raw("</dd><dt>");
+    text(t(kAbout));
+    raw("</dt><dd>");
+    text(t(subject_text(event.subject)));
+    raw("</dd></dl>\n");
+    if (event.fields.empty()) {
+      element("p", " class=\"dim\"", t(kNoFields));
+      raw("\n</article>\n");
+      return;
+    }
+    raw("<table class=\"fields\">\n<caption class=\"vh\">");
+    text(t(kFieldsOf));
+    text(event.name);
+    raw("</caption>\n<thead><tr>");
+    for (const auto* column : {&kColField, &kColType, &kColMeaning, &kColValues}) {
+      raw("<th scope=\"col\">");
+      text(t(*column));
+      raw("</th>");
+    }
+    raw("</tr></thead>\n<tbody>\n");
+    for (const auto& field : event.fields) field_row(event, field);
+    raw("</tbody>\n</table>\n</article>\n");
+  }
+
+  void field_row(const tel::Event& event, const tel::Field& field) {
+    raw("<tr");
+    attr("id", "field-" + std::string(event.name) + "." + std::string(field.name));
+    attr("data-field", field.name);
+    raw("><th scope=\"row\">");
+    code(field.name);
+    raw("</th><td");
+    attr("data-label", t(kColType));
+    raw(">");
+    code(tel::kind_name(field.kind));
+    raw("</td><td");
+    attr("data-label", t(kColMeaning));
+    raw(">");
+    text(t(field.doc));
+    raw("</td><td");
+    attr("data-label", t(kColValues));
+    raw(">");
+    switch (field.kind) {
+      case tel::FieldKind::enumeration:
+        raw("<ul class=\"values\">");
+        for (auto value : field.values) {
+          raw("<li>");
+          code(value);
+          raw("</li>");
+        }
+        raw("</ul>");
+        break;
+      case tel::FieldKind::boolean:
+        code("true");
+        text(fr() ? " ou " : " or ");
+        code("false");
+        break;
+      case tel::FieldKind::hash: text(t(kHashValues)); break;
+      case tel::FieldKind::integer: text(t(kIntValues)); break;
+      case tel::FieldKind::string: text(t(kStringValues)); break;
+    }
+    raw("</td></tr>\n");
+  }
+
+  void pseudonyms() {
+    open_section("pseudonyms", kHashTitle);
+    element("p", "",
+            fr() ? "Les identifiants d'organisation et d'utilisateur n'arrivent jamais dans les "
+                   "tables de télémétrie. Avant l'enregistrement d'un événement, chacun est "
+                   "remplacé par un pseudonyme calculé avec une clé secrète que seul le serveur "
+                   "détient : sans la clé, impossible de remonter d'un pseudonyme à un "
+                   "identifiant, ni de calculer le pseudonyme d'un identifiant connu."
+                 : "Organization and user ids never reach the telemetry tables. Before an event "
+                   "is stored, each one is replaced by a pseudonym computed with a secret key that "
+                   "only the server holds: without the key, a pseudonym cannot be traced back to "
+                   "an id, nor computed from a known id.");
+    raw("\n<dl class=\"hash\">\n<dt>");
+    text(fr() ? "Algorithme" : "Algorithm");
+    raw("</dt><dd>");
+    text(fr() ? "BLAKE3 en mode à clé" : "BLAKE3 in keyed mode");
+    raw("</dd>\n<dt>");
+    text(fr() ? "Entrée" : "Input");
+    raw("</dt><dd>");
+    text(fr() ? "les 16 octets bruts de l'identifiant (un UUID), pas sa forme textuelle"
+              : "the 16 raw bytes of the id (a UUID), not its text form");
+    raw("</dd>\n<dt>");
+    text(fr() ? "Sortie" : "Output");
+    raw("</dt><dd>");
+    auto hex = std::to_string(tel::kHashOutputHexChars);
+    text(fr() ? "les " + std::to_string(tel::kHashOutputHexChars / 2) +
+                    " premiers octets, écrits en " + hex + " caractères hexadécimaux minuscules"
+              : "the first " + std::to_string(tel::kHashOutputHexChars / 2) +
+                    " bytes, written as " + hex + " lowercase hexadecimal characters");
+    raw("</dd>\n<dt>");
+    text(t(kFactKeyId));
+    raw("</dt><dd>");
+    code(data_.key_id);
+    raw("</dd>\n<dt>");
+    text(fr() ? "Renouvellement de la clé" : "Key rotation");
+    raw("</dt><dd>");
+    text(fr() ? "tous les " : "every ");
+    days(tel::kKeyRotationDays);
+    raw("</dd>\n</dl>\n<p>");
+    text(fr() ? "L'identifiant de clé correspond aux 4 premiers octets de BLAKE3, avec la même "
+                "clé, appliqué au texte "
+              : "The key id is the first 4 bytes of BLAKE3 keyed with the same key over the "
+                "text ");
+    code("ferrlabs.telemetry.key-id");
+    text(fr() ? " : il indique quelle clé a produit un pseudonyme sans rien révéler de la clé. Il "
+                "est enregistré avec chaque événement produit par le serveur."
+              : ": it tells which key produced a pseudonym without revealing anything about the "
+                "key. It is stored with every event the server records.");
+    raw("</p>\n<p>");
+    text(fr() ? "La clé est remplacée tous les " : "The key is replaced every ");
+    days(tel::kKeyRotationDays);
+    text(fr() ? ". Les pseudonymes calculés avant et après un changement ne correspondent pas : "
+                "on ne peut pas suivre une organisation ou un utilisateur d'une période à l'autre."
+              : ". Pseudonyms computed before and after a change do not match, so an "
+                "organization or a user cannot be followed across the boundary.");
+    raw("</p>\n</section>\n");
+  }
+
+  void retention() {
+    open_section("retention", kRetentionTitle);
+    raw("<p>");
+    text(fr() ? "Les événements bruts sont conservés " : "Raw events are kept for ");
+    days(data_.retention_days);
+    text(fr() ? ", comptés en jours UTC entiers, puis supprimés. Avant leur suppression, les "
+                "événements de chaque journée sont résumés en totaux journaliers : pour chaque "
+                "événement, le nombre d'événements, d'organisations distinctes et d'utilisateurs "
+                "distincts, sans aucun pseudonyme. Seuls ces totaux sont gardés ensuite."
+              : ", counted in whole UTC days, then deleted. Before a day's raw events are "
+                "deleted, they are summed into daily totals: for each event, the number of "
+                "events, of distinct organizations and of distinct users, without any pseudonym. "
+                "Only these totals are kept afterwards.");
+    raw("</p>\n</section>\n");
+  }
+
+  void opt_out() {
+    open_section("opt-out", kOptOutTitle);
+    element("p", "", t(kOptOutIntro));
+    raw("\n<ol class=\"paths\">\n");
+    for (const auto& path : tel::kOptOutPaths) {
+      std::string id = "opt-out-" + std::string(path.id);
+      raw("<li");
+      attr("id", id);
+      raw(">");
+      element("h3", "", t(path.title));
+      raw("<p>");
+      text_with_code(t(path.how));
+      raw("</p>");
+      raw("</li>\n");
+    }
+    raw("</ol>\n</section>\n");
+  }
+
+  void json_links() {
+    open_section("json", kDataTitle);
+    raw("<ul class=\"links\">\n<li><a href=\"/v1/telemetry/catalog\"><code>GET "
+        "/v1/telemetry/catalog</code></a>");
+    text(fr() ? " : le manifeste — le même catalogue, l'identifiant de clé et la durée de "
+                "conservation, générés à partir de la même source."
+              : ": the manifest — the same catalog, key id and retention, generated from the "
+                "same source.");
+    raw("</li>\n<li><a href=\"/v1/telemetry/stats\"><code>GET /v1/telemetry/stats</code></a>");
+    text(fr() ? " : les comptes journaliers par événement (paramètre "
+              : ": daily counts per event (parameter ");
+    code("days");
+    text(fr() ? ", de 1 à 365, 30 par défaut), avec la même règle de masquage."
+              : ", 1 to 365, 30 by default), with the same withholding rule.");
+    raw("</li>\n</ul>\n</section>\n");
+  }
+
+  void footer() {
+    raw("<footer class=\"foot\">\n<div class=\"wrap\">\n<p>");
+    text(t(kFooterGenerated));
+    text(format_date(data_.generated_at, lang_));
+    raw(".</p>\n<p>");
+    text(t(kFooterJson));
+    raw("<a href=\"/v1/telemetry/catalog\">/v1/telemetry/catalog</a></p>\n</div>\n</footer>\n");
+  }
+
+  const TelemetryPageData& data_;
+  PageLanguage lang_;
+  std::string out_;
+};
+
+}  // namespace
+
+std::string render_telemetry_page(const TelemetryPageData& data) { return Page(data).render(); }
+
+std::string_view telemetry_page_path(PageLanguage language) {
+  return language == PageLanguage::fr ? "/fr/telemetry" : "/telemetry";
+}
+
+std::string_view telemetry_page_stylesheet() { return kStylesheet; }
+
+std::string base64_encode(std::span<const std::uint8_t> bytes) {
+  static constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    std::uint32_t v = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) |
+                      std::uint32_t{bytes[i + 2]};
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += kAlphabet[v & 63];
+  }
+  std::size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    std::uint32_t v = std::uint32_t{bytes[i]} << 16;
+    if (rest == 2) v |= std::uint32_t{bytes[i + 1]} << 8;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::string csp_hash_source(std::string_view content) {
+  auto digest = core::from_hex(crypto::sha256_hex(content));
+  return "'sha256-" + base64_encode(digest.value_or(std::vector<std::uint8_t>{})) + "'";
+}
+
+std::string telemetry_page_csp() {
+  return "default-src 'none'; style-src " + csp_hash_source(kStylesheet) +
+         "; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+}
+
+std::string typeset(PageLanguage language, std::string_view text) {
+  if (language != PageLanguage::fr) return std::string(text);
+  constexpr std::string_view kNoBreak = "\u00a0";
+  constexpr std::string_view kNarrowNoBreak = "\u202f";
+  constexpr std::string_view kOpen = "«";
+  constexpr std::string_view kClose = "»";
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != ' ') {
+      out += text[i];
+      continue;
+    }
+    auto rest = text.substr(i + 1);
+    if (rest.starts_with(':') || rest.starts_with(kClose) || text.substr(0, i).ends_with(kOpen))
+      out += kNoBreak;
+    else if (rest.starts_with(';') || rest.starts_with('?') || rest.starts_with('!'))
+      out += kNarrowNoBreak;
+    else
+      out += ' ';
+  }
+  return out;
+}
+
+void append_html_escaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+}
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  append_html_escaped(out, text);
+  return out;
+}
+
+}  // namespace ferr::api

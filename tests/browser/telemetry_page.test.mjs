@@ -1,0 +1,413 @@
+// The /telemetry pages in a real browser: headless Debian Chromium driven by playwright-core.
+//
+//   node tests/browser/telemetry_page.test.mjs BINARY [SCREENSHOT_DIR]
+//
+// Starts BINARY (ferrlabs-api) on port 0 in a temporary directory, loads /telemetry and
+// /fr/telemetry, checks that the event tables list exactly the events, fields and values of the
+// JSON manifest, that the page loads nothing but itself (CSP respected, no other request), that
+// the language switch works with the mouse and the keyboard, that the live counters go up after
+// events are sent, that a 390-px-wide screen needs no horizontal scrolling, and saves full-page
+// screenshots (desktop light and dark, mobile) in SCREENSHOT_DIR. The server is killed at the end
+// whatever happens, and the whole run is bounded in time.
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [binaryArg, shotsArg] = process.argv.slice(2);
+if (!binaryArg) {
+  console.error('usage: node telemetry_page.test.mjs BINARY [SCREENSHOT_DIR]');
+  process.exit(2);
+}
+const binary = path.resolve(binaryArg);
+const shotsDir = path.resolve(shotsArg ?? 'screenshots');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const OVERALL_MS = 240_000; // under ctest's TIMEOUT of 300 s
+const PASSWORD = 'correct horse battery staple';
+
+process.exitCode = 1; // only a run that reaches the end passes
+const tmp = mkdtempSync(path.join(tmpdir(), 'ferr-browser-'));
+const mailDir = path.join(tmp, 'mail');
+let server = null;
+let browser = null;
+let failures = 0;
+
+function cleanup() {
+  if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+  server = null;
+  rmSync(tmp, { recursive: true, force: true });
+}
+process.on('exit', cleanup);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    console.error(`not ok - interrupted by ${signal}`);
+    process.exit(1);
+  });
+}
+const watchdog = setTimeout(() => {
+  console.error(`not ok - the test did not finish within ${OVERALL_MS / 1000} s`);
+  process.exit(1);
+}, OVERALL_MS);
+
+function check(condition, what, detail = '') {
+  if (condition) {
+    console.log(`ok - ${what}`);
+  } else {
+    failures += 1;
+    console.log(`not ok - ${what}${detail ? `\n  ${detail}` : ''}`);
+  }
+  return condition;
+}
+
+function sameList(actual, expected, what) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  return check(a === e, what, `expected ${e}\n  got      ${a}`);
+}
+
+// ---- The server -------------------------------------------------------------------------------
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const env = {
+      ...process.env,
+      FERRLABS_LISTEN: '127.0.0.1:0',
+      DATABASE_URL: `sqlite:${path.join(tmp, 'ferrlabs.db')}`,
+      FERRLABS_MAIL: `file:${mailDir}`,
+      FERRLABS_STATS_K: '1',
+      FERRLABS_AUTH_RATE: '0',
+      FERRLABS_PASSWORD_MEMORY_KIB: '1024',
+      FERRLABS_PASSWORD_ITERATIONS: '1',
+      FERRLABS_TELEMETRY_SALT: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
+      JWT_SECRET: 'browser-test-secret-0123456789abcdefghij', // 40 characters
+    };
+    server = spawn(binary, ['serve'], { cwd: tmp, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const timer = setTimeout(() => reject(new Error('no "listening" line within 20 s')), 20_000);
+    let pending = '';
+    server.stderr.setEncoding('utf8');
+    server.stderr.on('data', (chunk) => {
+      pending += chunk;
+      let newline;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, newline);
+        pending = pending.slice(newline + 1);
+        try {
+          const entry = JSON.parse(line);
+          if (entry.msg === 'listening') {
+            clearTimeout(timer);
+            resolve(entry.port);
+          }
+        } catch {
+          // not a log line
+        }
+      }
+    });
+    server.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    server.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited early (${code ?? signal})`));
+    });
+  });
+}
+
+async function stopServer() {
+  if (!server) return;
+  const child = server;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+  server = null;
+}
+
+// ---- The API ----------------------------------------------------------------------------------
+
+let base = '';
+
+async function api(method, route, body) {
+  const response = await fetch(base + route, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, text };
+}
+
+async function codeFor(email) {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    for (const name of readdirSync(mailDir, { withFileTypes: true })) {
+      if (!name.isFile() || !name.name.endsWith('.eml')) continue;
+      const text = readFileSync(path.join(mailDir, name.name), 'utf8');
+      const match = text.match(/code is ([0-9]{6})/);
+      if (text.includes(email) && match) return match[1];
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no verification mail for ${email}`);
+}
+
+// Registers and verifies an account: its verification emits auth.signup.
+async function signUp(email) {
+  mkdirSync(mailDir, { recursive: true });
+  const registered = await api('POST', '/auth/register', { email, password: PASSWORD });
+  if (registered.status !== 202) throw new Error(`register ${email}: ${registered.status}`);
+  const verified = await api('POST', '/auth/verify-email', { email, code: await codeFor(email) });
+  if (verified.status !== 200) throw new Error(`verify ${email}: ${verified.status}`);
+}
+
+// ---- The page ---------------------------------------------------------------------------------
+
+// What the page lists, read from the DOM: events in order with their fields and values.
+function readEventTables(page) {
+  return page.$$eval('article.event', (articles) =>
+    articles.map((article) => ({
+      event: article.dataset.event,
+      title: article.querySelector('h4').textContent.trim(),
+      surface: article.closest('section.surface').id.replace(/^surface-/, ''),
+      fields: [...article.querySelectorAll('tbody tr')].map((row) => ({
+        name: row.dataset.field,
+        shown: row.querySelector('th').textContent.trim(),
+        kind: row.querySelector('td').textContent.trim(),
+        values: [...row.querySelectorAll('.values code')].map((c) => c.textContent),
+      })),
+    })),
+  );
+}
+
+function expectedTables(manifest) {
+  return manifest.events.map((e) => ({
+    event: e.event,
+    title: e.event,
+    surface: e.surface,
+    fields: e.fields.map((f) => ({
+      name: f.name,
+      shown: f.name,
+      kind: f.kind,
+      values: f.values ?? [],
+    })),
+  }));
+}
+
+async function counter(page, event, window) {
+  return page.$eval(`[id="count-${event}"] td[data-window="${window}"]`, (cell) => ({
+    count: cell.dataset.count === undefined ? null : Number(cell.dataset.count),
+    suppressed: cell.dataset.suppressed === 'true',
+    text: cell.textContent.trim(),
+  }));
+}
+
+// Reloads until the counter reaches `atLeast` (the emitter writes within about 250 ms).
+async function waitForCount(page, event, window, atLeast) {
+  const deadline = Date.now() + 15_000;
+  let value;
+  for (;;) {
+    await page.reload();
+    value = await counter(page, event, window);
+    if ((value.count ?? -1) >= atLeast || Date.now() > deadline) return value;
+    await page.waitForTimeout(200);
+  }
+}
+
+async function checkPage(page, url, lang, manifest) {
+  const response = await page.goto(url);
+  check(response.status() === 200, `${url} answers 200`);
+  check(
+    response.headers()['content-type'] === 'text/html; charset=utf-8',
+    `${url} is text/html; charset=utf-8`,
+  );
+  check(
+    (response.headers()['content-security-policy'] ?? '').startsWith("default-src 'none'"),
+    `${url} has a Content-Security-Policy that allows nothing by default`,
+  );
+  check((await page.getAttribute('html', 'lang')) === lang, `${url} has lang="${lang}"`);
+  sameList(
+    await readEventTables(page),
+    expectedTables(manifest),
+    `${url} lists exactly the manifest's events, fields, kinds and values, in order`,
+  );
+  sameList(
+    await page.$$eval('#counts-table tbody tr', (rows) => rows.map((r) => r.dataset.event)),
+    manifest.events.map((e) => e.event),
+    `${url} has a live counter for every event`,
+  );
+  const keyId = await page.$eval('.facts code', (c) => c.textContent);
+  check(keyId === manifest.hashing.key_id, `${url} shows the running key id ${keyId}`);
+  const links = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href')));
+  check(links.includes('/v1/telemetry/catalog'), `${url} links to the JSON manifest`);
+  check(links.includes('/v1/telemetry/stats'), `${url} links to the statistics`);
+  check(
+    links.every((href) => href.startsWith('/') || href.startsWith('#')),
+    `${url} links nowhere but this server`,
+    links.filter((h) => !h.startsWith('/') && !h.startsWith('#')).join(' '),
+  );
+  const styled = await page.evaluate(() => {
+    const body = getComputedStyle(document.body);
+    return { font: body.fontFamily, margin: body.marginTop };
+  });
+  check(
+    styled.font.includes('system-ui') && styled.margin === '0px',
+    `${url} applies its inline stylesheet (allowed by its CSP hash)`,
+    JSON.stringify(styled),
+  );
+}
+
+async function main() {
+  mkdirSync(shotsDir, { recursive: true });
+  const port = await startServer();
+  base = `http://127.0.0.1:${port}`;
+  console.log(`# server on port ${port}`);
+  const manifest = JSON.parse((await api('GET', '/v1/telemetry/catalog')).text);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox'],
+    timeout: 60_000,
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/favicon/.test(m.location().url ?? '')) problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('request', (r) => requests.push(r.url()));
+
+  await checkPage(page, `${base}/telemetry`, 'en', manifest);
+  await checkPage(page, `${base}/fr/telemetry`, 'fr', manifest);
+
+  // The language switch, with the mouse: EN → FR → EN.
+  await page.goto(`${base}/telemetry`);
+  await page.click('nav.lang a[hreflang="fr"]');
+  await page.waitForURL(`${base}/fr/telemetry`);
+  check((await page.getAttribute('html', 'lang')) === 'fr', 'the switch leads to the French page');
+  check(
+    (await page.textContent('h1')).includes('Ce que FerrLabs collecte'),
+    'the French page is in French',
+  );
+  await page.click('nav.lang a[hreflang="en"]');
+  await page.waitForURL(`${base}/telemetry`);
+  check((await page.getAttribute('html', 'lang')) === 'en', 'and back to the English page');
+
+  // The keyboard: the skip link comes first and shows itself, the language switch second.
+  await page.goto(`${base}/telemetry`);
+  await page.keyboard.press('Tab');
+  const first = await page.evaluate(() => {
+    const el = document.activeElement;
+    const box = el.getBoundingClientRect();
+    return { cls: el.className, href: el.getAttribute('href'), top: box.top, bottom: box.bottom };
+  });
+  check(
+    first.cls === 'skip' && first.href === '#main' && first.top >= 0 && first.bottom > 0,
+    'Tab reaches the skip link first, and it becomes visible',
+    JSON.stringify(first),
+  );
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  check(outline === 'solid', 'the focused element has a visible outline');
+  await page.keyboard.press('Tab');
+  const second = await page.evaluate(() => document.activeElement.getAttribute('hreflang'));
+  check(second === 'fr', 'the next Tab reaches the language switch');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${base}/fr/telemetry`);
+  check(true, 'Enter on the switch opens the French page');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${base}/fr/telemetry#main`);
+  check(true, 'Enter on the French skip link jumps to the content');
+
+  // Live counters: accounts signed up now show in auth.signup.
+  await page.goto(`${base}/telemetry`);
+  const before = await counter(page, 'auth.signup', '24h');
+  check(before.count === 0, 'auth.signup starts at 0 in the last 24 hours', JSON.stringify(before));
+  await signUp('ada@example.com');
+  await signUp('grace@example.com');
+  const after = await waitForCount(page, 'auth.signup', '24h', before.count + 2);
+  check(after.count === before.count + 2, 'two sign-ups later, the 24-hour counter shows 2', JSON.stringify(after));
+  const week = await counter(page, 'auth.signup', '7d');
+  check(week.count === 2, 'and so does the 7-day counter', JSON.stringify(week));
+
+  // Ingestion: a cli.run sent to POST /v1/telemetry is durable once answered, so the very next
+  // rendering counts it.
+  const runsBefore = await counter(page, 'cli.run', '24h');
+  const sent = await api('POST', '/v1/telemetry', {
+    surface: 'ferrflow',
+    event: 'cli.run',
+    schema_version: 1,
+    properties: {
+      command: 'release', exit_code: 0, duration_ms: 812,
+      cli_version: '4.6.1', os: 'linux', arch: 'x86_64',
+    },
+  });
+  check(sent.status === 202, 'POST /v1/telemetry accepts a cli.run', sent.text);
+  await page.reload();
+  const runs = await counter(page, 'cli.run', '24h');
+  check(runs.count === runsBefore.count + 1, 'the cli.run counter shows the ingested event',
+    JSON.stringify({ before: runsBefore, after: runs }));
+
+  // Screenshots: desktop in both languages, dark mode, and a 390-px-wide phone.
+  await page.goto(`${base}/telemetry`);
+  await page.screenshot({ path: path.join(shotsDir, 'telemetry-en.png'), fullPage: true });
+  await page.goto(`${base}/fr/telemetry`);
+  await page.screenshot({ path: path.join(shotsDir, 'telemetry-fr.png'), fullPage: true });
+  const dark = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
+  const darkPage = await dark.newPage();
+  await darkPage.goto(`${base}/telemetry`);
+  await darkPage.screenshot({ path: path.join(shotsDir, 'telemetry-en-dark.png'), fullPage: true });
+  await dark.close();
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  });
+  const phonePage = await phone.newPage();
+  for (const [route, name] of [['/telemetry', 'en'], ['/fr/telemetry', 'fr']]) {
+    await phonePage.goto(base + route);
+    const widths = await phonePage.evaluate(() => {
+      const wide = [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
+      return {
+        page: document.documentElement.scrollWidth,
+        screen: window.innerWidth,
+        wide: wide.slice(0, 5),
+      };
+    });
+    check(
+      widths.page <= 390 && widths.screen === 390 && widths.wide.length === 0,
+      `${route} fits a 390-px-wide screen without horizontal scrolling`,
+      JSON.stringify(widths),
+    );
+    await phonePage.screenshot({ path: path.join(shotsDir, `telemetry-${name}-mobile.png`), fullPage: true });
+  }
+  await phone.close();
+  console.log(`# screenshots in ${shotsDir}`);
+
+  check(problems.length === 0, 'no console error, CSP violation or script error', problems.join('\n  '));
+  const foreign = requests.filter((u) => !u.startsWith(base));
+  check(foreign.length === 0, 'the pages requested nothing from another origin', foreign.join(' '));
+  const extra = requests.filter((u) => !/\/(fr\/)?telemetry(#main)?$/.test(u) && !u.endsWith('/favicon.ico'));
+  check(extra.length === 0, 'the pages loaded no resource besides themselves', extra.join(' '));
+}
+
+try {
+  await main();
+} catch (error) {
+  failures += 1;
+  console.log(`not ok - ${error.stack ?? error}`);
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  await stopServer().catch(() => {});
+  clearTimeout(watchdog);
+}
+console.log(failures === 0 ? '# all checks passed' : `# ${failures} check(s) failed`);
+process.exitCode = failures === 0 ? 0 : 1;
