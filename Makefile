@@ -8,7 +8,7 @@ CMAKE ?= cmake
 
 help:
 	@echo "make run    build a release binary and serve http://127.0.0.1:8080 (SQLite under ./var/)"
-	@echo "make test   build and run every test suite (debug, then AddressSanitizer + UBSan)"
+	@echo "make test   build release, then build and run every test suite (debug, then ASan + UBSan)"
 	@echo "make bench  run the load benchmarks (see docs/performance.md)"
 
 deps:
@@ -30,7 +30,9 @@ test-debug: debug
 test-asan: asan
 	ctest --preset asan
 
-test: test-debug test-asan
+# The release build is part of the test: -O3 brings warnings (and -Werror failures) of its own,
+# and `make run` must never be the first to find them.
+test: release test-debug test-asan
 
 bench: release
 	./bench/run.sh

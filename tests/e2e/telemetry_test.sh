@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Telemetry through the built binary: server events land in the database with the configured
-# key's id and no trace of the key in the log; a SIGTERM under load loses no accepted event; the
-# `purge` command rolls up and removes what is older than the retention window.
+# key's id and no trace of the key in the log; ingested envelopes are stored once, with no address
+# in the database or in the log; a SIGTERM under load (logins and ingestion) loses no accepted
+# event; the `purge` command rolls up and removes what is older than the retention window.
 FERR_BIN=${1:?usage: telemetry_test.sh PATH_TO_BINARY}
 source "$(dirname "$0")/lib.sh"
 
@@ -9,7 +10,7 @@ salt=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 mail_dir="$E2E_WORK/mail"
 server_env=(DATABASE_URL=sqlite:./data/e2e.db "FERRLABS_MAIL=file:$mail_dir"
   FERRLABS_PASSWORD_MEMORY_KIB=1024 FERRLABS_PASSWORD_ITERATIONS=1 FERRLABS_TELEMETRY_SALT=$salt
-  FERRLABS_AUTH_RATE=0
+  FERRLABS_AUTH_RATE=0 FERRLABS_INGEST_RATE=0 FERRLABS_LOG=info
   JWT_SECRET=e2e-secret-that-is-long-enough-0123456789)
 start_server telemetry "${server_env[@]}" || { finish; exit 1; }
 db="$SERVER_DIR/data/e2e.db"
@@ -34,8 +35,22 @@ check "the table has no column for an IP, a user agent, an e-mail or a raw id" \
   "id event_id surface event org_hash user_hash properties schema_version origin key_id occurred_at received_at" \
   "$(sql "SELECT group_concat(name, ' ') FROM pragma_table_info('telemetry_events')")"
 
-# Load: four clients log in over and over; SIGTERM arrives in the middle. Every login that was
-# answered 200 must have its auth.login row once the process has exited.
+# Ingestion: a client's envelope is stored once, answered only when durable.
+envelope='{"surface":"ferrflow","event":"cli.run","schema_version":1,"event_id":"0190f5c2-7b1a-7cde-8f00-123456789abc","properties":{"command":"release","exit_code":0,"duration_ms":812,"cli_version":"4.6.1","os":"linux","arch":"x86_64"}}'
+ingest() { curl -s -X POST -H 'Content-Type: application/json' -H 'X-Forwarded-For: 203.0.113.77' -d "$1" "$(url "${2:-/v1/telemetry}")"; }
+check "an envelope is accepted" '{"accepted":1,"duplicates":0}' "$(ingest "$envelope")"
+check "and stored at once, origin ingest, no key id" "ingest|ferrflow|" \
+  "$(sql "SELECT origin, surface, key_id FROM telemetry_events WHERE event = 'cli.run'")"
+check "its retry is a duplicate" '{"accepted":0,"duplicates":1}' "$(ingest "$envelope")"
+check "a batch stores the valid envelopes and reports the rest" \
+  '{"accepted":1,"duplicates":1,"rejected":[{"index":1,"code":"VALIDATION_FAILED","field":"properties.os","error":"properties.os must be one of linux, macos, windows"}]}' \
+  "$(ingest "{\"events\":[{\"surface\":\"ferrvault\",\"event\":\"vault.secret.injected\",\"schema_version\":1,\"properties\":{\"kind\":\"native\"}},{\"surface\":\"ferrflow\",\"event\":\"cli.run\",\"schema_version\":1,\"properties\":{\"os\":\"beos\"}},$envelope]}" /v1/telemetry/batch)"
+check "a hostile body is a 400" 400 \
+  "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d '{"surface":' "$(url /v1/telemetry)")"
+
+# Load: four clients log in over and over and two send envelopes; SIGTERM arrives in the middle.
+# Every login answered 200 must have its auth.login row, and every envelope answered 202 its row,
+# once the process has exited.
 api POST /auth/logout "$token" >/dev/null
 load_dir="$E2E_WORK/load"
 mkdir -p "$load_dir"
@@ -49,15 +64,39 @@ for client in 1 2 3 4; do
     done
   ) &
 done
+for client in 1 2; do
+  (
+    while :; do
+      code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+        -d '{"surface":"ferrtrack","event":"track.issue.created","schema_version":1,"properties":{"source":"ui"}}' \
+        "$(url /v1/telemetry)")
+      [ "$code" = 202 ] && echo ok >>"$load_dir/ingest-$client"
+      [ "$code" = 000 ] && break
+    done
+  ) &
+done
 deadline=$((SECONDS + 20))
-until [ "$(cat "$load_dir"/* 2>/dev/null | wc -l)" -ge 200 ] || [ $SECONDS -ge $deadline ]; do sleep 0.05; done
+until [ "$(cat "$load_dir"/[0-9] 2>/dev/null | wc -l)" -ge 200 ] || [ $SECONDS -ge $deadline ]; do sleep 0.05; done
 stop_server TERM
 wait  # the clients stop once the server is gone
 check "SIGTERM under load exits 0" 0 "$SERVER_EXIT"
-answered=$(cat "$load_dir"/* | wc -l)
+answered=$(cat "$load_dir"/[0-9] | wc -l)
 [ "$answered" -ge 200 ] && pass "the load ran ($answered logins answered 200)" || fail "the load ran" "$answered"
 check "every answered login has its auth.login row" "$answered" \
   "$(sql "SELECT count(*) FROM telemetry_events WHERE event = 'auth.login'")"
+accepted=$(cat "$load_dir"/ingest-* | wc -l)
+[ "$accepted" -ge 1 ] && pass "ingestion ran under load ($accepted envelopes answered 202)" || fail "ingestion ran under load" "$accepted"
+check "every envelope answered 202 has its row" "$accepted" \
+  "$(sql "SELECT count(*) FROM telemetry_events WHERE event = 'track.issue.created'")"
+check "the log has access lines for ingestion" 1 \
+  "$(grep -c '"route":"/v1/telemetry/batch"' "$SERVER_LOG")"
+if grep -qE '127\.0\.0\.1|203\.0\.113\.77' <(grep -v '"msg":"listening"' "$SERVER_LOG"); then
+  fail "no client address reaches the log"
+else
+  pass "no client address reaches the log"
+fi
+check "nor the database" 0 \
+  "$(sql "SELECT count(*) FROM telemetry_events WHERE properties LIKE '%203.0.113%' OR properties LIKE '%127.0.0.1%'")"
 if grep -q "$salt" "$SERVER_LOG"; then fail "the salt never reaches the log"; else pass "the salt never reaches the log"; fi
 
 # purge: rows older than the window go after their day is rolled up.

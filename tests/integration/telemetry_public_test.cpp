@@ -70,6 +70,14 @@ TEST_F(TelemetryPublicTest, TheManifestListsExactlyTheCatalog) {
         for (const auto& v : field.at("values").as_array()) values.emplace_back(v.as_string());
       EXPECT_EQ(values, std::vector<std::string>(spec.values.begin(), spec.values.end()))
           << event.name << "." << spec.name;
+      if (spec.only_when.field.empty()) {
+        EXPECT_FALSE(field.contains("only_when")) << event.name << "." << spec.name;
+      } else {
+        EXPECT_EQ(boost::json::serialize(field.at("only_when")),
+                  boost::json::serialize(
+                      boost::json::object{{spec.only_when.field, spec.only_when.value}}))
+            << event.name << "." << spec.name;
+      }
     }
   }
   EXPECT_EQ(manifest["never_collected"].as_array().size(), tel::kNeverCollected.size());
