@@ -37,6 +37,7 @@ test: release test-debug test-asan
 bench: release
 	./bench/run.sh
 	./bench/login.sh
+	./bench/telemetry.sh
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp')

@@ -8,9 +8,9 @@
 //
 //   src="tests/fuzz/envelope_fuzz.cpp src/api/telemetry_envelope.cpp src/api/json_spans.cpp
 //        src/api/json_body.cpp src/api/object_reader.cpp src/telemetry/catalog.cpp
-//        src/core/time_format.cpp src/core/uuid.cpp src/core/hex.cpp"
+//        src/core/time_format.cpp src/core/uuid.cpp src/core/hex.cpp src/core/error.cpp"
 //   flags="-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc"
-//   clang++ $flags $src -lboost_json -lsodium -o /tmp/envelope_fuzz
+//   clang++ $flags $src -lboost_json -lsodium -lfmt -o /tmp/envelope_fuzz
 //   mkdir -p /tmp/envelope_corpus
 //   /tmp/envelope_fuzz -max_len=70000 -timeout=10 /tmp/envelope_corpus tests/fuzz/corpus/envelope
 //

@@ -45,6 +45,7 @@ class IngestWriter {
   std::condition_variable wake_;
   std::vector<Submission> pending_;
   bool stopping_ = false;
+  bool writer_sleeping_ = false;  ///< the writer waits on `wake_` (guarded by `mutex_`)
   std::thread writer_;
 };
 

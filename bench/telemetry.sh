@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Telemetry benchmarks on loopback (method and figures in docs/performance.md):
+#
+#   bench/telemetry.sh [ROUNDS] [SECONDS]
+#
+# Against one release server on SQLite (logging at info, rate limits off), alternating within each
+# round: GET /health; POST /v1/telemetry with one envelope; POST /v1/telemetry/batch with 100
+# envelopes; authenticated GET /v1/orgs/{slug}; and PATCH …/subscriptions/{product} alternating
+# tiers on an org that emits (telemetry on) and on one that has opted out (telemetry off: the
+# emitter still queues the event, the writer then skips it). After the runs it checks that every
+# accepted envelope was persisted. Everything stays on 127.0.0.1 and stops by itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-3}
+DURATION=${2:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+BIN=$PWD/build/release/src/ferrlabs-api
+[ -x "$BIN" ] || { echo "build the release preset first (make release)"; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh"; exit 1; }
+
+work=$(mktemp -d)
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+(cd "$work" && exec env FERRLABS_LISTEN=127.0.0.1:0 FERRLABS_LOG=info FERRLABS_AUTH_RATE=0 \
+  FERRLABS_INGEST_RATE=0 "FERRLABS_MAIL=file:$work/mail" DATABASE_URL=sqlite:./bench.db \
+  JWT_SECRET=bench-secret-bench-secret-bench-secret "$BIN" serve) 2>"$work/log" &
+pid=$!
+for _ in $(seq 200); do grep -q '"msg":"listening"' "$work/log" 2>/dev/null && break; sleep 0.05; done
+port=$(grep '"msg":"listening"' "$work/log" | sed -E 's/.*"port":([0-9]+).*/\1/')
+base="http://127.0.0.1:$port"
+
+call() { curl -s -X "$1" -H 'Content-Type: application/json' ${3:+-H "Authorization: Bearer $3"} ${4:+-d "$4"} "$base$2"; }
+
+# An account (access tokens last 15 minutes: enough for the default runs), two orgs, one opted out.
+email=bench@example.com password="benchmark passphrase that is long"
+call POST /auth/register "" "{\"email\":\"$email\",\"password\":\"$password\"}" >/dev/null
+for _ in $(seq 200); do grep -rqs "$email" "$work/mail" && break; sleep 0.02; done
+code=$(grep -rhs "$email" -A30 "$work/mail" | grep -oE 'code is [0-9]{6}' | head -n1 | grep -oE '[0-9]{6}')
+token=$(call POST /auth/verify-email "" "{\"email\":\"$email\",\"code\":\"$code\"}" | jq -r .access_token)
+for org in on off; do
+  call POST /v1/orgs "$token" "{\"slug\":\"$org\",\"name\":\"$org\"}" >/dev/null
+  call POST "/v1/orgs/$org/subscriptions" "$token" '{"product":"ferrflow"}' >/dev/null
+done
+call PUT /v1/orgs/off/telemetry-prefs "$token" '{"telemetry_opt_out":true}' >/dev/null
+
+envelope='{"surface":"ferrflow","event":"cli.run","properties":{"command":"release","exit_code":0,"duration_ms":812,"cli_version":"4.6.1","os":"linux","arch":"x86_64"},"schema_version":1}'
+echo "$envelope" >"$work/single.json"
+{ printf '{"events":['; for i in $(seq 100); do [ "$i" -gt 1 ] && printf ','; printf '%s' "$envelope"; done; printf ']}'; } >"$work/batch.json"
+
+# run_wrk NAME URL [wrk args…]: appends "rps p99_ms non2xx requests" to $work/NAME.
+run_wrk() {
+  local name=$1 url=$2
+  shift 2
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$work/wrk.out"
+  awk -v name="$name" '
+    /^Requests\/sec:/ {rps=$2}
+    /requests in/ {requests=$1}
+    /Non-2xx/ {bad=$NF}
+    $1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; p99=v}
+    END {printf "%s %s %s %d\n", rps, p99, bad+0, requests}' "$work/wrk.out" >>"$work/$name"
+  tail -n1 "$work/$name"
+}
+median() { awk "{print \$$2}" "$work/$1" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+echo "wrk -t2 -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, $(nproc) cores"
+for round in $(seq "$ROUNDS"); do
+  echo "round $round"
+  printf "  %-34s %s\n" "GET /health" "$(run_wrk health "$base/health")"
+  printf "  %-34s %s\n" "POST /v1/telemetry" "$(BENCH_BODY=$work/single.json run_wrk single "$base/v1/telemetry" -s bench/post.lua)"
+  printf "  %-34s %s\n" "POST /v1/telemetry/batch (100)" "$(BENCH_BODY=$work/batch.json run_wrk batch "$base/v1/telemetry/batch" -s bench/post.lua)"
+  printf "  %-34s %s\n" "GET /v1/orgs/on (authenticated)" "$(run_wrk org "$base/v1/orgs/on" -H "Authorization: Bearer $token")"
+  printf "  %-34s %s\n" "PATCH tier, telemetry on" "$(BENCH_PATH=/v1/orgs/on/subscriptions/ferrflow BENCH_AUTH=$token run_wrk retier_on "$base" -s bench/retier.lua)"
+  printf "  %-34s %s\n" "PATCH tier, telemetry off" "$(BENCH_PATH=/v1/orgs/off/subscriptions/ferrflow BENCH_AUTH=$token run_wrk retier_off "$base" -s bench/retier.lua)"
+done
+
+peak_rss=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$pid/status")
+kill -TERM "$pid"; wait "$pid" || true; pid=""
+ingested=$(sqlite3 "$work/bench.db" "SELECT count(*) FROM telemetry_events WHERE origin = 'ingest'")
+answered=$(awk '{s += ($4 - $3)} END {print s}' "$work/single")
+answered_batch=$(awk '{s += ($4 - $3) * 100} END {print s}' "$work/batch")
+tier_events=$(sqlite3 "$work/bench.db" "SELECT count(*) FROM telemetry_events WHERE event = 'product.tier_changed'")
+
+echo
+echo "columns: req/s p99_ms non-2xx requests; medians over $ROUNDS rounds"
+printf "GET /health                 %10.0f req/s\n" "$(median health 1)"
+printf "POST /v1/telemetry          %10.0f req/s  p99 %.2f ms  (%.2f x /health; targets >= 25000, >= 0.5 x, p99 <= 10 ms)\n" \
+  "$(median single 1)" "$(median single 2)" "$(awk -v a="$(median single 1)" -v b="$(median health 1)" 'BEGIN {print a/b}')"
+printf "POST /v1/telemetry/batch    %10.0f events/s (100 per request; target >= 100000)\n" "$(awk -v r="$(median batch 1)" 'BEGIN {print r*100}')"
+printf "GET /v1/orgs/{slug}         %10.0f req/s (target >= 15000)\n" "$(median org 1)"
+printf "PATCH tier, telemetry on    %10.0f req/s\n" "$(median retier_on 1)"
+printf "PATCH tier, telemetry off   %10.0f req/s  (ratio on/off %.2f, target >= 0.95)\n" "$(median retier_off 1)" \
+  "$(awk -v a="$(median retier_on 1)" -v b="$(median retier_off 1)" 'BEGIN {print a/b}')"
+# wrk counts the requests answered within each run; those still in flight when a run ends are
+# stored too, so every answered envelope is persisted when persisted >= answered.
+verdict=$([ "$ingested" -ge $((answered + answered_batch)) ] && echo "every answered envelope persisted" || echo "MISSING ROWS")
+echo "persisted ingest rows: $ingested; envelopes answered 2xx: $((answered + answered_batch)) ($verdict)"
+echo "product.tier_changed rows (org 'on' only): $tier_events"
+echo "peak resident memory of the server: $peak_rss MiB (target under load <= 200 MiB)"
