@@ -75,17 +75,21 @@ for client in 1 2; do
     done
   ) &
 done
-deadline=$((SECONDS + 20))
-until [ "$(cat "$load_dir"/[0-9] 2>/dev/null | wc -l)" -ge 200 ] || [ $SECONDS -ge $deadline ]; do sleep 0.05; done
+# SIGTERM once both loads have a hundred answers (or after 30 s: a sanitizer build on a busy
+# machine is slow; the checks below only need both loads to have been running).
+count() { cat "$@" 2>/dev/null | wc -l; }
+deadline=$((SECONDS + 30))
+until { [ "$(count "$load_dir"/[0-9])" -ge 100 ] && [ "$(count "$load_dir"/ingest-*)" -ge 100 ]; } ||
+  [ $SECONDS -ge $deadline ]; do sleep 0.05; done
 stop_server TERM
 wait  # the clients stop once the server is gone
 check "SIGTERM under load exits 0" 0 "$SERVER_EXIT"
 answered=$(cat "$load_dir"/[0-9] | wc -l)
-[ "$answered" -ge 200 ] && pass "the load ran ($answered logins answered 200)" || fail "the load ran" "$answered"
+[ "$answered" -ge 20 ] && pass "the load ran ($answered logins answered 200)" || fail "the load ran" "$answered"
 check "every answered login has its auth.login row" "$answered" \
   "$(sql "SELECT count(*) FROM telemetry_events WHERE event = 'auth.login'")"
 accepted=$(cat "$load_dir"/ingest-* | wc -l)
-[ "$accepted" -ge 1 ] && pass "ingestion ran under load ($accepted envelopes answered 202)" || fail "ingestion ran under load" "$accepted"
+[ "$accepted" -ge 20 ] && pass "ingestion ran under load ($accepted envelopes answered 202)" || fail "ingestion ran under load" "$accepted"
 check "every envelope answered 202 has its row" "$accepted" \
   "$(sql "SELECT count(*) FROM telemetry_events WHERE event = 'track.issue.created'")"
 check "the log has access lines for ingestion" 1 \
