@@ -16,6 +16,9 @@ packages=(
   tzdata libgtest-dev libgmock-dev libbenchmark-dev b3sum curl jq wrk nginx-light
   # the sqlite3 shell: black-box suites read what the binary stored
   sqlite3
+  # the PostgreSQL backend: libpq to build against, the server for the throwaway test cluster
+  # (scripts/pg-test-cluster.sh)
+  postgresql libpq-dev
   # a real SMTP sink for the mail transport tests (tests/unit/mail/smtp_transport_test.cpp)
   python3-aiosmtpd
   # the browser test of the /telemetry pages (tests/browser): headless Chromium driven by
@@ -66,4 +69,7 @@ export DEBIAN_FRONTEND=noninteractive
 # nginx is only a benchmark reference: never leave it running as a system service.
 if command -v systemctl >/dev/null 2>&1; then "${sudo_cmd[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true; fi
 "${sudo_cmd[@]}" service nginx stop >/dev/null 2>&1 || true
+# Likewise Debian's own PostgreSQL cluster: tests start a throwaway one of their own.
+if command -v systemctl >/dev/null 2>&1; then "${sudo_cmd[@]}" systemctl disable --now postgresql >/dev/null 2>&1 || true; fi
+"${sudo_cmd[@]}" service postgresql stop >/dev/null 2>&1 || true
 browser_modules

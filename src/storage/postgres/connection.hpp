@@ -1,0 +1,113 @@
+#pragma once
+/// One PostgreSQL connection driven without blocking by the coroutine that uses it.
+///
+/// libpq runs in non-blocking mode; whenever it would block, the coroutine suspends on socket
+/// readiness (socket_wait.hpp), so an I/O thread keeps serving other work meanwhile. A
+/// connection serves one coroutine at a time (the pool's lease guarantees it); it may move
+/// between I/O threads from one call to the next.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+#include "storage/postgres/param.hpp"
+#include "storage/postgres/query_result.hpp"
+#include "storage/postgres/socket_wait.hpp"
+
+struct pg_conn;
+
+namespace ferr::storage::postgres {
+
+/// How to reach the server and how long to wait for it.
+struct ConnectOptions {
+  /// A libpq URI (`postgres://user:pass@host:port/db?…`) or `key=value` string. Never logged:
+  /// it may hold a password.
+  std::string url;
+  /// Connecting (TCP, startup, authentication) gives up after this.
+  std::chrono::milliseconds connect_timeout{5000};
+  /// A query, a pipeline or a script gives up after this; the connection is then closed, which
+  /// also makes the server stop the statement (client_connection_check_interval).
+  std::chrono::milliseconds query_timeout{10000};
+  /// Shown in pg_stat_activity; a URL's own `application_name` wins.
+  std::string application_name = "ferrlabs-api";
+};
+
+/// One open connection. Any failure that leaves its state unknown (lost connection, timeout,
+/// protocol confusion) marks it broken: every later call fails fast and the pool discards it.
+class Connection {
+ public:
+  /// Connects within `options.connect_timeout`; failures are `service_unavailable`.
+  static boost::asio::awaitable<core::Result<std::unique_ptr<Connection>>> connect(
+      ConnectOptions options);
+
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  /// Runs one statement with bound parameters (`$1`, `$2`…). `sql` must stay alive until the
+  /// call completes (a literal, typically).
+  boost::asio::awaitable<core::Result<QueryResult>> query(std::string_view sql,
+                                                          std::vector<Param> params = {});
+
+  /// `query(sql, {a, b})` spelled `query(sql, a, b)`: GCC 12 rejects a braced list inside a
+  /// `co_await` expression ("array used as initializer"), so call sites use this form.
+  template <typename... P>
+  requires(sizeof...(P) > 0 && (!std::same_as<std::decay_t<P>, std::vector<Param>> && ...))
+      boost::asio::awaitable<core::Result<QueryResult>> query(std::string_view sql, P&&... params) {
+    return query(sql, std::vector<Param>{Param(std::forward<P>(params))...});
+  }
+
+  /// Sends every statement in one round trip (libpq pipeline mode) and returns their results
+  /// in order. They run as one implicit transaction (unless inside BEGIN … COMMIT): when one
+  /// fails, the error of the first failure is returned and none of them took effect.
+  boost::asio::awaitable<core::Result<std::vector<QueryResult>>> pipeline(
+      std::vector<Statement> statements);
+
+  /// Runs parameterless SQL that may hold several statements (the simple query protocol), for
+  /// migrations and transaction control only: values always go through `query` instead.
+  boost::asio::awaitable<core::Result<void>> execute_script(std::string_view sql);
+
+  /// False once the connection is broken or closed by the server.
+  bool usable() const;
+  /// True when usable and outside any transaction: safe to hand to another caller.
+  bool idle() const;
+  /// Reads what the server sent while the connection sat unused, without waiting. False when
+  /// that shows the connection is gone (a restarted or stopped server closes idle sessions).
+  bool check_alive();
+  /// The server process serving this connection (pg_backend_pid()).
+  int backend_pid() const;
+  /// Socket waits so far: a pipeline of many statements needs only a few (tests, diagnostics).
+  std::uint64_t socket_waits() const { return socket_waits_; }
+
+ private:
+  using Deadline = std::chrono::steady_clock::time_point;
+
+  Connection(pg_conn* conn, std::chrono::milliseconds query_timeout);
+
+  /// Marks the connection broken and returns `error` (for `co_return core::fail(...)`).
+  core::Error broken(core::Error error);
+  /// The error of a lost connection (or of a timeout), marking the connection broken.
+  core::Error lost(std::string_view what);
+  boost::asio::awaitable<Readiness> wait(Interest interest, Deadline deadline);
+  /// Sends everything libpq has buffered, reading input meanwhile so the server never blocks.
+  boost::asio::awaitable<core::Result<void>> flush(Deadline deadline);
+  /// The next result of the current command (null at its end), waiting for input as needed.
+  boost::asio::awaitable<core::Result<pg_result*>> next_result(Deadline deadline);
+
+  pg_conn* conn_;
+  std::chrono::milliseconds query_timeout_;
+  bool broken_ = false;
+  bool timed_out_ = false;
+  std::uint64_t socket_waits_ = 0;
+};
+
+}  // namespace ferr::storage::postgres

@@ -1,0 +1,105 @@
+#pragma once
+/// A bounded pool of PostgreSQL connections shared by every I/O thread.
+///
+/// `co_await pool.acquire()` leases a connection: an idle one, else a new one while fewer than
+/// `max_size` exist, else it waits (suspended, never blocking its thread) until a lease ends or
+/// `acquire_timeout` passes. Connections are made lazily and a broken one is discarded when its
+/// lease ends, so a restarted server is reconnected to by the next acquire; while the server is
+/// down, acquire fails within `connect_timeout` with `service_unavailable`.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <memory>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+#include "storage/postgres/connection.hpp"
+
+namespace ferr::storage::postgres {
+
+/// The pool's settings.
+struct PoolOptions {
+  /// How each connection is made.
+  ConnectOptions connection;
+  /// At most this many connections at once (the app passes DATABASE_MAX_CONNECTIONS).
+  std::size_t max_size = 16;
+  /// How long acquire waits for a busy pool before giving up with `service_unavailable`.
+  std::chrono::milliseconds acquire_timeout{5000};
+};
+
+/// Counters for tests and metrics.
+struct PoolStats {
+  std::size_t open = 0;       ///< connections that exist or are being made
+  std::size_t idle = 0;       ///< connections waiting in the pool
+  std::size_t peak_open = 0;  ///< the most `open` ever was
+  std::size_t waiting = 0;    ///< acquires waiting for a connection
+};
+
+namespace detail {
+struct PoolState;
+}
+
+/// Exclusive use of one connection; returns it to the pool when destroyed (on any thread). A
+/// connection left inside a transaction or broken is closed instead of reused.
+class Lease {
+ public:
+  Lease(Lease&& other) noexcept = default;
+  Lease& operator=(Lease&& other) noexcept;
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  ~Lease();
+
+  /// The leased connection.
+  Connection& operator*() const { return *connection_; }
+  Connection* operator->() const { return connection_.get(); }
+
+ private:
+  friend struct detail::PoolState;
+  Lease(std::shared_ptr<detail::PoolState> pool, std::unique_ptr<Connection> connection);
+  void give_back();
+
+  std::shared_ptr<detail::PoolState> pool_;
+  std::unique_ptr<Connection> connection_;
+};
+
+/// The pool. Destroy it only after every lease has ended and no acquire is pending (after the
+/// I/O threads stopped, typically); leases keep its shared state alive meanwhile.
+class Pool {
+ public:
+  explicit Pool(PoolOptions options);
+  ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  /// Leases a connection (see the file comment). Failures are `service_unavailable`.
+  boost::asio::awaitable<core::Result<Lease>> acquire();
+
+  /// Acquires, runs one statement, releases.
+  boost::asio::awaitable<core::Result<QueryResult>> query(std::string_view sql,
+                                                          std::vector<Param> params = {});
+  /// `query(sql, {a, b})` spelled `query(sql, a, b)` (see Connection::query).
+  template <typename... P>
+  requires(sizeof...(P) > 0 && (!std::same_as<std::decay_t<P>, std::vector<Param>> && ...))
+      boost::asio::awaitable<core::Result<QueryResult>> query(std::string_view sql, P&&... params) {
+    return query(sql, std::vector<Param>{Param(std::forward<P>(params))...});
+  }
+  /// Acquires, runs a pipeline (one round trip, all or nothing), releases.
+  boost::asio::awaitable<core::Result<std::vector<QueryResult>>> pipeline(
+      std::vector<Statement> statements);
+
+  /// A snapshot of the counters.
+  PoolStats stats() const;
+  /// The configured bound.
+  std::size_t max_size() const;
+
+ private:
+  std::shared_ptr<detail::PoolState> state_;
+};
+
+}  // namespace ferr::storage::postgres
