@@ -16,6 +16,8 @@ packages=(
   tzdata libgtest-dev libgmock-dev libbenchmark-dev b3sum curl jq wrk nginx-light
   # the sqlite3 shell: black-box suites read what the binary stored
   sqlite3
+  # YAML for the check of the Kubernetes manifests (tests/deploy/check_deploy.py)
+  python3-yaml
   # the PostgreSQL backend: libpq to build against, the server for the throwaway test cluster
   # (scripts/pg-test-cluster.sh)
   postgresql libpq-dev
