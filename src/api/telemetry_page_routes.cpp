@@ -7,7 +7,7 @@
 
 namespace ferr::api {
 
-void add_telemetry_page_routes(http::Router& router, const TelemetryPageDeps& deps) {
+void add_telemetry_page_routes(http::Router& router, const TelemetryPublicDeps& deps) {
   using boost::asio::awaitable;
   using http::Request;
   using http::Response;

@@ -180,16 +180,13 @@ core::Result<void> Application::start() {
                                              .clock = clock(),
                                              .random = random_,
                                              .retention_days = config_.telemetry_retention_days});
-  api::add_telemetry_public_routes(router_, {.statistics = *statistics_,
+  const api::TelemetryPublicDeps publication{.statistics = *statistics_,
                                              .pool = *pool_,
                                              .clock = clock(),
                                              .key_id = emitter_->key_id(),
-                                             .retention_days = config_.telemetry_retention_days});
-  api::add_telemetry_page_routes(router_, {.statistics = *statistics_,
-                                           .pool = *pool_,
-                                           .clock = clock(),
-                                           .key_id = emitter_->key_id(),
-                                           .retention_days = config_.telemetry_retention_days});
+                                             .retention_days = config_.telemetry_retention_days};
+  api::add_telemetry_public_routes(router_, publication);
+  api::add_telemetry_page_routes(router_, publication);
 
   dispatcher_ = std::make_unique<http::Dispatcher>(router_, metrics_, config_.cors_allowed_origins);
   http::ServerOptions options;

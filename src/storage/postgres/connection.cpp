@@ -152,22 +152,17 @@ asio::awaitable<core::Result<pg_result*>> Connection::next_result(Deadline deadl
   co_return PQgetResult(conn_);
 }
 
-asio::awaitable<core::Result<QueryResult>> Connection::query(std::string_view sql,
-                                                             std::vector<Param> params) {
-  if (!usable()) co_return core::fail(unavailable("postgres query: the connection is broken"));
-  const auto deadline = Clock::now() + query_timeout_;
-  auto bound = BoundParams::bind(params);
-  if (!bound) co_return core::fail(bound.error());
-  const std::string text(sql);
-  if (PQsendQueryParams(conn_, text.c_str(), bound->count(), nullptr, bound->values(), nullptr,
-                        nullptr, 0) == 0) {
-    // Nothing was sent unless the connection itself failed (too many parameters, say).
-    if (PQstatus(conn_) == CONNECTION_BAD) co_return core::fail(lost("send query"));
-    co_return core::fail(
-        core::Error::database("postgres send query: " + std::string(PQerrorMessage(conn_))));
-  }
-  if (auto sent = co_await flush(deadline); !sent) co_return core::fail(sent.error());
+core::Error Connection::send_failed(std::string_view what) {
+  // Nothing was sent unless the connection itself failed (too many parameters, say).
+  if (PQstatus(conn_) == CONNECTION_BAD) return lost("send " + std::string(what));
+  return core::Error::database("postgres send " + std::string(what) + ": " +
+                               std::string(PQerrorMessage(conn_)));
+}
 
+asio::awaitable<core::Result<std::optional<QueryResult>>> Connection::finish_command(
+    Deadline deadline, std::string_view what) {
+  if (auto sent = co_await flush(deadline); !sent) co_return core::fail(sent.error());
+  // Every result is read, even after a failure, so the connection is ready for the next command.
   std::optional<QueryResult> outcome;
   std::optional<core::Error> failure;
   for (;;) {
@@ -177,20 +172,37 @@ asio::awaitable<core::Result<QueryResult>> Connection::query(std::string_view sq
     QueryResult result(*next);
     ExecStatusType status = PQresultStatus(*next);
     if (is_copy(status)) {
-      co_return core::fail(broken(core::Error::database("postgres query: COPY is not supported")));
+      co_return core::fail(broken(
+          core::Error::database("postgres " + std::string(what) + ": COPY is not supported")));
     }
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK || status == PGRES_EMPTY_QUERY) {
       outcome = std::move(result);
     } else if (!failure) {
-      failure = result_error(*next, "query");
+      failure = result_error(*next, what);
     }
   }
   if (failure) {
     if (PQstatus(conn_) == CONNECTION_BAD) co_return core::fail(broken(std::move(*failure)));
     co_return core::fail(std::move(*failure));
   }
-  if (!outcome) co_return core::fail(core::Error::database("postgres query: no result"));
-  co_return std::move(*outcome);
+  co_return outcome;
+}
+
+asio::awaitable<core::Result<QueryResult>> Connection::query(std::string_view sql,
+                                                             std::vector<Param> params) {
+  if (!usable()) co_return core::fail(unavailable("postgres query: the connection is broken"));
+  const auto deadline = Clock::now() + query_timeout_;
+  auto bound = BoundParams::bind(params);
+  if (!bound) co_return core::fail(bound.error());
+  const std::string text(sql);
+  if (PQsendQueryParams(conn_, text.c_str(), bound->count(), nullptr, bound->values(), nullptr,
+                        nullptr, 0) == 0) {
+    co_return core::fail(send_failed("query"));
+  }
+  auto outcome = co_await finish_command(deadline, "query");
+  if (!outcome) co_return core::fail(outcome.error());
+  if (!*outcome) co_return core::fail(core::Error::database("postgres query: no result"));
+  co_return std::move(**outcome);
 }
 
 asio::awaitable<core::Result<std::vector<QueryResult>>> Connection::pipeline(
@@ -255,31 +267,9 @@ asio::awaitable<core::Result<void>> Connection::execute_script(std::string_view 
   if (!usable()) co_return core::fail(unavailable("postgres script: the connection is broken"));
   const auto deadline = Clock::now() + query_timeout_;
   const std::string text(sql);
-  if (PQsendQuery(conn_, text.c_str()) == 0) {
-    if (PQstatus(conn_) == CONNECTION_BAD) co_return core::fail(lost("send script"));
-    co_return core::fail(
-        core::Error::database("postgres send script: " + std::string(PQerrorMessage(conn_))));
-  }
-  if (auto sent = co_await flush(deadline); !sent) co_return core::fail(sent.error());
-  std::optional<core::Error> failure;
-  for (;;) {
-    auto next = co_await next_result(deadline);
-    if (!next) co_return core::fail(next.error());
-    if (*next == nullptr) break;
-    QueryResult result(*next);
-    ExecStatusType status = PQresultStatus(*next);
-    if (is_copy(status)) {
-      co_return core::fail(broken(core::Error::database("postgres script: COPY is not supported")));
-    }
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY &&
-        !failure) {
-      failure = result_error(*next, "script");
-    }
-  }
-  if (failure) {
-    if (PQstatus(conn_) == CONNECTION_BAD) co_return core::fail(broken(std::move(*failure)));
-    co_return core::fail(std::move(*failure));
-  }
+  if (PQsendQuery(conn_, text.c_str()) == 0) co_return core::fail(send_failed("script"));
+  auto outcome = co_await finish_command(deadline, "script");
+  if (!outcome) co_return core::fail(outcome.error());
   co_return core::Result<void>{};
 }
 

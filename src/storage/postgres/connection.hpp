@@ -12,6 +12,7 @@
 #include <concepts>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -100,6 +101,12 @@ class Connection {
   boost::asio::awaitable<Readiness> wait(Interest interest, Deadline deadline);
   /// Sends everything libpq has buffered, reading input meanwhile so the server never blocks.
   boost::asio::awaitable<core::Result<void>> flush(Deadline deadline);
+  /// The error of a failed PQsendQuery*: the connection's loss, or the statement's own fault.
+  core::Error send_failed(std::string_view what);
+  /// Flushes the command just sent and reads all its results: the last successful one (none for
+  /// an empty script), or the first failure.
+  boost::asio::awaitable<core::Result<std::optional<QueryResult>>> finish_command(
+      Deadline deadline, std::string_view what);
   /// The next result of the current command (null at its end), waiting for input as needed.
   boost::asio::awaitable<core::Result<pg_result*>> next_result(Deadline deadline);
 
