@@ -2,8 +2,10 @@
 # Telemetry benchmarks on loopback (method and figures in docs/performance.md):
 #
 #   bench/telemetry.sh [ROUNDS] [SECONDS]
+#   BENCH_DATABASE=postgres bench/telemetry.sh [ROUNDS] [SECONDS]
 #
-# Against one release server on SQLite (logging at info, rate limits off), alternating within each
+# Against one release server on SQLite, or on a throwaway PostgreSQL cluster of its own
+# (scripts/pg-test-cluster.sh, stopped at the end), logging at info, rate limits off; alternating within each
 # round: GET /health; POST /v1/telemetry with one envelope; POST /v1/telemetry/batch with 100
 # envelopes; authenticated GET /v1/orgs/{slug}; and PATCH …/subscriptions/{product} alternating
 # tiers on an org that emits (telemetry on) and on one that has opted out (telemetry off: the
@@ -20,11 +22,24 @@ command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh"; e
 
 work=$(mktemp -d)
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+DATABASE=${BENCH_DATABASE:-sqlite}
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  wait 2>/dev/null || true
+  [ "$DATABASE" = postgres ] && scripts/pg-test-cluster.sh stop "$work/cluster" >/dev/null 2>&1
+  rm -rf "$work"
+}
 trap cleanup EXIT
+if [ "$DATABASE" = postgres ]; then
+  database_url=$(scripts/pg-test-cluster.sh start "$work/cluster")
+  sql() { psql -X -q -A -t "$database_url" -c "$1"; }
+else
+  database_url=sqlite:./bench.db
+  sql() { sqlite3 "$work/bench.db" "$1"; }
+fi
 
 (cd "$work" && exec env FERRLABS_LISTEN=127.0.0.1:0 FERRLABS_LOG=info FERRLABS_AUTH_RATE=0 \
-  FERRLABS_INGEST_RATE=0 "FERRLABS_MAIL=file:$work/mail" DATABASE_URL=sqlite:./bench.db \
+  FERRLABS_INGEST_RATE=0 "FERRLABS_MAIL=file:$work/mail" "DATABASE_URL=$database_url" \
   JWT_SECRET=bench-secret-bench-secret-bench-secret "$BIN" serve) 2>"$work/log" &
 pid=$!
 for _ in $(seq 200); do grep -q '"msg":"listening"' "$work/log" 2>/dev/null && break; sleep 0.05; done
@@ -64,7 +79,7 @@ run_wrk() {
 }
 median() { awk "{print \$$2}" "$work/$1" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-echo "wrk -t2 -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, $(nproc) cores"
+echo "wrk -t2 -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, $(nproc) cores, $DATABASE"
 for round in $(seq "$ROUNDS"); do
   echo "round $round"
   printf "  %-34s %s\n" "GET /health" "$(run_wrk health "$base/health")"
@@ -77,10 +92,10 @@ done
 
 peak_rss=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$pid/status")
 kill -TERM "$pid"; wait "$pid" || true; pid=""
-ingested=$(sqlite3 "$work/bench.db" "SELECT count(*) FROM telemetry_events WHERE origin = 'ingest'")
+ingested=$(sql "SELECT count(*) FROM telemetry_events WHERE origin = 'ingest'")
 answered=$(awk '{s += ($4 - $3)} END {print s}' "$work/single")
 answered_batch=$(awk '{s += ($4 - $3) * 100} END {print s}' "$work/batch")
-tier_events=$(sqlite3 "$work/bench.db" "SELECT count(*) FROM telemetry_events WHERE event = 'product.tier_changed'")
+tier_events=$(sql "SELECT count(*) FROM telemetry_events WHERE event = 'product.tier_changed'")
 
 echo
 echo "columns: req/s p99_ms non-2xx requests; medians over $ROUNDS rounds"

@@ -4,6 +4,8 @@
 #   pg-test-cluster.sh start DIR     initdb + start; prints postgres://postgres@127.0.0.1:PORT/postgres
 #                               (also written to DIR/url)
 #   pg-test-cluster.sh restart DIR   fast stop, then start again on the same port; prints the URL
+#   pg-test-cluster.sh pause DIR     fast stop, keeping the data (an outage, for reconnection tests)
+#   pg-test-cluster.sh resume DIR    start a paused cluster again on the same port; prints the URL
 #   pg-test-cluster.sh stop DIR      immediate stop, then removes DIR (always succeeds)
 #
 # The server listens on 127.0.0.1 only (on a free port) and on a unix socket of its own, trusts
@@ -12,7 +14,7 @@
 set -euo pipefail
 
 pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
-usage() { echo "usage: $0 start|restart|stop DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start|restart|pause|resume|stop DIR" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 command=$1
 dir=$(realpath -m -- "$2")
@@ -125,19 +127,30 @@ EOF
   fail "the server did not start (attempt $attempt)"
 }
 
-do_restart() {
+cluster_root() {
   if [ ! -f "$dir/port" ] || [ ! -f "$dir/root" ]; then fail "no cluster in $dir"; fi
+  cat "$dir/root"
+}
+
+do_pause() {
   local root
-  root=$(cat "$dir/root")
+  root=$(cluster_root)
   as_owner "$pg_bin/pg_ctl" stop -m fast -w -t 30 -D "$root/data" >/dev/null 2>&1 \
     || fail "the server did not stop"
-  start_server "$(cat "$dir/port")" || { tail -n 20 "$root/server.log" >&2; fail "restart failed"; }
+}
+
+do_resume() {
+  local root
+  root=$(cluster_root)
+  start_server "$(cat "$dir/port")" || { tail -n 20 "$root/server.log" >&2; fail "start failed"; }
   print_url
 }
 
 case "$command" in
   start) do_start ;;
-  restart) do_restart ;;
+  restart) do_pause && do_resume ;;
+  pause) do_pause ;;
+  resume) do_resume ;;
   stop) do_stop ;;
   *) usage ;;
 esac

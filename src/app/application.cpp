@@ -1,6 +1,7 @@
 #include "app/application.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <thread>
 
 #include "api/account_routes.hpp"
@@ -10,6 +11,7 @@
 #include "api/telemetry_ingest_routes.hpp"
 #include "api/telemetry_page_routes.hpp"
 #include "api/telemetry_public_routes.hpp"
+#include "app/storage_backend.hpp"
 #include "app/version.hpp"
 #include "core/log.hpp"
 #include "crypto/password_hasher.hpp"
@@ -18,6 +20,7 @@
 #include "domain/idempotency/idempotency.hpp"
 #include "domain/orgs/org_service.hpp"
 #include "domain/orgs/subscription_service.hpp"
+#include "domain/readiness.hpp"
 #include "domain/telemetry/emitter.hpp"
 #include "domain/telemetry/emitting_events.hpp"
 #include "domain/telemetry/ingest_writer.hpp"
@@ -27,57 +30,37 @@
 #include "http/middleware/rate_limiter.hpp"
 #include "http/server.hpp"
 #include "mail/factory.hpp"
-#include "storage/sqlite/account_repository.hpp"
 #include "storage/sqlite/database.hpp"
-#include "storage/sqlite/idempotency_store.hpp"
-#include "storage/sqlite/migrator.hpp"
-#include "storage/sqlite/org_repository.hpp"
-#include "storage/sqlite/readiness.hpp"
-#include "storage/sqlite/subscription_repository.hpp"
-#include "storage/sqlite/telemetry_store.hpp"
 
 namespace ferr::app {
-
-namespace {
-// SQLite readers beside the single writer; more would only queue on two cores.
-constexpr std::size_t kSqliteReaders = 4;
-}  // namespace
 
 Application::Application(const Config& config, Tuning tuning) : config_(config), tuning_(tuning) {}
 
 core::Result<std::unique_ptr<Application>> Application::create(const Config& config,
                                                                Tuning tuning) {
   std::unique_ptr<Application> app(new Application(config, tuning));
-  if (config.database.kind != DatabaseTarget::Kind::sqlite) {
-    return core::fail(core::Error::internal(
-        "DATABASE_URL: the PostgreSQL backend is not available in this build"));
-  }
-  auto db = storage::sqlite::Database::open(config.database.location, kSqliteReaders);
-  if (!db)
-    return core::fail(
-        core::Error::internal("DATABASE_URL: cannot open the database: " + db.error().log_detail));
-  app->database_ = std::move(*db);
-
-  auto report = app->database_->write([&](storage::sqlite::Connection& c) {
-    return storage::sqlite::migrate(c, storage::sqlite::embedded_migrations(), app->system_clock_);
-  });
-  if (!report)
-    return core::fail(
-        core::Error::internal("DATABASE_URL: migration failed: " + report.error().log_detail));
-  if (report->applied > 0) {
+  SchemaReport report;
+  auto storage = open_storage(config, app->system_clock_, &report);
+  if (!storage) return core::fail(storage.error());
+  app->storage_ = std::make_unique<StorageBackend>(std::move(*storage));
+  if (report.applied > 0) {
     core::log::info("migrations applied",
-                    {{"from_version", report->from_version}, {"to_version", report->to_version}});
+                    {{"from_version", report.from_version}, {"to_version", report.to_version}});
   }
-  app->readiness_ = std::make_unique<storage::sqlite::SqliteReadinessCheck>(*app->database_);
   if (auto built = app->build_services(); !built) return core::fail(built.error());
   return app;
 }
 
 core::Result<void> Application::build_services() {
   // Blocking work waits on SQLite locks: more threads than cores keeps a slow job from holding
-  // up quick ones. Password hashing has its own pool, one thread per core at lowered priority,
-  // which bounds its CPU and memory (19 MiB a hash) whatever the burst of logins.
-  pool_ = std::make_unique<core::BlockingPool>(std::max<std::size_t>(4, config_.threads * 2));
+  // up quick ones. On PostgreSQL each repository call waits for a network round trip, so the pool
+  // has a thread per connection, or the connections would sit idle while requests queue.
+  // Password hashing has its own pool, one thread per core at lowered priority, which bounds its
+  // CPU and memory (19 MiB a hash) whatever the burst of logins.
+  std::size_t blocking_threads = std::max<std::size_t>(4, config_.threads * 2);
+  if (storage_->postgres)
+    blocking_threads = std::max(blocking_threads, config_.database_max_connections);
+  pool_ = std::make_unique<core::BlockingPool>(blocking_threads);
   std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
   hash_pool_ = std::make_unique<core::BlockingPool>(cores, /*nice=*/10);
 
@@ -93,7 +76,6 @@ core::Result<void> Application::build_services() {
 
   password_hasher_ = std::make_unique<crypto::PasswordHasher>(
       crypto::PasswordParams{config_.password_iterations, config_.password_memory_kib * 1024});
-  account_repository_ = std::make_unique<storage::sqlite::SqliteAccountRepository>(*database_);
   if (auto built = build_telemetry(); !built) return built;
   account_events_ = std::make_unique<domain::telemetry::EmittingAccountEvents>(*emitter_);
 
@@ -106,18 +88,15 @@ core::Result<void> Application::build_services() {
       core::Secret(crypto::keyed_hash_hex(settings.jwt_secret, "ferrlabs.verification-codes"));
   settings.public_url = config_.public_url;
   accounts_ = std::make_unique<domain::accounts::AccountService>(
-      *account_repository_, *password_hasher_, *mailer_, *account_events_, clock(), random_,
+      *storage_->accounts, *password_hasher_, *mailer_, *account_events_, clock(), random_,
       settings);
-  org_repository_ = std::make_unique<storage::sqlite::SqliteOrgRepository>(*database_);
   org_events_ = std::make_unique<domain::telemetry::EmittingOrgEvents>(*emitter_);
   orgs_ =
-      std::make_unique<domain::orgs::OrgService>(*org_repository_, *org_events_, clock(), random_);
-  subscription_repository_ =
-      std::make_unique<storage::sqlite::SqliteSubscriptionRepository>(*database_);
+      std::make_unique<domain::orgs::OrgService>(*storage_->orgs, *org_events_, clock(), random_);
   subscriptions_ = std::make_unique<domain::orgs::SubscriptionService>(
-      *org_repository_, *subscription_repository_, *org_events_, clock(), random_);
-  idempotency_store_ = std::make_unique<storage::sqlite::SqliteIdempotencyStore>(*database_);
-  idempotency_ = std::make_unique<domain::idempotency::Idempotency>(*idempotency_store_, clock());
+      *storage_->orgs, *storage_->subscriptions, *org_events_, clock(), random_);
+  idempotency_ =
+      std::make_unique<domain::idempotency::Idempotency>(*storage_->idempotency, clock());
   auth_limiter_ =
       std::make_unique<http::RateLimiter>(config_.auth_rate, config_.auth_rate * 4, clock());
   ingest_limiter_ =
@@ -126,9 +105,8 @@ core::Result<void> Application::build_services() {
 }
 
 core::Result<void> Application::build_telemetry() {
-  real_telemetry_store_ = std::make_unique<storage::sqlite::SqliteTelemetryStore>(*database_);
   telemetry_store_ =
-      tuning_.wrap_telemetry_store ? tuning_.wrap_telemetry_store(*real_telemetry_store_) : nullptr;
+      tuning_.wrap_telemetry_store ? tuning_.wrap_telemetry_store(*storage_->telemetry) : nullptr;
   auto& store = telemetry_store();
   // Without FERRLABS_TELEMETRY_SALT (development only: production refuses to start) pseudonyms
   // change at every restart; cli.cpp warns about it.
@@ -145,6 +123,15 @@ core::Result<void> Application::build_telemetry() {
   return {};
 }
 
+domain::telemetry::TelemetryStore& Application::telemetry_store() {
+  return telemetry_store_ ? *telemetry_store_ : *storage_->telemetry;
+}
+
+storage::sqlite::Database& Application::database() {
+  assert(storage_->sqlite && "database(): not a SQLite configuration");
+  return *storage_->sqlite;
+}
+
 core::Result<domain::telemetry::Expiry> Application::purge_telemetry() {
   return domain::telemetry::expire_old_events(telemetry_store(), clock(),
                                               config_.telemetry_retention_days);
@@ -153,7 +140,7 @@ core::Result<domain::telemetry::Expiry> Application::purge_telemetry() {
 core::Result<void> Application::start() {
   retention_ = std::make_unique<domain::telemetry::RetentionJob>(telemetry_store(), clock(),
                                                                  config_.telemetry_retention_days);
-  api::add_operator_routes(router_, {.readiness = *readiness_,
+  api::add_operator_routes(router_, {.readiness = *storage_->readiness,
                                      .pool = *pool_,
                                      .metrics = metrics_,
                                      .draining = [this] { return server_ && server_->draining(); },

@@ -51,6 +51,9 @@ class QueuedMailer;
 namespace ferr::storage::sqlite {
 class Database;
 }
+namespace ferr::app {
+struct StorageBackend;
+}
 namespace ferr::http {
 class Dispatcher;
 class RateLimiter;
@@ -71,7 +74,8 @@ struct Tuning {
 
 class Application {
  public:
-  /// Opens the database and applies migrations; a ConfigError-style line on failure.
+  /// Opens the database (SQLite or PostgreSQL, app/storage_backend.hpp) and applies migrations;
+  /// a ConfigError-style line on failure.
   static core::Result<std::unique_ptr<Application>> create(const Config& config,
                                                            Tuning tuning = {});
   ~Application();
@@ -90,8 +94,8 @@ class Application {
   const http::Server& server() const { return *server_; }
   /// The telemetry emitter, so tests and tools can wait for queued events to be written.
   domain::telemetry::Emitter& emitter() { return *emitter_; }
-  /// The database, for tests that read what was stored.
-  storage::sqlite::Database& database() { return *database_; }
+  /// The SQLite database, for tests that read what was stored (SQLite configurations only).
+  storage::sqlite::Database& database();
   /// One retention pass over the telemetry tables (the `purge` command).
   core::Result<domain::telemetry::Expiry> purge_telemetry();
   /// The public statistics (the `stats` command and the /telemetry pages).
@@ -103,36 +107,28 @@ class Application {
   const core::Clock& clock() const { return tuning_.clock ? *tuning_.clock : system_clock_; }
   core::Result<void> build_services();
   core::Result<void> build_telemetry();
-  /// The store telemetry writes to: the SQLite one, or its wrapper under fault injection.
-  domain::telemetry::TelemetryStore& telemetry_store() {
-    return telemetry_store_ ? *telemetry_store_ : *real_telemetry_store_;
-  }
+  /// The store telemetry writes to: the backend's, or its wrapper under fault injection.
+  domain::telemetry::TelemetryStore& telemetry_store();
 
   Config config_;
   Tuning tuning_;
   core::SystemClock system_clock_;
   core::SodiumRandom random_;
   core::MetricsRegistry metrics_;
-  std::unique_ptr<storage::sqlite::Database> database_;
-  std::unique_ptr<domain::ReadinessCheck> readiness_;
+  std::unique_ptr<StorageBackend> storage_;
   // Telemetry before the services: the events seams refer to the emitter, which must outlive them.
-  std::unique_ptr<domain::telemetry::TelemetryStore> real_telemetry_store_;
   std::unique_ptr<domain::telemetry::TelemetryStore> telemetry_store_;
   std::unique_ptr<domain::telemetry::Emitter> emitter_;
   std::unique_ptr<domain::telemetry::IngestWriter> ingest_writer_;
   std::unique_ptr<domain::telemetry::RetentionJob> retention_;
   std::unique_ptr<domain::telemetry::TelemetryStatistics> statistics_;
-  std::unique_ptr<domain::accounts::AccountRepository> account_repository_;
   std::unique_ptr<crypto::PasswordHasher> password_hasher_;
   std::unique_ptr<mail::QueuedMailer> mailer_;
   std::unique_ptr<domain::accounts::AccountEvents> account_events_;
   std::unique_ptr<domain::accounts::AccountService> accounts_;
-  std::unique_ptr<domain::orgs::OrgRepository> org_repository_;
   std::unique_ptr<domain::orgs::OrgEvents> org_events_;
   std::unique_ptr<domain::orgs::OrgService> orgs_;
-  std::unique_ptr<domain::orgs::SubscriptionRepository> subscription_repository_;
   std::unique_ptr<domain::orgs::SubscriptionService> subscriptions_;
-  std::unique_ptr<domain::idempotency::IdempotencyStore> idempotency_store_;
   std::unique_ptr<domain::idempotency::Idempotency> idempotency_;
   std::unique_ptr<http::RateLimiter> auth_limiter_;
   std::unique_ptr<http::RateLimiter> ingest_limiter_;

@@ -11,14 +11,13 @@
 
 #include "app/application.hpp"
 #include "app/config.hpp"
+#include "app/storage_backend.hpp"
 #include "app/version.hpp"
 #include "core/hex.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "domain/telemetry/statistics.hpp"
 #include "domain/telemetry/telemetry_store.hpp"
-#include "storage/sqlite/database.hpp"
-#include "storage/sqlite/migrator.hpp"
 
 namespace ferr::app {
 
@@ -117,29 +116,16 @@ int serve(const Config& config) {
 
 int migrate_only(const Config& config) {
   core::log::init(config.log_level);
-  if (config.database.kind != DatabaseTarget::Kind::sqlite) {
-    std::fprintf(stderr,
-                 "invalid configuration: DATABASE_URL: the PostgreSQL backend is not available in "
-                 "this build\n");
-    return kExitBadConfig;
-  }
-  auto db = storage::sqlite::Database::open(config.database.location, 0);
-  if (!db) {
-    std::fprintf(stderr, "invalid configuration: DATABASE_URL: cannot open the database: %s\n",
-                 db.error().log_detail.c_str());
-    return kExitBadConfig;
-  }
   core::SystemClock clock;
-  auto report = (*db)->write([&](storage::sqlite::Connection& c) {
-    return storage::sqlite::migrate(c, storage::sqlite::embedded_migrations(), clock);
-  });
+  SchemaReport report;
+  auto storage = open_storage(config, clock, &report);
   core::log::shutdown();
-  if (!report) {
-    std::fprintf(stderr, "migration failed: %s\n", report.error().log_detail.c_str());
+  if (!storage) {
+    std::fprintf(stderr, "%s\n", storage.error().log_detail.c_str());
     return kExitFailure;
   }
-  std::printf("schema at version %d (was %d, %d migration%s applied)\n", report->to_version,
-              report->from_version, report->applied, report->applied == 1 ? "" : "s");
+  std::printf("schema at version %d (was %d, %d migration%s applied)\n", report.to_version,
+              report.from_version, report.applied, report.applied == 1 ? "" : "s");
   return 0;
 }
 

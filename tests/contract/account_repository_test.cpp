@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
 #include <future>
+#include <string>
+#include <vector>
 
 #include "contract/backends.hpp"
 
@@ -12,6 +16,26 @@ namespace {
 using namespace std::chrono_literals;
 using domain::accounts::RefreshOutcome;
 using domain::accounts::RegisterOutcome;
+
+/// Runs `call(i)` for i in [0, n), each on its own thread, all released at once; returns the
+/// results in order.
+template <typename F>
+auto race(int n, F call) {
+  using R = decltype(call(0));
+  std::promise<void> start;
+  std::shared_future<void> started = start.get_future().share();
+  std::vector<std::future<R>> running;
+  for (int i = 0; i < n; ++i) {
+    running.push_back(std::async(std::launch::async, [&call, started, i] {
+      started.wait();
+      return call(i);
+    }));
+  }
+  start.set_value();
+  std::vector<R> results;
+  for (auto& r : running) results.push_back(r.get());
+  return results;
+}
 
 class AccountRepositoryContract : public ::testing::TestWithParam<BackendFactory> {
  protected:
@@ -233,6 +257,123 @@ TEST_P(AccountRepositoryContract, OptOutDefaultsToFalse) {
   EXPECT_TRUE(repo_->user_opt_out(user).value());
   ASSERT_TRUE(repo_->set_user_opt_out(user, false, now()));
   EXPECT_FALSE(repo_->user_opt_out(user).value());
+}
+
+TEST_P(AccountRepositoryContract, OneRefreshTokenPresentedAtOnceRotatesOnceAndRevokesTheFamily) {
+  auto user = active_user("twice@x.io");
+  const auto t = now();
+  for (int round = 0; round < 5; ++round) {
+    auto session = id(200 + round);
+    std::string token = "r" + std::to_string(round);
+    ASSERT_TRUE(repo_->create_session(session, user, token, t + 24h, t));
+    auto results = race(2, [&](int i) {
+      std::string next = token + "-next" + std::to_string(i);
+      return repo_->rotate_refresh_token(token, next, t + 24h, t);
+    });
+    int rotated = -1;
+    int reused = 0;
+    for (int i = 0; i < 2; ++i) {
+      ASSERT_TRUE(results[i]) << results[i].error().log_detail;
+      EXPECT_EQ(results[i]->session_id, session);
+      EXPECT_EQ(results[i]->user_id, user);
+      if (results[i]->kind == RefreshOutcome::Kind::rotated) {
+        EXPECT_EQ(rotated, -1) << "round " << round << ": rotated twice";
+        rotated = i;
+      }
+      reused += results[i]->kind == RefreshOutcome::Kind::reused;
+    }
+    ASSERT_NE(rotated, -1) << "round " << round;
+    EXPECT_EQ(reused, 1) << "round " << round << ": the second presentation is a reuse";
+    EXPECT_FALSE(repo_->session_active(session).value()) << "round " << round;
+    std::string issued = token + "-next" + std::to_string(rotated);
+    EXPECT_EQ(repo_->rotate_refresh_token(issued, "later", t + 24h, t)->kind,
+              RefreshOutcome::Kind::expired)
+        << "round " << round << ": the token the winner got dies with its family";
+  }
+}
+
+TEST_P(AccountRepositoryContract, ConcurrentMailClaimsGrantOneSlot) {
+  const auto t = now();
+  auto results = race(8, [&](int) { return repo_->claim_mail_slot("busy@x.io", t, t - 60s); });
+  int granted = 0;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r) << r.error().log_detail;
+    granted += *r;
+  }
+  EXPECT_EQ(granted, 1);
+}
+
+TEST_P(AccountRepositoryContract, ConcurrentActivationsSucceedOnce) {
+  auto user = repo_->register_account("act@x.io", "h", std::nullopt, id(300), now())->second;
+  ASSERT_TRUE(repo_->store_verification_code(user, "code", now() + 15min));
+  const auto t = now();
+  auto results = race(8, [&](int) { return repo_->activate(user, t); });
+  int activated = 0;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r) << r.error().log_detail;
+    activated += *r;
+  }
+  EXPECT_EQ(activated, 1);
+  auto code = repo_->find_verification_code("act@x.io").value();
+  ASSERT_TRUE(code);
+  EXPECT_TRUE(code->user_active);
+  EXPECT_FALSE(code->code_hash);
+}
+
+TEST_P(AccountRepositoryContract, ConcurrentCodeFailuresAreEachCountedOnce) {
+  auto user = repo_->register_account("f@x.io", "h", std::nullopt, id(310), now())->second;
+  ASSERT_TRUE(repo_->store_verification_code(user, "code", now() + 15min));
+  auto results = race(10, [&](int) { return repo_->record_code_failure(user); });
+  std::vector<int> counts;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r) << r.error().log_detail;
+    counts.push_back(*r);
+  }
+  std::sort(counts.begin(), counts.end());
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(counts[i], i + 1) << "each caller sees its own count";
+  EXPECT_EQ(repo_->find_verification_code("f@x.io").value()->failed_attempts, 10);
+}
+
+TEST_P(AccountRepositoryContract, ConcurrentLoginFailuresLockByTheirOwnCount) {
+  auto lock_from_five = [](int failures) {
+    return failures >= 5 ? std::chrono::seconds(60) : std::chrono::seconds(0);
+  };
+  const auto t = now();
+  auto results =
+      race(8, [&](int) { return repo_->record_login_failure("lf@x.io", t, lock_from_five); });
+  std::vector<int> counts;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r) << r.error().log_detail;
+    counts.push_back(r->consecutive_failures);
+    EXPECT_EQ(r->locked_until.has_value(), r->consecutive_failures >= 5) << r->consecutive_failures;
+  }
+  std::sort(counts.begin(), counts.end());
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(counts[i], i + 1) << "each caller sees its own count";
+  auto state = repo_->login_throttle("lf@x.io").value();
+  EXPECT_EQ(state.consecutive_failures, 8);
+  EXPECT_EQ(state.locked_until, t + 60s);
+}
+
+TEST_P(AccountRepositoryContract, ConcurrentPasswordResetsWithOneTokenSucceedOnce) {
+  auto user = active_user("pr@x.io");
+  ASSERT_TRUE(repo_->create_session(id(320), user, "s", now() + 1h, now()));
+  ASSERT_TRUE(repo_->store_reset_token(user, "reset", now() + 30min, now()));
+  const auto t = now();
+  auto results = race(6, [&](int i) {
+    return repo_->complete_password_reset("reset", user, "pr@x.io", "hash-" + std::to_string(i), t);
+  });
+  int winner = -1;
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(results[i]) << results[i].error().log_detail;
+    if (*results[i]) {
+      EXPECT_EQ(winner, -1) << "the token was spent twice";
+      winner = i;
+    }
+  }
+  ASSERT_NE(winner, -1);
+  EXPECT_EQ((*repo_->find_by_email("pr@x.io"))->password_hash, "hash-" + std::to_string(winner));
+  EXPECT_TRUE(repo_->find_reset_token("reset").value()->used);
+  EXPECT_FALSE(repo_->session_active(id(320)).value());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AccountRepositoryContract, ::testing::ValuesIn(backends()),

@@ -1,6 +1,17 @@
 #include "contract/backends.hpp"
 
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+
 #include "core/clock.hpp"
+#include "postgres/pg_test_support.hpp"
+#include "storage/postgres/account_repository.hpp"
+#include "storage/postgres/database.hpp"
+#include "storage/postgres/idempotency_store.hpp"
+#include "storage/postgres/org_repository.hpp"
+#include "storage/postgres/subscription_repository.hpp"
+#include "storage/postgres/telemetry_store.hpp"
 #include "storage/sqlite/account_repository.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/idempotency_store.hpp"
@@ -45,10 +56,48 @@ class SqliteBackend final : public Backend {
   std::unique_ptr<storage::sqlite::SqliteTelemetryStore> telemetry_;
 };
 
+// A scratch database of the test's own on the shared throwaway cluster (tests/postgres).
+class PostgresBackend final : public Backend {
+ public:
+  PostgresBackend() {
+    storage::postgres::PoolOptions options;
+    options.connection.url = scratch_.url();
+    options.connection.connect_timeout = std::chrono::seconds(5);
+    options.connection.query_timeout = std::chrono::seconds(10);
+    options.max_size = 8;
+    db_ = std::make_unique<storage::postgres::Database>(options);
+    auto migrated = db_->migrate();
+    if (!migrated) throw std::runtime_error(migrated.error().log_detail);
+    accounts_ = std::make_unique<storage::postgres::PgAccountRepository>(*db_);
+    orgs_ = std::make_unique<storage::postgres::PgOrgRepository>(*db_);
+    subscriptions_ = std::make_unique<storage::postgres::PgSubscriptionRepository>(*db_);
+    idempotency_ = std::make_unique<storage::postgres::PgIdempotencyStore>(*db_);
+    telemetry_ = std::make_unique<storage::postgres::PgTelemetryStore>(*db_);
+  }
+  domain::accounts::AccountRepository& accounts() override { return *accounts_; }
+  domain::orgs::OrgRepository& orgs() override { return *orgs_; }
+  domain::orgs::SubscriptionRepository& subscriptions() override { return *subscriptions_; }
+  domain::idempotency::IdempotencyStore& idempotency() override { return *idempotency_; }
+  domain::telemetry::TelemetryStore& telemetry() override { return *telemetry_; }
+
+ private:
+  // Declared first: the database goes last, after the pool that uses it.
+  pgtest::ScratchDatabase scratch_;
+  std::unique_ptr<storage::postgres::Database> db_;
+  std::unique_ptr<storage::postgres::PgAccountRepository> accounts_;
+  std::unique_ptr<storage::postgres::PgOrgRepository> orgs_;
+  std::unique_ptr<storage::postgres::PgSubscriptionRepository> subscriptions_;
+  std::unique_ptr<storage::postgres::PgIdempotencyStore> idempotency_;
+  std::unique_ptr<storage::postgres::PgTelemetryStore> telemetry_;
+};
+
 }  // namespace
 
 std::vector<BackendFactory> backends() {
-  return {{"sqlite", [] { return std::make_unique<SqliteBackend>(); }}};
+  // Both are always listed; ctest runs the PostgreSQL instances only inside the cluster fixture
+  // (tests/contract/CMakeLists.txt), where FERR_TEST_PG_URL_FILE names the cluster.
+  return {{"sqlite", [] { return std::make_unique<SqliteBackend>(); }},
+          {"postgres", [] { return std::make_unique<PostgresBackend>(); }}};
 }
 
 }  // namespace ferr::contract

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct BackendFactory {
   std::string name;
   std::function<std::unique_ptr<Backend>()> make;
 };
+
+/// How gtest shows a backend in test names and failures: its name.
+inline void PrintTo(const BackendFactory& factory, std::ostream* os) { *os << factory.name; }
 
 /// Every backend available in this build (SQLite always; PostgreSQL when a test cluster runs).
 std::vector<BackendFactory> backends();

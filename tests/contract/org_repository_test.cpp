@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
+#include <future>
 #include <vector>
 
 #include "contract/contract_test.hpp"
@@ -39,6 +41,40 @@ core::Result<void> refusal() {
 
 RoleCheck refuse() {
   return [](Role) { return refusal(); };
+}
+
+/// Runs every call on its own thread, all released at once, and returns their results in order.
+template <typename T>
+std::vector<T> race(const std::vector<std::function<T()>>& calls) {
+  std::promise<void> start;
+  std::shared_future<void> started = start.get_future().share();
+  std::vector<std::future<T>> running;
+  running.reserve(calls.size());
+  for (const auto& call : calls) {
+    running.push_back(std::async(std::launch::async, [&call, started] {
+      started.wait();
+      return call();
+    }));
+  }
+  start.set_value();
+  std::vector<T> results;
+  results.reserve(running.size());
+  for (auto& r : running) results.push_back(r.get());
+  return results;
+}
+
+/// How many of `results` succeeded; every failure must be `code`.
+template <typename T>
+int successes(const std::vector<core::Result<T>>& results, ErrorCode code) {
+  int won = 0;
+  for (const auto& r : results) {
+    if (r) {
+      ++won;
+    } else {
+      EXPECT_TRUE(fails_with(r, code));
+    }
+  }
+  return won;
 }
 
 class OrgRepositoryContract : public ContractTest {
@@ -623,6 +659,126 @@ TEST_P(OrgRepositoryContract, PlanIsTheHighestLiveTier) {
                                    audit(owner_, "org.updated", "acme"));
   ASSERT_TRUE(updated);
   EXPECT_EQ(updated->plan, Tier::free);
+}
+
+TEST_P(OrgRepositoryContract, ConcurrentCreatesOfOneSlugMakeOneOrg) {
+  for (int round = 0; round < 5; ++round) {
+    std::string slug = "race-" + std::to_string(round);
+    std::vector<core::Uuid> ids{next_id(), next_id(), next_id()};
+    std::vector<AuditRecord> records{audit(owner_, "org.created", slug),
+                                     audit(owner_, "org.created", slug),
+                                     audit(owner_, "org.created", slug)};
+    std::vector<std::function<core::Result<OrgView>()>> calls;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      calls.emplace_back(
+          [&, i] { return repo_->create_org(ids[i], slug, slug, owner_, records[i]); });
+    }
+    auto results = race(calls);
+    ASSERT_EQ(successes(results, ErrorCode::org_slug_taken), 1) << "round " << round;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      EXPECT_EQ(log_ids(ids[i]).size(), results[i] ? 1u : 0u) << "round " << round;
+    }
+  }
+  auto orgs = repo_->orgs_of(owner_).value();
+  ASSERT_EQ(orgs.size(), 5u);
+  for (const auto& org : orgs) EXPECT_EQ(org.member_count, 1) << org.slug;
+}
+
+TEST_P(OrgRepositoryContract, ConcurrentReSlugsToOneSlugMoveOneOrg) {
+  auto a = create("alpha", owner_);
+  auto b = create("beta", owner_);
+  for (int round = 0; round < 5; ++round) {
+    std::string slug = "taken-" + std::to_string(round);
+    std::vector<core::Uuid> ids{a.id, b.id};
+    std::vector<AuditRecord> records{audit(owner_, "org.updated", slug),
+                                     audit(owner_, "org.updated", slug)};
+    std::vector<std::function<core::Result<OrgView>()>> calls;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      calls.emplace_back(
+          [&, i] { return repo_->update_org(ids[i], owner_, std::nullopt, slug, records[i]); });
+    }
+    auto results = race(calls);
+    ASSERT_EQ(successes(results, ErrorCode::org_slug_taken), 1) << "round " << round;
+    auto moved = seen_by(slug, owner_);
+    ASSERT_TRUE(moved);
+    EXPECT_EQ(moved->id, results[0] ? a.id : b.id);
+  }
+  EXPECT_EQ(log_ids(a.id).size() + log_ids(b.id).size(), 2u + 5u) << "one entry per move";
+}
+
+TEST_P(OrgRepositoryContract, ConcurrentAdditionsOfOneUserMakeOneMembership) {
+  auto org = create("acme", owner_);
+  for (int round = 0; round < 5; ++round) {
+    std::string email = "racer" + std::to_string(round) + "@x.io";
+    active_user(email);
+    std::vector<AuditRecord> records{audit(owner_, "org.member.added", ""),
+                                     audit(owner_, "org.member.added", "")};
+    std::vector<Role> roles{Role::admin, Role::viewer};
+    std::vector<std::function<core::Result<Member>()>> calls;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      calls.emplace_back([&, i] { return repo_->add_member(org.id, email, roles[i], records[i]); });
+    }
+    auto results = race(calls);
+    ASSERT_EQ(successes(results, ErrorCode::org_member_already_exists), 1) << "round " << round;
+  }
+  EXPECT_EQ(repo_->members(org.id).value().size(), 6u);
+  EXPECT_EQ(log_ids(org.id).size(), 1u + 5u) << "one entry per addition";
+}
+
+TEST_P(OrgRepositoryContract, TwoOwnersDemotingEachOtherConcurrentlyLeaveAnOwner) {
+  auto org = create("acme", owner_);
+  active_user("second@x.io");
+  auto second = add(org, "second@x.io", Role::owner);
+  std::vector<core::Uuid> owners{owner_, second.user_id};
+  for (int round = 0; round < 20; ++round) {
+    // Each demotes the other: both see two owners unless the org serialises them.
+    std::vector<AuditRecord> records{audit(owner_, "org.member.role_changed", "x"),
+                                     audit(second.user_id, "org.member.role_changed", "x")};
+    std::vector<std::function<core::Result<Member>()>> calls;
+    for (std::size_t i = 0; i < owners.size(); ++i) {
+      calls.emplace_back([&, i] {
+        return repo_->change_role(org.id, owners[1 - i], Role::admin, allow(), records[i]);
+      });
+    }
+    auto results = race(calls);
+    ASSERT_EQ(successes(results, ErrorCode::org_last_owner), 1) << "round " << round;
+    auto members = repo_->members(org.id).value();
+    auto remaining = std::count_if(members.begin(), members.end(),
+                                   [](const Member& m) { return m.role == Role::owner; });
+    ASSERT_EQ(remaining, 1) << "round " << round;
+    // Promote the demoted one again for the next round.
+    const auto& demoted = results[0] ? owners[1] : owners[0];
+    ASSERT_TRUE(repo_->change_role(org.id, demoted, Role::owner, allow(),
+                                   audit(owner_, "org.member.role_changed", "x")));
+  }
+  EXPECT_EQ(log_ids(org.id).size(), 2u + 40u) << "one entry per demotion and promotion";
+}
+
+TEST_P(OrgRepositoryContract, TwoOwnersRemovingEachOtherConcurrentlyLeaveAnOwner) {
+  auto org = create("acme", owner_);
+  for (int round = 0; round < 5; ++round) {
+    auto email = "second" + std::to_string(round) + "@x.io";
+    active_user(email);
+    auto second = add(org, email, Role::owner);
+    std::vector<core::Uuid> owners{owner_, second.user_id};
+    std::vector<AuditRecord> records{audit(owner_, "org.member.removed", "x"),
+                                     audit(second.user_id, "org.member.removed", "x")};
+    std::vector<std::function<core::Result<void>()>> calls;
+    for (std::size_t i = 0; i < owners.size(); ++i) {
+      calls.emplace_back(
+          [&, i] { return repo_->remove_member(org.id, owners[1 - i], allow(), records[i]); });
+    }
+    auto results = race(calls);
+    ASSERT_EQ(successes(results, ErrorCode::org_last_owner), 1) << "round " << round;
+    auto members = repo_->members(org.id).value();
+    ASSERT_EQ(members.size(), 1u) << "round " << round;
+    EXPECT_EQ(members[0].role, Role::owner);
+    if (results[1]) {
+      // The second owner removed the first: it is the one left, and the next round's owner.
+      EXPECT_EQ(members[0].user_id, second.user_id);
+      owner_ = second.user_id;
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, OrgRepositoryContract, ::testing::ValuesIn(backends()),

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <future>
 #include <string>
 #include <vector>
@@ -24,6 +25,26 @@ constexpr Product kProducts[] = {Product::ferrflow, Product::ferrvault, Product:
                                  Product::ferrgrowth, Product::ferrfleet};
 
 std::string name_of(Product product) { return std::string(domain::orgs::product_name(product)); }
+
+/// Runs every call on its own thread, all released at once, and returns their results in order.
+template <typename T>
+std::vector<T> race(const std::vector<std::function<T()>>& calls) {
+  std::promise<void> start;
+  std::shared_future<void> started = start.get_future().share();
+  std::vector<std::future<T>> running;
+  running.reserve(calls.size());
+  for (const auto& call : calls) {
+    running.push_back(std::async(std::launch::async, [&call, started] {
+      started.wait();
+      return call();
+    }));
+  }
+  start.set_value();
+  std::vector<T> results;
+  results.reserve(running.size());
+  for (auto& r : running) results.push_back(r.get());
+  return results;
+}
 
 class SubscriptionRepositoryContract : public ContractTest {
  protected:
@@ -333,6 +354,77 @@ TEST_P(SubscriptionRepositoryContract, ConcurrentActivationsOfOneProductMakeOneL
   int activations = 0;
   for (const auto& entry : log()) activations += entry.action == "subscription.activated";
   EXPECT_EQ(activations, 10) << "one audit row per successful activation";
+}
+
+TEST_P(SubscriptionRepositoryContract, ConcurrentCancelsOfOneSubscriptionCancelItOnce) {
+  for (int round = 0; round < 10; ++round) {
+    Product product = kProducts[round % 5];
+    auto live = activate(product, Tier::pro);
+    ASSERT_TRUE(live) << live.error().log_detail;
+    clock_.advance(1s);
+    std::vector<AuditRecord> records{audit(owner_, "subscription.canceled", name_of(product)),
+                                     audit(owner_, "subscription.canceled", name_of(product)),
+                                     audit(owner_, "subscription.canceled", name_of(product))};
+    std::vector<std::function<core::Result<Subscription>()>> calls;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      calls.emplace_back([&, i] { return repo_->cancel(org_, product, records[i]); });
+    }
+    auto results = race(calls);
+    int won = 0;
+    for (const auto& r : results) {
+      if (r) {
+        ++won;
+        EXPECT_EQ(r->id, live->id);
+        EXPECT_EQ(r->status, SubscriptionStatus::canceled);
+      } else {
+        EXPECT_TRUE(fails_with(r, ErrorCode::subscription_not_found)) << "round " << round;
+      }
+    }
+    ASSERT_EQ(won, 1) << "round " << round;
+  }
+  for (const auto& s : rows()) EXPECT_EQ(s.status, SubscriptionStatus::canceled);
+  int cancels = 0;
+  for (const auto& entry : log()) cancels += entry.action == "subscription.canceled";
+  EXPECT_EQ(cancels, 10) << "one audit row per successful cancellation";
+}
+
+TEST_P(SubscriptionRepositoryContract, ConcurrentTierChangesChainTheirFromTiers) {
+  auto live = activate(Product::ferrflow, Tier::free);
+  ASSERT_TRUE(live) << live.error().log_detail;
+  auto tier_changes = [&] {
+    int n = 0;
+    for (const auto& entry : log()) n += entry.action == "subscription.tier_changed";
+    return n;
+  };
+  const std::vector<Tier> targets{Tier::pro, Tier::team, Tier::enterprise};
+  for (int round = 0; round < 10; ++round) {
+    Tier before = rows().at(0).tier;
+    int audited_before = tier_changes();
+    std::vector<AuditRecord> records;
+    for (std::size_t i = 0; i < targets.size(); ++i)
+      records.push_back(audit(owner_, "subscription.tier_changed", "ferrflow"));
+    std::vector<std::function<core::Result<domain::orgs::TierChange>()>> calls;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      calls.emplace_back(
+          [&, i] { return repo_->change_tier(org_, Product::ferrflow, targets[i], records[i]); });
+    }
+    auto results = race(calls);
+    // Serialised, each change starts from the tier the previous one left, so the `from` tiers
+    // plus the final tier are the starting tier plus every target. Changes that all read the
+    // starting tier (a lost update) would report it three times.
+    std::vector<Tier> seen{rows().at(0).tier};
+    int changed = 0;
+    for (const auto& r : results) {
+      ASSERT_TRUE(r) << r.error().log_detail;
+      seen.push_back(r->from);
+      changed += r->changed();
+    }
+    std::vector<Tier> expected{before, Tier::pro, Tier::team, Tier::enterprise};
+    std::sort(seen.begin(), seen.end());
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(seen, expected) << "round " << round;
+    EXPECT_EQ(tier_changes() - audited_before, changed) << "an audit row per actual change";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SubscriptionRepositoryContract, ::testing::ValuesIn(backends()),

@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "contract/contract_test.hpp"
 
 namespace ferr::contract {
@@ -58,6 +63,17 @@ class TelemetryStoreContract : public ContractTest {
     for (const auto& c : counts.value_or(std::vector<EventCount>{}))
       if (c.event == event) return c.count;
     return 0;
+  }
+  /// Every row of daily_counts(from, to) as "day event count orgs users".
+  std::vector<std::string> day_rows(core::TimePoint from, core::TimePoint to) {
+    auto counts = store_->daily_counts(from, to);
+    EXPECT_TRUE(counts) << counts.error().log_detail;
+    std::vector<std::string> rows;
+    for (const auto& c : counts.value_or(std::vector<DayCount>{})) {
+      rows.push_back(c.day + " " + c.event + " " + std::to_string(c.count) + " " +
+                     std::to_string(c.distinct_orgs) + " " + std::to_string(c.distinct_users));
+    }
+    return rows;
   }
   static core::TimePoint day(int d) {
     return core::TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 5 / d));
@@ -156,6 +172,144 @@ TEST_P(TelemetryStoreContract, DailyCountsCoverHalfOpenDayRanges) {
   ASSERT_EQ(counts->size(), 1u);
   EXPECT_EQ((*counts)[0].day, "2026-05-05");
   EXPECT_EQ(count_since("cli.run", day(5)), 2) << "since is inclusive";
+}
+
+TEST_P(TelemetryStoreContract, ConcurrentWritesOfOneEventIdStoreItOnce) {
+  constexpr int kRounds = 5;
+  for (int round = 0; round < kRounds; ++round) {
+    // Each batch also carries a row of its own, so both calls write something.
+    auto shared = next_id();
+    const std::vector<EventRow> batches[2] = {
+        {ingested("cli.race", now(), next_id()), ingested("cli.race", now(), shared)},
+        {ingested("cli.race", now(), shared), ingested("cli.race", now(), next_id())}};
+    std::promise<void> start;
+    std::shared_future<void> started = start.get_future().share();
+    core::Result<std::vector<bool>> results[2];
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 2; ++t) {
+      threads.emplace_back([&, t] {
+        started.wait();
+        results[t] = store_->write_ingested(batches[t]);
+      });
+    }
+    start.set_value();
+    for (auto& thread : threads) thread.join();
+    ASSERT_TRUE(results[0]) << results[0].error().log_detail;
+    ASSERT_TRUE(results[1]) << results[1].error().log_detail;
+    ASSERT_EQ(results[0]->size(), 2u);
+    ASSERT_EQ(results[1]->size(), 2u);
+    EXPECT_TRUE((*results[0])[0]);
+    EXPECT_TRUE((*results[1])[1]);
+    EXPECT_EQ(static_cast<int>((*results[0])[1]) + static_cast<int>((*results[1])[0]), 1)
+        << "exactly one of the two writes of the shared event_id is stored, round " << round;
+  }
+  EXPECT_EQ(count_since("cli.race", now() - 1h), 3 * kRounds);
+}
+
+TEST_P(TelemetryStoreContract, LargeBatchesDeduplicateAcrossTheWholeBatch) {
+  // More rows than one statement takes (256 on PostgreSQL): repeats in a later chunk of the same
+  // batch are duplicates too.
+  std::vector<EventRow> rows;
+  for (int i = 0; i < 600; ++i) rows.push_back(ingested("cli.bulk", now(), next_id()));
+  std::vector<bool> expected(rows.size(), true);
+  rows[300].event_id = rows[10].event_id;  // second chunk repeats the first
+  expected[300] = false;
+  rows[520].event_id = rows[255].event_id;  // third chunk repeats the first chunk's last row
+  expected[520] = false;
+  rows[590].event_id = rows[560].event_id;  // within the third chunk
+  expected[590] = false;
+  rows[599].event_id = std::nullopt;  // no event_id: always new
+  auto written = store_->write_ingested(rows);
+  ASSERT_TRUE(written) << written.error().log_detail;
+  EXPECT_EQ(*written, expected);
+  EXPECT_EQ(count_since("cli.bulk", now() - 1h), 597);
+
+  // Retries of stored events carry new row ids (the server makes one per received event).
+  std::vector<EventRow> retries{rows[10], rows[300], rows[599]};
+  for (auto& retry : retries) retry.id = next_id();
+  auto again = store_->write_ingested(retries);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, (std::vector<bool>{false, false, true}));
+}
+
+TEST_P(TelemetryStoreContract, CountsReadPartlyRolledUpRows) {
+  const std::string a(32, 'a'), b(32, 'b'), c(32, 'c'), d(32, 'd');
+  ASSERT_TRUE(store_->write_ingested(std::vector<EventRow>{
+      ingested("cli.run", day(2) + 1h, std::nullopt, a),
+      ingested("cli.run", day(3) + 2h, std::nullopt, b), ingested("cli.error", day(3) + 3h),
+      ingested("cli.run", day(4) + 1h, std::nullopt, a),
+      ingested("cli.run", day(4) + 2h, std::nullopt, c), ingested("cli.run", day(5) + 1h)}));
+  auto expired = store_->expire_before(day(4));
+  ASSERT_TRUE(expired) << expired.error().log_detail;
+  EXPECT_EQ(expired->days_rolled_up, 2u);
+  EXPECT_EQ(expired->rows_deleted, 3u);
+
+  // A late row of a rolled-up day: raw and rollup of that day are read together.
+  ASSERT_TRUE(store_->write_ingested(
+      std::vector<EventRow>{ingested("cli.run", day(3) + 5h, std::nullopt, d)}));
+  EXPECT_EQ(day_rows(day(1), day(6)),
+            (std::vector<std::string>{"2026-05-02 cli.run 1 1 0", "2026-05-03 cli.error 1 0 0",
+                                      "2026-05-03 cli.run 2 2 0", "2026-05-04 cli.run 2 2 0",
+                                      "2026-05-05 cli.run 1 0 0"}));
+  EXPECT_EQ(day_rows(day(3), day(5)),
+            (std::vector<std::string>{"2026-05-03 cli.error 1 0 0", "2026-05-03 cli.run 2 2 0",
+                                      "2026-05-04 cli.run 2 2 0"}));
+  EXPECT_EQ(count_since("cli.run", day(1)), 4) << "counts_since reads raw rows only";
+  EXPECT_EQ(count_since("cli.error", day(1)), 0);
+  EXPECT_EQ(count_since("cli.run", day(4)), 3);
+
+  // Expiring the late row adds its count to the day's rollup; distinct counts keep the larger.
+  auto late = store_->expire_before(day(4));
+  ASSERT_TRUE(late) << late.error().log_detail;
+  EXPECT_EQ(late->days_rolled_up, 1u);
+  EXPECT_EQ(late->rows_deleted, 1u);
+  EXPECT_EQ(day_rows(day(3), day(4)),
+            (std::vector<std::string>{"2026-05-03 cli.error 1 0 0", "2026-05-03 cli.run 2 1 0"}));
+}
+
+TEST_P(TelemetryStoreContract, ExpiringTwiceChangesNothingMore) {
+  ASSERT_TRUE(store_->write_ingested(
+      std::vector<EventRow>{ingested("cli.run", day(3) + 1h, std::nullopt, std::string(32, 'a')),
+                            ingested("cli.run", day(4) + 1h), ingested("cli.run", day(5) + 1h)}));
+  auto first = store_->expire_before(day(5));
+  ASSERT_TRUE(first) << first.error().log_detail;
+  EXPECT_EQ(first->days_rolled_up, 2u);
+  EXPECT_EQ(first->rows_deleted, 2u);
+  auto counts = day_rows(day(1), day(6));
+  EXPECT_EQ(counts,
+            (std::vector<std::string>{"2026-05-03 cli.run 1 1 0", "2026-05-04 cli.run 1 0 0",
+                                      "2026-05-05 cli.run 1 0 0"}));
+
+  auto second = store_->expire_before(day(5));
+  ASSERT_TRUE(second) << second.error().log_detail;
+  EXPECT_EQ(second->days_rolled_up, 0u);
+  EXPECT_EQ(second->rows_deleted, 0u);
+  EXPECT_EQ(day_rows(day(1), day(6)), counts) << "nothing rolled up twice";
+}
+
+TEST_P(TelemetryStoreContract, ConcurrentExpiriesRollEachDayUpOnce) {
+  ASSERT_TRUE(store_->write_ingested(
+      std::vector<EventRow>{ingested("cli.run", day(2) + 1h), ingested("cli.run", day(3) + 1h),
+                            ingested("cli.run", day(3) + 2h), ingested("cli.run", day(4) + 1h)}));
+  std::promise<void> start;
+  std::shared_future<void> started = start.get_future().share();
+  core::Result<domain::telemetry::Expiry> results[2];
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      started.wait();
+      results[t] = store_->expire_before(day(5));
+    });
+  }
+  start.set_value();
+  for (auto& thread : threads) thread.join();
+  ASSERT_TRUE(results[0]) << results[0].error().log_detail;
+  ASSERT_TRUE(results[1]) << results[1].error().log_detail;
+  EXPECT_EQ(results[0]->rows_deleted + results[1]->rows_deleted, 4u);
+  EXPECT_EQ(results[0]->days_rolled_up + results[1]->days_rolled_up, 3u);
+  EXPECT_EQ(day_rows(day(1), day(6)),
+            (std::vector<std::string>{"2026-05-02 cli.run 1 0 0", "2026-05-03 cli.run 2 0 0",
+                                      "2026-05-04 cli.run 1 0 0"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TelemetryStoreContract, ::testing::ValuesIn(backends()),

@@ -65,34 +65,56 @@ image_env = re.findall(r"\b([A-Z][A-Z_]+)=", runtime.split("ENV", 1)[1].split("E
 for name in image_env:
     check(f"the image sets a known variable: {name}", name in known, "unknown to the binary")
 
-documents = list(yaml.safe_load_all(open(f"{source}/deploy/kubernetes/ferrlabs-api.yaml")))
-kinds = {d["kind"]: d for d in documents}
-check("the manifests hold a Deployment, a Service and a volume claim",
-      {"Deployment", "Service", "PersistentVolumeClaim"} <= set(kinds), sorted(kinds))
-pod = kinds["Deployment"]["spec"]["template"]["spec"]
-container = pod["containers"][0]
-env = {e["name"]: e for e in container["env"]}
-for name in env:
-    check(f"the Deployment sets a known variable: {name}", name in known, "unknown to the binary")
-for secret in ("FERRLABS_TELEMETRY_SALT", "JWT_SECRET"):
-    check(f"{secret} comes from a Secret", "secretKeyRef" in env.get(secret, {}).get("valueFrom", {}),
-          env.get(secret))
-check("production mode", env.get("FERRLABS_ENV", {}).get("value") == "production")
-port_names = {p["name"]: p["containerPort"] for p in container["ports"]}
-listen_port = int(env["FERRLABS_LISTEN"]["value"].rsplit(":", 1)[1])
-readiness, liveness = container["readinessProbe"]["httpGet"], container["livenessProbe"]["httpGet"]
-check("readiness is /readyz", readiness["path"] == "/readyz", readiness)
-check("liveness is /health", liveness["path"] == "/health", liveness)
-check("the probes and the Service reach the port the server listens on",
-      all(port_names.get(p) == listen_port for p in
-          (readiness["port"], liveness["port"], kinds["Service"]["spec"]["ports"][0]["targetPort"])),
-      port_names)
-grace = int(env["FERRLABS_SHUTDOWN_GRACE_S"]["value"])
-check("Kubernetes waits longer than the drain", pod["terminationGracePeriodSeconds"] > grace,
-      f"{pod['terminationGracePeriodSeconds']} <= {grace}")
-check("SQLite means one replica, replaced not rolled",
-      kinds["Deployment"]["spec"]["replicas"] == 1 and
-      kinds["Deployment"]["spec"]["strategy"]["type"] == "Recreate")
+def check_manifest(file, backend):
+    """The checks both manifests share, then what their backend needs."""
+    documents = list(yaml.safe_load_all(open(f"{source}/deploy/kubernetes/{file}")))
+    kinds = {d["kind"]: d for d in documents}
+    check(f"{file}: a Deployment and a Service", {"Deployment", "Service"} <= set(kinds),
+          sorted(kinds))
+    deployment = kinds["Deployment"]["spec"]
+    pod = deployment["template"]["spec"]
+    container = pod["containers"][0]
+    env = {e["name"]: e for e in container["env"]}
+    for name in env:
+        check(f"{file} sets a known variable: {name}", name in known, "unknown to the binary")
+    for secret in ("FERRLABS_TELEMETRY_SALT", "JWT_SECRET"):
+        check(f"{file}: {secret} comes from a Secret",
+              "secretKeyRef" in env.get(secret, {}).get("valueFrom", {}), env.get(secret))
+    check(f"{file}: production mode", env.get("FERRLABS_ENV", {}).get("value") == "production")
+    port_names = {p["name"]: p["containerPort"] for p in container["ports"]}
+    listen_port = int(env["FERRLABS_LISTEN"]["value"].rsplit(":", 1)[1])
+    readiness = container["readinessProbe"]["httpGet"]
+    liveness = container["livenessProbe"]["httpGet"]
+    check(f"{file}: readiness is /readyz", readiness["path"] == "/readyz", readiness)
+    check(f"{file}: liveness is /health", liveness["path"] == "/health", liveness)
+    check(f"{file}: the probes and the Service reach the port the server listens on",
+          all(port_names.get(p) == listen_port for p in
+              (readiness["port"], liveness["port"],
+               kinds["Service"]["spec"]["ports"][0]["targetPort"])),
+          port_names)
+    grace = int(env["FERRLABS_SHUTDOWN_GRACE_S"]["value"])
+    check(f"{file}: Kubernetes waits longer than the drain",
+          pod["terminationGracePeriodSeconds"] > grace,
+          f"{pod['terminationGracePeriodSeconds']} <= {grace}")
+    if backend == "sqlite":
+        check(f"{file}: SQLite keeps its file on a volume claim", "PersistentVolumeClaim" in kinds)
+        check(f"{file}: SQLite means one replica, replaced not rolled",
+              deployment["replicas"] == 1 and deployment["strategy"]["type"] == "Recreate")
+        check(f"{file}: on SQLite", env["DATABASE_URL"].get("value", "").startswith("sqlite:"))
+    else:
+        check(f"{file}: several replicas, rolled one at a time",
+              deployment["replicas"] >= 2 and deployment["strategy"]["type"] == "RollingUpdate"
+              and deployment["strategy"]["rollingUpdate"]["maxUnavailable"] == 0)
+        check(f"{file}: DATABASE_URL (it holds a password) comes from a Secret",
+              "secretKeyRef" in env.get("DATABASE_URL", {}).get("valueFrom", {}))
+        most_pods = deployment["replicas"] + deployment["strategy"]["rollingUpdate"]["maxSurge"]
+        connections = most_pods * int(env["DATABASE_MAX_CONNECTIONS"]["value"])
+        check(f"{file}: every pod's pool fits PostgreSQL's default max_connections (100, "
+              f"3 reserved)", connections <= 97, connections)
+
+
+check_manifest("ferrlabs-api.yaml", "sqlite")
+check_manifest("ferrlabs-api-postgres.yaml", "postgres")
 
 print(f"# {failures} failed")
 sys.exit(1 if failures else 0)

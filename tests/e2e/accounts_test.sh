@@ -3,9 +3,10 @@
 # register → read the code from the .eml file → verify → login → me → refresh → logout.
 FERR_BIN=${1:?usage: accounts_test.sh PATH_TO_BINARY}
 source "$(dirname "$0")/lib.sh"
+new_database e2e || exit 1
 
 mail_dir="$E2E_WORK/mail"
-start_server accounts DATABASE_URL=sqlite:./data/e2e.db "FERRLABS_MAIL=file:$mail_dir" \
+start_server accounts "DATABASE_URL=$E2E_DATABASE_URL" "FERRLABS_MAIL=file:$mail_dir" \
   FERRLABS_PASSWORD_MEMORY_KIB=1024 FERRLABS_PASSWORD_ITERATIONS=1 \
   JWT_SECRET=e2e-secret-that-is-long-enough-0123456789 || { finish; exit 1; }
 

@@ -9,11 +9,38 @@ E2E_PASSED=0
 E2E_FAILED=0
 E2E_PIDS=()
 
+# The backend under test: FERR_E2E_BACKEND=postgres runs the suite on databases of its own in the
+# throwaway cluster named by FERR_TEST_PG_URL_FILE (the ctest fixture of tests/postgres starts and
+# stops it); otherwise on SQLite files under E2E_WORK.
+E2E_BACKEND=${FERR_E2E_BACKEND:-sqlite}
+E2E_PG_DATABASES=()
+if [ "$E2E_BACKEND" = postgres ]; then
+  : "${FERR_TEST_PG_URL_FILE:?FERR_TEST_PG_URL_FILE must name the URL file of the test cluster}"
+  E2E_PG_SERVER_URL=$(cat "$FERR_TEST_PG_URL_FILE")
+fi
+
 cleanup() {
   for pid in "${E2E_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  for name in "${E2E_PG_DATABASES[@]}"; do
+    psql -q -X "$E2E_PG_SERVER_URL" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1
+  done
   rm -rf "$E2E_WORK"
 }
 trap cleanup EXIT
+
+# new_database NAME: a fresh, empty database for NAME on the backend under test; sets
+# E2E_DATABASE_URL to its DATABASE_URL (a SQLite file relative to the server's directory, or a new
+# PostgreSQL database, dropped at exit).
+new_database() {
+  if [ "$E2E_BACKEND" = postgres ]; then
+    local name="e2e_${1}_$$"
+    psql -q -X "$E2E_PG_SERVER_URL" -c "CREATE DATABASE $name" >/dev/null || return 1
+    E2E_PG_DATABASES+=("$name")
+    E2E_DATABASE_URL="${E2E_PG_SERVER_URL%/*}/$name"
+  else
+    E2E_DATABASE_URL="sqlite:./data/$1.db"
+  fi
+}
 
 pass() { E2E_PASSED=$((E2E_PASSED + 1)); echo "ok   - $1"; }
 fail() { E2E_FAILED=$((E2E_FAILED + 1)); echo "FAIL - $1"; [ $# -gt 1 ] && echo "       $2"; }
@@ -40,17 +67,27 @@ wait_for_line() {
 # start_server NAME [ENV=VALUE ...]: starts `serve` on a free port in its own directory; sets
 # SERVER_PID, SERVER_PORT, SERVER_LOG and SERVER_DIR.
 start_server() {
+  launch_server "$@" && await_server "$1"
+}
+
+# launch_server NAME [ENV=VALUE ...]: starts `serve` like start_server without waiting for it
+# (await_server NAME does), so that several can start at once; sets SERVER_PID.
+launch_server() {
   local name=$1
   shift
-  SERVER_DIR="$E2E_WORK/$name"
-  mkdir -p "$SERVER_DIR"
-  SERVER_LOG="$SERVER_DIR/server.log"
-  (cd "$SERVER_DIR" && exec env FERRLABS_LISTEN=127.0.0.1:0 FERRLABS_THREADS=2 "$@" "$FERR_BIN" serve) \
-    2>"$SERVER_LOG" >"$SERVER_DIR/stdout.log" &
+  mkdir -p "$E2E_WORK/$name"
+  (cd "$E2E_WORK/$name" && exec env FERRLABS_LISTEN=127.0.0.1:0 FERRLABS_THREADS=2 "$@" "$FERR_BIN" serve) \
+    2>"$E2E_WORK/$name/server.log" >"$E2E_WORK/$name/stdout.log" &
   SERVER_PID=$!
   E2E_PIDS+=("$SERVER_PID")
+}
+
+# await_server NAME: waits until server NAME listens; sets SERVER_PORT, SERVER_LOG, SERVER_DIR.
+await_server() {
+  SERVER_DIR="$E2E_WORK/$1"
+  SERVER_LOG="$SERVER_DIR/server.log"
   if ! wait_for_line "$SERVER_LOG" '"msg":"listening"' 60; then
-    echo "server $name did not start:"; cat "$SERVER_LOG"
+    echo "server $1 did not start:"; cat "$SERVER_LOG"
     return 1
   fi
   SERVER_PORT=$(grep '"msg":"listening"' "$SERVER_LOG" | jq -r .port)

@@ -4,9 +4,10 @@
 # org-wide telemetry opt-out toggled, and the audit log read back — also after a restart.
 FERR_BIN=${1:?usage: orgs_test.sh PATH_TO_BINARY}
 source "$(dirname "$0")/lib.sh"
+new_database e2e || exit 1
 
 mail_dir="$E2E_WORK/mail"
-server_env=(DATABASE_URL=sqlite:./data/e2e.db "FERRLABS_MAIL=file:$mail_dir"
+server_env=("DATABASE_URL=$E2E_DATABASE_URL" "FERRLABS_MAIL=file:$mail_dir"
   FERRLABS_PASSWORD_MEMORY_KIB=1024 FERRLABS_PASSWORD_ITERATIONS=1
   JWT_SECRET=e2e-secret-that-is-long-enough-0123456789)
 start_server orgs "${server_env[@]}" || { finish; exit 1; }

@@ -5,16 +5,33 @@
 # event; the `purge` command rolls up and removes what is older than the retention window.
 FERR_BIN=${1:?usage: telemetry_test.sh PATH_TO_BINARY}
 source "$(dirname "$0")/lib.sh"
+new_database e2e || exit 1
 
 salt=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 mail_dir="$E2E_WORK/mail"
-server_env=(DATABASE_URL=sqlite:./data/e2e.db "FERRLABS_MAIL=file:$mail_dir"
+server_env=("DATABASE_URL=$E2E_DATABASE_URL" "FERRLABS_MAIL=file:$mail_dir"
   FERRLABS_PASSWORD_MEMORY_KIB=1024 FERRLABS_PASSWORD_ITERATIONS=1 FERRLABS_TELEMETRY_SALT=$salt
   FERRLABS_AUTH_RATE=0 FERRLABS_INGEST_RATE=0 FERRLABS_LOG=info
   JWT_SECRET=e2e-secret-that-is-long-enough-0123456789)
 start_server telemetry "${server_env[@]}" || { finish; exit 1; }
-db="$SERVER_DIR/data/e2e.db"
-sql() { sqlite3 -batch -noheader "$db" "$1"; }
+# sql QUERY: its rows as `a|b|c` lines on either backend. The few queries that differ in dialect
+# use the helpers below: ts MS (a time literal), is_hex32 COLUMN, as_text COLUMN, columns_of TABLE.
+if [ "$E2E_BACKEND" = postgres ]; then
+  sql() { psql -X -q -A -t "$E2E_DATABASE_URL" -c "$1"; }
+  ts() { echo "ms_to_ts($1)"; }
+  is_hex32() { echo "$1 ~ '^[0-9a-f]{32}\$'"; }
+  as_text() { echo "$1::text"; }
+  columns_of() {
+    echo "SELECT string_agg(column_name, ' ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = '$1'"
+  }
+else
+  db="$SERVER_DIR/data/e2e.db"
+  sql() { sqlite3 -batch -noheader "$db" "$1"; }
+  ts() { echo "$1"; }
+  is_hex32() { echo "$1 GLOB '$(printf '[0-9a-f]%.0s' {1..32})'"; }
+  as_text() { echo "$1"; }
+  columns_of() { echo "SELECT group_concat(name, ' ') FROM pragma_table_info('$1')"; }
+fi
 
 # wait_for_rows SQL N: waits (at most 10 s) until the count query answers N; prints the answer.
 wait_for_rows() {
@@ -30,10 +47,10 @@ check "auth.signup is written by the emitter" 1 \
 check "with the key id of the configured salt, origin server" "8e1199f3|server|ferrlabs" \
   "$(sql "SELECT key_id, origin, surface FROM telemetry_events WHERE event = 'auth.signup'")"
 check "the user is a 32-hex pseudonym, never an id or an e-mail" 1 \
-  "$(sql "SELECT count(*) FROM telemetry_events WHERE user_hash GLOB '$(printf '[0-9a-f]%.0s' {1..32})'")"
+  "$(sql "SELECT count(*) FROM telemetry_events WHERE $(is_hex32 user_hash)")"
 check "the table has no column for an IP, a user agent, an e-mail or a raw id" \
   "id event_id surface event org_hash user_hash properties schema_version origin key_id occurred_at received_at" \
-  "$(sql "SELECT group_concat(name, ' ') FROM pragma_table_info('telemetry_events')")"
+  "$(sql "$(columns_of telemetry_events)")"
 
 # Ingestion: a client's envelope is stored once, answered only when durable.
 envelope='{"surface":"ferrflow","event":"cli.run","schema_version":1,"event_id":"0190f5c2-7b1a-7cde-8f00-123456789abc","properties":{"command":"release","exit_code":0,"duration_ms":812,"cli_version":"4.6.1","os":"linux","arch":"x86_64"}}'
@@ -100,20 +117,20 @@ else
   pass "no client address reaches the log"
 fi
 check "nor the database" 0 \
-  "$(sql "SELECT count(*) FROM telemetry_events WHERE properties LIKE '%203.0.113%' OR properties LIKE '%127.0.0.1%'")"
+  "$(sql "SELECT count(*) FROM telemetry_events WHERE $(as_text properties) LIKE '%203.0.113%' OR $(as_text properties) LIKE '%127.0.0.1%'")"
 if grep -q "$salt" "$SERVER_LOG"; then fail "the salt never reaches the log"; else pass "the salt never reaches the log"; fi
 
 # purge: rows older than the window go after their day is rolled up.
 old=$(( ($(date +%s) - 100 * 86400) * 1000 ))
 sql "INSERT INTO telemetry_events (id, surface, event, properties, schema_version, origin, occurred_at, received_at)
-     VALUES ('0190f5c2-7b1a-7cde-8f00-000000000001', 'ferrflow', 'cli.run', '{}', 1, 'ingest', $old, $old),
-            ('0190f5c2-7b1a-7cde-8f00-000000000002', 'ferrflow', 'cli.run', '{}', 1, 'ingest', $old, $old)"
+     VALUES ('0190f5c2-7b1a-7cde-8f00-000000000001', 'ferrflow', 'cli.run', '{}', 1, 'ingest', $(ts $old), $(ts $old)),
+            ('0190f5c2-7b1a-7cde-8f00-000000000002', 'ferrflow', 'cli.run', '{}', 1, 'ingest', $(ts $old), $(ts $old))"
 out=$(cd "$SERVER_DIR" && env "${server_env[@]}" "$FERR_BIN" purge 2>/dev/null)
 check "purge prints what it removed" \
   "removed 2 raw telemetry events older than 90 days (1 day rolled up into telemetry_daily)" "$out"
 check "the day's rollup stays" "ferrflow|cli.run|2" \
   "$(sql "SELECT surface, event, count FROM telemetry_daily")"
-check "the old rows are gone" 0 "$(sql "SELECT count(*) FROM telemetry_events WHERE occurred_at = $old")"
+check "the old rows are gone" 0 "$(sql "SELECT count(*) FROM telemetry_events WHERE occurred_at = $(ts $old)")"
 check "younger rows stay" "$answered" "$(sql "SELECT count(*) FROM telemetry_events WHERE event = 'auth.login'")"
 check "a second purge removes nothing" \
   "removed 0 raw telemetry events older than 90 days (0 days rolled up into telemetry_daily)" \

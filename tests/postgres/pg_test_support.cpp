@@ -129,6 +129,10 @@ PrivateCluster::~PrivateCluster() {
 
 void PrivateCluster::restart() { url_ = run("restart"); }
 
+void PrivateCluster::pause() { run("pause"); }
+
+void PrivateCluster::resume() { url_ = run("resume"); }
+
 void PrivateCluster::stop() {
   running_ = false;
   run("stop");

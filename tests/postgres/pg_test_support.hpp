@@ -72,6 +72,10 @@ class PrivateCluster {
   const std::string& url() const { return url_; }
   /// `pg-test-cluster.sh restart`: fast stop, start on the same port.
   void restart();
+  /// `pg-test-cluster.sh pause`: fast stop, keeping the data (an outage).
+  void pause();
+  /// `pg-test-cluster.sh resume`: start again on the same port.
+  void resume();
   /// `pg-test-cluster.sh stop`.
   void stop();
 

@@ -7,14 +7,15 @@
 #include <span>
 #include <vector>
 
-#include "domain/telemetry/telemetry_store.hpp"
+#include "support/forwarding_store.hpp"
 
 namespace ferr::testing {
 
-class FaultyStore final : public domain::telemetry::TelemetryStore {
+class FaultyStore final : public ForwardingStore {
  public:
   enum class Mode { fail, stall };
-  FaultyStore(domain::telemetry::TelemetryStore& real, Mode mode) : real_(real), mode_(mode) {}
+  FaultyStore(domain::telemetry::TelemetryStore& real, Mode mode)
+      : ForwardingStore(real), mode_(mode) {}
   ~FaultyStore() override { release(); }
 
   void release() {
@@ -34,20 +35,8 @@ class FaultyStore final : public domain::telemetry::TelemetryStore {
     if (mode_ == Mode::fail) return core::fail(core::Error::database("injected: disk full"));
     return real_.write_ingested(rows);
   }
-  core::Result<domain::telemetry::Expiry> expire_before(core::TimePoint before) override {
-    return real_.expire_before(before);
-  }
-  core::Result<std::vector<domain::telemetry::DayCount>> daily_counts(core::TimePoint from,
-                                                                      core::TimePoint to) override {
-    return real_.daily_counts(from, to);
-  }
-  core::Result<std::vector<domain::telemetry::EventCount>> counts_since(
-      core::TimePoint since) override {
-    return real_.counts_since(since);
-  }
 
  private:
-  domain::telemetry::TelemetryStore& real_;
   Mode mode_;
   std::mutex mutex_;
   std::condition_variable cv_;

@@ -1,5 +1,6 @@
 #include "domain/telemetry/emitter.hpp"
 
+#include <algorithm>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -165,10 +166,14 @@ void Emitter::write(std::vector<Queued>& batch) {
       opted_out_.inc(result->opted_out);
       return;
     }
-    core::log::warn(
-        "telemetry write failed",
-        {{"count", rows.size()}, {"attempt", attempt}, {"error", result.error().log_detail}});
-    bool give_up = attempt >= options_.attempts;
+    const bool outage = result.error().code == core::ErrorCode::service_unavailable;
+    // One line per failure, but an outage logs its first attempts and then every tenth only.
+    if (!outage || attempt <= 3 || attempt % 10 == 0) {
+      core::log::warn(
+          "telemetry write failed",
+          {{"count", rows.size()}, {"attempt", attempt}, {"error", result.error().log_detail}});
+    }
+    bool give_up = !outage && attempt >= options_.attempts;
     if (!give_up) {
       std::unique_lock lock(mutex_);
       give_up = wake_writer_.wait_for(lock, backoff, [&] { return abandon_; });
@@ -178,7 +183,7 @@ void Emitter::write(std::vector<Queued>& batch) {
       failed_.inc(rows.size());
       return;
     }
-    backoff *= 2;
+    backoff = std::min(backoff * 2, options_.max_backoff);
   }
 }
 

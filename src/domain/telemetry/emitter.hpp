@@ -28,6 +28,10 @@ struct EmitterOptions {
   std::size_t max_batch = 2048;                 ///< rows per transaction
   int attempts = 4;                             ///< writes of one batch before giving up
   std::chrono::milliseconds first_backoff{50};  ///< doubled after each failed attempt
+  std::chrono::milliseconds max_backoff{2000};  ///< the doubling stops here
+  // A failure that is an outage (`service_unavailable`: the database is down or restarting)
+  // does not count against `attempts`: the batch is retried until the database is back, while
+  // the queue keeps accepting events up to `capacity` (drain() still bounds the wait).
 };
 
 /// Converts a built event into the row the store writes: pseudonyms under `key`, `key_id`,

@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "core/log.hpp"
@@ -194,15 +195,43 @@ asio::awaitable<core::Result<QueryResult>> Connection::query(std::string_view sq
   const auto deadline = Clock::now() + query_timeout_;
   auto bound = BoundParams::bind(params);
   if (!bound) co_return core::fail(bound.error());
-  const std::string text(sql);
-  if (PQsendQueryParams(conn_, text.c_str(), bound->count(), nullptr, bound->values(), nullptr,
-                        nullptr, 0) == 0) {
-    co_return core::fail(send_failed("query"));
+  const std::string* prepared = nullptr;
+  if (!params.empty()) {
+    auto name = co_await prepared_name(sql, static_cast<int>(params.size()), deadline);
+    if (!name) co_return core::fail(name.error());
+    prepared = *name;
   }
+  int sent = 0;
+  if (prepared) {
+    sent = PQsendQueryPrepared(conn_, prepared->c_str(), bound->count(), bound->values(), nullptr,
+                               nullptr, 0);
+  } else {
+    const std::string text(sql);
+    sent = PQsendQueryParams(conn_, text.c_str(), bound->count(), nullptr, bound->values(), nullptr,
+                             nullptr, 0);
+  }
+  if (sent == 0) co_return core::fail(send_failed("query"));
   auto outcome = co_await finish_command(deadline, "query");
   if (!outcome) co_return core::fail(outcome.error());
   if (!*outcome) co_return core::fail(core::Error::database("postgres query: no result"));
   co_return std::move(**outcome);
+}
+
+asio::awaitable<core::Result<const std::string*>> Connection::prepared_name(std::string_view sql,
+                                                                            int parameters,
+                                                                            Deadline deadline) {
+  if (auto known = prepared_.find(std::string(sql)); known != prepared_.end())
+    co_return &known->second;
+  if (prepared_.size() >= kMaxPreparedStatements) co_return nullptr;  // unnamed from now on
+  std::string name = "ferr_";
+  name += std::to_string(prepared_.size() + 1);
+  const std::string text(sql);
+  if (PQsendPrepare(conn_, name.c_str(), text.c_str(), parameters, nullptr) == 0)
+    co_return core::fail(send_failed("prepare"));
+  auto outcome = co_await finish_command(deadline, "prepare");
+  if (!outcome) co_return core::fail(outcome.error());
+  auto [entry, inserted] = prepared_.emplace(text, std::move(name));
+  co_return &entry->second;
 }
 
 asio::awaitable<core::Result<std::vector<QueryResult>>> Connection::pipeline(

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -55,7 +56,10 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   /// Runs one statement with bound parameters (`$1`, `$2`…). `sql` must stay alive until the
-  /// call completes (a literal, typically).
+  /// call completes (a literal, typically). A statement with parameters is prepared on this
+  /// connection the first time it runs and executed by name afterwards: the server parses and
+  /// plans it once per connection instead of once per call (the first of up to
+  /// `kMaxPreparedStatements` distinct texts; later ones run unnamed).
   boost::asio::awaitable<core::Result<QueryResult>> query(std::string_view sql,
                                                           std::vector<Param> params = {});
 
@@ -107,11 +111,20 @@ class Connection {
   /// an empty script), or the first failure.
   boost::asio::awaitable<core::Result<std::optional<QueryResult>>> finish_command(
       Deadline deadline, std::string_view what);
+  /// The server-side name of `sql` prepared on this connection, preparing it on first use;
+  /// null once the cache is full.
+  boost::asio::awaitable<core::Result<const std::string*>> prepared_name(std::string_view sql,
+                                                                         int parameters,
+                                                                         Deadline deadline);
   /// The next result of the current command (null at its end), waiting for input as needed.
   boost::asio::awaitable<core::Result<pg_result*>> next_result(Deadline deadline);
 
+  /// The repositories run a fixed set of statements: this bounds a caller that builds texts.
+  static constexpr std::size_t kMaxPreparedStatements = 256;
+
   pg_conn* conn_;
   std::chrono::milliseconds query_timeout_;
+  std::unordered_map<std::string, std::string> prepared_;  ///< SQL text → statement name
   bool broken_ = false;
   bool timed_out_ = false;
   std::uint64_t socket_waits_ = 0;

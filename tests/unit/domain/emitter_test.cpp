@@ -29,6 +29,12 @@ class MemoryStore final : public TelemetryStore {
       --failures_left;
       return core::fail(core::Error::database("injected"));
     }
+    if (outages_left > 0) {
+      --outages_left;
+      core::Error outage{core::ErrorCode::service_unavailable, "injected outage"};
+      outage.retry_after_seconds = 1;
+      return core::fail(std::move(outage));
+    }
     ServerWrite result;
     for (const auto& item : batch) {
       if (opted_out.contains(item.subject_id.to_string())) {
@@ -70,6 +76,7 @@ class MemoryStore final : public TelemetryStore {
   std::vector<std::size_t> batch_sizes;
   std::set<std::string> opted_out;
   int failures_left = 0;
+  int outages_left = 0;  ///< failures as service_unavailable, after failures_left
   std::atomic<int> write_calls = 0;
 
  private:
@@ -178,6 +185,17 @@ TEST_F(EmitterTest, FailedWritesAreRetriedThenCounted) {
   emitter->flush();
   EXPECT_EQ(store_.written(), 1u);
   EXPECT_EQ(outcome("failed"), 1u) << "given up after three attempts";
+}
+
+TEST_F(EmitterTest, AnOutageKeepsTheBatchAndRetriesPastTheAttemptLimit) {
+  store_.outages_left = 12;  // four times the attempt limit: a database restart, say
+  auto emitter = make({.attempts = 3, .max_backoff = 1ms});
+  emitter->emit(login(1));
+  emitter->emit(login(2));
+  emitter->flush();
+  EXPECT_EQ(store_.written(), 2u) << "written once the database answers again";
+  EXPECT_EQ(outcome("failed"), 0u);
+  EXPECT_EQ(store_.write_calls, 13);
 }
 
 TEST_F(EmitterTest, DrainWritesWhatIsQueuedThenRefusesNewEvents) {

@@ -1,0 +1,69 @@
+#pragma once
+/// The storage the configuration selects (operations.md, "Backends"): SQLite or PostgreSQL,
+/// opened, migrated and wrapped in the domain's repository interfaces. Everything above this
+/// file sees only those interfaces.
+
+#include <memory>
+
+#include "app/config.hpp"
+#include "core/clock.hpp"
+#include "core/error.hpp"
+
+namespace ferr::domain {
+class ReadinessCheck;
+namespace accounts {
+class AccountRepository;
+}
+namespace orgs {
+class OrgRepository;
+class SubscriptionRepository;
+}  // namespace orgs
+namespace telemetry {
+class TelemetryStore;
+}
+namespace idempotency {
+class IdempotencyStore;
+}
+}  // namespace ferr::domain
+namespace ferr::storage::sqlite {
+class Database;
+}
+namespace ferr::storage::postgres {
+class Database;
+}
+
+namespace ferr::app {
+
+/// What a migration run did, on either backend.
+struct SchemaReport {
+  int from_version = 0;
+  int to_version = 0;
+  int applied = 0;
+};
+
+/// The open database and the repositories on it. Exactly one of `sqlite` and `postgres` is set.
+/// Destroy it only when no repository call is in flight; the repositories, declared after the
+/// databases, go first.
+struct StorageBackend {
+  StorageBackend();
+  ~StorageBackend();
+  StorageBackend(StorageBackend&&) noexcept;
+  StorageBackend& operator=(StorageBackend&&) noexcept;
+
+  std::unique_ptr<storage::sqlite::Database> sqlite;
+  std::unique_ptr<storage::postgres::Database> postgres;
+  std::unique_ptr<domain::ReadinessCheck> readiness;
+  std::unique_ptr<domain::accounts::AccountRepository> accounts;
+  std::unique_ptr<domain::orgs::OrgRepository> orgs;
+  std::unique_ptr<domain::orgs::SubscriptionRepository> subscriptions;
+  std::unique_ptr<domain::idempotency::IdempotencyStore> idempotency;
+  std::unique_ptr<domain::telemetry::TelemetryStore> telemetry;
+};
+
+/// Opens the configured database and applies pending migrations (under the backend's lock: two
+/// instances starting together apply each migration once). `report`, when given, receives what
+/// the migration run did. Errors carry a `DATABASE_URL: …` log_detail.
+core::Result<StorageBackend> open_storage(const Config& config, const core::Clock& clock,
+                                          SchemaReport* report = nullptr);
+
+}  // namespace ferr::app

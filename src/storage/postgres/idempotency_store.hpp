@@ -1,0 +1,27 @@
+#pragma once
+/// IdempotencyStore on PostgreSQL: a claim is one upsert, so two instances never both run the
+/// request of one key.
+
+#include "domain/idempotency/idempotency_store.hpp"
+#include "storage/postgres/database.hpp"
+
+namespace ferr::storage::postgres {
+
+class PgIdempotencyStore final : public domain::idempotency::IdempotencyStore {
+ public:
+  explicit PgIdempotencyStore(Database& db) : db_(db) {}
+
+  core::Result<domain::idempotency::Entry> claim(const core::Uuid& user, const std::string& key,
+                                                 const std::string& fingerprint,
+                                                 core::TimePoint now,
+                                                 core::TimePoint expired_before,
+                                                 core::TimePoint abandoned_before) override;
+  core::Result<void> complete(const core::Uuid& user, const std::string& key,
+                              const domain::idempotency::StoredResponse& response) override;
+  core::Result<void> release(const core::Uuid& user, const std::string& key) override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace ferr::storage::postgres

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Two API instances on one PostgreSQL database at once (operations.md, "Backends"): any instance
+# serves any request. A session made on one works on the other (and its revocation too), login
+# throttling and opt-out flags hold across both, and events sent to both land once.
+FERR_BIN=${1:?usage: multi_instance_test.sh PATH_TO_BINARY}
+source "$(dirname "$0")/lib.sh"
+[ "$E2E_BACKEND" = postgres ] || { echo "multi_instance_test.sh needs FERR_E2E_BACKEND=postgres"; exit 1; }
+new_database shared || exit 1
+sql() { psql -X -q -A -t "$E2E_DATABASE_URL" -c "$1"; }
+
+mail_dir="$E2E_WORK/mail"
+# Per-IP rate limits are per instance by design: switched off so only the shared state decides.
+server_env=("DATABASE_URL=$E2E_DATABASE_URL" "FERRLABS_MAIL=file:$mail_dir"
+  FERRLABS_PASSWORD_MEMORY_KIB=1024 FERRLABS_PASSWORD_ITERATIONS=1 FERRLABS_AUTH_RATE=0
+  FERRLABS_INGEST_RATE=0 FERRLABS_TELEMETRY_SALT=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+  JWT_SECRET=e2e-secret-that-is-long-enough-0123456789)
+# Both start at once: the migrations' advisory lock makes one apply them and the other wait.
+launch_server a "${server_env[@]}"
+a_pid=$SERVER_PID
+launch_server b "${server_env[@]}"
+b_pid=$SERVER_PID
+await_server a || { finish; exit 1; }
+a_port=$SERVER_PORT
+await_server b || { finish; exit 1; }
+b_port=$SERVER_PORT
+on_a() { SERVER_PORT=$a_port "$@"; }
+on_b() { SERVER_PORT=$b_port "$@"; }
+check "both instances are ready" "200 200" "$(on_a status_of GET /readyz) $(on_b status_of GET /readyz)"
+check "the schema was migrated once" 8 "$(sql "SELECT count(*) FROM schema_migrations")"
+
+# Sessions: signed up and verified on A, used and refreshed on B, revoked on A.
+password="a long and memorable passphrase"
+token=$(on_a active_account ada@example.com "$password" "$mail_dir")
+check "a token made on A is accepted by B" 200 \
+  "$(on_b status_of GET /auth/me -H "Authorization: Bearer $token")"
+login=$(on_a api POST /auth/login "" "{\"email\":\"ada@example.com\",\"password\":\"$password\"}")
+refresh=$(body_of "$login" | jq -r .refresh_token)
+rotated=$(on_b api POST /auth/refresh "" "{\"refresh_token\":\"$refresh\"}")
+check "a refresh token issued by A rotates on B" 200 "$(status_in "$rotated")"
+check "replaying the spent token on A is refused" 401 \
+  "$(on_a status_of POST /auth/refresh -H 'Content-Type: application/json' -d "{\"refresh_token\":\"$refresh\"}")"
+check "and revoked the session for B too" 401 \
+  "$(on_b status_of POST /auth/refresh -H 'Content-Type: application/json' -d "{\"refresh_token\":\"$(body_of "$rotated" | jq -r .refresh_token)\"}")"
+
+# Login throttling counts failures made on either instance.
+on_a active_account bob@example.com "$password" "$mail_dir" >/dev/null
+bad='{"email":"bob@example.com","password":"not the password at all"}'
+for i in 1 2 3; do on_a status_of POST /auth/login -H 'Content-Type: application/json' -d "$bad" >/dev/null; done
+for i in 1 2; do on_b status_of POST /auth/login -H 'Content-Type: application/json' -d "$bad" >/dev/null; done
+check "five failures split over A and B lock the account on A" 423 \
+  "$(on_a status_of POST /auth/login -H 'Content-Type: application/json' -d "{\"email\":\"bob@example.com\",\"password\":\"$password\"}")"
+check "and on B" 423 \
+  "$(on_b status_of POST /auth/login -H 'Content-Type: application/json' -d "{\"email\":\"bob@example.com\",\"password\":\"$password\"}")"
+
+# Opt-out: set on A, honoured by B's emitter for the next event.
+carol=$(on_a active_account carol@example.com "$password" "$mail_dir")
+check "carol opts out on A" 200 "$(status_in "$(on_a api PUT /v1/me/telemetry-prefs "$carol" '{"telemetry_opt_out":true}')")"
+check "B reads the flag" '{"telemetry_opt_out":true}' \
+  "$(body_of "$(on_b api GET /v1/me/telemetry-prefs "$carol")")"
+check "carol logs in on B" 200 \
+  "$(on_b status_of POST /auth/login -H 'Content-Type: application/json' -d "{\"email\":\"carol@example.com\",\"password\":\"$password\"}")"
+opted_out() { on_b curl -s "$(url /metrics)" | grep 'telemetry_events_total{outcome="opted_out"}' | awk '{print $2}'; }
+deadline=$((SECONDS + 10))
+until [ "$(opted_out)" = 1 ] || [ $SECONDS -ge $deadline ]; do sleep 0.05; done
+check "B's emitter suppressed carol's auth.login" 1 "$(opted_out)"
+
+# Events sent to both land once: the same envelope (one event_id) ingested on A and on B, and
+# one distinct envelope each.
+envelope() {
+  echo "{\"surface\":\"ferrflow\",\"event\":\"cli.run\",\"schema_version\":1,\"event_id\":\"$1\",\"properties\":{\"command\":\"release\"}}"
+}
+ingest() { curl -s -X POST -H 'Content-Type: application/json' -d "$1" "$(url /v1/telemetry)"; }
+shared_id=0190f5c2-7b1a-7cde-8f00-00000000aaaa
+check "A stores the envelope" '{"accepted":1,"duplicates":0}' "$(on_a ingest "$(envelope $shared_id)")"
+check "B sees it as a duplicate" '{"accepted":0,"duplicates":1}' "$(on_b ingest "$(envelope $shared_id)")"
+on_a ingest "$(envelope 0190f5c2-7b1a-7cde-8f00-00000000000a)" >/dev/null
+on_b ingest "$(envelope 0190f5c2-7b1a-7cde-8f00-00000000000b)" >/dev/null
+check "three distinct envelopes, three rows" 3 "$(sql "SELECT count(*) FROM telemetry_events WHERE event = 'cli.run'")"
+# Concurrent duplicates: both instances receive the same 20 envelopes at the same time.
+clients=()
+for i in $(seq 10 29); do
+  id=0190f5c2-7b1a-7cde-8f00-0000000000$i
+  on_a ingest "$(envelope $id)" >"$E2E_WORK/race-a-$i" &
+  clients+=($!)
+  on_b ingest "$(envelope $id)" >"$E2E_WORK/race-b-$i" &
+  clients+=($!)
+done
+wait "${clients[@]}"  # not a bare `wait`: the servers are children too
+check "racing copies: 20 accepted in all" 20 "$(cat "$E2E_WORK"/race-* | grep -o '"accepted":1' | wc -l)"
+check "and one row each" 23 "$(sql "SELECT count(*) FROM telemetry_events WHERE event = 'cli.run'")"
+
+# Both stop cleanly, and the server events they accepted were written: ada's login on A (bob's
+# were refused, carol's opted out).
+kill -TERM "$a_pid" "$b_pid"
+wait "$a_pid"; a_exit=$?
+wait "$b_pid"; b_exit=$?
+check "both exit 0 on SIGTERM" "0 0" "$a_exit $b_exit"
+check "one auth.login row in all" 1 "$(sql "SELECT count(*) FROM telemetry_events WHERE event = 'auth.login'")"
+
+finish

@@ -1,0 +1,40 @@
+#pragma once
+// A telemetry store that passes every call to a real one: the base of the test stores that
+// inject faults into, or watch, some of the calls.
+
+#include <span>
+#include <vector>
+
+#include "domain/telemetry/telemetry_store.hpp"
+
+namespace ferr::testing {
+
+class ForwardingStore : public domain::telemetry::TelemetryStore {
+ public:
+  explicit ForwardingStore(domain::telemetry::TelemetryStore& real) : real_(real) {}
+
+  core::Result<domain::telemetry::ServerWrite> write_server_events(
+      std::span<const domain::telemetry::ServerRow> batch) override {
+    return real_.write_server_events(batch);
+  }
+  core::Result<std::vector<bool>> write_ingested(
+      std::span<const domain::telemetry::EventRow> rows) override {
+    return real_.write_ingested(rows);
+  }
+  core::Result<domain::telemetry::Expiry> expire_before(core::TimePoint before) override {
+    return real_.expire_before(before);
+  }
+  core::Result<std::vector<domain::telemetry::DayCount>> daily_counts(core::TimePoint from,
+                                                                      core::TimePoint to) override {
+    return real_.daily_counts(from, to);
+  }
+  core::Result<std::vector<domain::telemetry::EventCount>> counts_since(
+      core::TimePoint since) override {
+    return real_.counts_since(since);
+  }
+
+ protected:
+  domain::telemetry::TelemetryStore& real_;
+};
+
+}  // namespace ferr::testing
