@@ -38,6 +38,7 @@ bench: release
 	./bench/run.sh
 	./bench/login.sh
 	./bench/telemetry.sh
+	BENCH_DATABASE=postgres ./bench/telemetry.sh
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp')

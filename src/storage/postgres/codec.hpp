@@ -52,11 +52,14 @@ inline core::Result<std::optional<core::TimePoint>> read_optional_time(const Que
 }  // namespace ferr::storage::postgres
 
 /// Inside a coroutine returning `awaitable<core::Result<…>>`: evaluates `expr` (a `Result`) and
-/// returns its error, or binds its value to `var`.
+/// returns its error, or binds its value to `var` (a name being declared: it cannot be
+/// parenthesised).
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define FERR_PG_TRY(var, expr)                                                      \
   auto var##_result = (expr);                                                       \
   if (!var##_result) co_return ::ferr::core::fail(std::move(var##_result.error())); \
   auto var = std::move(*var##_result)
+// NOLINTEND(bugprone-macro-parentheses)
 
 /// Inside a coroutine returning `awaitable<core::Result<…>>`: evaluates `expr` (a `Result` whose
 /// value is not needed) and returns its error.
@@ -72,5 +75,5 @@ inline core::Result<std::optional<core::TimePoint>> read_optional_time(const Que
   do {                                                               \
     auto read_ = (expr);                                             \
     if (!read_) return ::ferr::core::fail(std::move(read_.error())); \
-    target = std::move(*read_);                                      \
+    (target) = std::move(*read_);                                    \
   } while (0)

@@ -53,8 +53,7 @@ Result<Entry> PgIdempotencyStore::claim(const core::Uuid& user, const std::strin
   const std::string user_id = user.to_string();
   return db_.transaction<Entry>([&](Connection& c) -> awaitable<Result<Entry>> {
     // Expiry rides on the claims themselves: an indexed range delete, empty most of the time.
-    auto expired = co_await c.query(kExpire, to_ms(expired_before));
-    if (!expired) co_return fail(std::move(expired.error()));
+    FERR_PG_DO(co_await c.query(kExpire, to_ms(expired_before)));
     FERR_PG_TRY(taken, co_await c.query(kClaim, user_id, key, fingerprint, to_ms(now),
                                         to_ms(abandoned_before)));
     if (taken.rows() == 1) co_return Entry{true, fingerprint, std::nullopt};
@@ -78,20 +77,18 @@ Result<Entry> PgIdempotencyStore::claim(const core::Uuid& user, const std::strin
 Result<void> PgIdempotencyStore::complete(const core::Uuid& user, const std::string& key,
                                           const StoredResponse& response) {
   return db_.run<void>([&]() -> awaitable<Result<void>> {
-    auto updated = co_await db_.pool().query(
+    FERR_PG_DO(co_await db_.pool().query(
         "UPDATE idempotency_keys SET status = $1, body = $2 WHERE user_id = $3 AND key = $4",
-        response.status, response.body, user.to_string(), key);
-    if (!updated) co_return fail(std::move(updated.error()));
+        response.status, response.body, user.to_string(), key));
     co_return Result<void>{};
   });
 }
 
 Result<void> PgIdempotencyStore::release(const core::Uuid& user, const std::string& key) {
   return db_.run<void>([&]() -> awaitable<Result<void>> {
-    auto deleted = co_await db_.pool().query(
+    FERR_PG_DO(co_await db_.pool().query(
         "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status IS NULL",
-        user.to_string(), key);
-    if (!deleted) co_return fail(std::move(deleted.error()));
+        user.to_string(), key));
     co_return Result<void>{};
   });
 }

@@ -103,12 +103,12 @@ awaitable<Result<orgs::Subscription>> lock_live(Connection& c, const Uuid& org_i
   std::optional<orgs::Subscription> found;
   if (rows.rows() > 0) {
     FERR_PG_TRY(row, read_subscription(rows, 0));
-    found = std::move(row);
+    found = row;
   }
   if (!found || !found->live())
     co_return fail(
         Error::make(ErrorCode::subscription_not_found, "no live subscription for this product"));
-  co_return std::move(*found);
+  co_return *found;
 }
 
 }  // namespace
@@ -122,7 +122,7 @@ Result<std::vector<orgs::Subscription>> PgSubscriptionRepository::subscriptions(
         out.reserve(static_cast<std::size_t>(rows.rows()));
         for (int i = 0; i < rows.rows(); ++i) {
           FERR_PG_TRY(row, read_subscription(rows, i));
-          out.push_back(std::move(row));
+          out.push_back(row);
         }
         co_return out;
       });
