@@ -16,17 +16,13 @@
 #include "http/session.hpp"
 
 namespace ferr::domain {
-class ReadinessCheck;
 namespace accounts {
-class AccountRepository;
 class AccountService;
 class AccountEvents;
 }  // namespace accounts
 namespace orgs {
-class OrgRepository;
 class OrgService;
 class OrgEvents;
-class SubscriptionRepository;
 class SubscriptionService;
 }  // namespace orgs
 namespace telemetry {
@@ -38,7 +34,6 @@ class TelemetryStatistics;
 struct Expiry;
 }  // namespace telemetry
 namespace idempotency {
-class IdempotencyStore;
 class Idempotency;
 }  // namespace idempotency
 }  // namespace ferr::domain
