@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "contract/backends.hpp"
+#include "contract/race.hpp"
 
 namespace ferr::contract {
 namespace {
@@ -16,26 +17,6 @@ namespace {
 using namespace std::chrono_literals;
 using domain::accounts::RefreshOutcome;
 using domain::accounts::RegisterOutcome;
-
-/// Runs `call(i)` for i in [0, n), each on its own thread, all released at once; returns the
-/// results in order.
-template <typename F>
-auto race(int n, F call) {
-  using R = decltype(call(0));
-  std::promise<void> start;
-  std::shared_future<void> started = start.get_future().share();
-  std::vector<std::future<R>> running;
-  for (int i = 0; i < n; ++i) {
-    running.push_back(std::async(std::launch::async, [&call, started, i] {
-      started.wait();
-      return call(i);
-    }));
-  }
-  start.set_value();
-  std::vector<R> results;
-  for (auto& r : running) results.push_back(r.get());
-  return results;
-}
 
 class AccountRepositoryContract : public ::testing::TestWithParam<BackendFactory> {
  protected:

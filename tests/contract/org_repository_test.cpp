@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "contract/contract_test.hpp"
+#include "contract/race.hpp"
 
 namespace ferr::contract {
 namespace {
@@ -41,26 +42,6 @@ core::Result<void> refusal() {
 
 RoleCheck refuse() {
   return [](Role) { return refusal(); };
-}
-
-/// Runs every call on its own thread, all released at once, and returns their results in order.
-template <typename T>
-std::vector<T> race(const std::vector<std::function<T()>>& calls) {
-  std::promise<void> start;
-  std::shared_future<void> started = start.get_future().share();
-  std::vector<std::future<T>> running;
-  running.reserve(calls.size());
-  for (const auto& call : calls) {
-    running.push_back(std::async(std::launch::async, [&call, started] {
-      started.wait();
-      return call();
-    }));
-  }
-  start.set_value();
-  std::vector<T> results;
-  results.reserve(running.size());
-  for (auto& r : running) results.push_back(r.get());
-  return results;
 }
 
 /// How many of `results` succeeded; every failure must be `code`.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "contract/contract_test.hpp"
+#include "contract/race.hpp"
 
 namespace ferr::contract {
 namespace {
@@ -25,26 +26,6 @@ constexpr Product kProducts[] = {Product::ferrflow, Product::ferrvault, Product:
                                  Product::ferrgrowth, Product::ferrfleet};
 
 std::string name_of(Product product) { return std::string(domain::orgs::product_name(product)); }
-
-/// Runs every call on its own thread, all released at once, and returns their results in order.
-template <typename T>
-std::vector<T> race(const std::vector<std::function<T()>>& calls) {
-  std::promise<void> start;
-  std::shared_future<void> started = start.get_future().share();
-  std::vector<std::future<T>> running;
-  running.reserve(calls.size());
-  for (const auto& call : calls) {
-    running.push_back(std::async(std::launch::async, [&call, started] {
-      started.wait();
-      return call();
-    }));
-  }
-  start.set_value();
-  std::vector<T> results;
-  results.reserve(running.size());
-  for (auto& r : running) results.push_back(r.get());
-  return results;
-}
 
 class SubscriptionRepositoryContract : public ContractTest {
  protected:
