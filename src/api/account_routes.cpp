@@ -43,7 +43,7 @@ Result<std::string> read_single_string(ObjectReader& r, std::string_view name) {
   return r.required_string(name);
 }
 
-// Each route is a small class of its own: decode, call the service on the right pool, encode.
+// Each route: decode, await the service, encode.
 class Routes {
  public:
   explicit Routes(const AccountRoutesDeps& deps) : d_(deps) {}
@@ -63,8 +63,7 @@ class Routes {
       return reg;
     });
     if (!input) co_return http::respond_error(req, input.error());
-    auto done = co_await core::run_blocking(d_.hash_pool,
-                                            [&] { return d_.accounts.register_account(*input); });
+    auto done = co_await d_.accounts.register_account(*input);
     if (!done) co_return http::respond_error(req, done.error());
     co_return Response::json(202, R"({"status":"verification_pending"})");
   }
@@ -82,8 +81,7 @@ class Routes {
       return Input{*email, *code};
     });
     if (!input) co_return http::respond_error(req, input.error());
-    auto tokens = co_await core::run_blocking(
-        d_.pool, [&] { return d_.accounts.verify_email(input->email, input->code); });
+    auto tokens = co_await d_.accounts.verify_email(input->email, input->code);
     if (!tokens) co_return http::respond_error(req, tokens.error());
     co_return token_response(*tokens, d_.cookie);
   }
@@ -92,8 +90,7 @@ class Routes {
     auto email =
         read_body<std::string>(req, [](ObjectReader& r) { return read_single_string(r, "email"); });
     if (!email) co_return http::respond_error(req, email.error());
-    auto done = co_await core::run_blocking(
-        d_.pool, [&] { return d_.accounts.resend_verification(*email); });
+    auto done = co_await d_.accounts.resend_verification(*email);
     if (!done) co_return http::respond_error(req, done.error());
     co_return accepted();
   }
@@ -102,8 +99,7 @@ class Routes {
     if (auto limited = d_.auth_limiter.check(req)) co_return std::move(*limited);
     auto input = read_body<Credentials>(req, read_credentials);
     if (!input) co_return http::respond_error(req, input.error());
-    auto tokens = co_await core::run_blocking(
-        d_.hash_pool, [&] { return d_.accounts.login(input->email, input->password); });
+    auto tokens = co_await d_.accounts.login(input->email, input->password);
     if (!tokens) co_return http::respond_error(req, tokens.error());
     co_return token_response(*tokens, d_.cookie);
   }
@@ -112,16 +108,15 @@ class Routes {
     auto token = read_body<std::string>(
         req, [](ObjectReader& r) { return read_single_string(r, "refresh_token"); });
     if (!token) co_return http::respond_error(req, token.error());
-    auto tokens = co_await core::run_blocking(d_.pool, [&] { return d_.accounts.refresh(*token); });
+    auto tokens = co_await d_.accounts.refresh(*token);
     if (!tokens) co_return http::respond_error(req, tokens.error());
     co_return token_response(*tokens, d_.cookie);
   }
 
   awaitable<Response> logout(Request& req) {
-    auto principal = co_await authenticate(req, d_.accounts, d_.pool);
+    auto principal = authenticate(req, d_.accounts);
     if (!principal) co_return http::respond_error(req, principal.error());
-    auto done =
-        co_await core::run_blocking(d_.pool, [&] { return d_.accounts.logout(*principal); });
+    auto done = co_await d_.accounts.logout(*principal);
     if (!done) co_return http::respond_error(req, done.error());
     Response r = Response::empty(204);
     r.headers.add("Set-Cookie", clear_session_cookie(d_.cookie));
@@ -129,16 +124,15 @@ class Routes {
   }
 
   awaitable<Response> me(Request& req) {
-    auto principal = co_await authenticate(req, d_.accounts, d_.pool);
+    auto principal = authenticate(req, d_.accounts);
     if (!principal) co_return http::respond_error(req, principal.error());
-    auto user =
-        co_await core::run_blocking(d_.pool, [&] { return d_.accounts.profile(*principal); });
+    auto user = co_await d_.accounts.profile(*principal);
     if (!user) co_return http::respond_error(req, user.error());
     co_return Response::json(200, user_json(*user));
   }
 
   awaitable<Response> update_me(Request& req) {
-    auto principal = co_await authenticate(req, d_.accounts, d_.pool);
+    auto principal = authenticate(req, d_.accounts);
     if (!principal) co_return http::respond_error(req, principal.error());
     auto patch = read_body<domain::accounts::ProfilePatch>(
         req, [](ObjectReader& r) -> Result<domain::accounts::ProfilePatch> {
@@ -158,9 +152,8 @@ class Routes {
           p.locale = *locale;
           return p;
         });
-    if (!patch) co_return http::respond_error(req, patch.error());
-    auto user = co_await core::run_blocking(
-        d_.pool, [&] { return d_.accounts.update_profile(*principal, *patch); });
+    if (!patch) co_return co_await refuse(req, *principal, d_.accounts, patch.error());
+    auto user = co_await d_.accounts.update_profile(*principal, *patch);
     if (!user) co_return http::respond_error(req, user.error());
     co_return Response::json(200, user_json(*user));
   }
@@ -170,8 +163,7 @@ class Routes {
     auto email =
         read_body<std::string>(req, [](ObjectReader& r) { return read_single_string(r, "email"); });
     if (!email) co_return http::respond_error(req, email.error());
-    auto done =
-        co_await core::run_blocking(d_.pool, [&] { return d_.accounts.forgot_password(*email); });
+    auto done = co_await d_.accounts.forgot_password(*email);
     if (!done) co_return http::respond_error(req, done.error());
     co_return accepted();
   }
@@ -188,29 +180,26 @@ class Routes {
       return Input{*token, *password};
     });
     if (!input) co_return http::respond_error(req, input.error());
-    auto done = co_await core::run_blocking(
-        d_.hash_pool, [&] { return d_.accounts.reset_password(input->token, input->password); });
+    auto done = co_await d_.accounts.reset_password(input->token, input->password);
     if (!done) co_return http::respond_error(req, done.error());
     co_return Response::empty(204);
   }
 
   awaitable<Response> telemetry_prefs(Request& req) {
-    auto principal = co_await authenticate(req, d_.accounts, d_.pool);
+    auto principal = authenticate(req, d_.accounts);
     if (!principal) co_return http::respond_error(req, principal.error());
-    auto opt_out = co_await core::run_blocking(
-        d_.pool, [&] { return d_.accounts.telemetry_opt_out(*principal); });
+    auto opt_out = co_await d_.accounts.telemetry_opt_out(*principal);
     if (!opt_out) co_return http::respond_error(req, opt_out.error());
     co_return telemetry_prefs_response(*opt_out);
   }
 
   awaitable<Response> set_telemetry_prefs(Request& req) {
-    auto principal = co_await authenticate(req, d_.accounts, d_.pool);
+    auto principal = authenticate(req, d_.accounts);
     if (!principal) co_return http::respond_error(req, principal.error());
     auto wanted =
         read_body<bool>(req, [](ObjectReader& r) { return r.required_bool("telemetry_opt_out"); });
-    if (!wanted) co_return http::respond_error(req, wanted.error());
-    auto saved = co_await core::run_blocking(
-        d_.pool, [&] { return d_.accounts.set_telemetry_opt_out(*principal, *wanted); });
+    if (!wanted) co_return co_await refuse(req, *principal, d_.accounts, wanted.error());
+    auto saved = co_await d_.accounts.set_telemetry_opt_out(*principal, *wanted);
     if (!saved) co_return http::respond_error(req, saved.error());
     co_return telemetry_prefs_response(*saved);
   }

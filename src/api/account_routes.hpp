@@ -2,7 +2,6 @@
 /// The routes of "Accounts and sessions" (api.md): /auth/… and /v1/me/telemetry-prefs.
 
 #include "api/account_json.hpp"
-#include "core/blocking_pool.hpp"
 #include "domain/accounts/account_service.hpp"
 #include "http/middleware/rate_limiter.hpp"
 #include "http/router.hpp"
@@ -11,8 +10,6 @@ namespace ferr::api {
 
 struct AccountRoutesDeps {
   domain::accounts::AccountService& accounts;
-  core::BlockingPool& pool;       ///< storage work
-  core::BlockingPool& hash_pool;  ///< password hashing: as many threads as cores, no more
   http::RateLimiter&
       auth_limiter;  ///< per client IP on register, login, verify-email, forgot-password
   CookiePolicy cookie;

@@ -29,15 +29,23 @@ std::optional<std::string> access_token_of(const http::Request& request) {
   return std::nullopt;
 }
 
-boost::asio::awaitable<core::Result<domain::accounts::Principal>> authenticate(
-    const http::Request& request, domain::accounts::AccountService& accounts,
-    core::BlockingPool& pool) {
+core::Result<domain::accounts::Principal> authenticate(
+    const http::Request& request, const domain::accounts::AccountService& accounts) {
   auto token = access_token_of(request);
   if (!token) {
-    co_return core::fail(
+    return core::fail(
         core::Error::make(core::ErrorCode::auth_unauthorized, "valid credentials are required"));
   }
-  co_return co_await core::run_blocking(pool, [&] { return accounts.authenticate(*token); });
+  return accounts.authenticate(*token);
+}
+
+boost::asio::awaitable<http::Response> refuse(http::Request& request,
+                                              const domain::accounts::Principal& principal,
+                                              domain::accounts::AccountService& accounts,
+                                              const core::Error& error) {
+  if (auto live = co_await accounts.require_session(principal); !live)
+    co_return http::respond_error(request, live.error());
+  co_return http::respond_error(request, error);
 }
 
 }  // namespace ferr::api

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <exception>
 
+#include "api/authentication.hpp"
 #include "core/log.hpp"
 #include "crypto/tokens.hpp"
 #include "http/error_response.hpp"
@@ -35,21 +36,22 @@ std::string fingerprint(const http::Request& request) {
 
 }  // namespace
 
-boost::asio::awaitable<Response> idempotent(http::Request& request, const core::Uuid& user,
+boost::asio::awaitable<Response> idempotent(http::Request& request,
+                                            const domain::accounts::Principal& caller,
                                             const IdempotencyDeps& deps, IdempotentWork work) {
   auto header = request.headers.get("Idempotency-Key");
   if (!header) co_return co_await work();
   std::string key(*header);
   if (!domain::idempotency::is_valid_key(key))
-    co_return http::respond_error(
-        request, core::Error::validation("Idempotency-Key",
-                                         "Idempotency-Key must be 1 to 255 printable characters"));
+    co_return co_await refuse(
+        request, caller, deps.accounts,
+        core::Error::validation("Idempotency-Key",
+                                "Idempotency-Key must be 1 to 255 printable characters"));
 
   auto print = fingerprint(request);
   auto give_up_at = std::chrono::steady_clock::now() + kWaitAtMost;
   for (;;) {
-    auto claim = co_await core::run_blocking(
-        deps.pool, [&] { return deps.idempotency.claim(user, key, print); });
+    auto claim = co_await deps.idempotency.claim(caller, key, print);
     if (!claim) co_return http::respond_error(request, claim.error());
     if (claim->decision == Decision::run) break;
     if (claim->decision == Decision::replay) {
@@ -80,11 +82,13 @@ boost::asio::awaitable<Response> idempotent(http::Request& request, const core::
   }
   // A server error is not an answer worth keeping: free the key so that a retry runs again.
   bool keep = response && response->status < 500;
-  auto recorded = co_await core::run_blocking(deps.pool, [&] {
-    return keep ? deps.idempotency.complete(user, key,
-                                            {static_cast<int>(response->status), response->body})
-                : deps.idempotency.release(user, key);
-  });
+  core::Result<void> recorded;
+  if (keep) {
+    domain::idempotency::StoredResponse stored{static_cast<int>(response->status), response->body};
+    recorded = co_await deps.idempotency.complete(caller.user_id, key, stored);
+  } else {
+    recorded = co_await deps.idempotency.release(caller.user_id, key);
+  }
   if (!recorded)
     core::log::warn("idempotency key not recorded",
                     {{"request_id", request.request_id}, {"error", recorded.error().log_detail}});

@@ -7,8 +7,8 @@
 
 #include <functional>
 
-#include "core/blocking_pool.hpp"
-#include "core/uuid.hpp"
+#include "domain/accounts/account_service.hpp"
+#include "domain/accounts/principal.hpp"
 #include "domain/idempotency/idempotency.hpp"
 #include "http/request.hpp"
 
@@ -16,15 +16,16 @@ namespace ferr::api {
 
 struct IdempotencyDeps {
   domain::idempotency::Idempotency& idempotency;
-  core::BlockingPool& pool;
+  domain::accounts::AccountService& accounts;  ///< answers a refused key of a revoked session
 };
 
 /// The work of an idempotent route once the caller is known.
 using IdempotentWork = std::function<boost::asio::awaitable<http::Response>()>;
 
-/// Runs `work` for the authenticated `user`, honouring the request's `Idempotency-Key` when it has
-/// one. A retry that arrives while the first request still runs waits for its response.
-boost::asio::awaitable<http::Response> idempotent(http::Request& request, const core::Uuid& user,
+/// Runs `work` for the authenticated `caller`, honouring the request's `Idempotency-Key` when it
+/// has one. A retry that arrives while the first request still runs waits for its response.
+boost::asio::awaitable<http::Response> idempotent(http::Request& request,
+                                                  const domain::accounts::Principal& caller,
                                                   const IdempotencyDeps& deps, IdempotentWork work);
 
 }  // namespace ferr::api

@@ -46,8 +46,7 @@ void add_operator_routes(http::Router& router, OperatorRoutesDeps deps) {
               core::Error::make(core::ErrorCode::service_unavailable, "shutting down"),
               request.request_id);
         }
-        auto ready =
-            co_await core::run_blocking(shared->pool, [&] { return shared->readiness.check(); });
+        auto ready = co_await shared->readiness.check();
         if (!ready) {
           core::Error e = ready.error();
           e.code = core::ErrorCode::service_unavailable;

@@ -4,7 +4,6 @@
 #include <functional>
 #include <string>
 
-#include "core/blocking_pool.hpp"
 #include "core/metrics.hpp"
 #include "core/secret.hpp"
 #include "domain/readiness.hpp"
@@ -14,7 +13,6 @@ namespace ferr::api {
 
 struct OperatorRoutesDeps {
   domain::ReadinessCheck& readiness;
-  core::BlockingPool& pool;
   core::MetricsRegistry& metrics;
   std::function<bool()> draining;  ///< true while the server shuts down
   core::Secret metrics_token;      ///< empty: /metrics is open

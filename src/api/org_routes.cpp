@@ -16,15 +16,12 @@ namespace {
 using boost::asio::awaitable;
 using core::fail;
 using core::Result;
+using domain::accounts::Principal;
 using domain::orgs::Role;
 using http::Request;
 using http::Response;
 
 constexpr http::RouteOptions kJson{.json_body = true};
-
-core::Error member_not_found() {
-  return core::Error::make(core::ErrorCode::user_not_found, "no such member in this organization");
-}
 
 Response telemetry_prefs_response(bool opt_out) {
   return Response::json(
@@ -49,18 +46,18 @@ Result<Role> read_role(ObjectReader& r, bool required) {
   return *role;
 }
 
-// Each route: authenticate, decode, call the service on the blocking pool, encode.
+// Each route: authenticate, decode, await the service, encode.
 class Routes {
  public:
   explicit Routes(const OrgRoutesDeps& deps) : d_(deps) {}
 
   template <typename F>
   awaitable<Response> as_user(Request& req, F&& work) {
-    return api::as_user(req, d_.accounts, d_.pool, std::forward<F>(work));
+    return api::as_user(req, d_.accounts, std::forward<F>(work));
   }
 
   awaitable<Response> create(Request& req) {
-    co_return co_await as_user(req, [&](core::Uuid user) -> awaitable<Response> {
+    co_return co_await as_user(req, [&](const Principal& user) -> awaitable<Response> {
       co_return co_await idempotent(req, user, d_.idempotency, [&]() -> awaitable<Response> {
         struct Input {
           std::string slug, name;
@@ -72,9 +69,8 @@ class Routes {
           if (!name) return fail(name.error());
           return Input{*slug, *name};
         });
-        if (!input) co_return http::respond_error(req, input.error());
-        auto org = co_await core::run_blocking(
-            d_.pool, [&] { return d_.orgs.create(user, input->slug, input->name); });
+        if (!input) co_return co_await refuse(req, user, d_.accounts, input.error());
+        auto org = co_await d_.orgs.create(user, input->slug, input->name);
         if (!org) co_return http::respond_error(req, org.error());
         co_return Response::json(201, org_json(*org));
       });
@@ -82,24 +78,24 @@ class Routes {
   }
 
   awaitable<Response> list(Request& req) {
-    co_return co_await as_user(req, [&](core::Uuid user) -> awaitable<Response> {
-      auto orgs = co_await core::run_blocking(d_.pool, [&] { return d_.orgs.list(user); });
+    co_return co_await as_user(req, [&](const Principal& user) -> awaitable<Response> {
+      auto orgs = co_await d_.orgs.list(user);
       if (!orgs) co_return http::respond_error(req, orgs.error());
       co_return Response::json(200, orgs_json(*orgs));
     });
   }
 
   awaitable<Response> get(Request& req) {
-    co_return co_await as_user(req, [&](core::Uuid user) -> awaitable<Response> {
+    co_return co_await as_user(req, [&](const Principal& user) -> awaitable<Response> {
       std::string slug(req.param("slug"));
-      auto org = co_await core::run_blocking(d_.pool, [&] { return d_.orgs.get(user, slug); });
+      auto org = co_await d_.orgs.get(user, slug);
       if (!org) co_return http::respond_error(req, org.error());
       co_return Response::json(200, org_json(*org));
     });
   }
 
   awaitable<Response> update(Request& req) {
-    co_return co_await as_user(req, [&](core::Uuid user) -> awaitable<Response> {
+    co_return co_await as_user(req, [&](const Principal& user) -> awaitable<Response> {
       struct Input {
         std::optional<std::string> name, slug;
       };
@@ -110,27 +106,25 @@ class Routes {
         if (!slug) return fail(slug.error());
         return Input{*name, *slug};
       });
-      if (!input) co_return http::respond_error(req, input.error());
+      if (!input) co_return co_await refuse(req, user, d_.accounts, input.error());
       std::string slug(req.param("slug"));
-      auto org = co_await core::run_blocking(
-          d_.pool, [&] { return d_.orgs.update(user, slug, input->name, input->slug); });
+      auto org = co_await d_.orgs.update(user, slug, input->name, input->slug);
       if (!org) co_return http::respond_error(req, org.error());
       co_return Response::json(200, org_json(*org));
     });
   }
 
   awaitable<Response> members(Request& req) {
-    co_return co_await as_user(req, [&](core::Uuid user) -> awaitable<Response> {
+    co_return co_await as_user(req, [&](const Principal& user) -> awaitable<Response> {
       std::string slug(req.param("slug"));
-      auto members =
-          co_await core::run_blocking(d_.pool, [&] { return d_.orgs.members(user, slug); });
+      auto members = co_await d_.orgs.members(user, slug);
       if (!members) co_return http::respond_error(req, members.error());
       co_return Response::json(200, members_json(*members));
     });
   }
 
   awaitable<Response> add_member(Request& req) {
-    co_return co_await as_user(req, [&](core::Uuid user) -> awaitable<Response> {
+    co_return co_await as_user(req, [&](const Principal& user) -> awaitable<Response> {
       co_return co_await idempotent(req, user, d_.idempotency, [&]() -> awaitable<Response> {
         struct Input {
           std::string email;
@@ -143,10 +137,9 @@ class Routes {
           if (!role) return fail(role.error());
           return Input{*email, *role};
         });
-        if (!input) co_return http::respond_error(req, input.error());
+        if (!input) co_return co_await refuse(req, user, d_.accounts, input.error());
         std::string slug(req.param("slug"));
-        auto member = co_await core::run_blocking(
-            d_.pool, [&] { return d_.orgs.add_member(user, slug, input->email, input->role); });
+        auto member = co_await d_.orgs.add_member(user, slug, input->email, input->role);
         if (!member) co_return http::respond_error(req, member.error());
         co_return Response::json(201, member_json(*member));
       });
@@ -154,84 +147,66 @@ class Routes {
   }
 
   awaitable<Response> change_role(Request& req) {
-    co_return co_await as_user(req, [&](core::Uuid user) -> awaitable<Response> {
+    co_return co_await as_user(req, [&](const Principal& user) -> awaitable<Response> {
       auto role = read_body<Role>(req, [](ObjectReader& r) { return read_role(r, true); });
-      if (!role) co_return http::respond_error(req, role.error());
+      if (!role) co_return co_await refuse(req, user, d_.accounts, role.error());
       std::string slug(req.param("slug"));
-      auto target = core::Uuid::parse(req.param("user_id"));
-      auto member = co_await core::run_blocking(d_.pool, [&]() -> Result<domain::orgs::Member> {
-        // An unparsable id is a member that does not exist, once membership of the org is known.
-        if (!target) {
-          auto org = d_.orgs.get(user, slug);
-          if (!org) return fail(org.error());
-          return fail(member_not_found());
-        }
-        return d_.orgs.change_role(user, slug, *target, *role);
-      });
+      auto member = co_await d_.orgs.change_role(user, slug, req.param("user_id"), *role);
       if (!member) co_return http::respond_error(req, member.error());
       co_return Response::json(200, member_json(*member));
     });
   }
 
   awaitable<Response> remove_member(Request& req) {
-    co_return co_await as_user(req, [&](core::Uuid user) -> awaitable<Response> {
+    co_return co_await as_user(req, [&](const Principal& user) -> awaitable<Response> {
       std::string slug(req.param("slug"));
-      auto target = core::Uuid::parse(req.param("user_id"));
-      auto done = co_await core::run_blocking(d_.pool, [&]() -> Result<void> {
-        if (!target) {
-          auto org = d_.orgs.get(user, slug);
-          if (!org) return fail(org.error());
-          return fail(member_not_found());
-        }
-        return d_.orgs.remove_member(user, slug, *target);
-      });
+      auto done = co_await d_.orgs.remove_member(user, slug, req.param("user_id"));
       if (!done) co_return http::respond_error(req, done.error());
       co_return Response::empty(204);
     });
   }
 
   awaitable<Response> telemetry_prefs(Request& req) {
-    co_return co_await as_user(req, [&](core::Uuid user) -> awaitable<Response> {
+    co_return co_await as_user(req, [&](const Principal& user) -> awaitable<Response> {
       std::string slug(req.param("slug"));
-      auto opt_out = co_await core::run_blocking(
-          d_.pool, [&] { return d_.orgs.telemetry_opt_out(user, slug); });
+      auto opt_out = co_await d_.orgs.telemetry_opt_out(user, slug);
       if (!opt_out) co_return http::respond_error(req, opt_out.error());
       co_return telemetry_prefs_response(*opt_out);
     });
   }
 
   awaitable<Response> set_telemetry_prefs(Request& req) {
-    co_return co_await as_user(req, [&](core::Uuid user) -> awaitable<Response> {
+    co_return co_await as_user(req, [&](const Principal& user) -> awaitable<Response> {
       auto wanted = read_body<bool>(
           req, [](ObjectReader& r) { return r.required_bool("telemetry_opt_out"); });
-      if (!wanted) co_return http::respond_error(req, wanted.error());
+      if (!wanted) co_return co_await refuse(req, user, d_.accounts, wanted.error());
       std::string slug(req.param("slug"));
-      auto saved = co_await core::run_blocking(
-          d_.pool, [&] { return d_.orgs.set_telemetry_opt_out(user, slug, *wanted); });
+      auto saved = co_await d_.orgs.set_telemetry_opt_out(user, slug, *wanted);
       if (!saved) co_return http::respond_error(req, saved.error());
       co_return telemetry_prefs_response(*saved);
     });
   }
 
   awaitable<Response> audit(Request& req) {
-    co_return co_await as_user(req, [&](core::Uuid user) -> awaitable<Response> {
+    co_return co_await as_user(req, [&](const Principal& user) -> awaitable<Response> {
       int limit = 50;
       if (auto text = req.query_param("limit")) {
         auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
         if (ec != std::errc() || end != text->data() + text->size() || limit < 1 || limit > 200)
-          co_return http::respond_error(
-              req, core::Error::validation("limit", "limit must be a number from 1 to 200"));
+          co_return co_await refuse(
+              req, user, d_.accounts,
+              core::Error::validation("limit", "limit must be a number from 1 to 200"));
       }
-      std::optional<core::Uuid> before;
+      std::optional<core::AuditEntryId> before;
       if (auto text = req.query_param("before")) {
-        before = core::Uuid::parse(*text);
+        before = core::AuditEntryId::parse(*text);
         if (!before)
-          co_return http::respond_error(
-              req, core::Error::validation("before", "before must be an audit entry id"));
+          co_return co_await refuse(
+              req, user, d_.accounts,
+              core::Error::validation("before", "before must be an audit entry id"));
       }
       std::string slug(req.param("slug"));
-      auto entries = co_await core::run_blocking(
-          d_.pool, [&] { return d_.orgs.audit(user, slug, limit, before); });
+      auto entries = co_await d_.orgs.audit(user, slug, limit, before);
       if (!entries) co_return http::respond_error(req, entries.error());
       co_return Response::json(200, audit_json(*entries));
     });

@@ -2,7 +2,6 @@
 /// The routes of "Organizations and members" (api.md): /v1/orgs… and the audit log.
 
 #include "api/idempotent.hpp"
-#include "core/blocking_pool.hpp"
 #include "domain/accounts/account_service.hpp"
 #include "domain/orgs/org_service.hpp"
 #include "http/router.hpp"
@@ -12,8 +11,7 @@ namespace ferr::api {
 struct OrgRoutesDeps {
   domain::orgs::OrgService& orgs;
   domain::accounts::AccountService& accounts;  ///< authenticates callers
-  core::BlockingPool& pool;
-  IdempotencyDeps idempotency;  ///< for POST /v1/orgs and POST …/members
+  IdempotencyDeps idempotency;                 ///< for POST /v1/orgs and POST …/members
 };
 
 /// Registers the organization, member and audit routes.

@@ -12,6 +12,7 @@ namespace {
 using boost::asio::awaitable;
 using core::fail;
 using core::Result;
+using domain::accounts::Principal;
 using domain::orgs::Product;
 using domain::orgs::Tier;
 using http::Request;
@@ -37,74 +38,65 @@ class Routes {
   explicit Routes(const SubscriptionRoutesDeps& deps) : d_(deps) {}
 
   awaitable<Response> list(Request& req) {
-    co_return co_await as_user(req, d_.accounts, d_.pool,
-                               [&](core::Uuid user) -> awaitable<Response> {
-                                 std::string slug(req.param("slug"));
-                                 auto rows = co_await core::run_blocking(
-                                     d_.pool, [&] { return d_.subscriptions.list(user, slug); });
-                                 if (!rows) co_return http::respond_error(req, rows.error());
-                                 co_return Response::json(200, subscriptions_json(*rows));
-                               });
+    co_return co_await as_user(req, d_.accounts, [&](const Principal& user) -> awaitable<Response> {
+      std::string slug(req.param("slug"));
+      auto rows = co_await d_.subscriptions.list(user, slug);
+      if (!rows) co_return http::respond_error(req, rows.error());
+      co_return Response::json(200, subscriptions_json(*rows));
+    });
   }
 
   awaitable<Response> activate(Request& req) {
-    co_return co_await as_user(
-        req, d_.accounts, d_.pool, [&](core::Uuid user) -> awaitable<Response> {
-          co_return co_await idempotent(req, user, d_.idempotency, [&]() -> awaitable<Response> {
-            struct Input {
-              Product product;
-              Tier tier;
-            };
-            auto input = read_body<Input>(req, [](ObjectReader& r) -> Result<Input> {
-              auto text = r.required_string("product");
-              if (!text) return fail(text.error());
-              auto product = domain::orgs::parse_product(*text);
-              if (!product)
-                return fail(core::Error::validation(
-                    "product",
-                    "product must be ferrflow, ferrvault, ferrtrack, ferrgrowth or ferrfleet"));
-              auto tier = optional_tier(r);
-              if (!tier) return fail(tier.error());
-              return Input{*product, *tier};
-            });
-            if (!input) co_return http::respond_error(req, input.error());
-            std::string slug(req.param("slug"));
-            auto row = co_await core::run_blocking(d_.pool, [&] {
-              return d_.subscriptions.activate(user, slug, input->product, input->tier);
-            });
-            if (!row) co_return http::respond_error(req, row.error());
-            co_return Response::json(201, subscription_json(*row));
-          });
+    co_return co_await as_user(req, d_.accounts, [&](const Principal& user) -> awaitable<Response> {
+      co_return co_await idempotent(req, user, d_.idempotency, [&]() -> awaitable<Response> {
+        struct Input {
+          Product product;
+          Tier tier;
+        };
+        auto input = read_body<Input>(req, [](ObjectReader& r) -> Result<Input> {
+          auto text = r.required_string("product");
+          if (!text) return fail(text.error());
+          auto product = domain::orgs::parse_product(*text);
+          if (!product)
+            return fail(core::Error::validation(
+                "product",
+                "product must be ferrflow, ferrvault, ferrtrack, ferrgrowth or ferrfleet"));
+          auto tier = optional_tier(r);
+          if (!tier) return fail(tier.error());
+          return Input{*product, *tier};
         });
+        if (!input) co_return co_await refuse(req, user, d_.accounts, input.error());
+        std::string slug(req.param("slug"));
+        auto row = co_await d_.subscriptions.activate(user, slug, input->product, input->tier);
+        if (!row) co_return http::respond_error(req, row.error());
+        co_return Response::json(201, subscription_json(*row));
+      });
+    });
   }
 
   awaitable<Response> change_tier(Request& req) {
-    co_return co_await as_user(
-        req, d_.accounts, d_.pool, [&](core::Uuid user) -> awaitable<Response> {
-          auto tier = read_body<Tier>(
-              req, [](ObjectReader& r) { return tier_from(r.required_string("tier")); });
-          if (!tier) co_return http::respond_error(req, tier.error());
-          std::string slug(req.param("slug"));
-          std::string product(req.param("product"));
-          auto row = co_await core::run_blocking(
-              d_.pool, [&] { return d_.subscriptions.change_tier(user, slug, product, *tier); });
-          if (!row) co_return http::respond_error(req, row.error());
-          co_return Response::json(200, subscription_json(*row));
-        });
+    co_return co_await as_user(req, d_.accounts, [&](const Principal& user) -> awaitable<Response> {
+      auto tier = read_body<Tier>(
+          req, [](ObjectReader& r) { return tier_from(r.required_string("tier")); });
+      if (!tier) co_return co_await refuse(req, user, d_.accounts, tier.error());
+      std::string slug(req.param("slug"));
+      std::string product(req.param("product"));
+      auto row = co_await d_.subscriptions.change_tier(user, slug, product, *tier);
+      if (!row) co_return http::respond_error(req, row.error());
+      co_return Response::json(200, subscription_json(*row));
+    });
   }
 
   awaitable<Response> cancel(Request& req) {
-    co_return co_await as_user(
-        req, d_.accounts, d_.pool, [&](core::Uuid user) -> awaitable<Response> {
-          // `immediate` is accepted and changes nothing: without a payment provider every
-          // cancellation takes effect at once.
-          std::string slug(req.param("slug"));
-          std::string product(req.param("product"));
-          auto row = co_await core::run_blocking(
-              d_.pool, [&] { return d_.subscriptions.cancel(user, slug, product); });
-          if (!row) co_return http::respond_error(req, row.error());
-          co_return Response::json(200, subscription_json(*row));
-        });
+    co_return co_await as_user(req, d_.accounts, [&](const Principal& user) -> awaitable<Response> {
+      // `immediate` is accepted and changes nothing: without a payment provider every
+      // cancellation takes effect at once.
+      std::string slug(req.param("slug"));
+      std::string product(req.param("product"));
+      auto row = co_await d_.subscriptions.cancel(user, slug, product);
+      if (!row) co_return http::respond_error(req, row.error());
+      co_return Response::json(200, subscription_json(*row));
+    });
   }
 
  private:

@@ -2,7 +2,6 @@
 /// The routes of "Subscriptions" (api.md): /v1/orgs/{slug}/subscriptions….
 
 #include "api/idempotent.hpp"
-#include "core/blocking_pool.hpp"
 #include "domain/accounts/account_service.hpp"
 #include "domain/orgs/subscription_service.hpp"
 #include "http/router.hpp"
@@ -12,8 +11,7 @@ namespace ferr::api {
 struct SubscriptionRoutesDeps {
   domain::orgs::SubscriptionService& subscriptions;
   domain::accounts::AccountService& accounts;  ///< authenticates callers
-  core::BlockingPool& pool;
-  IdempotencyDeps idempotency;  ///< for POST …/subscriptions
+  IdempotencyDeps idempotency;                 ///< for POST …/subscriptions
 };
 
 /// Registers the subscription routes.

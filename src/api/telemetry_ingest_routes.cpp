@@ -1,9 +1,5 @@
 #include "api/telemetry_ingest_routes.hpp"
 
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -47,27 +43,6 @@ struct Outcomes {
   core::Counter& failed;
 };
 
-using Stored = core::Result<std::vector<bool>>;
-
-// Hands `rows` to the group-commit writer and resumes on this coroutine's executor once they are
-// durable (true per inserted row, false per duplicate) or have failed.
-asio::awaitable<Stored> store(IngestWriter& writer, std::vector<EventRow> rows) {
-  auto caller = co_await asio::this_coro::executor;
-  std::optional<Stored> stored;
-  // The frame stays suspended until the handler runs, so the callback may write into `stored`.
-  co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
-      [&](auto handler) {
-        // The writer's callback must be copyable; the coroutine's handler is move-only.
-        auto resume = std::make_shared<decltype(handler)>(std::move(handler));
-        writer.submit(std::move(rows), [&stored, caller, resume](Stored outcome) {
-          stored.emplace(std::move(outcome));
-          asio::post(caller, std::move(*resume));  // back from the writer thread to the I/O thread
-        });
-      },
-      asio::use_awaitable);
-  co_return std::move(*stored);
-}
-
 // A storage failure is the client's cue to retry later: 503 with Retry-After, the detail logged.
 core::Error unavailable(const core::Error& cause) {
   core::Error e{core::ErrorCode::service_unavailable, "telemetry storage is unavailable"};
@@ -96,7 +71,7 @@ class IngestRoutes {
     }
     std::vector<EventRow> rows;
     rows.push_back(std::move(*row));
-    auto stored = co_await store(d_.writer, std::move(rows));
+    auto stored = co_await d_.writer.write(std::move(rows));
     if (!stored) {
       outcomes_.failed.inc();
       co_return http::respond_error(req, unavailable(stored.error()));
@@ -147,7 +122,7 @@ class IngestRoutes {
     std::size_t accepted = 0;
     if (!rows.empty()) {
       const std::size_t count = rows.size();
-      auto stored = co_await store(d_.writer, std::move(rows));
+      auto stored = co_await d_.writer.write(std::move(rows));
       if (!stored) {
         outcomes_.failed.inc(count);
         co_return http::respond_error(req, unavailable(stored.error()));

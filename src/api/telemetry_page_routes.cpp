@@ -14,27 +14,26 @@ void add_telemetry_page_routes(http::Router& router, const TelemetryPublicDeps& 
   // The policy depends only on the stylesheet: hashed once, at start-up.
   auto csp = std::make_shared<const std::string>(telemetry_page_csp());
   for (auto language : {PageLanguage::en, PageLanguage::fr}) {
-    router.add(
-        http::Method::get, telemetry_page_path(language),
-        [deps, csp, language](Request& req) -> awaitable<Response> {
-          auto counts =
-              co_await core::run_blocking(deps.pool, [&] { return deps.statistics.recent(); });
-          if (!counts) co_return http::respond_error(req, counts.error());
-          Response response;
-          response.status = 200;
-          response.body = render_telemetry_page({.language = language,
-                                                 .key_id = deps.key_id,
-                                                 .retention_days = deps.retention_days,
-                                                 .k = deps.statistics.k(),
-                                                 .generated_at = deps.clock.now(),
-                                                 .counts = *counts});
-          response.headers.add("Content-Type", "text/html; charset=utf-8");
-          response.headers.add("Content-Security-Policy", *csp);
-          response.headers.add("Content-Language", language == PageLanguage::fr ? "fr" : "en");
-          // Live counts: a cached copy must be revalidated, i.e. fetched again.
-          response.headers.add("Cache-Control", "no-cache");
-          co_return response;
-        });
+    router.add(http::Method::get, telemetry_page_path(language),
+               [deps, csp, language](Request& req) -> awaitable<Response> {
+                 auto counts = co_await deps.statistics.recent();
+                 if (!counts) co_return http::respond_error(req, counts.error());
+                 Response response;
+                 response.status = 200;
+                 response.body = render_telemetry_page({.language = language,
+                                                        .key_id = deps.key_id,
+                                                        .retention_days = deps.retention_days,
+                                                        .k = deps.statistics.k(),
+                                                        .generated_at = deps.clock.now(),
+                                                        .counts = *counts});
+                 response.headers.add("Content-Type", "text/html; charset=utf-8");
+                 response.headers.add("Content-Security-Policy", *csp);
+                 response.headers.add("Content-Language",
+                                      language == PageLanguage::fr ? "fr" : "en");
+                 // Live counts: a cached copy must be revalidated, i.e. fetched again.
+                 response.headers.add("Cache-Control", "no-cache");
+                 co_return response;
+               });
   }
 }
 

@@ -49,8 +49,7 @@ void add_telemetry_public_routes(http::Router& router, const TelemetryPublicDeps
         co_return http::respond_error(
             req, core::Error::validation("days", "days must be a number from 1 to 365"));
     }
-    auto cells =
-        co_await core::run_blocking(deps.pool, [&] { return deps.statistics.daily(days); });
+    auto cells = co_await deps.statistics.daily(days);
     if (!cells) co_return http::respond_error(req, cells.error());
     co_return Response::json(200, stats_json(*cells, deps.statistics.k(), deps.clock.now()));
   });

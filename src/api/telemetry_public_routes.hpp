@@ -3,7 +3,6 @@
 
 #include <string>
 
-#include "core/blocking_pool.hpp"
 #include "core/clock.hpp"
 #include "domain/telemetry/statistics.hpp"
 #include "http/router.hpp"
@@ -12,7 +11,6 @@ namespace ferr::api {
 
 struct TelemetryPublicDeps {
   domain::telemetry::TelemetryStatistics& statistics;
-  core::BlockingPool& pool;
   const core::Clock& clock;
   std::string key_id;
   int retention_days;

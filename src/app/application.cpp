@@ -14,6 +14,7 @@
 #include "app/storage_backend.hpp"
 #include "app/version.hpp"
 #include "core/log.hpp"
+#include "core/task.hpp"
 #include "crypto/password_hasher.hpp"
 #include "crypto/tokens.hpp"
 #include "domain/accounts/account_service.hpp"
@@ -52,15 +53,9 @@ core::Result<std::unique_ptr<Application>> Application::create(const Config& con
 }
 
 core::Result<void> Application::build_services() {
-  // Blocking work waits on SQLite locks: more threads than cores keeps a slow job from holding
-  // up quick ones. On PostgreSQL each repository call waits for a network round trip, so the pool
-  // has a thread per connection, or the connections would sit idle while requests queue.
-  // Password hashing has its own pool, one thread per core at lowered priority, which bounds its
-  // CPU and memory (19 MiB a hash) whatever the burst of logins.
-  std::size_t blocking_threads = std::max<std::size_t>(4, config_.threads * 2);
-  if (storage_->postgres)
-    blocking_threads = std::max(blocking_threads, config_.database_max_connections);
-  pool_ = std::make_unique<core::BlockingPool>(blocking_threads);
+  // Storage is awaited from the I/O threads (SQLite hides its own small pool inside its
+  // repositories). Password hashing has a pool of its own, one thread per core at lowered
+  // priority, which bounds its CPU and memory (19 MiB a hash) whatever the burst of logins.
   std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
   hash_pool_ = std::make_unique<core::BlockingPool>(cores, /*nice=*/10);
 
@@ -88,15 +83,15 @@ core::Result<void> Application::build_services() {
       core::Secret(crypto::keyed_hash_hex(settings.jwt_secret, "ferrlabs.verification-codes"));
   settings.public_url = config_.public_url;
   accounts_ = std::make_unique<domain::accounts::AccountService>(
-      *storage_->accounts, *password_hasher_, *mailer_, *account_events_, clock(), random_,
-      settings);
+      *storage_->accounts, *password_hasher_, *hash_pool_, *mailer_, *account_events_, clock(),
+      random_, settings);
   org_events_ = std::make_unique<domain::telemetry::EmittingOrgEvents>(*emitter_);
-  orgs_ =
-      std::make_unique<domain::orgs::OrgService>(*storage_->orgs, *org_events_, clock(), random_);
+  orgs_ = std::make_unique<domain::orgs::OrgService>(*storage_->orgs, *storage_->accounts,
+                                                     *org_events_, clock(), random_);
   subscriptions_ = std::make_unique<domain::orgs::SubscriptionService>(
       *storage_->orgs, *storage_->subscriptions, *org_events_, clock(), random_);
-  idempotency_ =
-      std::make_unique<domain::idempotency::Idempotency>(*storage_->idempotency, clock());
+  idempotency_ = std::make_unique<domain::idempotency::Idempotency>(*storage_->idempotency,
+                                                                    *storage_->accounts, clock());
   auth_limiter_ =
       std::make_unique<http::RateLimiter>(config_.auth_rate, config_.auth_rate * 4, clock());
   ingest_limiter_ =
@@ -115,8 +110,9 @@ core::Result<void> Application::build_telemetry() {
   if (!key) key = crypto::TelemetryKey::random(random_);
   domain::telemetry::EmitterOptions options;
   options.capacity = config_.telemetry_queue;
+  background_ = std::make_unique<core::BackgroundLoop>();
   emitter_ = std::make_unique<domain::telemetry::Emitter>(store, *key, clock(), random_, metrics_,
-                                                          options);
+                                                          options, background_->executor());
   ingest_writer_ = std::make_unique<domain::telemetry::IngestWriter>(store);
   statistics_ =
       std::make_unique<domain::telemetry::TelemetryStatistics>(store, clock(), config_.stats_k);
@@ -133,15 +129,14 @@ storage::sqlite::Database& Application::database() {
 }
 
 core::Result<domain::telemetry::Expiry> Application::purge_telemetry() {
-  return domain::telemetry::expire_old_events(telemetry_store(), clock(),
-                                              config_.telemetry_retention_days);
+  return core::run_to_completion(domain::telemetry::expire_old_events(
+      telemetry_store(), clock(), config_.telemetry_retention_days));
 }
 
 core::Result<void> Application::start() {
-  retention_ = std::make_unique<domain::telemetry::RetentionJob>(telemetry_store(), clock(),
-                                                                 config_.telemetry_retention_days);
+  retention_ = std::make_unique<domain::telemetry::RetentionJob>(
+      telemetry_store(), clock(), config_.telemetry_retention_days, background_->executor());
   api::add_operator_routes(router_, {.readiness = *storage_->readiness,
-                                     .pool = *pool_,
                                      .metrics = metrics_,
                                      .draining = [this] { return server_ && server_->draining(); },
                                      .metrics_token = config_.metrics_token,
@@ -149,18 +144,14 @@ core::Result<void> Application::start() {
   bool secure_cookie = config_.public_url.rfind("https://", 0) == 0 ||
                        config_.environment == Environment::production;
   api::add_account_routes(router_, {.accounts = *accounts_,
-                                    .pool = *pool_,
-                                    .hash_pool = *hash_pool_,
                                     .auth_limiter = *auth_limiter_,
                                     .cookie = {.secure = secure_cookie}});
-  api::IdempotencyDeps idempotency{.idempotency = *idempotency_, .pool = *pool_};
-  api::add_org_routes(
+  api::IdempotencyDeps idempotency{.idempotency = *idempotency_, .accounts = *accounts_};
+  api::add_org_routes(router_,
+                      {.orgs = *orgs_, .accounts = *accounts_, .idempotency = idempotency});
+  api::add_subscription_routes(
       router_,
-      {.orgs = *orgs_, .accounts = *accounts_, .pool = *pool_, .idempotency = idempotency});
-  api::add_subscription_routes(router_, {.subscriptions = *subscriptions_,
-                                         .accounts = *accounts_,
-                                         .pool = *pool_,
-                                         .idempotency = idempotency});
+      {.subscriptions = *subscriptions_, .accounts = *accounts_, .idempotency = idempotency});
   api::add_telemetry_ingest_routes(router_, {.writer = *ingest_writer_,
                                              .limiter = *ingest_limiter_,
                                              .metrics = metrics_,
@@ -168,7 +159,6 @@ core::Result<void> Application::start() {
                                              .random = random_,
                                              .retention_days = config_.telemetry_retention_days});
   const api::TelemetryPublicDeps publication{.statistics = *statistics_,
-                                             .pool = *pool_,
                                              .clock = clock(),
                                              .key_id = emitter_->key_id(),
                                              .retention_days = config_.telemetry_retention_days};
@@ -196,16 +186,17 @@ unsigned short Application::port() const { return server_ ? server_->port() : 0;
 
 bool Application::shutdown(std::chrono::milliseconds grace) {
   bool drained = server_ ? server_->shutdown(grace) : true;
-  // Blocking jobs still running refer to suspended request coroutines: let them finish before
-  // the server's contexts (and those coroutines) are destroyed.
+  // Hashes still running refer to suspended request coroutines: let them finish before the
+  // server's contexts (and those coroutines) are destroyed.
   if (hash_pool_) hash_pool_->join();
-  if (pool_) pool_->join();
   // Every request has been answered: ingested rows are stored, and the emitter writes what the
   // last requests queued (telemetry.md §3: nothing accepted is lost on a graceful shutdown).
   if (ingest_writer_) ingest_writer_->stop();
   if (emitter_ && !emitter_->drain(std::max(grace, std::chrono::milliseconds(1000))))
     drained = false;
-  retention_.reset();
+  if (retention_) retention_->stop();
+  // Nothing runs on the background loop any more.
+  if (background_) background_->stop();
   // Mail queued by the last requests still goes out (bounded by its own deadline).
   if (mailer_) mailer_->drain(std::chrono::seconds(5));
   return drained;

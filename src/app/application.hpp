@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "app/config.hpp"
+#include "core/background_loop.hpp"
 #include "core/blocking_pool.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -91,7 +92,8 @@ class Application {
   domain::telemetry::Emitter& emitter() { return *emitter_; }
   /// The SQLite database, for tests that read what was stored (SQLite configurations only).
   storage::sqlite::Database& database();
-  /// One retention pass over the telemetry tables (the `purge` command).
+  /// One retention pass over the telemetry tables (the `purge` command). Blocks: call it from
+  /// the command line, not from a request.
   core::Result<domain::telemetry::Expiry> purge_telemetry();
   /// The public statistics (the `stats` command and the /telemetry pages).
   domain::telemetry::TelemetryStatistics& statistics() { return *statistics_; }
@@ -111,6 +113,8 @@ class Application {
   core::SodiumRandom random_;
   core::MetricsRegistry metrics_;
   std::unique_ptr<StorageBackend> storage_;
+  // The telemetry writer and the retention job run here; destroyed after them (declared before).
+  std::unique_ptr<core::BackgroundLoop> background_;
   // Telemetry before the services: the events seams refer to the emitter, which must outlive them.
   std::unique_ptr<domain::telemetry::TelemetryStore> telemetry_store_;
   std::unique_ptr<domain::telemetry::Emitter> emitter_;
@@ -128,7 +132,6 @@ class Application {
   std::unique_ptr<http::RateLimiter> auth_limiter_;
   std::unique_ptr<http::RateLimiter> ingest_limiter_;
   std::unique_ptr<core::BlockingPool> hash_pool_;
-  std::unique_ptr<core::BlockingPool> pool_;
   http::Router router_;
   std::unique_ptr<http::Dispatcher> dispatcher_;
   std::unique_ptr<http::Server> server_;

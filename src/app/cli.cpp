@@ -16,6 +16,7 @@
 #include "core/hex.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "core/task.hpp"
 #include "domain/telemetry/statistics.hpp"
 #include "domain/telemetry/telemetry_store.hpp"
 
@@ -165,7 +166,7 @@ int stats(const Config& config, int days) {
     std::fprintf(stderr, "invalid configuration: %s\n", app.error().log_detail.c_str());
     return kExitBadConfig;
   }
-  auto cells = (*app)->statistics().daily(days);
+  auto cells = core::run_to_completion((*app)->statistics().daily(days));
   int k = (*app)->statistics().k();
   app->reset();
   core::log::shutdown();

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/log.hpp"
+#include "core/task.hpp"
 
 #include "storage/postgres/account_repository.hpp"
 #include "storage/postgres/database.hpp"
@@ -28,8 +29,6 @@ namespace {
 
 // SQLite readers beside the single writer; more would only queue on two cores.
 constexpr std::size_t kSqliteReaders = 4;
-// The PostgreSQL sockets need little CPU: two threads keep one slow reply from delaying others.
-constexpr std::size_t kPostgresIoThreads = 2;
 
 core::Error storage_error(std::string what, const core::Error& cause) {
   std::string detail = "DATABASE_URL: ";
@@ -66,10 +65,11 @@ core::Result<StorageBackend> open_postgres(const Config& config, const core::Clo
   storage::postgres::PoolOptions options;
   options.connection.url = config.database.location;
   options.max_size = config.database_max_connections;
-  s.postgres = std::make_unique<storage::postgres::Database>(options, kPostgresIoThreads);
+  s.postgres = std::make_unique<storage::postgres::Database>(options);
   // A server that is down at start-up fails the start (the orchestrator restarts the process);
-  // once running, outages are answered with 503 and reconnected to (docs/postgres.md).
-  auto migrated = s.postgres->migrate();
+  // once running, outages are answered with 503 and reconnected to (docs/postgres.md). Start-up
+  // is not yet inside an event loop: the migration runs on one of its own, on this thread.
+  auto migrated = core::run_to_completion(s.postgres->migrate());
   if (!migrated) return core::fail(storage_error("migration failed", migrated.error()));
   if (report) *report = {migrated->from_version, migrated->to_version, migrated->applied};
   auto& db_ref = *s.postgres;
@@ -83,7 +83,7 @@ core::Result<StorageBackend> open_postgres(const Config& config, const core::Clo
   // The day partitions of the retention window and the days ahead, before the first event. A
   // failure is not fatal: rows of a day without its partition land in the default partition
   // until the retention pass (hourly) creates it.
-  if (auto made = telemetry->ensure_partitions(clock.now()); !made) {
+  if (auto made = core::run_to_completion(telemetry->ensure_partitions(clock.now())); !made) {
     core::log::warn("telemetry partitions not created", {{"error", made.error().log_detail}});
   } else if (*made > 0) {
     core::log::info("telemetry partitions created", {{"count", *made}});

@@ -7,6 +7,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -53,14 +54,20 @@ boost::asio::awaitable<std::invoke_result_t<F&>> run_blocking(BlockingPool& pool
   // the work may refer to these locals.
   co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void()>(
       [&](auto handler) {
-        boost::asio::post(pool.executor(), [&, caller, handler = std::move(handler)]() mutable {
-          try {
-            result.emplace(fn());
-          } catch (...) {
-            error = std::current_exception();
-          }
-          boost::asio::dispatch(caller, std::move(handler));
-        });
+        // The guard keeps the caller's event loop running until the handler has been handed
+        // over: a loop that ran out of work could otherwise return (and be destroyed, as
+        // run_to_completion's is) while this thread still signals it.
+        auto guard = boost::asio::make_work_guard(caller);
+        boost::asio::post(pool.executor(),
+                          [&, guard = std::move(guard), handler = std::move(handler)]() mutable {
+                            try {
+                              result.emplace(fn());
+                            } catch (...) {
+                              error = std::current_exception();
+                            }
+                            boost::asio::dispatch(guard.get_executor(), std::move(handler));
+                            guard.reset();
+                          });
       },
       boost::asio::use_awaitable);
   if (error) std::rethrow_exception(error);

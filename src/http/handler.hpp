@@ -1,17 +1,16 @@
 #pragma once
 /// What a route runs: a coroutine from request to response, resumed on the I/O thread.
 
-#include <boost/asio/awaitable.hpp>
-
 #include <cstddef>
 #include <functional>
 
+#include "core/task.hpp"
 #include "http/request.hpp"
 
 namespace ferr::http {
 
-/// A route handler. It may `co_await core::run_blocking(...)` for storage work.
-using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
+/// A route handler: a coroutine on the connection's I/O thread that awaits the services.
+using Handler = std::function<core::Task<Response>(Request&)>;
 
 /// Per-route behaviour the server applies before the handler runs.
 struct RouteOptions {

@@ -5,6 +5,9 @@
 #include <stdexcept>
 
 #include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/task.hpp"
+#include "core/try.hpp"
 #include "postgres/pg_test_support.hpp"
 #include "storage/postgres/account_repository.hpp"
 #include "storage/postgres/database.hpp"
@@ -47,6 +50,17 @@ class SqliteBackend final : public Backend {
   domain::idempotency::IdempotencyStore& idempotency() override { return *idempotency_; }
   domain::telemetry::TelemetryStore& telemetry() override { return *telemetry_; }
 
+  void force_stored_value(const std::string& table, const std::string& column,
+                          const std::string& value) override {
+    auto forced = db_->write([&](storage::sqlite::Connection& c) -> core::Result<void> {
+      FERR_CHECK(c.exec("PRAGMA ignore_check_constraints = ON"));
+      auto updated = c.exec("UPDATE " + table + " SET " + column + " = '" + value + "'");
+      FERR_CHECK(c.exec("PRAGMA ignore_check_constraints = OFF"));
+      return updated;
+    });
+    if (!forced) throw std::runtime_error(forced.error().log_detail);
+  }
+
  private:
   std::unique_ptr<storage::sqlite::Database> db_;
   std::unique_ptr<storage::sqlite::SqliteAccountRepository> accounts_;
@@ -66,7 +80,7 @@ class PostgresBackend final : public Backend {
     options.connection.query_timeout = std::chrono::seconds(10);
     options.max_size = 8;
     db_ = std::make_unique<storage::postgres::Database>(options);
-    auto migrated = db_->migrate();
+    auto migrated = core::run_to_completion(db_->migrate());
     if (!migrated) throw std::runtime_error(migrated.error().log_detail);
     accounts_ = std::make_unique<storage::postgres::PgAccountRepository>(*db_);
     orgs_ = std::make_unique<storage::postgres::PgOrgRepository>(*db_);
@@ -79,6 +93,16 @@ class PostgresBackend final : public Backend {
   domain::orgs::SubscriptionRepository& subscriptions() override { return *subscriptions_; }
   domain::idempotency::IdempotencyStore& idempotency() override { return *idempotency_; }
   domain::telemetry::TelemetryStore& telemetry() override { return *telemetry_; }
+
+  void force_stored_value(const std::string& table, const std::string& column,
+                          const std::string& value) override {
+    // Over a connection of its own (tests/postgres), independent of the code under test. The
+    // schema names each CHECK `<table>_<column>_check`.
+    pgtest::admin_scalar(scratch_.url(), "ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " +
+                                             table + "_" + column + "_check");
+    pgtest::admin_scalar(scratch_.url(),
+                         "UPDATE " + table + " SET " + column + " = '" + value + "'");
+  }
 
  private:
   // Declared first: the database goes last, after the pool that uses it.

@@ -25,6 +25,12 @@ class Backend {
   virtual domain::orgs::SubscriptionRepository& subscriptions() = 0;
   virtual domain::idempotency::IdempotencyStore& idempotency() = 0;
   virtual domain::telemetry::TelemetryStore& telemetry() = 0;
+
+  /// Sets `column` of every row of `table` to the text `value` with a raw UPDATE, past the
+  /// schema's CHECK constraint: a value only a newer binary or a hand edit would store, which
+  /// the repositories must refuse to read rather than mistake for a known one.
+  virtual void force_stored_value(const std::string& table, const std::string& column,
+                                  const std::string& value) = 0;
 };
 
 struct BackendFactory {

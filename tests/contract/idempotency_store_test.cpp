@@ -29,19 +29,20 @@ class IdempotencyStoreContract : public ContractTest {
     other_ = active_user("j@x.io");
   }
 
-  Entry claim(const core::Uuid& user, const std::string& key, const std::string& fingerprint) {
-    return store_->claim(user, key, fingerprint, now(), now() - kKeep, now() - kAbandon).value();
+  Entry claim(const core::UserId& user, const std::string& key, const std::string& fingerprint) {
+    return run(store_->claim(user, key, fingerprint, now(), now() - kKeep, now() - kAbandon))
+        .value();
   }
   Entry claim(const std::string& key, const std::string& fingerprint) {
     return claim(user_, key, fingerprint);
   }
-  void complete(const core::Uuid& user, const std::string& key, int status, std::string body) {
-    ASSERT_TRUE(store_->complete(user, key, StoredResponse{status, std::move(body)}));
+  void complete(const core::UserId& user, const std::string& key, int status, std::string body) {
+    ASSERT_TRUE(run(store_->complete(user, key, StoredResponse{status, std::move(body)})));
   }
 
   domain::idempotency::IdempotencyStore* store_ = nullptr;
-  core::Uuid user_;
-  core::Uuid other_;
+  core::UserId user_;
+  core::UserId other_;
 };
 
 TEST_P(IdempotencyStoreContract, TheFirstClaimTakesTheKey) {
@@ -91,7 +92,7 @@ TEST_P(IdempotencyStoreContract, ADifferentFingerprintKeepsTheOriginal) {
 
 TEST_P(IdempotencyStoreContract, ReleaseLetsTheNextClaimRunAgain) {
   ASSERT_TRUE(claim("k", "fp").claimed);
-  ASSERT_TRUE(store_->release(user_, "k"));
+  ASSERT_TRUE(run(store_->release(user_, "k")));
   auto again = claim("k", "fp-other");
   EXPECT_TRUE(again.claimed);
   EXPECT_EQ(again.fingerprint, "fp-other");
@@ -152,7 +153,7 @@ TEST_P(IdempotencyStoreContract, KeysArePerUser) {
   EXPECT_TRUE(theirs.claimed) << "another user's key of the same name";
   EXPECT_EQ(theirs.fingerprint, "fp-b");
 
-  ASSERT_TRUE(store_->release(other_, "k"));
+  ASSERT_TRUE(run(store_->release(other_, "k")));
   auto mine = claim(user_, "k", "fp-a");
   EXPECT_FALSE(mine.claimed) << "releasing theirs does not release mine";
   EXPECT_EQ(mine.fingerprint, "fp-a");
@@ -175,7 +176,7 @@ TEST_P(IdempotencyStoreContract, ConcurrentClaimsOfOneKeyLetExactlyOneThrough) {
     for (int i = 0; i < 8; ++i) {
       calls.push_back(std::async(std::launch::async, [&] {
         started.wait();
-        return store_->claim(user_, key, "fp", now(), now() - kKeep, now() - kAbandon);
+        return run(store_->claim(user_, key, "fp", now(), now() - kKeep, now() - kAbandon));
       }));
     }
     start.set_value();

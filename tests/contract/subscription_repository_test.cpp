@@ -10,12 +10,15 @@
 
 #include "contract/contract_test.hpp"
 #include "contract/race.hpp"
+#include "domain/orgs/audit.hpp"
 
 namespace ferr::contract {
 namespace {
 
 using namespace std::chrono_literals;
 using core::ErrorCode;
+using core::OrgId;
+using core::SubscriptionId;
 using domain::orgs::AuditRecord;
 using domain::orgs::Product;
 using domain::orgs::Subscription;
@@ -36,48 +39,51 @@ class SubscriptionRepositoryContract : public ContractTest {
     org_ = make_org("acme");
   }
 
-  core::Uuid make_org(const std::string& slug) {
-    auto org = backend_->orgs().create_org(next_id(), slug, slug, owner_,
-                                           audit(owner_, "org.created", slug));
+  OrgId make_org(const std::string& slug) {
+    auto org = run(backend_->orgs().create_org(next_id<OrgId>(), slug, slug, owner_,
+                                               audit(owner_, "org.created", slug)));
     EXPECT_TRUE(org) << org.error().log_detail;
-    return org ? org->id : core::Uuid{};
+    return org ? org->id : OrgId{};
   }
 
   core::Result<Subscription> activate(Product product, Tier tier) {
-    return repo_->activate(org_, next_id(), product, tier,
-                           audit(owner_, "subscription.activated", name_of(product)));
+    return run(
+        repo_->activate(org_, next_id<SubscriptionId>(), product, tier,
+                        audit(owner_, "subscription.activated", name_of(product),
+                              domain::orgs::subscription_activated_metadata(product, tier))));
   }
   core::Result<Subscription> cancel(Product product) {
-    return repo_->cancel(org_, product, audit(owner_, "subscription.canceled", name_of(product)));
+    return run(
+        repo_->cancel(org_, product, audit(owner_, "subscription.canceled", name_of(product))));
   }
   core::Result<domain::orgs::TierChange> change_tier(Product product, Tier tier) {
-    return repo_->change_tier(org_, product, tier,
-                              audit(owner_, "subscription.tier_changed", name_of(product)));
+    return run(repo_->change_tier(org_, product, tier,
+                                  audit(owner_, "subscription.tier_changed", name_of(product))));
   }
 
-  std::vector<Subscription> rows() { return repo_->subscriptions(org_).value(); }
+  std::vector<Subscription> rows() { return run(repo_->subscriptions(org_)).value(); }
   /// The org's audit log, newest first.
   std::vector<AuditRecord> log() {
-    return backend_->orgs().audit_log(org_, 200, std::nullopt).value();
+    return run(backend_->orgs().audit_log(org_, 200, std::nullopt)).value();
   }
-  std::vector<core::Uuid> log_ids() {
+  std::vector<core::AuditEntryId> log_ids() {
     auto entries = log();
-    std::vector<core::Uuid> ids;
+    std::vector<core::AuditEntryId> ids;
     ids.reserve(entries.size());
     for (const auto& entry : entries) ids.push_back(entry.id);
     return ids;
   }
 
   domain::orgs::SubscriptionRepository* repo_ = nullptr;
-  core::Uuid owner_;
-  core::Uuid org_;
+  core::UserId owner_;
+  OrgId org_;
 };
 
 TEST_P(SubscriptionRepositoryContract, ActivateInsertsAnActiveRowAndAuditsIt) {
-  auto id = next_id();
-  auto record =
-      audit(owner_, "subscription.activated", "ferrflow", R"({"product":"ferrflow","tier":"pro"})");
-  auto activated = repo_->activate(org_, id, Product::ferrflow, Tier::pro, record);
+  auto id = next_id<SubscriptionId>();
+  auto record = audit(owner_, "subscription.activated", "ferrflow",
+                      domain::orgs::subscription_activated_metadata(Product::ferrflow, Tier::pro));
+  auto activated = run(repo_->activate(org_, id, Product::ferrflow, Tier::pro, record));
   ASSERT_TRUE(activated) << activated.error().log_detail;
   EXPECT_EQ(activated->id, id);
   EXPECT_EQ(activated->product, Product::ferrflow);
@@ -185,9 +191,9 @@ TEST_P(SubscriptionRepositoryContract, ChangeTierMovesTheTierAndAuditsFromAndTo)
   auto live = activate(Product::ferrflow, Tier::pro);
   ASSERT_TRUE(live) << live.error().log_detail;
   clock_.advance(1s);
-  // The service leaves the metadata empty: only the repository knows the tier before.
+  // The service leaves the metadata empty: the rule that reads the tier before writes it.
   auto record = audit(owner_, "subscription.tier_changed", "ferrflow");
-  auto change = repo_->change_tier(org_, Product::ferrflow, Tier::enterprise, record);
+  auto change = run(repo_->change_tier(org_, Product::ferrflow, Tier::enterprise, record));
   ASSERT_TRUE(change) << change.error().log_detail;
   EXPECT_TRUE(change->changed());
   EXPECT_EQ(change->from, Tier::pro);
@@ -204,6 +210,7 @@ TEST_P(SubscriptionRepositoryContract, ChangeTierMovesTheTierAndAuditsFromAndTo)
   EXPECT_EQ(entries[0].action, "subscription.tier_changed");
   EXPECT_EQ(entries[0].target, "ferrflow");
   EXPECT_EQ(entries[0].metadata, R"({"from":"pro","to":"enterprise"})");
+  EXPECT_EQ(entries[0].metadata, domain::orgs::tier_changed_metadata(Tier::pro, Tier::enterprise));
   EXPECT_EQ(entries[0].created_at, now());
 }
 
@@ -231,7 +238,7 @@ TEST_P(SubscriptionRepositoryContract, CancelEndsTheSubscriptionAtTheAuditTime) 
   ASSERT_TRUE(live) << live.error().log_detail;
   clock_.advance(1s + 5ms);
   auto record = audit(owner_, "subscription.canceled", "ferrgrowth");
-  auto canceled = repo_->cancel(org_, Product::ferrgrowth, record);
+  auto canceled = run(repo_->cancel(org_, Product::ferrgrowth, record));
   ASSERT_TRUE(canceled) << canceled.error().log_detail;
   EXPECT_EQ(canceled->id, live->id);
   EXPECT_EQ(canceled->status, SubscriptionStatus::canceled);
@@ -248,6 +255,7 @@ TEST_P(SubscriptionRepositoryContract, CancelEndsTheSubscriptionAtTheAuditTime) 
   EXPECT_EQ(entries[0].action, "subscription.canceled");
   EXPECT_EQ(entries[0].target, "ferrgrowth");
   EXPECT_EQ(entries[0].metadata, R"({"tier":"team"})");
+  EXPECT_EQ(entries[0].metadata, domain::orgs::subscription_canceled_metadata(Tier::team));
 }
 
 TEST_P(SubscriptionRepositoryContract, SubscriptionsAreListedByProductNameWithCanceledRows) {
@@ -258,8 +266,8 @@ TEST_P(SubscriptionRepositoryContract, SubscriptionsAreListedByProductNameWithCa
   }
   ASSERT_TRUE(cancel(Product::ferrtrack));
   auto other = make_org("other");
-  ASSERT_TRUE(repo_->activate(other, next_id(), Product::ferrflow, Tier::team,
-                              audit(owner_, "subscription.activated", "ferrflow")));
+  ASSERT_TRUE(run(repo_->activate(other, next_id<SubscriptionId>(), Product::ferrflow, Tier::team,
+                                  audit(owner_, "subscription.activated", "ferrflow"))));
 
   std::vector<std::string> expected;
   expected.reserve(std::size(kProducts));
@@ -275,23 +283,23 @@ TEST_P(SubscriptionRepositoryContract, SubscriptionsAreListedByProductNameWithCa
                                                         : SubscriptionStatus::active)
         << name_of(s.product);
   }
-  auto others = repo_->subscriptions(other).value();
+  auto others = run(repo_->subscriptions(other)).value();
   ASSERT_EQ(others.size(), 1u) << "each org has its own rows";
   EXPECT_EQ(others[0].tier, Tier::team);
-  EXPECT_TRUE(repo_->subscriptions(next_id()).value().empty());
+  EXPECT_TRUE(run(repo_->subscriptions(next_id<OrgId>())).value().empty());
 }
 
 TEST_P(SubscriptionRepositoryContract, ConcurrentActivationsOfOneProductMakeOneLiveRow) {
   // Five rounds insert a new row, five more race to reactivate a canceled one.
   for (int round = 0; round < 10; ++round) {
     Product product = kProducts[round % 5];
-    std::optional<core::Uuid> original;
+    std::optional<SubscriptionId> original;
     if (round >= 5) {
       auto canceled = cancel(product);
       ASSERT_TRUE(canceled) << canceled.error().log_detail;
       original = canceled->id;
     }
-    std::vector<core::Uuid> ids{next_id(), next_id()};
+    std::vector<SubscriptionId> ids{next_id<SubscriptionId>(), next_id<SubscriptionId>()};
     std::vector<AuditRecord> records{audit(owner_, "subscription.activated", name_of(product)),
                                      audit(owner_, "subscription.activated", name_of(product))};
     std::vector<Tier> tiers{Tier::pro, Tier::team};
@@ -301,7 +309,7 @@ TEST_P(SubscriptionRepositoryContract, ConcurrentActivationsOfOneProductMakeOneL
     for (std::size_t i = 0; i < 2; ++i) {
       calls.push_back(std::async(std::launch::async, [&, i] {
         started.wait();
-        return repo_->activate(org_, ids[i], product, tiers[i], records[i]);
+        return run(repo_->activate(org_, ids[i], product, tiers[i], records[i]));
       }));
     }
     start.set_value();
@@ -348,7 +356,7 @@ TEST_P(SubscriptionRepositoryContract, ConcurrentCancelsOfOneSubscriptionCancelI
                                      audit(owner_, "subscription.canceled", name_of(product))};
     std::vector<std::function<core::Result<Subscription>()>> calls;
     for (std::size_t i = 0; i < records.size(); ++i) {
-      calls.emplace_back([&, i] { return repo_->cancel(org_, product, records[i]); });
+      calls.emplace_back([&, i] { return run(repo_->cancel(org_, product, records[i])); });
     }
     auto results = race(calls);
     int won = 0;
@@ -386,8 +394,9 @@ TEST_P(SubscriptionRepositoryContract, ConcurrentTierChangesChainTheirFromTiers)
       records.push_back(audit(owner_, "subscription.tier_changed", "ferrflow"));
     std::vector<std::function<core::Result<domain::orgs::TierChange>()>> calls;
     for (std::size_t i = 0; i < targets.size(); ++i) {
-      calls.emplace_back(
-          [&, i] { return repo_->change_tier(org_, Product::ferrflow, targets[i], records[i]); });
+      calls.emplace_back([&, i] {
+        return run(repo_->change_tier(org_, Product::ferrflow, targets[i], records[i]));
+      });
     }
     auto results = race(calls);
     // Serialised, each change starts from the tier the previous one left, so the `from` tiers
@@ -406,6 +415,41 @@ TEST_P(SubscriptionRepositoryContract, ConcurrentTierChangesChainTheirFromTiers)
     EXPECT_EQ(seen, expected) << "round " << round;
     EXPECT_EQ(tier_changes() - audited_before, changed) << "an audit row per actual change";
   }
+}
+
+TEST_P(SubscriptionRepositoryContract, UnknownStoredTiersStatusesAndProductsFailLoudly) {
+  ASSERT_TRUE(activate(Product::ferrflow, Tier::pro));
+  auto before = log_ids();
+  const std::string slug = "acme";
+  auto principal = sign_in(owner_);
+  struct Case {
+    std::string column;
+    std::string value;
+  };
+  for (const Case& bad :
+       {Case{"tier", "platinum"}, Case{"status", "paused"}, Case{"product", "ferrnext"}}) {
+    SCOPED_TRACE(bad.column);
+    backend_->force_stored_value("subscriptions", bad.column, bad.value);
+    EXPECT_TRUE(fails_on_unknown_value(run(repo_->subscriptions(org_)), bad.value));
+    if (bad.column != "product") {
+      // The row of (org, product) is found, and then refused rather than taken for a known one.
+      EXPECT_TRUE(fails_on_unknown_value(change_tier(Product::ferrflow, Tier::team), bad.value));
+      EXPECT_TRUE(fails_on_unknown_value(cancel(Product::ferrflow), bad.value));
+      EXPECT_TRUE(fails_on_unknown_value(activate(Product::ferrflow, Tier::team), bad.value));
+    }
+    // Put the known value back for the next case.
+    backend_->force_stored_value("subscriptions", bad.column,
+                                 bad.column == "tier"     ? "pro"
+                                 : bad.column == "status" ? "active"
+                                                          : "ferrflow");
+    ASSERT_TRUE(run(repo_->subscriptions(org_))) << "restored";
+  }
+  backend_->force_stored_value("subscriptions", "tier", "platinum");
+  EXPECT_TRUE(
+      fails_on_unknown_value(run(backend_->orgs().org_for_member(slug, principal)), "platinum"))
+      << "the org's plan is never guessed from an unknown tier";
+  EXPECT_TRUE(fails_on_unknown_value(run(backend_->orgs().orgs_of(owner_)), "platinum"));
+  EXPECT_EQ(log_ids(), before) << "nothing was changed on the way";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SubscriptionRepositoryContract, ::testing::ValuesIn(backends()),

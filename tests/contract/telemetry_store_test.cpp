@@ -32,7 +32,7 @@ class TelemetryStoreContract : public ContractTest {
                     std::optional<core::Uuid> event_id = std::nullopt,
                     std::optional<std::string> org_hash = std::nullopt) {
     EventRow row;
-    row.id = next_id();
+    row.id = next_uuid();
     row.event_id = event_id;
     row.surface = "ferrflow";
     row.event = event;
@@ -46,7 +46,7 @@ class TelemetryStoreContract : public ContractTest {
   ServerRow server(const std::string& event, OptOutSubject subject, const core::Uuid& subject_id,
                    const std::string& hash) {
     ServerRow row;
-    row.row.id = next_id();
+    row.row.id = next_uuid();
     row.row.surface = "ferrlabs";
     row.row.event = event;
     (subject == OptOutSubject::org ? row.row.org_hash : row.row.user_hash) = hash;
@@ -58,7 +58,7 @@ class TelemetryStoreContract : public ContractTest {
     return row;
   }
   std::int64_t count_since(const std::string& event, core::TimePoint since) {
-    auto counts = store_->counts_since(since);
+    auto counts = run(store_->counts_since(since));
     EXPECT_TRUE(counts);
     for (const auto& c : counts.value_or(std::vector<EventCount>{}))
       if (c.event == event) return c.count;
@@ -66,7 +66,7 @@ class TelemetryStoreContract : public ContractTest {
   }
   /// Every row of daily_counts(from, to) as "day event count orgs users".
   std::vector<std::string> day_rows(core::TimePoint from, core::TimePoint to) {
-    auto counts = store_->daily_counts(from, to);
+    auto counts = run(store_->daily_counts(from, to));
     EXPECT_TRUE(counts) << counts.error().log_detail;
     std::vector<std::string> rows;
     for (const auto& c : counts.value_or(std::vector<DayCount>{})) {
@@ -83,15 +83,15 @@ class TelemetryStoreContract : public ContractTest {
 };
 
 TEST_P(TelemetryStoreContract, IngestedEventsAreDeduplicatedByEventId) {
-  auto a = next_id(), b = next_id();
-  auto first = store_->write_ingested(std::vector<EventRow>{
+  auto a = next_uuid(), b = next_uuid();
+  auto first = run(store_->write_ingested(std::vector<EventRow>{
       ingested("cli.run", now(), a), ingested("cli.run", now(), b), ingested("cli.run", now(), a),
-      ingested("cli.run", now()), ingested("cli.run", now())});
+      ingested("cli.run", now()), ingested("cli.run", now())}));
   ASSERT_TRUE(first) << first.error().log_detail;
   EXPECT_EQ(*first, (std::vector<bool>{true, true, false, true, true}))
       << "a repeats inside the batch; rows without event_id are always new";
-  auto second = store_->write_ingested(
-      std::vector<EventRow>{ingested("cli.run", now(), b), ingested("cli.run", now(), next_id())});
+  auto second = run(store_->write_ingested(std::vector<EventRow>{
+      ingested("cli.run", now(), b), ingested("cli.run", now(), next_uuid())}));
   ASSERT_TRUE(second);
   EXPECT_EQ(*second, (std::vector<bool>{false, true})) << "b is already stored";
   EXPECT_EQ(count_since("cli.run", now() - 1h), 5);
@@ -100,26 +100,26 @@ TEST_P(TelemetryStoreContract, IngestedEventsAreDeduplicatedByEventId) {
 TEST_P(TelemetryStoreContract, ServerEventsOfOptedOutSubjectsAreNotWritten) {
   auto owner = active_user("owner@x.io");
   auto quiet = active_user("quiet@x.io");
-  auto org = backend_->orgs().create_org(next_id(), "acme", "Acme", owner,
-                                         audit(owner, "org.created", "acme"));
+  auto org = run(backend_->orgs().create_org(next_id<core::OrgId>(), "acme", "Acme", owner,
+                                             audit(owner, "org.created", "acme")));
   ASSERT_TRUE(org);
-  auto hidden = backend_->orgs().create_org(next_id(), "hidden", "Hidden", owner,
-                                            audit(owner, "org.created", "hidden"));
+  auto hidden = run(backend_->orgs().create_org(next_id<core::OrgId>(), "hidden", "Hidden", owner,
+                                                audit(owner, "org.created", "hidden")));
   ASSERT_TRUE(hidden);
-  ASSERT_TRUE(backend_->orgs().set_telemetry_opt_out(hidden->id, true,
-                                                     audit(owner, "telemetry.opt_out.update", "")));
-  ASSERT_TRUE(backend_->accounts().set_user_opt_out(quiet, true, now()));
+  ASSERT_TRUE(run(backend_->orgs().set_telemetry_opt_out(
+      hidden->id, true, audit(owner, "telemetry.opt_out.update", ""))));
+  ASSERT_TRUE(run(backend_->accounts().set_user_opt_out(quiet, true, now())));
 
   const std::string h(32, 'a');
   std::vector<ServerRow> batch{
-      server("product.activated", OptOutSubject::org, org->id, h),
-      server("product.activated", OptOutSubject::org, hidden->id, h),
-      server("auth.login", OptOutSubject::user, owner, h),
-      server("auth.login", OptOutSubject::user, quiet, h),
-      server("auth.login", OptOutSubject::user, next_id(), h),  // no user_prefs row: opted in
-      server("product.canceled", OptOutSubject::org, hidden->id, h),
+      server("product.activated", OptOutSubject::org, org->id.value, h),
+      server("product.activated", OptOutSubject::org, hidden->id.value, h),
+      server("auth.login", OptOutSubject::user, owner.value, h),
+      server("auth.login", OptOutSubject::user, quiet.value, h),
+      server("auth.login", OptOutSubject::user, next_uuid(), h),  // no user_prefs row: opted in
+      server("product.canceled", OptOutSubject::org, hidden->id.value, h),
   };
-  auto written = store_->write_server_events(batch);
+  auto written = run(store_->write_server_events(batch));
   ASSERT_TRUE(written) << written.error().log_detail;
   EXPECT_EQ(written->written, 3u);
   EXPECT_EQ(written->opted_out, 3u);
@@ -128,28 +128,28 @@ TEST_P(TelemetryStoreContract, ServerEventsOfOptedOutSubjectsAreNotWritten) {
   EXPECT_EQ(count_since("product.canceled", now() - 1h), 0);
 
   // The flag is read at write time: opting back in applies to the next batch.
-  ASSERT_TRUE(backend_->accounts().set_user_opt_out(quiet, false, now()));
-  ASSERT_EQ(store_->write_server_events(std::vector<ServerRow>{batch[3]})->written, 1u);
+  ASSERT_TRUE(run(backend_->accounts().set_user_opt_out(quiet, false, now())));
+  ASSERT_EQ(run(store_->write_server_events(std::vector<ServerRow>{batch[3]}))->written, 1u);
 }
 
 TEST_P(TelemetryStoreContract, ExpiryRollsUpWholeDaysThenDeletesThem) {
-  ASSERT_TRUE(store_->write_ingested(
-      std::vector<EventRow>{ingested("cli.run", day(3) + 1h, std::nullopt, std::string(32, 'a')),
-                            ingested("cli.run", day(3) + 23h, std::nullopt, std::string(32, 'b')),
-                            ingested("cli.run", day(3) + 2h, std::nullopt, std::string(32, 'a')),
-                            ingested("cli.error", day(4) + 5h), ingested("cli.run", day(5) + 1h)}));
-  auto nothing = store_->expire_before(day(3));
+  ASSERT_TRUE(run(store_->write_ingested(std::vector<EventRow>{
+      ingested("cli.run", day(3) + 1h, std::nullopt, std::string(32, 'a')),
+      ingested("cli.run", day(3) + 23h, std::nullopt, std::string(32, 'b')),
+      ingested("cli.run", day(3) + 2h, std::nullopt, std::string(32, 'a')),
+      ingested("cli.error", day(4) + 5h), ingested("cli.run", day(5) + 1h)})));
+  auto nothing = run(store_->expire_before(day(3)));
   ASSERT_TRUE(nothing);
   EXPECT_EQ(nothing->rows_deleted, 0u);
   EXPECT_EQ(nothing->days_rolled_up, 0u);
 
-  auto two_days = store_->expire_before(day(5));
+  auto two_days = run(store_->expire_before(day(5)));
   ASSERT_TRUE(two_days) << two_days.error().log_detail;
   EXPECT_EQ(two_days->rows_deleted, 4u);
   EXPECT_EQ(two_days->days_rolled_up, 2u);
   EXPECT_EQ(count_since("cli.run", day(1)), 1) << "only day 5's row is still raw";
 
-  auto counts = store_->daily_counts(day(1), day(6));
+  auto counts = run(store_->daily_counts(day(1), day(6)));
   ASSERT_TRUE(counts);
   auto text = [](const DayCount& c) {
     return c.day + " " + c.event + " " + std::to_string(c.count) + " " +
@@ -161,13 +161,14 @@ TEST_P(TelemetryStoreContract, ExpiryRollsUpWholeDaysThenDeletesThem) {
             (std::vector<std::string>{"2026-05-03 cli.run 3 2 0", "2026-05-04 cli.error 1 0 0",
                                       "2026-05-05 cli.run 1 0 0"}))
       << "rolled-up days and raw days read alike";
-  EXPECT_EQ(store_->expire_before(day(5))->rows_deleted, 0u);
+  EXPECT_EQ(run(store_->expire_before(day(5)))->rows_deleted, 0u);
 }
 
 TEST_P(TelemetryStoreContract, DailyCountsCoverHalfOpenDayRanges) {
-  ASSERT_TRUE(store_->write_ingested(std::vector<EventRow>{
-      ingested("cli.run", day(4) + 1h), ingested("cli.run", day(5)), ingested("cli.run", day(6))}));
-  auto counts = store_->daily_counts(day(5), day(6));
+  ASSERT_TRUE(run(store_->write_ingested(std::vector<EventRow>{ingested("cli.run", day(4) + 1h),
+                                                               ingested("cli.run", day(5)),
+                                                               ingested("cli.run", day(6))})));
+  auto counts = run(store_->daily_counts(day(5), day(6)));
   ASSERT_TRUE(counts);
   ASSERT_EQ(counts->size(), 1u);
   EXPECT_EQ((*counts)[0].day, "2026-05-05");
@@ -178,10 +179,10 @@ TEST_P(TelemetryStoreContract, ConcurrentWritesOfOneEventIdStoreItOnce) {
   constexpr int kRounds = 5;
   for (int round = 0; round < kRounds; ++round) {
     // Each batch also carries a row of its own, so both calls write something.
-    auto shared = next_id();
+    auto shared = next_uuid();
     const std::vector<EventRow> batches[2] = {
-        {ingested("cli.race", now(), next_id()), ingested("cli.race", now(), shared)},
-        {ingested("cli.race", now(), shared), ingested("cli.race", now(), next_id())}};
+        {ingested("cli.race", now(), next_uuid()), ingested("cli.race", now(), shared)},
+        {ingested("cli.race", now(), shared), ingested("cli.race", now(), next_uuid())}};
     std::promise<void> start;
     std::shared_future<void> started = start.get_future().share();
     core::Result<std::vector<bool>> results[2];
@@ -189,7 +190,7 @@ TEST_P(TelemetryStoreContract, ConcurrentWritesOfOneEventIdStoreItOnce) {
     for (int t = 0; t < 2; ++t) {
       threads.emplace_back([&, t] {
         started.wait();
-        results[t] = store_->write_ingested(batches[t]);
+        results[t] = run(store_->write_ingested(batches[t]));
       });
     }
     start.set_value();
@@ -210,7 +211,7 @@ TEST_P(TelemetryStoreContract, LargeBatchesDeduplicateAcrossTheWholeBatch) {
   // More rows than one statement takes (256 on PostgreSQL): repeats in a later chunk of the same
   // batch are duplicates too.
   std::vector<EventRow> rows;
-  for (int i = 0; i < 600; ++i) rows.push_back(ingested("cli.bulk", now(), next_id()));
+  for (int i = 0; i < 600; ++i) rows.push_back(ingested("cli.bulk", now(), next_uuid()));
   std::vector<bool> expected(rows.size(), true);
   rows[300].event_id = rows[10].event_id;  // second chunk repeats the first
   expected[300] = false;
@@ -219,34 +220,34 @@ TEST_P(TelemetryStoreContract, LargeBatchesDeduplicateAcrossTheWholeBatch) {
   rows[590].event_id = rows[560].event_id;  // within the third chunk
   expected[590] = false;
   rows[599].event_id = std::nullopt;  // no event_id: always new
-  auto written = store_->write_ingested(rows);
+  auto written = run(store_->write_ingested(rows));
   ASSERT_TRUE(written) << written.error().log_detail;
   EXPECT_EQ(*written, expected);
   EXPECT_EQ(count_since("cli.bulk", now() - 1h), 597);
 
   // Retries of stored events carry new row ids (the server makes one per received event).
   std::vector<EventRow> retries{rows[10], rows[300], rows[599]};
-  for (auto& retry : retries) retry.id = next_id();
-  auto again = store_->write_ingested(retries);
+  for (auto& retry : retries) retry.id = next_uuid();
+  auto again = run(store_->write_ingested(retries));
   ASSERT_TRUE(again);
   EXPECT_EQ(*again, (std::vector<bool>{false, false, true}));
 }
 
 TEST_P(TelemetryStoreContract, CountsReadPartlyRolledUpRows) {
   const std::string a(32, 'a'), b(32, 'b'), c(32, 'c'), d(32, 'd');
-  ASSERT_TRUE(store_->write_ingested(std::vector<EventRow>{
+  ASSERT_TRUE(run(store_->write_ingested(std::vector<EventRow>{
       ingested("cli.run", day(2) + 1h, std::nullopt, a),
       ingested("cli.run", day(3) + 2h, std::nullopt, b), ingested("cli.error", day(3) + 3h),
       ingested("cli.run", day(4) + 1h, std::nullopt, a),
-      ingested("cli.run", day(4) + 2h, std::nullopt, c), ingested("cli.run", day(5) + 1h)}));
-  auto expired = store_->expire_before(day(4));
+      ingested("cli.run", day(4) + 2h, std::nullopt, c), ingested("cli.run", day(5) + 1h)})));
+  auto expired = run(store_->expire_before(day(4)));
   ASSERT_TRUE(expired) << expired.error().log_detail;
   EXPECT_EQ(expired->days_rolled_up, 2u);
   EXPECT_EQ(expired->rows_deleted, 3u);
 
   // A late row of a rolled-up day: raw and rollup of that day are read together.
-  ASSERT_TRUE(store_->write_ingested(
-      std::vector<EventRow>{ingested("cli.run", day(3) + 5h, std::nullopt, d)}));
+  ASSERT_TRUE(run(store_->write_ingested(
+      std::vector<EventRow>{ingested("cli.run", day(3) + 5h, std::nullopt, d)})));
   EXPECT_EQ(day_rows(day(1), day(6)),
             (std::vector<std::string>{"2026-05-02 cli.run 1 1 0", "2026-05-03 cli.error 1 0 0",
                                       "2026-05-03 cli.run 2 2 0", "2026-05-04 cli.run 2 2 0",
@@ -259,7 +260,7 @@ TEST_P(TelemetryStoreContract, CountsReadPartlyRolledUpRows) {
   EXPECT_EQ(count_since("cli.run", day(4)), 3);
 
   // Expiring the late row adds its count to the day's rollup; distinct counts keep the larger.
-  auto late = store_->expire_before(day(4));
+  auto late = run(store_->expire_before(day(4)));
   ASSERT_TRUE(late) << late.error().log_detail;
   EXPECT_EQ(late->days_rolled_up, 1u);
   EXPECT_EQ(late->rows_deleted, 1u);
@@ -268,10 +269,10 @@ TEST_P(TelemetryStoreContract, CountsReadPartlyRolledUpRows) {
 }
 
 TEST_P(TelemetryStoreContract, ExpiringTwiceChangesNothingMore) {
-  ASSERT_TRUE(store_->write_ingested(
+  ASSERT_TRUE(run(store_->write_ingested(
       std::vector<EventRow>{ingested("cli.run", day(3) + 1h, std::nullopt, std::string(32, 'a')),
-                            ingested("cli.run", day(4) + 1h), ingested("cli.run", day(5) + 1h)}));
-  auto first = store_->expire_before(day(5));
+                            ingested("cli.run", day(4) + 1h), ingested("cli.run", day(5) + 1h)})));
+  auto first = run(store_->expire_before(day(5)));
   ASSERT_TRUE(first) << first.error().log_detail;
   EXPECT_EQ(first->days_rolled_up, 2u);
   EXPECT_EQ(first->rows_deleted, 2u);
@@ -280,7 +281,7 @@ TEST_P(TelemetryStoreContract, ExpiringTwiceChangesNothingMore) {
             (std::vector<std::string>{"2026-05-03 cli.run 1 1 0", "2026-05-04 cli.run 1 0 0",
                                       "2026-05-05 cli.run 1 0 0"}));
 
-  auto second = store_->expire_before(day(5));
+  auto second = run(store_->expire_before(day(5)));
   ASSERT_TRUE(second) << second.error().log_detail;
   EXPECT_EQ(second->days_rolled_up, 0u);
   EXPECT_EQ(second->rows_deleted, 0u);
@@ -288,9 +289,9 @@ TEST_P(TelemetryStoreContract, ExpiringTwiceChangesNothingMore) {
 }
 
 TEST_P(TelemetryStoreContract, ConcurrentExpiriesRollEachDayUpOnce) {
-  ASSERT_TRUE(store_->write_ingested(
+  ASSERT_TRUE(run(store_->write_ingested(
       std::vector<EventRow>{ingested("cli.run", day(2) + 1h), ingested("cli.run", day(3) + 1h),
-                            ingested("cli.run", day(3) + 2h), ingested("cli.run", day(4) + 1h)}));
+                            ingested("cli.run", day(3) + 2h), ingested("cli.run", day(4) + 1h)})));
   std::promise<void> start;
   std::shared_future<void> started = start.get_future().share();
   core::Result<domain::telemetry::Expiry> results[2];
@@ -298,7 +299,7 @@ TEST_P(TelemetryStoreContract, ConcurrentExpiriesRollEachDayUpOnce) {
   for (int t = 0; t < 2; ++t) {
     threads.emplace_back([&, t] {
       started.wait();
-      results[t] = store_->expire_before(day(5));
+      results[t] = run(store_->expire_before(day(5)));
     });
   }
   start.set_value();

@@ -232,6 +232,21 @@ TEST_F(ConnectionTest, ARefusedConnectionIsUnavailableAndNeverShowsThePassword) 
   EXPECT_EQ(made.error().message.find("s3cret-pa55"), std::string::npos);
 }
 
+TEST_F(ConnectionTest, AHostNameIsResolvedBeforeLibpqSeesIt) {
+  // The cluster listens on 127.0.0.1 only. `localhost` goes through the asynchronous resolver
+  // and reaches libpq as `hostaddr=` entries (::1 too, on a machine that maps it: refused, so
+  // libpq moves on to the next address, as it would have with its own lookup).
+  auto options = connect_options();
+  const std::string ip = "@127.0.0.1:";
+  auto at = options.url.find(ip);
+  ASSERT_NE(at, std::string::npos) << options.url;
+  options.url.replace(at, ip.size(), "@localhost:");
+  auto made = run<std::unique_ptr<Connection>>([&] { return Connection::connect(options); });
+  ASSERT_TRUE(made) << made.error().log_detail;
+  EXPECT_EQ((*made)->host_address(), "127.0.0.1");
+  EXPECT_EQ(exec(**made, "SELECT current_database()").string(0, 0).value(), db_.name());
+}
+
 TEST_F(ConnectionTest, AMalformedUrlIsAnErrorNotACrash) {
   ConnectOptions options;
   options.url = "postgres://[broken";

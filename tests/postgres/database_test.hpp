@@ -11,9 +11,9 @@
 #include <utility>
 
 #include "pg_test_support.hpp"
+#include "run_on.hpp"
 #include "storage/postgres/connection.hpp"
 #include "storage/postgres/pool.hpp"
-#include "storage/postgres/sync_bridge.hpp"
 
 namespace ferr::storage::postgres {
 
@@ -40,7 +40,7 @@ class DatabaseTest : public ::testing::Test {
   /// Runs a coroutine on I/O thread `thread` and waits for it (the test thread is no I/O thread).
   template <typename T, typename F>
   core::Result<T> run(F make_awaitable, std::size_t thread = 0) {
-    return run_sync<T>(io_.executor(thread), std::move(make_awaitable));
+    return pgtest::run_on<T>(io_.executor(thread), std::move(make_awaitable));
   }
 
   /// A new connection to the scratch database (null, with a test failure, if that fails).

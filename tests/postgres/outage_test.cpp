@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "pg_test_support.hpp"
+#include "run_on.hpp"
 #include "storage/postgres/pool.hpp"
-#include "storage/postgres/sync_bridge.hpp"
 
 namespace ferr::storage::postgres {
 namespace {
@@ -34,12 +34,12 @@ class OutageTest : public ::testing::Test {
     return o;
   }
   core::Result<std::int64_t> backend_pid(Pool& pool) {
-    return run_sync<std::int64_t>(io_.executor(0),
-                                  [&]() -> asio::awaitable<core::Result<std::int64_t>> {
-                                    auto r = co_await pool.query("SELECT pg_backend_pid()");
-                                    if (!r) co_return core::fail(r.error());
-                                    co_return r->int64(0, 0);
-                                  });
+    return pgtest::run_on<std::int64_t>(io_.executor(0),
+                                        [&]() -> asio::awaitable<core::Result<std::int64_t>> {
+                                          auto r = co_await pool.query("SELECT pg_backend_pid()");
+                                          if (!r) co_return core::fail(r.error());
+                                          co_return r->int64(0, 0);
+                                        });
   }
 
   pgtest::PrivateCluster cluster_;

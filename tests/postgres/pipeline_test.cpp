@@ -109,6 +109,47 @@ TEST_F(PipelineTest, ABadParameterLeavesNothingQueued) {
   EXPECT_TRUE(conn_->idle());
 }
 
+TEST_F(PipelineTest, PreparesEachTextOnceInsideTheSamePipelineAndReusesItsName) {
+  std::vector<Statement> statements;
+  for (int i = 0; i < 10; ++i) {
+    statements.push_back({"INSERT INTO items (n) VALUES ($1)", {i}});
+    statements.push_back({"SELECT count(*) FROM items WHERE n <= $1", {i}});
+  }
+  const auto trips_before = conn_->round_trips();
+  auto first = pipeline(std::move(statements));
+  ASSERT_TRUE(first) << first.error().log_detail;
+  EXPECT_EQ(conn_->round_trips() - trips_before, 1u);  // the preparations travelled along
+  EXPECT_EQ((*first)[19].int64(0, 0).value(), 10);
+  // Two texts, two server-side statements, whatever the repetitions.
+  EXPECT_EQ(exec(*conn_, "SELECT count(*) FROM pg_prepared_statements").int64(0, 0).value(), 2);
+
+  auto again = pipeline({{"INSERT INTO items (n) VALUES ($1)", {100}}});
+  ASSERT_TRUE(again) << again.error().log_detail;
+  EXPECT_EQ(exec(*conn_, "SELECT count(*) FROM pg_prepared_statements").int64(0, 0).value(), 2);
+  EXPECT_EQ(count(), 11);
+}
+
+TEST_F(PipelineTest, APreparationSkippedByAnEarlierFailureIsMadeNextTime) {
+  exec(*conn_, "INSERT INTO items (n) VALUES (1)");
+  // The duplicate aborts the rest of the pipeline, the preparation of the second text included.
+  auto failed = pipeline({{"INSERT INTO items (n) VALUES ($1)", {1}},
+                          {"UPDATE items SET label = $1 WHERE n = $2", {"x", 1}}});
+  ASSERT_FALSE(failed);
+  auto retried = pipeline({{"UPDATE items SET label = $1 WHERE n = $2", {"y", 1}}});
+  ASSERT_TRUE(retried) << retried.error().log_detail;
+  EXPECT_EQ(exec(*conn_, "SELECT label FROM items WHERE n = 1").string(0, 0).value(), "y");
+}
+
+TEST_F(PipelineTest, APreparationOutlivesTheTransactionThatMadeItRolledBack) {
+  exec(*conn_, "BEGIN");
+  auto inside = pipeline({{"INSERT INTO items (n) VALUES ($1)", {1}}});
+  ASSERT_TRUE(inside) << inside.error().log_detail;
+  exec(*conn_, "ROLLBACK");
+  auto after = pipeline({{"INSERT INTO items (n) VALUES ($1)", {2}}});
+  ASSERT_TRUE(after) << after.error().log_detail;  // the name still exists on the server
+  EXPECT_EQ(count(), 1);
+}
+
 TEST_F(PipelineTest, RunsThroughThePool) {
   Pool pool(pool_options(2));
   std::vector<Statement> statements;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "database_test.hpp"
+#include "storage/postgres/transaction.hpp"
 
 namespace ferr::storage::postgres {
 namespace {
@@ -85,6 +86,49 @@ TEST_F(PoolTest, ManyConcurrentQueriesFromTwoIoThreadsStayWithinTheBound) {
   EXPECT_EQ(stats.idle, 4u);
   EXPECT_EQ(stats.waiting, 0u);
   EXPECT_EQ(sessions_of_this_test(), "4");
+}
+
+TEST_F(PoolTest, TransactionsFromTwoIoThreadsShareTwoConnections) {
+  // Each connection is leased on one thread and handed, when its lease ends, to a waiter of
+  // either thread; its socket waits register with whichever thread awaits it.
+  {
+    auto conn = connect();
+    ASSERT_TRUE(conn);
+    exec(*conn, "CREATE TABLE counter (id int PRIMARY KEY, n bigint NOT NULL)");
+    exec(*conn, "INSERT INTO counter VALUES (1, 0)");
+  }
+  Pool pool(pool_options(2));
+  constexpr int kTransactions = 100;
+  std::atomic<int> finished{0};
+  std::atomic<int> failed{0};
+  std::promise<void> all_finished;
+  for (int i = 0; i < kTransactions; ++i) {
+    asio::co_spawn(
+        io_.executor(i % 2),
+        [&]() -> asio::awaitable<void> {
+          auto r = co_await in_transaction(
+              pool, [](Transaction& tx) -> asio::awaitable<core::Result<void>> {
+                auto read = co_await tx.query("SELECT n FROM counter WHERE id = $1 FOR UPDATE", 1);
+                if (!read) co_return core::fail(read.error());
+                std::vector<Statement> write;
+                write.push_back({"UPDATE counter SET n = $1 WHERE id = 1",
+                                 {read->int64(0, 0).value_or(-1000) + 1}});
+                auto written = co_await tx.commit_with(std::move(write));
+                if (!written) co_return core::fail(written.error());
+                co_return core::Result<void>{};
+              });
+          if (!r) ++failed;
+          if (++finished == kTransactions) all_finished.set_value();
+        },
+        asio::detached);
+  }
+  ASSERT_EQ(all_finished.get_future().wait_for(60s), std::future_status::ready);
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(pgtest::admin_scalar(db_.url(), "SELECT n FROM counter"),
+            std::to_string(kTransactions));
+  EXPECT_EQ(pool.stats().peak_open, 2u);
+  EXPECT_EQ(pool.stats().idle, 2u);  // every transaction ended: both connections reusable
+  EXPECT_EQ(pool.stats().round_trips, 2u * kTransactions);
 }
 
 TEST_F(PoolTest, ReusesAnIdleConnection) {

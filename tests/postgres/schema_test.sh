@@ -5,13 +5,16 @@
 #   - the business tables reject what the SQLite ones reject: each case runs on SQLite (its own
 #     migrations) and on PostgreSQL and must end the same way;
 #   - telemetry_events: exact columns and order, range partitioning by day, partitions made ahead
-#     (idempotent, safe from two sessions), the batch insert of README.md (duplicates, rows
+#     (idempotent, safe from two sessions), the batch insert (duplicates, rows
 #     without id, opt-out, concurrent writers), rows in the right partition, retention (rollups,
 #     merge rule, dropped partitions, pruned ids, concurrent runs);
-#   - the concurrency statements of README.md under real contention (a second session is started
+#   - the concurrency statements under real contention (a second session is started
 #     only once the first holds its locks, and the first commits only once the second is seen
 #     waiting on a lock).
-# Every statement taken from README.md is extracted from it, so the documentation is what runs.
+# The statements are the files of src/storage/postgres/statements/, the very text the repositories
+# embed and run (src/CMakeLists.txt): every one of them is prepared against the schema here, as
+# the server prepares it for the code (parameter types inferred), and the concurrency cases run
+# them as shipped.
 #
 # Usage: bash tests/postgres/schema_test.sh   (works as root: scripts/pg-test-cluster.sh runs the
 # server as `postgres`). Prints TAP-like `ok - …` / `not ok - …` lines; exits 1 on any failure.
@@ -28,7 +31,7 @@ fi
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 migrations=$root/src/storage/postgres/migrations
 sqlite_migrations=$root/src/storage/sqlite/migrations
-readme=$migrations/README.md
+statement_files=$root/src/storage/postgres/statements
 cluster=$(mktemp -d "${TMPDIR:-/tmp}/ferr-schema-cluster.XXXXXX")
 work=$(mktemp -d "${TMPDIR:-/tmp}/ferr-schema-work.XXXXXX")
 bg_pids=()
@@ -71,7 +74,7 @@ export PGOPTIONS="-c statement_timeout=60s"
 
 # sql DB [PSQL_ARGS…] < SCRIPT: runs the script on DB (statements one by one, stopping at the
 # first error); prints rows unaligned without headers, and errors with their SQLSTATE. Prepared
-# statements of README.md are loaded with `\i :P/NAME.sql` (NAME with underscores).
+# statements are loaded with `\i :P/NAME.sql` (statements/NAME.sql as `PREPARE NAME AS …`).
 sql() {
   local db=$1
   shift
@@ -101,18 +104,13 @@ sum() {
 day_ms() { echo $(($(date -u -d "$1" +%s) * 1000)); }
 
 # ---------------------------------------------------------------------------------------------
-# The statements of README.md: `<!-- statement: NAME (TYPES) -->` then a ```sql block.
+# The statements: statements/NAME.sql becomes `PREPARE NAME AS <file>;`, without parameter types,
+# as libpq prepares it for the code.
 mkdir -p "$work/prep"
-awk -v dir="$work/prep" '
-  /<!-- statement: / {
-    name = $0; sub(/.*<!-- statement: /, "", name); sub(/ .*/, "", name); gsub(/-/, "_", name)
-    types = $0; sub(/.*\(/, "", types); sub(/\).*/, "", types)
-    state = 1; next
-  }
-  state == 1 && /^```sql/ { state = 2; file = dir "/" name ".sql"; printf "PREPARE %s (%s) AS\n", name, types > file; next }
-  state == 2 && /^```/ { print ";" >> file; close(file); state = 0; next }
-  state == 2 { print >> file }
-' "$readme"
+for f in "$statement_files"/*.sql; do
+  name=$(basename "$f" .sql)
+  { printf 'PREPARE %s AS\n' "$name"; cat "$f"; printf '\n;\n'; } >"$work/prep/$name.sql"
+done
 statements=$(cd "$work/prep" && ls -- *.sql | sed 's/\.sql$//' | sort)
 
 # ---------------------------------------------------------------------------------------------
@@ -176,12 +174,18 @@ fi
 check "no migration creates schema_migrations (the migrator does)" "" \
   "$(sql main <<<"SELECT to_regclass('schema_migrations')")"
 
-# Every README statement is valid against the schema.
+# Every statement is one statement (the extended protocol refuses several) and valid against the
+# schema.
+several=""
+for f in "$statement_files"/*.sql; do
+  if sed 's/--.*//' "$f" | grep -q ';'; then several="$several $(basename "$f")"; fi
+done
+check "no statement file holds a semicolon outside comments" "" "$several"
 bad=""
 for s in $statements; do
   if ! out=$(sql main <<<"\\i :P/$s.sql"); then bad="$bad $s: $out"; fi
 done
-check "every statement of README.md prepares against the schema" "" "$bad"
+check "every statement file prepares against the schema" "" "$bad"
 
 # Test helpers, in their own schema (created after the dump comparison). wait_for_blocked(app)
 # returns once a session named `app` waits on a lock (true) or after 20 s (false); the holder
@@ -456,7 +460,7 @@ check "a session calling while another holds the maintenance lock waits, then cr
   "5 t | 0" "$(line <"$work/ensure.holder") | $waiter"
 
 # ---------------------------------------------------------------------------------------------
-# The batch insert of README.md.
+# The batch insert (statements/insert_batch.sql).
 # ev ID EVENT_ID|- OCCURRED_MS [ORG_HASH|- [EVENT [USER_HASH]]]: one ingested row as JSON.
 ev() {
   local event_id=null org=null user=null
@@ -579,11 +583,11 @@ check "set-up: rows in three daily partitions and the default partition" \
   "telemetry_events_default|1 telemetry_events_p20260503|4 telemetry_events_p20260504|1 telemetry_events_p20260505|2" \
   "$(sql ret <<<"SELECT tableoid::regclass, count(*) FROM telemetry_events GROUP BY 1 ORDER BY 1" | line)"
 check "nothing before the oldest row: nothing expires" "0|0" \
-  "$(sql ret <<<"\\i :P/expire.sql
-                 EXECUTE expire($(day_ms 2026-04-20))")"
+  "$(sql ret <<<"\\i :P/expire_telemetry.sql
+                 EXECUTE expire_telemetry($(day_ms 2026-04-20))")"
 check "expiring before 2026-05-05 rolls up 3 days and removes 6 raw rows" "3|6" \
-  "$(sql ret <<<"\\i :P/expire.sql
-                 EXECUTE expire($D5)")"
+  "$(sql ret <<<"\\i :P/expire_telemetry.sql
+                 EXECUTE expire_telemetry($D5)")"
 check "the rollups: counts, distinct orgs and users, merged into the existing row" \
   "2026-04-20|ferrflow|cli.run|1|0|1 2026-05-03|ferrflow|cli.run|4|2|1 2026-05-04|ferrflow|cli.error|11|3|5" \
   "$(sql ret <<<"SELECT to_char(day, 'YYYY-MM-DD'), surface, event, count, distinct_orgs, distinct_users
@@ -648,7 +652,7 @@ check "and the distinct counts are those of the raw days" "0" \
   "$(sql ret2 <<<"SELECT count(*) FROM telemetry_daily WHERE distinct_orgs <> 7")"
 
 # ---------------------------------------------------------------------------------------------
-# The concurrency statements of README.md.
+# The concurrency statements (migrations/README.md, "Concurrency").
 ORG_RACE=00000000-0000-7000-8000-000000000201
 U_OWNER1=00000000-0000-7000-8000-000000000202
 U_OWNER2=00000000-0000-7000-8000-000000000203
@@ -659,32 +663,35 @@ INSERT INTO users (id, email, password_hash, status, created_at, updated_at) VAL
 INSERT INTO organizations (id, slug, name, created_at, updated_at) VALUES
   ('$ORG_RACE', 'race', 'Race', now(), now());
 INSERT INTO org_memberships (org_id, user_id, role, joined_at) VALUES
-  ('$ORG_RACE', '$U_OWNER1', 'owner', now()), ('$ORG_RACE', '$U_OWNER2', 'owner', now());
+  ('$ORG_RACE', '$U_OWNER1', 'owner', ms_to_ts($now_ms)),
+  ('$ORG_RACE', '$U_OWNER2', 'owner', ms_to_ts($now_ms));
 EOF
 
-# Last owner: two owners demote each other; with lock-org the second counts one owner.
+# Last owner: two owners demote each other; with lock_org the second counts one owner.
 holder main owner_holder "$work/owner.holder" <<EOF
 BEGIN;
 \\i :P/lock_org.sql
-\\i :P/owner_count.sql
+\\i :P/member_for_change.sql
+\\i :P/change_role.sql
 EXECUTE lock_org('$ORG_RACE');
-EXECUTE owner_count('$ORG_RACE');
-UPDATE org_memberships SET role = 'admin' WHERE org_id = '$ORG_RACE' AND user_id = '$U_OWNER1';
+EXECUTE member_for_change('$ORG_RACE', '$U_OWNER1');
+EXECUTE change_role('admin', '$ORG_RACE', '$U_OWNER1');
 SELECT test_support.wait_for_blocked('owner_waiter');
 COMMIT;
 EOF
 waiter=$(PGAPPNAME=owner_waiter sql main <<EOF | line
 BEGIN;
 \\i :P/lock_org.sql
-\\i :P/owner_count.sql
+\\i :P/member_for_change.sql
 EXECUTE lock_org('$ORG_RACE');
-EXECUTE owner_count('$ORG_RACE');
+EXECUTE member_for_change('$ORG_RACE', '$U_OWNER2');
 ROLLBACK;
 EOF
 ) || true
 wait_all
-check "last owner: after lock-org the concurrent demotion is seen (1 owner left: refuse)" \
-  "1 2 t | 1 1" "$(line <"$work/owner.holder") | $waiter"
+check "last owner: after lock_org the concurrent demotion is seen (1 owner left: refuse)" \
+  "1 $U_OWNER1|o1@example.com||owner|$now_ms|2 $U_OWNER1|o1@example.com||admin|$now_ms t | 1 $U_OWNER2|o2@example.com||owner|$now_ms|1" \
+  "$(line <"$work/owner.holder") | $waiter"
 
 # Two identical activations: one row, the second gets nothing back (SUBSCRIPTION_ALREADY_ACTIVE).
 activate() { # ID PRODUCT TIER NOW
@@ -713,8 +720,8 @@ check "lock-subscription reads the row" "$(uid 301)|ferrvault|team|active|$now_m
 
 # Two registrations of one e-mail: one account; the second finds it with lock-user-by-email.
 register() { # ID NOW
-  echo "\\i :P/register.sql
-EXECUTE register('$1', 'race@example.com', 'hash', NULL, $2);"
+  echo "\\i :P/register_user.sql
+EXECUTE register_user('$1', 'race@example.com', 'hash', NULL, $2);"
 }
 holder main reg_holder "$work/reg.holder" <<EOF
 BEGIN;

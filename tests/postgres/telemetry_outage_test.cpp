@@ -12,6 +12,7 @@
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
 #include "core/random.hpp"
+#include "core/task.hpp"
 #include "crypto/keyed_hash.hpp"
 #include "domain/telemetry/emitter.hpp"
 #include "pg_test_support.hpp"
@@ -32,10 +33,11 @@ using domain::telemetry::ServerWrite;
 class CountingStore final : public ferr::testing::ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
-  core::Result<ServerWrite> write_server_events(std::span<const ServerRow> batch) override {
-    auto result = real_.write_server_events(batch);
+  core::Task<core::Result<ServerWrite>> write_server_events(
+      std::span<const ServerRow> batch) override {
+    auto result = co_await real_.write_server_events(batch);
     if (!result) ++failed_writes;
-    return result;
+    co_return result;
   }
 
   std::atomic<int> failed_writes = 0;
@@ -57,8 +59,9 @@ TEST(TelemetryOutage, EventsEmittedWhileTheServerIsDownAreWrittenOnceItIsBack) {
   options.connection.connect_timeout = 2s;
   options.max_size = 2;
   options.acquire_timeout = 2s;
+  pgtest::IoThreads io(1);
   Database db(options);
-  ASSERT_TRUE(db.migrate());
+  ASSERT_TRUE(core::run_to_completion(db.migrate()));
   PgTelemetryStore real(db);
   CountingStore store(real);
   core::SystemClock clock;
@@ -68,8 +71,10 @@ TEST(TelemetryOutage, EventsEmittedWhileTheServerIsDownAreWrittenOnceItIsBack) {
   emitter_options.attempts = 2;  // an outage must not count against it
   emitter_options.first_backoff = 10ms;
   emitter_options.max_backoff = 50ms;
+  // The writer coroutine runs on an I/O thread of its own, as on the application's background
+  // loop; declared first, the thread outlives the emitter.
   domain::telemetry::Emitter emitter(store, crypto::TelemetryKey(std::array<std::uint8_t, 32>{}),
-                                     clock, random, metrics, emitter_options);
+                                     clock, random, metrics, emitter_options, io.executor(0));
 
   cluster.pause();
   core::Uuid user;
@@ -84,7 +89,7 @@ TEST(TelemetryOutage, EventsEmittedWhileTheServerIsDownAreWrittenOnceItIsBack) {
 
   cluster.resume();
   emitter.flush();  // returns once the queued batch is written
-  auto counts = real.counts_since(clock.now() - 1h);
+  auto counts = core::run_to_completion(real.counts_since(clock.now() - 1h));
   ASSERT_TRUE(counts) << counts.error().log_detail;
   ASSERT_EQ(counts->size(), 1u);
   EXPECT_EQ((*counts)[0].event, "auth.login");

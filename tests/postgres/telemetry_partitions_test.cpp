@@ -13,6 +13,7 @@
 
 #include "core/clock.hpp"
 #include "core/random.hpp"
+#include "core/task.hpp"
 #include "core/uuid.hpp"
 #include "pg_test_support.hpp"
 #include "storage/postgres/database.hpp"
@@ -33,7 +34,7 @@ class TelemetryPartitions : public ::testing::Test {
     options.connection.query_timeout = 10s;
     options.max_size = 4;
     db_ = std::make_unique<Database>(options);
-    auto migrated = db_->migrate();
+    auto migrated = core::run_to_completion(db_->migrate());
     ASSERT_TRUE(migrated) << migrated.error().log_detail;
     // A short window keeps the partition lists readable: [today - 3, today + 2].
     store_ = std::make_unique<PgTelemetryStore>(*db_, 3);
@@ -59,7 +60,7 @@ class TelemetryPartitions : public ::testing::Test {
     return row;
   }
   void write(std::vector<EventRow> rows) {
-    auto written = store_->write_ingested(rows);
+    auto written = core::run_to_completion(store_->write_ingested(rows));
     ASSERT_TRUE(written) << written.error().log_detail;
     EXPECT_EQ(*written, std::vector<bool>(rows.size(), true));
   }
@@ -90,7 +91,7 @@ class TelemetryPartitions : public ::testing::Test {
   }
   /// daily_counts over April and May as "day event count orgs".
   std::vector<std::string> days() {
-    auto counts = store_->daily_counts(day(4, 1), day(6, 1));
+    auto counts = core::run_to_completion(store_->daily_counts(day(4, 1), day(6, 1)));
     EXPECT_TRUE(counts) << counts.error().log_detail;
     std::vector<std::string> out;
     for (const auto& c : counts.value_or(std::vector<domain::telemetry::DayCount>{})) {
@@ -100,7 +101,7 @@ class TelemetryPartitions : public ::testing::Test {
     return out;
   }
   std::int64_t count_since(const std::string& name, core::TimePoint since) {
-    auto counts = store_->counts_since(since);
+    auto counts = core::run_to_completion(store_->counts_since(since));
     EXPECT_TRUE(counts) << counts.error().log_detail;
     for (const auto& c : counts.value_or(std::vector<domain::telemetry::EventCount>{}))
       if (c.event == name) return c.count;
@@ -116,7 +117,7 @@ class TelemetryPartitions : public ::testing::Test {
 
 TEST_F(TelemetryPartitions, EnsurePartitionsMakesTheWindowOnce) {
   ASSERT_EQ(children(), 1) << "only the default partition after migrating";
-  auto made = store_->ensure_partitions(day(5, 5) + 12h);
+  auto made = core::run_to_completion(store_->ensure_partitions(day(5, 5) + 12h));
   ASSERT_TRUE(made) << made.error().log_detail;
   EXPECT_EQ(*made, 6) << "today - 3 days to today + 2 days";
   const std::string window =
@@ -125,12 +126,12 @@ TEST_F(TelemetryPartitions, EnsurePartitionsMakesTheWindowOnce) {
   EXPECT_EQ(partitions(), window);
   EXPECT_EQ(children(), 7);
 
-  auto again = store_->ensure_partitions(day(5, 5) + 23h);
+  auto again = core::run_to_completion(store_->ensure_partitions(day(5, 5) + 23h));
   ASSERT_TRUE(again) << again.error().log_detail;
   EXPECT_EQ(*again, 0) << "idempotent";
   EXPECT_EQ(partitions(), window);
 
-  auto next_day = store_->ensure_partitions(day(5, 6));
+  auto next_day = core::run_to_completion(store_->ensure_partitions(day(5, 6)));
   ASSERT_TRUE(next_day) << next_day.error().log_detail;
   EXPECT_EQ(*next_day, 1);
   EXPECT_TRUE(exists("telemetry_events_p20260508"));
@@ -138,7 +139,7 @@ TEST_F(TelemetryPartitions, EnsurePartitionsMakesTheWindowOnce) {
 }
 
 TEST_F(TelemetryPartitions, ExpiryRollsUpThenDropsWholePartitions) {
-  ASSERT_EQ(store_->ensure_partitions(day(5, 5)).value_or(-1), 6);
+  ASSERT_EQ(core::run_to_completion(store_->ensure_partitions(day(5, 5))).value_or(-1), 6);
   write({event("cli.run", day(5, 2) + 1h, std::string(32, 'a')),
          event("cli.run", day(5, 2) + 2h, std::string(32, 'b')), event("cli.run", day(5, 3) + 1h),
          event("cli.run", day(5, 4) + 1h)});
@@ -146,7 +147,7 @@ TEST_F(TelemetryPartitions, ExpiryRollsUpThenDropsWholePartitions) {
   EXPECT_EQ(rows_in("telemetry_events_default"), 0);
   EXPECT_EQ(scalar("SELECT count(*) FROM telemetry_event_ids"), "4");
 
-  auto expired = store_->expire_before(day(5, 4));
+  auto expired = core::run_to_completion(store_->expire_before(day(5, 4)));
   ASSERT_TRUE(expired) << expired.error().log_detail;
   EXPECT_EQ(expired->days_rolled_up, 2u);
   EXPECT_EQ(expired->rows_deleted, 3u);
@@ -165,7 +166,7 @@ TEST_F(TelemetryPartitions, ExpiryRollsUpThenDropsWholePartitions) {
 }
 
 TEST_F(TelemetryPartitions, RowsOfADayWithoutPartitionAreKeptCountedAndExpired) {
-  ASSERT_EQ(store_->ensure_partitions(day(5, 5)).value_or(-1), 6);
+  ASSERT_EQ(core::run_to_completion(store_->ensure_partitions(day(5, 5))).value_or(-1), 6);
   write({event("cli.old", day(4, 20) + 1h), event("cli.ahead", day(5, 20) + 1h),
          event("cli.run", day(5, 3) + 1h)});
   EXPECT_EQ(rows_in("telemetry_events_default"), 2) << "April 20 and May 20 have no partition";
@@ -176,7 +177,7 @@ TEST_F(TelemetryPartitions, RowsOfADayWithoutPartitionAreKeptCountedAndExpired) 
                                               "2026-05-20 cli.ahead 1 0"}));
 
   // Retention deletes (after rolling up) the default partition's rows before the cutoff.
-  auto expired = store_->expire_before(day(5, 1));
+  auto expired = core::run_to_completion(store_->expire_before(day(5, 1)));
   ASSERT_TRUE(expired) << expired.error().log_detail;
   EXPECT_EQ(expired->days_rolled_up, 1u);
   EXPECT_EQ(expired->rows_deleted, 1u);
@@ -184,7 +185,7 @@ TEST_F(TelemetryPartitions, RowsOfADayWithoutPartitionAreKeptCountedAndExpired) 
   EXPECT_EQ(count_since("cli.old", day(4, 1)), 0);
 
   // Making May 20's partition moves its row out of the default partition: counted once still.
-  auto made = store_->ensure_partitions(day(5, 20));
+  auto made = core::run_to_completion(store_->ensure_partitions(day(5, 20)));
   ASSERT_TRUE(made) << made.error().log_detail;
   EXPECT_EQ(*made, 6);
   EXPECT_EQ(rows_in("telemetry_events_default"), 0);
@@ -193,7 +194,7 @@ TEST_F(TelemetryPartitions, RowsOfADayWithoutPartitionAreKeptCountedAndExpired) 
   EXPECT_EQ(days(), (std::vector<std::string>{"2026-04-20 cli.old 1 0", "2026-05-03 cli.run 1 0",
                                               "2026-05-20 cli.ahead 1 0"}));
 
-  auto all = store_->expire_before(day(5, 21));
+  auto all = core::run_to_completion(store_->expire_before(day(5, 21)));
   ASSERT_TRUE(all) << all.error().log_detail;
   EXPECT_EQ(all->days_rolled_up, 2u);
   EXPECT_EQ(all->rows_deleted, 2u);

@@ -23,17 +23,21 @@ class FaultyStore final : public ForwardingStore {
     released_ = true;
     cv_.notify_all();
   }
-  core::Result<domain::telemetry::ServerWrite> write_server_events(
+  core::Task<core::Result<domain::telemetry::ServerWrite>> write_server_events(
       std::span<const domain::telemetry::ServerRow> batch) override {
-    if (mode_ == Mode::fail) return core::fail(core::Error::database("injected: disk full"));
-    std::unique_lock lock(mutex_);
-    cv_.wait(lock, [&] { return released_; });
-    return real_.write_server_events(batch);
+    if (mode_ == Mode::fail) co_return core::fail(core::Error::database("injected: disk full"));
+    {
+      // A stalled database as the writer sees it: its write does not come back. Holding the
+      // writer's own thread is enough here (nothing else the tests watch runs there).
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [&] { return released_; });
+    }
+    co_return co_await real_.write_server_events(batch);
   }
-  core::Result<std::vector<bool>> write_ingested(
+  core::Task<core::Result<std::vector<bool>>> write_ingested(
       std::span<const domain::telemetry::EventRow> rows) override {
-    if (mode_ == Mode::fail) return core::fail(core::Error::database("injected: disk full"));
-    return real_.write_ingested(rows);
+    if (mode_ == Mode::fail) co_return core::fail(core::Error::database("injected: disk full"));
+    co_return co_await real_.write_ingested(rows);
   }
 
  private:

@@ -13,24 +13,25 @@ class ForwardingStore : public domain::telemetry::TelemetryStore {
  public:
   explicit ForwardingStore(domain::telemetry::TelemetryStore& real) : real_(real) {}
 
-  core::Result<domain::telemetry::ServerWrite> write_server_events(
+  core::Task<core::Result<domain::telemetry::ServerWrite>> write_server_events(
       std::span<const domain::telemetry::ServerRow> batch) override {
-    return real_.write_server_events(batch);
+    co_return co_await real_.write_server_events(batch);
   }
-  core::Result<std::vector<bool>> write_ingested(
+  core::Task<core::Result<std::vector<bool>>> write_ingested(
       std::span<const domain::telemetry::EventRow> rows) override {
-    return real_.write_ingested(rows);
+    co_return co_await real_.write_ingested(rows);
   }
-  core::Result<domain::telemetry::Expiry> expire_before(core::TimePoint before) override {
-    return real_.expire_before(before);
+  core::Task<core::Result<domain::telemetry::Expiry>> expire_before(
+      core::TimePoint before) override {
+    co_return co_await real_.expire_before(before);
   }
-  core::Result<std::vector<domain::telemetry::DayCount>> daily_counts(core::TimePoint from,
-                                                                      core::TimePoint to) override {
-    return real_.daily_counts(from, to);
+  core::Task<core::Result<std::vector<domain::telemetry::DayCount>>> daily_counts(
+      core::TimePoint from, core::TimePoint to) override {
+    co_return co_await real_.daily_counts(from, to);
   }
-  core::Result<std::vector<domain::telemetry::EventCount>> counts_since(
+  core::Task<core::Result<std::vector<domain::telemetry::EventCount>>> counts_since(
       core::TimePoint since) override {
-    return real_.counts_since(since);
+    co_return co_await real_.counts_since(since);
   }
 
  protected:

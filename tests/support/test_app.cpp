@@ -1,14 +1,36 @@
 #include "support/test_app.hpp"
 
+#include <cstdlib>
+#include <memory>
 #include <stdexcept>
+
+#include "postgres/pg_test_support.hpp"
 
 namespace ferr::testing {
 
+namespace {
+
+/// Under the PostgreSQL fixture (FERR_TEST_PG_URL_FILE set), a scratch database of the running
+/// test's own; the previous test's, whose application is gone, is dropped first.
+std::string default_database_url() {
+  if (std::getenv("FERR_TEST_PG_URL_FILE") == nullptr) return "sqlite::memory:";
+  static std::unique_ptr<pgtest::ScratchDatabase> current;
+  current.reset();
+  current = std::make_unique<pgtest::ScratchDatabase>();
+  return current->url();
+}
+
+}  // namespace
+
+bool on_postgres() { return std::getenv("FERR_TEST_PG_URL_FILE") != nullptr; }
+
 app::Config test_config(const app::RawSettings& overrides) {
-  app::RawSettings raw{{"DATABASE_URL", "sqlite::memory:"},
-                       {"FERRLABS_LISTEN", "127.0.0.1:0"},
-                       {"FERRLABS_THREADS", "2"},
-                       {"FERRLABS_LOG", "off"}};
+  app::RawSettings raw{
+      {"DATABASE_URL",
+       overrides.contains("DATABASE_URL") ? overrides.at("DATABASE_URL") : default_database_url()},
+      {"FERRLABS_LISTEN", "127.0.0.1:0"},
+      {"FERRLABS_THREADS", "2"},
+      {"FERRLABS_LOG", "off"}};
   for (const auto& [k, v] : overrides) raw[k] = v;
   app::Config config;
   if (auto error = app::parse_config(raw, 2, config)) throw std::runtime_error(error->line());

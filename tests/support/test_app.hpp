@@ -1,5 +1,5 @@
 #pragma once
-// Starts the real application in-process on 127.0.0.1:0 with an in-memory SQLite database.
+// Starts the real application in-process on 127.0.0.1:0.
 
 #include <functional>
 #include <memory>
@@ -9,8 +9,13 @@
 
 namespace ferr::testing {
 
-/// Settings every in-process test server shares; `overrides` are applied on top.
+/// Settings every in-process test server shares; `overrides` are applied on top. The database is
+/// in-memory SQLite, or a scratch PostgreSQL database when the suite runs under the PostgreSQL
+/// fixture (the `postgres/…` instances of the integration suites).
 app::Config test_config(const app::RawSettings& overrides = {});
+
+/// Whether the suite runs on PostgreSQL.
+bool on_postgres();
 
 /// A started application. `before_start` may add test routes to the router.
 std::unique_ptr<app::Application> start_app(

@@ -2,7 +2,7 @@
 /// The seam where the telemetry emitter plugs into account use cases. Called only after the
 /// change has committed; implementations must return at once and never fail.
 
-#include "core/uuid.hpp"
+#include "core/id.hpp"
 
 namespace ferr::domain::accounts {
 
@@ -10,16 +10,16 @@ class AccountEvents {
  public:
   virtual ~AccountEvents() = default;
   /// An account became active (its e-mail was verified): `auth.signup`.
-  virtual void signed_up(const core::Uuid& user_id) = 0;
+  virtual void signed_up(const core::UserId& user_id) = 0;
   /// A successful password login: `auth.login`.
-  virtual void logged_in(const core::Uuid& user_id) = 0;
+  virtual void logged_in(const core::UserId& user_id) = 0;
 };
 
 /// Emits nothing (until the telemetry emitter is wired in).
 class NoAccountEvents final : public AccountEvents {
  public:
-  void signed_up(const core::Uuid&) override {}
-  void logged_in(const core::Uuid&) override {}
+  void signed_up(const core::UserId&) override {}
+  void logged_in(const core::UserId&) override {}
 };
 
 }  // namespace ferr::domain::accounts

@@ -1,15 +1,18 @@
 #pragma once
 /// Storage of accounts, sessions, codes and throttles. Every method is one atomic step (one
-/// transaction); the service composes them. Implemented per backend in src/storage/.
+/// transaction) and an awaitable; the service composes them. Where a step depends on stored
+/// state, the backend asks the rule in account_rules.hpp or login_throttle.hpp inside its
+/// transaction. Implemented per backend in src/storage/.
 
-#include <chrono>
-#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
-#include "core/uuid.hpp"
+#include "core/id.hpp"
+#include "core/task.hpp"
+#include "domain/accounts/principal.hpp"
 #include "domain/accounts/user.hpp"
 
 namespace ferr::domain::accounts {
@@ -19,7 +22,7 @@ enum class RegisterOutcome { created, pending_updated, already_active };
 
 /// A verification code as stored (hashed).
 struct StoredCode {
-  core::Uuid user_id;
+  core::UserId user_id;
   bool user_active = false;
   std::optional<std::string> code_hash;  ///< absent when no code is outstanding
   core::TimePoint expires_at;
@@ -32,20 +35,17 @@ struct LoginThrottle {
   std::optional<core::TimePoint> locked_until;
 };
 
-/// How long a login stays locked after `failures` consecutive failures (zero: not locked).
-using LockPolicy = std::chrono::seconds (*)(int failures);
-
 /// The result of presenting a refresh token.
 struct RefreshOutcome {
   enum class Kind { rotated, unknown, reused, expired };
   Kind kind = Kind::unknown;
-  core::Uuid user_id;
-  core::Uuid session_id;
+  core::UserId user_id;
+  core::SessionId session_id;
 };
 
 /// A password-reset token as stored (hashed).
 struct StoredResetToken {
-  core::Uuid user_id;
+  core::UserId user_id;
   std::string email;
   core::TimePoint expires_at;
   bool used = false;
@@ -64,73 +64,89 @@ class AccountRepository {
   virtual ~AccountRepository() = default;
 
   /// Creates a pending account, or replaces the password (and display name) of a pending one,
-  /// or leaves an active account untouched. Safe under concurrent calls for one address.
-  virtual core::Result<std::pair<RegisterOutcome, core::Uuid>> register_account(
+  /// or leaves an active account untouched (decide_registration). Safe under concurrent calls
+  /// for one address.
+  virtual core::Task<core::Result<std::pair<RegisterOutcome, core::UserId>>> register_account(
       const std::string& email, const std::string& password_hash,
-      const std::optional<std::string>& display_name, const core::Uuid& new_id,
+      const std::optional<std::string>& display_name, const core::UserId& new_id,
       core::TimePoint now) = 0;
 
   /// Records a mail to `email` unless one was recorded after `not_since`; false when throttled.
-  virtual core::Result<bool> claim_mail_slot(const std::string& email, core::TimePoint now,
-                                             core::TimePoint not_since) = 0;
+  virtual core::Task<core::Result<bool>> claim_mail_slot(const std::string& email,
+                                                         core::TimePoint now,
+                                                         core::TimePoint not_since) = 0;
 
   /// Replaces the outstanding verification code of a pending account.
-  virtual core::Result<void> store_verification_code(const core::Uuid& user_id,
-                                                     const std::string& code_hash,
-                                                     core::TimePoint expires_at) = 0;
+  virtual core::Task<core::Result<void>> store_verification_code(const core::UserId& user_id,
+                                                                 const std::string& code_hash,
+                                                                 core::TimePoint expires_at) = 0;
   /// The account and outstanding code for `email`; nullopt when no account has that address.
-  virtual core::Result<std::optional<StoredCode>> find_verification_code(
+  virtual core::Task<core::Result<std::optional<StoredCode>>> find_verification_code(
       const std::string& email) = 0;
   /// Counts one wrong code; returns the new number of failures.
-  virtual core::Result<int> record_code_failure(const core::Uuid& user_id) = 0;
+  virtual core::Task<core::Result<int>> record_code_failure(const core::UserId& user_id) = 0;
   /// Activates a pending account and deletes its code; false when it was not pending any more.
-  virtual core::Result<bool> activate(const core::Uuid& user_id, core::TimePoint now) = 0;
+  virtual core::Task<core::Result<bool>> activate(const core::UserId& user_id,
+                                                  core::TimePoint now) = 0;
 
-  virtual core::Result<std::optional<UserWithSecret>> find_by_email(const std::string& email) = 0;
-  virtual core::Result<std::optional<User>> find_by_id(const core::Uuid& id) = 0;
-  virtual core::Result<void> update_password_hash(const core::Uuid& user_id,
-                                                  const std::string& hash, core::TimePoint now) = 0;
-  virtual core::Result<User> update_profile(const core::Uuid& user_id, const ProfilePatch& patch,
-                                            core::TimePoint now) = 0;
+  virtual core::Task<core::Result<std::optional<UserWithSecret>>> find_by_email(
+      const std::string& email) = 0;
+  virtual core::Task<core::Result<std::optional<User>>> find_by_id(const core::UserId& id) = 0;
+  /// The principal's account when its session is live and belongs to it; nullopt otherwise
+  /// (one lookup: the session check and the read together).
+  virtual core::Task<core::Result<std::optional<User>>> find_by_session(
+      const Principal& principal) = 0;
+  virtual core::Task<core::Result<void>> update_password_hash(const core::UserId& user_id,
+                                                              const std::string& hash,
+                                                              core::TimePoint now) = 0;
+  /// Applies the patch to the principal's account, in the same statement as the session check;
+  /// nullopt when the session is not live.
+  virtual core::Task<core::Result<std::optional<User>>> update_profile(const Principal& principal,
+                                                                       const ProfilePatch& patch,
+                                                                       core::TimePoint now) = 0;
 
-  virtual core::Result<LoginThrottle> login_throttle(const std::string& email) = 0;
-  /// Counts one failed login and applies `lock_for(new count)`, atomically; returns the new state.
-  virtual core::Result<LoginThrottle> record_login_failure(const std::string& email,
-                                                           core::TimePoint now,
-                                                           LockPolicy lock_for) = 0;
-  virtual core::Result<void> reset_login_failures(const std::string& email) = 0;
+  virtual core::Task<core::Result<LoginThrottle>> login_throttle(const std::string& email) = 0;
+  /// Counts one failed login and applies login_lock_for(new count), atomically; returns the new
+  /// state.
+  virtual core::Task<core::Result<LoginThrottle>> record_login_failure(const std::string& email,
+                                                                       core::TimePoint now) = 0;
+  virtual core::Task<core::Result<void>> reset_login_failures(const std::string& email) = 0;
 
   /// Starts a session (a refresh-token family) with its first refresh token.
-  virtual core::Result<void> create_session(const core::Uuid& session_id, const core::Uuid& user_id,
-                                            const std::string& refresh_hash,
-                                            core::TimePoint refresh_expires,
-                                            core::TimePoint now) = 0;
-  /// Whether the session exists and is not revoked.
-  virtual core::Result<bool> session_active(const core::Uuid& session_id) = 0;
-  /// Rotates a refresh token: the old one is spent, the new one issued; a spent token presented
-  /// again revokes its whole session.
-  virtual core::Result<RefreshOutcome> rotate_refresh_token(const std::string& presented_hash,
-                                                            const std::string& new_hash,
-                                                            core::TimePoint new_expires,
-                                                            core::TimePoint now) = 0;
-  virtual core::Result<void> revoke_session(const core::Uuid& session_id, core::TimePoint now) = 0;
+  virtual core::Task<core::Result<void>> create_session(const core::SessionId& session_id,
+                                                        const core::UserId& user_id,
+                                                        const std::string& refresh_hash,
+                                                        core::TimePoint refresh_expires,
+                                                        core::TimePoint now) = 0;
+  /// Whether the principal's session exists, is not revoked and belongs to its user.
+  virtual core::Task<core::Result<bool>> session_active(const Principal& principal) = 0;
+  /// Presents a refresh token: decide_refresh says whether it is spent and the next one issued,
+  /// or its whole session revoked, or nothing happens.
+  virtual core::Task<core::Result<RefreshOutcome>> rotate_refresh_token(
+      const std::string& presented_hash, const std::string& new_hash, core::TimePoint new_expires,
+      core::TimePoint now) = 0;
+  /// Revokes the principal's session; false when it was not live (revoked already, or not
+  /// the principal's).
+  virtual core::Task<core::Result<bool>> revoke_session(const Principal& principal,
+                                                        core::TimePoint now) = 0;
 
-  virtual core::Result<void> store_reset_token(const core::Uuid& user_id,
-                                               const std::string& token_hash,
-                                               core::TimePoint expires_at, core::TimePoint now) = 0;
-  virtual core::Result<std::optional<StoredResetToken>> find_reset_token(
+  virtual core::Task<core::Result<void>> store_reset_token(const core::UserId& user_id,
+                                                           const std::string& token_hash,
+                                                           core::TimePoint expires_at,
+                                                           core::TimePoint now) = 0;
+  virtual core::Task<core::Result<std::optional<StoredResetToken>>> find_reset_token(
       const std::string& token_hash) = 0;
   /// Spends the token, sets the password, revokes every session and clears the login throttle;
   /// false when the token was spent in the meantime.
-  virtual core::Result<bool> complete_password_reset(const std::string& token_hash,
-                                                     const core::Uuid& user_id,
-                                                     const std::string& email,
-                                                     const std::string& new_hash,
-                                                     core::TimePoint now) = 0;
+  virtual core::Task<core::Result<bool>> complete_password_reset(const std::string& token_hash,
+                                                                 const core::UserId& user_id,
+                                                                 const std::string& email,
+                                                                 const std::string& new_hash,
+                                                                 core::TimePoint now) = 0;
 
-  virtual core::Result<bool> user_opt_out(const core::Uuid& user_id) = 0;
-  virtual core::Result<void> set_user_opt_out(const core::Uuid& user_id, bool opt_out,
-                                              core::TimePoint now) = 0;
+  virtual core::Task<core::Result<bool>> user_opt_out(const core::UserId& user_id) = 0;
+  virtual core::Task<core::Result<void>> set_user_opt_out(const core::UserId& user_id, bool opt_out,
+                                                          core::TimePoint now) = 0;
 };
 
 }  // namespace ferr::domain::accounts

@@ -2,20 +2,23 @@
 /// The account use cases of api.md: registration and verification, login and sessions,
 /// profile, password reset and the personal telemetry preference.
 ///
-/// Methods block (storage, argon2id): callers run them through core::run_blocking, the
-/// password-hashing ones on the bounded hashing pool.
+/// Every method is a coroutine: storage is awaited, and argon2id runs on the bounded,
+/// low-priority hashing pool, so the awaiting I/O thread never blocks.
 
 #include <chrono>
 #include <optional>
 #include <string>
 
+#include "core/blocking_pool.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
 #include "core/secret.hpp"
+#include "core/task.hpp"
 #include "crypto/password_hasher.hpp"
 #include "domain/accounts/account_events.hpp"
 #include "domain/accounts/account_repository.hpp"
+#include "domain/accounts/principal.hpp"
 #include "domain/mail.hpp"
 
 namespace ferr::domain::accounts {
@@ -33,12 +36,6 @@ struct AccountSettings {
   int max_code_attempts = 5;
 };
 
-/// Who an access token speaks for.
-struct Principal {
-  core::Uuid user_id;
-  core::Uuid session_id;
-};
-
 /// Input of `POST /auth/register`.
 struct Registration {
   std::string email;
@@ -48,34 +45,49 @@ struct Registration {
 
 class AccountService {
  public:
+  /// `hash_pool` runs every argon2id hash and verification.
   AccountService(AccountRepository& repository, const crypto::PasswordHasher& hasher,
-                 Mailer& mailer, AccountEvents& events, const core::Clock& clock,
-                 core::Random& random, AccountSettings settings);
+                 core::BlockingPool& hash_pool, Mailer& mailer, AccountEvents& events,
+                 const core::Clock& clock, core::Random& random, AccountSettings settings);
 
   /// Enumeration-resistant: succeeds for every well-formed input, known address or not.
-  core::Result<void> register_account(const Registration& input);
-  core::Result<IssuedTokens> verify_email(std::string_view email, std::string_view code);
-  core::Result<void> resend_verification(std::string_view email);
-  core::Result<IssuedTokens> login(std::string_view email, std::string_view password);
-  core::Result<IssuedTokens> refresh(std::string_view refresh_token);
-  core::Result<void> logout(const Principal& principal);
-  /// Checks an access token and that its session is still live.
-  core::Result<Principal> authenticate(std::string_view access_token);
-  core::Result<User> profile(const Principal& principal);
-  core::Result<User> update_profile(const Principal& principal, const ProfilePatch& patch);
-  core::Result<void> forgot_password(std::string_view email);
-  core::Result<void> reset_password(std::string_view token, std::string_view new_password);
-  core::Result<bool> telemetry_opt_out(const Principal& principal);
-  core::Result<bool> set_telemetry_opt_out(const Principal& principal, bool opt_out);
+  core::Task<core::Result<void>> register_account(const Registration& input);
+  core::Task<core::Result<IssuedTokens>> verify_email(std::string_view email,
+                                                      std::string_view code);
+  core::Task<core::Result<void>> resend_verification(std::string_view email);
+  core::Task<core::Result<IssuedTokens>> login(std::string_view email, std::string_view password);
+  core::Task<core::Result<IssuedTokens>> refresh(std::string_view refresh_token);
+  /// Ends the principal's session; AUTH_UNAUTHORIZED when it was not live.
+  core::Task<core::Result<void>> logout(const Principal& principal);
+  /// Checks an access token's signature and times (no storage): the principal it names. Each
+  /// use case then checks the session in its first storage step.
+  core::Result<Principal> authenticate(std::string_view access_token) const;
+  /// AUTH_UNAUTHORIZED unless the principal's session is live: for a request refused before
+  /// its use case ran, so that a revoked session is told so first, as if checked up front.
+  core::Task<core::Result<void>> require_session(const Principal& principal);
+  core::Task<core::Result<User>> profile(const Principal& principal);
+  core::Task<core::Result<User>> update_profile(const Principal& principal,
+                                                const ProfilePatch& patch);
+  core::Task<core::Result<void>> forgot_password(std::string_view email);
+  core::Task<core::Result<void>> reset_password(std::string_view token,
+                                                std::string_view new_password);
+  core::Task<core::Result<bool>> telemetry_opt_out(const Principal& principal);
+  core::Task<core::Result<bool>> set_telemetry_opt_out(const Principal& principal, bool opt_out);
 
  private:
-  core::Result<IssuedTokens> start_session(const User& user);
-  std::string sign_access_token(const core::Uuid& user_id, const core::Uuid& session_id) const;
-  core::Result<void> issue_verification_code(const core::Uuid& user_id, const std::string& email);
+  core::Task<core::Result<IssuedTokens>> start_session(const User& user);
+  std::string sign_access_token(const core::UserId& user_id,
+                                const core::SessionId& session_id) const;
+  core::Task<core::Result<void>> issue_verification_code(const core::UserId& user_id,
+                                                         const std::string& email);
   std::string hash_code(std::string_view code) const;
+  /// argon2id on the hashing pool.
+  core::Task<core::Result<std::string>> hash_password(std::string_view password);
+  core::Task<bool> verify_password(std::string_view phc, std::string_view password);
 
   AccountRepository& repository_;
   const crypto::PasswordHasher& hasher_;
+  core::BlockingPool& hash_pool_;
   Mailer& mailer_;
   AccountEvents& events_;
   const core::Clock& clock_;

@@ -5,13 +5,13 @@
 #include <string>
 
 #include "core/clock.hpp"
-#include "core/uuid.hpp"
+#include "core/id.hpp"
 
 namespace ferr::domain::accounts {
 
 /// An account; `active` once the e-mail address has been verified.
 struct User {
-  core::Uuid id;
+  core::UserId id;
   std::string email;  ///< trimmed and lower-cased
   bool active = false;
   std::optional<std::string> display_name;

@@ -1,5 +1,8 @@
 #include "domain/idempotency/idempotency.hpp"
 
+#include "core/try.hpp"
+#include "domain/accounts/session_check.hpp"
+
 namespace ferr::domain::idempotency {
 
 bool is_valid_key(std::string_view key) {
@@ -9,15 +12,17 @@ bool is_valid_key(std::string_view key) {
   return true;
 }
 
-core::Result<Claim> Idempotency::claim(const core::Uuid& user, const std::string& key,
-                                       const std::string& fingerprint) {
+core::Task<core::Result<Claim>> Idempotency::claim(const accounts::Principal& caller,
+                                                   const std::string& key,
+                                                   const std::string& fingerprint) {
+  FERR_CO_CHECK(co_await accounts::require_session(accounts_, caller));
   auto now = clock_.now();
-  auto entry = store_.claim(user, key, fingerprint, now, now - kKeepFor, now - kAbandonedAfter);
-  if (!entry) return core::fail(entry.error());
-  if (entry->claimed) return Claim{Decision::run, {}};
-  if (entry->fingerprint != fingerprint) return Claim{Decision::key_reused, {}};
-  if (!entry->response) return Claim{Decision::in_flight, {}};
-  return Claim{Decision::replay, *entry->response};
+  FERR_CO_TRY(auto entry, co_await store_.claim(caller.user_id, key, fingerprint, now,
+                                                now - kKeepFor, now - kAbandonedAfter));
+  if (entry.claimed) co_return Claim{Decision::run, {}};
+  if (entry.fingerprint != fingerprint) co_return Claim{Decision::key_reused, {}};
+  if (!entry.response) co_return Claim{Decision::in_flight, {}};
+  co_return Claim{Decision::replay, *entry.response};
 }
 
 }  // namespace ferr::domain::idempotency

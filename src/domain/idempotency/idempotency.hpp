@@ -1,13 +1,16 @@
 #pragma once
 /// The `Idempotency-Key` rules of api.md: the first response is kept 24 hours per (user, key); a
 /// retry with the same request gets it again without running; the same key with a different
-/// request is refused. Methods block: run them through run_blocking.
+/// request is refused.
 
 #include <chrono>
 #include <string>
 #include <string_view>
 
 #include "core/clock.hpp"
+#include "core/task.hpp"
+#include "domain/accounts/account_repository.hpp"
+#include "domain/accounts/principal.hpp"
 #include "domain/idempotency/idempotency_store.hpp"
 
 namespace ferr::domain::idempotency {
@@ -36,21 +39,26 @@ struct Claim {
 
 class Idempotency {
  public:
-  Idempotency(IdempotencyStore& store, const core::Clock& clock) : store_(store), clock_(clock) {}
+  /// `accounts` checks the caller's session before a key is claimed for it.
+  Idempotency(IdempotencyStore& store, accounts::AccountRepository& accounts,
+              const core::Clock& clock)
+      : store_(store), accounts_(accounts), clock_(clock) {}
 
-  /// Decides for (user, key) and the request's `fingerprint`.
-  core::Result<Claim> claim(const core::Uuid& user, const std::string& key,
-                            const std::string& fingerprint);
-  core::Result<void> complete(const core::Uuid& user, const std::string& key,
-                              const StoredResponse& response) {
+  /// Decides for (caller, key) and the request's `fingerprint`; AUTH_UNAUTHORIZED when the
+  /// caller's session is not live (nothing is stored for it).
+  core::Task<core::Result<Claim>> claim(const accounts::Principal& caller, const std::string& key,
+                                        const std::string& fingerprint);
+  core::Task<core::Result<void>> complete(const core::UserId& user, const std::string& key,
+                                          const StoredResponse& response) {
     return store_.complete(user, key, response);
   }
-  core::Result<void> release(const core::Uuid& user, const std::string& key) {
+  core::Task<core::Result<void>> release(const core::UserId& user, const std::string& key) {
     return store_.release(user, key);
   }
 
  private:
   IdempotencyStore& store_;
+  accounts::AccountRepository& accounts_;
   const core::Clock& clock_;
 };
 

@@ -7,7 +7,8 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
-#include "core/uuid.hpp"
+#include "core/id.hpp"
+#include "core/task.hpp"
 
 namespace ferr::domain::idempotency {
 
@@ -31,16 +32,17 @@ class IdempotencyStore {
   /// In one transaction: forgets every entry created before `expired_before`; takes over an
   /// in-flight entry created before `abandoned_before` (its request died); otherwise inserts a
   /// new in-flight entry for (user, key) unless one exists. Returns the entry afterwards.
-  virtual core::Result<Entry> claim(const core::Uuid& user, const std::string& key,
-                                    const std::string& fingerprint, core::TimePoint now,
-                                    core::TimePoint expired_before,
-                                    core::TimePoint abandoned_before) = 0;
+  virtual core::Task<core::Result<Entry>> claim(const core::UserId& user, const std::string& key,
+                                                const std::string& fingerprint, core::TimePoint now,
+                                                core::TimePoint expired_before,
+                                                core::TimePoint abandoned_before) = 0;
   /// Records the response of the claimed request.
-  virtual core::Result<void> complete(const core::Uuid& user, const std::string& key,
-                                      const StoredResponse& response) = 0;
+  virtual core::Task<core::Result<void>> complete(const core::UserId& user, const std::string& key,
+                                                  const StoredResponse& response) = 0;
   /// Drops a claimed entry whose request produced no response worth keeping (a server error),
   /// so that a retry runs again.
-  virtual core::Result<void> release(const core::Uuid& user, const std::string& key) = 0;
+  virtual core::Task<core::Result<void>> release(const core::UserId& user,
+                                                 const std::string& key) = 0;
 };
 
 }  // namespace ferr::domain::idempotency

@@ -1,32 +1,22 @@
 #include "domain/orgs/org_access.hpp"
 
-#include "core/json_escape.hpp"
+#include "core/try.hpp"
+#include "domain/accounts/session_check.hpp"
 
 namespace ferr::domain::orgs {
 
-core::Result<OrgView> org_as(OrgRepository& repository, const core::Uuid& actor,
-                             const std::string& slug, Access access) {
-  auto org = repository.org_for_member(slug, actor);
-  if (!org) return core::fail(org.error());
-  if (!*org)
-    return core::fail(core::Error::make(core::ErrorCode::org_not_found, "organization not found"));
-  if (access == Access::write && !is_admin_or_owner((*org)->role))
-    return core::fail(
+core::Task<core::Result<OrgView>> org_as(OrgRepository& repository,
+                                         const accounts::Principal& principal,
+                                         const std::string& slug, Access access) {
+  FERR_CO_TRY(auto found, co_await repository.org_for_member(slug, principal));
+  if (!found.session_live) co_return core::fail(accounts::unauthorized());
+  if (!found.org)
+    co_return core::fail(
+        core::Error::make(core::ErrorCode::org_not_found, "organization not found"));
+  if (access == Access::write && !is_admin_or_owner(found.org->role))
+    co_return core::fail(
         core::Error::make(core::ErrorCode::auth_forbidden, "this needs the owner or admin role"));
-  return **org;
-}
-
-AuditRecord audit_record(const core::Clock& clock, core::Random& random, const core::Uuid& actor,
-                         std::string action, std::string target, std::string metadata) {
-  return AuditRecord{
-      core::Uuid::v7(clock, random), actor,      std::move(action), std::move(target),
-      std::move(metadata),           clock.now()};
-}
-
-std::string json_string(std::string_view s) {
-  std::string out;
-  core::append_json_string(out, s);
-  return out;
+  co_return std::move(*found.org);
 }
 
 }  // namespace ferr::domain::orgs

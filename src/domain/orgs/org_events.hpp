@@ -3,7 +3,7 @@
 /// change has committed, never for a refused request, a no-op or an idempotent replay;
 /// implementations must return at once and never fail.
 
-#include "core/uuid.hpp"
+#include "core/id.hpp"
 #include "domain/orgs/role.hpp"
 #include "domain/orgs/subscription.hpp"
 
@@ -13,26 +13,26 @@ class OrgEvents {
  public:
   virtual ~OrgEvents() = default;
   /// `org.created`: the org and its creator.
-  virtual void org_created(const core::Uuid& org_id, const core::Uuid& creator) = 0;
+  virtual void org_created(const core::OrgId& org_id, const core::UserId& creator) = 0;
   /// `org.member.added`: the org, who added, and the role given.
-  virtual void member_added(const core::Uuid& org_id, const core::Uuid& actor, Role role) = 0;
+  virtual void member_added(const core::OrgId& org_id, const core::UserId& actor, Role role) = 0;
   /// `product.activated`: a product became live (new or reactivated) at `tier`.
-  virtual void product_activated(const core::Uuid& org_id, Product product, Tier tier) = 0;
+  virtual void product_activated(const core::OrgId& org_id, Product product, Tier tier) = 0;
   /// `product.tier_changed`: a live subscription moved from one tier to another.
-  virtual void product_tier_changed(const core::Uuid& org_id, Product product, Tier from,
+  virtual void product_tier_changed(const core::OrgId& org_id, Product product, Tier from,
                                     Tier to) = 0;
   /// `product.canceled`: a live subscription was canceled.
-  virtual void product_canceled(const core::Uuid& org_id, Product product) = 0;
+  virtual void product_canceled(const core::OrgId& org_id, Product product) = 0;
 };
 
 /// Emits nothing (until the telemetry emitter is wired in).
 class NoOrgEvents final : public OrgEvents {
  public:
-  void org_created(const core::Uuid&, const core::Uuid&) override {}
-  void member_added(const core::Uuid&, const core::Uuid&, Role) override {}
-  void product_activated(const core::Uuid&, Product, Tier) override {}
-  void product_tier_changed(const core::Uuid&, Product, Tier, Tier) override {}
-  void product_canceled(const core::Uuid&, Product) override {}
+  void org_created(const core::OrgId&, const core::UserId&) override {}
+  void member_added(const core::OrgId&, const core::UserId&, Role) override {}
+  void product_activated(const core::OrgId&, Product, Tier) override {}
+  void product_tier_changed(const core::OrgId&, Product, Tier, Tier) override {}
+  void product_canceled(const core::OrgId&, Product) override {}
 };
 
 }  // namespace ferr::domain::orgs

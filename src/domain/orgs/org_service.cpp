@@ -1,6 +1,9 @@
 #include "domain/orgs/org_service.hpp"
 
+#include "core/try.hpp"
+#include "domain/accounts/session_check.hpp"
 #include "domain/accounts/validation.hpp"
+#include "domain/orgs/audit.hpp"
 #include "domain/orgs/org_access.hpp"
 
 namespace ferr::domain::orgs {
@@ -10,15 +13,17 @@ namespace {
 using core::Error;
 using core::ErrorCode;
 using core::fail;
+using core::Result;
+using core::Task;
 
-core::Result<void> check_name(const std::string& name) {
+Result<void> check_name(const std::string& name) {
   // Same rule as a display name: 1–100 printable characters.
   if (!accounts::is_valid_display_name(name))
     return fail(Error::validation("name", "name must be 1 to 100 characters"));
   return {};
 }
 
-core::Result<void> check_slug(const std::string& slug) {
+Result<void> check_slug(const std::string& slug) {
   if (!is_valid_slug(slug))
     return fail(Error::validation(
         "slug", "slug must be 2 to 40 of a-z, 0-9 and -, not starting or ending with -"));
@@ -35,133 +40,119 @@ bool is_valid_slug(std::string_view slug) {
   return true;
 }
 
-OrgService::OrgService(OrgRepository& repository, OrgEvents& events, const core::Clock& clock,
-                       core::Random& random)
-    : repository_(repository), events_(events), clock_(clock), random_(random) {}
+OrgService::OrgService(OrgRepository& repository, accounts::AccountRepository& accounts,
+                       OrgEvents& events, const core::Clock& clock, core::Random& random)
+    : repository_(repository),
+      accounts_(accounts),
+      events_(events),
+      clock_(clock),
+      random_(random) {}
 
-AuditRecord OrgService::stamp(const core::Uuid& actor, std::string action, std::string target,
+AuditRecord OrgService::stamp(const Principal& actor, std::string action, std::string target,
                               std::string metadata) {
-  return audit_record(clock_, random_, actor, std::move(action), std::move(target),
+  return audit_record(clock_, random_, actor.user_id, std::move(action), std::move(target),
                       std::move(metadata));
 }
 
-core::Result<OrgView> OrgService::create(const core::Uuid& actor, const std::string& slug,
+Task<Result<OrgView>> OrgService::create(const Principal& actor, const std::string& slug,
                                          const std::string& name) {
-  if (auto r = check_slug(slug); !r) return fail(r.error());
-  if (auto r = check_name(name); !r) return fail(r.error());
-  auto id = core::Uuid::v7(clock_, random_);
-  auto org = repository_.create_org(
-      id, slug, name, actor,
-      stamp(actor, "org.created", slug,
-            "{\"slug\":" + json_string(slug) + ",\"name\":" + json_string(name) + "}"));
-  if (org) events_.org_created(org->id, actor);
-  return org;
+  FERR_CO_CHECK(co_await accounts::require_session(accounts_, actor));
+  FERR_CO_CHECK(check_slug(slug));
+  FERR_CO_CHECK(check_name(name));
+  auto id = core::OrgId::generate(clock_, random_);
+  FERR_CO_TRY(auto org, co_await repository_.create_org(
+                            id, slug, name, actor.user_id,
+                            stamp(actor, "org.created", slug, org_created_metadata(slug, name))));
+  events_.org_created(org.id, actor.user_id);
+  co_return org;
 }
 
-core::Result<std::vector<OrgView>> OrgService::list(const core::Uuid& actor) {
-  return repository_.orgs_of(actor);
+Task<Result<std::vector<OrgView>>> OrgService::list(const Principal& actor) {
+  FERR_CO_CHECK(co_await accounts::require_session(accounts_, actor));
+  co_return co_await repository_.orgs_of(actor.user_id);
 }
 
-core::Result<OrgView> OrgService::get(const core::Uuid& actor, const std::string& slug) {
-  return org_as(repository_, actor, slug, Access::read);
+Task<Result<OrgView>> OrgService::get(const Principal& actor, const std::string& slug) {
+  co_return co_await org_as(repository_, actor, slug, Access::read);
 }
 
-core::Result<OrgView> OrgService::update(const core::Uuid& actor, const std::string& slug,
+Task<Result<OrgView>> OrgService::update(const Principal& actor, const std::string& slug,
                                          const std::optional<std::string>& name,
                                          const std::optional<std::string>& new_slug) {
-  auto org = org_as(repository_, actor, slug, Access::write);
-  if (!org) return fail(org.error());
-  if (new_slug) {
-    if (auto r = check_slug(*new_slug); !r) return fail(r.error());
-  }
-  if (name) {
-    if (auto r = check_name(*name); !r) return fail(r.error());
-  }
-  std::string changed;
-  if (name && *name != org->name) changed += "\"name\":" + json_string(*name);
-  if (new_slug && *new_slug != org->slug) {
-    if (!changed.empty()) changed += ',';
-    changed += "\"slug\":";
-    changed += json_string(*new_slug);
-  }
-  if (changed.empty()) return *org;  // nothing changes, nothing to audit
-  return repository_.update_org(
-      org->id, actor, name, new_slug,
-      stamp(actor, "org.updated", new_slug.value_or(org->slug), "{" + changed + "}"));
+  FERR_CO_TRY(auto org, co_await org_as(repository_, actor, slug, Access::write));
+  if (new_slug) FERR_CO_CHECK(check_slug(*new_slug));
+  if (name) FERR_CO_CHECK(check_name(*name));
+  auto metadata = org_updated_metadata(org, name, new_slug);
+  if (!metadata) co_return org;  // nothing changes, nothing to audit
+  co_return co_await repository_.update_org(
+      org.id, actor.user_id, name, new_slug,
+      stamp(actor, "org.updated", new_slug.value_or(org.slug), std::move(*metadata)));
 }
 
-core::Result<std::vector<Member>> OrgService::members(const core::Uuid& actor,
+Task<Result<std::vector<Member>>> OrgService::members(const Principal& actor,
                                                       const std::string& slug) {
-  auto org = org_as(repository_, actor, slug, Access::read);
-  if (!org) return fail(org.error());
-  return repository_.members(org->id);
+  FERR_CO_TRY(auto org, co_await org_as(repository_, actor, slug, Access::read));
+  co_return co_await repository_.members(org.id);
 }
 
-core::Result<Member> OrgService::add_member(const core::Uuid& actor, const std::string& slug,
+Task<Result<Member>> OrgService::add_member(const Principal& actor, const std::string& slug,
                                             const std::string& email, Role role) {
-  auto org = org_as(repository_, actor, slug, Access::write);
-  if (!org) return fail(org.error());
+  FERR_CO_TRY(auto org, co_await org_as(repository_, actor, slug, Access::write));
   if (role == Role::owner)
-    return fail(Error::validation("role", "role must be admin, member or viewer"));
-  if (auto allowed = may_assign(org->role, std::nullopt, role); !allowed)
-    return fail(allowed.error());
+    co_return fail(Error::validation("role", "role must be admin, member or viewer"));
+  FERR_CO_CHECK(may_assign(org.role, std::nullopt, role));
   auto normalized = accounts::normalize_email(email);
-  if (!normalized) return fail(Error::validation("email", "email must be a valid e-mail address"));
-  auto member = repository_.add_member(
-      org->id, *normalized, role,
-      stamp(actor, "org.member.added", "", "{\"role\":\"" + std::string(role_name(role)) + "\"}"));
-  if (member) events_.member_added(org->id, actor, role);
-  return member;
+  if (!normalized)
+    co_return fail(Error::validation("email", "email must be a valid e-mail address"));
+  FERR_CO_TRY(auto member, co_await repository_.add_member(
+                               org.id, *normalized, role,
+                               stamp(actor, "org.member.added", "", member_added_metadata(role))));
+  events_.member_added(org.id, actor.user_id, role);
+  co_return member;
 }
 
-core::Result<Member> OrgService::change_role(const core::Uuid& actor, const std::string& slug,
-                                             const core::Uuid& user, Role role) {
-  auto org = org_as(repository_, actor, slug, Access::write);
-  if (!org) return fail(org.error());
-  Role actor_role = org->role;
-  return repository_.change_role(
-      org->id, user, role, [&](Role current) { return may_assign(actor_role, current, role); },
-      stamp(actor, "org.member.role_changed", user.to_string()));
+Task<Result<Member>> OrgService::change_role(const Principal& actor, const std::string& slug,
+                                             std::string_view user, Role role) {
+  FERR_CO_TRY(auto org, co_await org_as(repository_, actor, slug, Access::write));
+  auto target = core::UserId::parse(user);
+  if (!target) co_return fail(member_not_found());
+  co_return co_await repository_.change_role(
+      org.id, *target, role, org.role,
+      stamp(actor, "org.member.role_changed", target->to_string()));
 }
 
-core::Result<void> OrgService::remove_member(const core::Uuid& actor, const std::string& slug,
-                                             const core::Uuid& user) {
-  auto org = org_as(repository_, actor, slug, Access::write);
-  if (!org) return fail(org.error());
-  if (user == actor)
-    return fail(Error::make(ErrorCode::org_cannot_remove_self,
-                            "you cannot remove yourself through this route"));
-  Role actor_role = org->role;
-  return repository_.remove_member(
-      org->id, user, [&](Role current) { return may_remove(actor_role, current); },
-      stamp(actor, "org.member.removed", user.to_string()));
+Task<Result<void>> OrgService::remove_member(const Principal& actor, const std::string& slug,
+                                             std::string_view user) {
+  FERR_CO_TRY(auto org, co_await org_as(repository_, actor, slug, Access::write));
+  auto target = core::UserId::parse(user);
+  if (!target) co_return fail(member_not_found());
+  if (*target == actor.user_id)
+    co_return fail(Error::make(ErrorCode::org_cannot_remove_self,
+                               "you cannot remove yourself through this route"));
+  co_return co_await repository_.remove_member(
+      org.id, *target, org.role, stamp(actor, "org.member.removed", target->to_string()));
 }
 
-core::Result<bool> OrgService::telemetry_opt_out(const core::Uuid& actor, const std::string& slug) {
-  auto org = org_as(repository_, actor, slug, Access::read);
-  if (!org) return fail(org.error());
-  return org->telemetry_opt_out;
+Task<Result<bool>> OrgService::telemetry_opt_out(const Principal& actor, const std::string& slug) {
+  FERR_CO_TRY(auto org, co_await org_as(repository_, actor, slug, Access::read));
+  co_return org.telemetry_opt_out;
 }
 
-core::Result<bool> OrgService::set_telemetry_opt_out(const core::Uuid& actor,
+Task<Result<bool>> OrgService::set_telemetry_opt_out(const Principal& actor,
                                                      const std::string& slug, bool opt_out) {
-  auto org = org_as(repository_, actor, slug, Access::write);
-  if (!org) return fail(org.error());
-  auto metadata = std::string("{\"from\":") + (org->telemetry_opt_out ? "true" : "false") +
-                  ",\"to\":" + (opt_out ? "true" : "false") + "}";
-  if (auto saved = repository_.set_telemetry_opt_out(
-          org->id, opt_out, stamp(actor, "telemetry.opt_out.update", org->slug, metadata));
-      !saved)
-    return fail(saved.error());
-  return opt_out;
+  FERR_CO_TRY(auto org, co_await org_as(repository_, actor, slug, Access::write));
+  FERR_CO_CHECK(co_await repository_.set_telemetry_opt_out(
+      org.id, opt_out,
+      stamp(actor, "telemetry.opt_out.update", org.slug,
+            opt_out_metadata(org.telemetry_opt_out, opt_out))));
+  co_return opt_out;
 }
 
-core::Result<std::vector<AuditRecord>> OrgService::audit(const core::Uuid& actor,
-                                                         const std::string& slug, int limit,
-                                                         const std::optional<core::Uuid>& before) {
-  auto org = org_as(repository_, actor, slug, Access::write);
-  if (!org) return fail(org.error());
-  return repository_.audit_log(org->id, limit, before);
+Task<Result<std::vector<AuditRecord>>> OrgService::audit(
+    const Principal& actor, const std::string& slug, int limit,
+    const std::optional<core::AuditEntryId>& before) {
+  FERR_CO_TRY(auto org, co_await org_as(repository_, actor, slug, Access::write));
+  co_return co_await repository_.audit_log(org.id, limit, before);
 }
 
 }  // namespace ferr::domain::orgs

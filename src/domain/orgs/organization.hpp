@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/clock.hpp"
-#include "core/uuid.hpp"
+#include "core/id.hpp"
 #include "domain/orgs/role.hpp"
 #include "domain/orgs/subscription.hpp"
 
@@ -13,7 +13,7 @@ namespace ferr::domain::orgs {
 
 /// An organization seen by one of its members.
 struct OrgView {
-  core::Uuid id;
+  core::OrgId id;
   std::string slug;
   std::string name;
   Tier plan = Tier::free;    ///< highest tier among live subscriptions
@@ -26,7 +26,7 @@ struct OrgView {
 
 /// A member of an organization.
 struct Member {
-  core::Uuid user_id;
+  core::UserId user_id;
   std::string email;
   std::optional<std::string> display_name;
   Role role = Role::viewer;
@@ -35,8 +35,8 @@ struct Member {
 
 /// One row of `org_audit_log`, written in the same transaction as the change it records.
 struct AuditRecord {
-  core::Uuid id;
-  core::Uuid actor_id;
+  core::AuditEntryId id;
+  core::UserId actor_id;
   std::string action;    ///< e.g. `org.member.added`
   std::string target;    ///< what the action touched (a user id, a slug, a product)
   std::string metadata;  ///< a JSON object, as text

@@ -1,5 +1,7 @@
 #include "domain/orgs/role.hpp"
 
+#include "domain/orgs/audit.hpp"
+
 namespace ferr::domain::orgs {
 
 namespace {
@@ -7,6 +9,10 @@ core::Error forbidden(std::string message) {
   return core::Error::make(core::ErrorCode::auth_forbidden, std::move(message));
 }
 bool privileged(Role role) { return role == Role::owner || role == Role::admin; }
+core::Error last_owner() {
+  return core::Error::make(core::ErrorCode::org_last_owner,
+                           "the organization would be left without an owner");
+}
 }  // namespace
 
 std::string_view role_name(Role role) {
@@ -40,6 +46,27 @@ core::Result<void> may_remove(Role actor, Role current) {
   if (privileged(current) && actor != Role::owner)
     return core::fail(forbidden("only an owner removes an owner or an admin"));
   return {};
+}
+
+core::Error member_not_found() {
+  return core::Error::make(core::ErrorCode::user_not_found, "no such member in this organization");
+}
+
+core::Result<RoleChangePlan> plan_role_change(Role actor, const std::optional<StoredMember>& target,
+                                              Role wanted) {
+  if (!target) return core::fail(member_not_found());
+  if (auto allowed = may_assign(actor, target->role, wanted); !allowed)
+    return core::fail(allowed.error());
+  if (target->role == wanted) return RoleChangePlan{};
+  if (target->role == Role::owner && target->owners <= 1) return core::fail(last_owner());
+  return RoleChangePlan{true, role_changed_metadata(target->role, wanted)};
+}
+
+core::Result<std::string> plan_removal(Role actor, const std::optional<StoredMember>& target) {
+  if (!target) return core::fail(member_not_found());
+  if (auto allowed = may_remove(actor, target->role); !allowed) return core::fail(allowed.error());
+  if (target->role == Role::owner && target->owners <= 1) return core::fail(last_owner());
+  return member_removed_metadata(target->role);
 }
 
 }  // namespace ferr::domain::orgs

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "core/clock.hpp"
-#include "core/uuid.hpp"
+#include "core/id.hpp"
 
 namespace ferr::domain::orgs {
 
@@ -26,7 +26,7 @@ std::optional<SubscriptionStatus> parse_status(std::string_view name);
 /// One subscription row. The billing fields of the wire object (`trial_ends_at`,
 /// `current_period_end`, `stripe_subscription_id`) stay null until a payment provider exists.
 struct Subscription {
-  core::Uuid id;
+  core::SubscriptionId id;
   Product product = Product::ferrflow;
   Tier tier = Tier::free;
   SubscriptionStatus status = SubscriptionStatus::active;

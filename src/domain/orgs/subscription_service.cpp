@@ -1,15 +1,16 @@
 #include "domain/orgs/subscription_service.hpp"
 
+#include "core/try.hpp"
+#include "domain/orgs/audit.hpp"
 #include "domain/orgs/org_access.hpp"
+#include "domain/orgs/subscription_rules.hpp"
 
 namespace ferr::domain::orgs {
 
 namespace {
 
-core::Error subscription_not_found() {
-  return core::Error::make(core::ErrorCode::subscription_not_found,
-                           "no live subscription for this product");
-}
+using core::Result;
+using core::Task;
 
 }  // namespace
 
@@ -18,58 +19,55 @@ SubscriptionService::SubscriptionService(OrgRepository& orgs, SubscriptionReposi
                                          core::Random& random)
     : orgs_(orgs), subscriptions_(subscriptions), events_(events), clock_(clock), random_(random) {}
 
-core::Result<std::vector<Subscription>> SubscriptionService::list(const core::Uuid& actor,
+Task<Result<std::vector<Subscription>>> SubscriptionService::list(const Principal& actor,
                                                                   const std::string& slug) {
-  auto org = org_as(orgs_, actor, slug, Access::read);
-  if (!org) return core::fail(org.error());
-  return subscriptions_.subscriptions(org->id);
+  FERR_CO_TRY(auto org, co_await org_as(orgs_, actor, slug, Access::read));
+  co_return co_await subscriptions_.subscriptions(org.id);
 }
 
-core::Result<Subscription> SubscriptionService::activate(const core::Uuid& actor,
+Task<Result<Subscription>> SubscriptionService::activate(const Principal& actor,
                                                          const std::string& slug, Product product,
                                                          Tier tier) {
-  auto org = org_as(orgs_, actor, slug, Access::write);
-  if (!org) return core::fail(org.error());
-  auto metadata = "{\"product\":\"" + std::string(product_name(product)) + "\",\"tier\":\"" +
-                  std::string(tier_name(tier)) + "\"}";
-  auto activated =
-      subscriptions_.activate(org->id, core::Uuid::v7(clock_, random_), product, tier,
-                              audit_record(clock_, random_, actor, "subscription.activated",
-                                           std::string(product_name(product)), metadata));
-  if (activated) events_.product_activated(org->id, product, tier);
-  return activated;
+  FERR_CO_TRY(auto org, co_await org_as(orgs_, actor, slug, Access::write));
+  FERR_CO_TRY(auto activated,
+              co_await subscriptions_.activate(
+                  org.id, core::SubscriptionId::generate(clock_, random_), product, tier,
+                  audit_record(clock_, random_, actor.user_id, "subscription.activated",
+                               std::string(product_name(product)),
+                               subscription_activated_metadata(product, tier))));
+  events_.product_activated(org.id, product, tier);
+  co_return activated;
 }
 
-core::Result<Subscription> SubscriptionService::change_tier(const core::Uuid& actor,
+Task<Result<Subscription>> SubscriptionService::change_tier(const Principal& actor,
                                                             const std::string& slug,
                                                             std::string_view product_text,
                                                             Tier tier) {
-  auto org = org_as(orgs_, actor, slug, Access::write);
-  if (!org) return core::fail(org.error());
+  FERR_CO_TRY(auto org, co_await org_as(orgs_, actor, slug, Access::write));
   auto product = parse_product(product_text);
-  if (!product) return core::fail(subscription_not_found());
-  auto change =
-      subscriptions_.change_tier(org->id, *product, tier,
-                                 audit_record(clock_, random_, actor, "subscription.tier_changed",
-                                              std::string(product_name(*product))));
-  if (!change) return core::fail(change.error());
-  if (change->changed()) events_.product_tier_changed(org->id, *product, change->from, tier);
-  return change->subscription;
+  if (!product) co_return core::fail(subscription_not_found());
+  FERR_CO_TRY(auto change,
+              co_await subscriptions_.change_tier(
+                  org.id, *product, tier,
+                  audit_record(clock_, random_, actor.user_id, "subscription.tier_changed",
+                               std::string(product_name(*product)))));
+  if (change.changed()) events_.product_tier_changed(org.id, *product, change.from, tier);
+  co_return change.subscription;
 }
 
-core::Result<Subscription> SubscriptionService::cancel(const core::Uuid& actor,
+Task<Result<Subscription>> SubscriptionService::cancel(const Principal& actor,
                                                        const std::string& slug,
                                                        std::string_view product_text) {
-  auto org = org_as(orgs_, actor, slug, Access::write);
-  if (!org) return core::fail(org.error());
+  FERR_CO_TRY(auto org, co_await org_as(orgs_, actor, slug, Access::write));
   auto product = parse_product(product_text);
-  if (!product) return core::fail(subscription_not_found());
-  auto canceled =
-      subscriptions_.cancel(org->id, *product,
-                            audit_record(clock_, random_, actor, "subscription.canceled",
-                                         std::string(product_name(*product))));
-  if (canceled) events_.product_canceled(org->id, *product);
-  return canceled;
+  if (!product) co_return core::fail(subscription_not_found());
+  FERR_CO_TRY(auto canceled,
+              co_await subscriptions_.cancel(
+                  org.id, *product,
+                  audit_record(clock_, random_, actor.user_id, "subscription.canceled",
+                               std::string(product_name(*product)))));
+  events_.product_canceled(org.id, *product);
+  co_return canceled;
 }
 
 }  // namespace ferr::domain::orgs

@@ -1,6 +1,6 @@
 #pragma once
 /// The "Subscriptions" use cases of api.md: members list, admin+ activate, re-tier and cancel.
-/// Methods block: run them through run_blocking.
+/// Every method is a coroutine.
 
 #include <string>
 #include <vector>
@@ -8,6 +8,8 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "core/task.hpp"
+#include "domain/accounts/principal.hpp"
 #include "domain/orgs/org_events.hpp"
 #include "domain/orgs/org_repository.hpp"
 #include "domain/orgs/subscription_repository.hpp"
@@ -19,17 +21,21 @@ class SubscriptionService {
   SubscriptionService(OrgRepository& orgs, SubscriptionRepository& subscriptions, OrgEvents& events,
                       const core::Clock& clock, core::Random& random);
 
-  core::Result<std::vector<Subscription>> list(const core::Uuid& actor, const std::string& slug);
+  using Principal = accounts::Principal;
+
+  core::Task<core::Result<std::vector<Subscription>>> list(const Principal& actor,
+                                                           const std::string& slug);
   /// Emits `product.activated` after commit.
-  core::Result<Subscription> activate(const core::Uuid& actor, const std::string& slug,
-                                      Product product, Tier tier);
+  core::Task<core::Result<Subscription>> activate(const Principal& actor, const std::string& slug,
+                                                  Product product, Tier tier);
   /// `product` is the path segment: an unknown product has no live subscription.
   /// Emits `product.tier_changed` only when the tier changes.
-  core::Result<Subscription> change_tier(const core::Uuid& actor, const std::string& slug,
-                                         std::string_view product, Tier tier);
+  core::Task<core::Result<Subscription>> change_tier(const Principal& actor,
+                                                     const std::string& slug,
+                                                     std::string_view product, Tier tier);
   /// Emits `product.canceled` after commit.
-  core::Result<Subscription> cancel(const core::Uuid& actor, const std::string& slug,
-                                    std::string_view product);
+  core::Task<core::Result<Subscription>> cancel(const Principal& actor, const std::string& slug,
+                                                std::string_view product);
 
  private:
   OrgRepository& orgs_;

@@ -63,7 +63,8 @@ ServerRow server_row(const ::ferr::telemetry::ServerEvent& event, const crypto::
 }
 
 Emitter::Emitter(TelemetryStore& store, crypto::TelemetryKey key, const core::Clock& clock,
-                 core::Random& random, core::MetricsRegistry& metrics, EmitterOptions options)
+                 core::Random& random, core::MetricsRegistry& metrics, EmitterOptions options,
+                 core::Executor executor)
     : store_(store),
       key_(key),
       key_id_(crypto::key_id(key_)),
@@ -73,12 +74,13 @@ Emitter::Emitter(TelemetryStore& store, crypto::TelemetryKey key, const core::Cl
       written_(outcome_counter(metrics, "written")),
       opted_out_(outcome_counter(metrics, "opted_out")),
       dropped_(outcome_counter(metrics, "dropped_queue_full")),
-      failed_(outcome_counter(metrics, "failed")) {
+      failed_(outcome_counter(metrics, "failed")),
+      wakeup_(executor) {
   metrics.gauge("telemetry_queue_depth", "Events waiting in the emitter queue", [this] {
     std::lock_guard lock(mutex_);
     return static_cast<double>(queue_.size());
   });
-  writer_ = std::thread([this] { run(); });
+  core::spawn_detached(executor, run());
 }
 
 Emitter::~Emitter() { drain(std::chrono::milliseconds(0)); }
@@ -86,14 +88,18 @@ Emitter::~Emitter() { drain(std::chrono::milliseconds(0)); }
 void Emitter::emit(::ferr::telemetry::ServerEvent event) noexcept {
   try {
     auto now = clock_.now();
-    std::lock_guard lock(mutex_);
-    if (stopping_ || queue_.size() >= options_.capacity) {
-      dropped_.inc();
-      return;
+    bool full_batch = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_ || queue_.size() >= options_.capacity) {
+        dropped_.inc();
+        return;
+      }
+      queue_.push_back({std::move(event), now});
+      ++accepted_;
+      full_batch = queue_.size() == options_.max_batch;
     }
-    queue_.push_back({std::move(event), now});
-    ++accepted_;
-    if (queue_.size() >= options_.max_batch) wake_writer_.notify_one();
+    if (full_batch) wakeup_.notify();
   } catch (...) {
     dropped_.inc();  // out of memory: telemetry gives way, the request goes on
   }
@@ -102,20 +108,26 @@ void Emitter::emit(::ferr::telemetry::ServerEvent event) noexcept {
 void Emitter::flush() {
   std::unique_lock lock(mutex_);
   auto target = accepted_;
-  wake_writer_.notify_one();
-  progress_.wait(lock, [&] { return settled_ >= target; });
+  wakeup_.notify();
+  progress_.wait(lock, [&] { return settled_ >= target || !running_; });
 }
 
 bool Emitter::drain(std::chrono::milliseconds deadline) {
   std::unique_lock lock(mutex_);
-  if (!writer_.joinable()) return queue_.empty();
-  stopping_ = true;
-  wake_writer_.notify_one();
+  if (!stopping_) {
+    stopping_ = true;
+    wakeup_.notify();
+  }
   bool complete = progress_.wait_for(lock, deadline, [&] { return settled_ >= accepted_; });
-  if (!complete) abandon_ = true;  // give up retries: the writer stops after its current write
-  lock.unlock();
-  writer_.join();
-  lock.lock();
+  if (!complete) {
+    abandon_ = true;  // give up retries: the writer stops after its current write
+    wakeup_.notify();
+  }
+  // The writer finishes its current write (bounded by the store's own timeouts) and returns;
+  // the bound here only matters if its loop was stopped under it, which shutdown never does.
+  if (!progress_.wait_for(lock, std::max(deadline, std::chrono::milliseconds(1000)) * 10,
+                          [&] { return !running_; }))
+    core::log::warn("telemetry writer did not stop in time");
   if (!queue_.empty()) {
     core::log::warn("telemetry events lost at shutdown", {{"count", queue_.size()}});
     failed_.inc(queue_.size());
@@ -126,33 +138,56 @@ bool Emitter::drain(std::chrono::milliseconds deadline) {
   return complete;
 }
 
-void Emitter::run() {
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    wake_writer_.wait_for(lock, options_.flush_every, [&] {
-      return stopping_ || queue_.size() >= options_.max_batch || settled_ < accepted_;
-    });
-    if (queue_.empty()) {
-      if (stopping_) return;
-      continue;
-    }
-    if (abandon_) return;
-    std::vector<Queued> batch;
-    auto n = std::min(queue_.size(), options_.max_batch);
-    batch.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      batch.push_back(std::move(queue_.front()));
-      queue_.pop_front();
-    }
-    lock.unlock();
-    write(batch);
-    lock.lock();
-    settled_ += batch.size();
-    progress_.notify_all();
-  }
+bool Emitter::abandoned() {
+  std::lock_guard lock(mutex_);
+  return abandon_;
 }
 
-void Emitter::write(std::vector<Queued>& batch) {
+core::Task<void> Emitter::run() {
+  for (;;) {
+    std::vector<Queued> batch;
+    {
+      std::lock_guard lock(mutex_);
+      if (queue_.empty() || abandon_) {
+        if (stopping_) break;
+      } else {
+        auto n = std::min(queue_.size(), options_.max_batch);
+        batch.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+    }
+    if (batch.empty()) {
+      // Nothing queued: sleep until a flush interval passes or someone wakes us.
+      co_await wakeup_.sleep_for(options_.flush_every);
+      continue;
+    }
+    co_await write(batch);
+    {
+      // Notified under the lock: a waiter in drain() may destroy the emitter as soon as it can
+      // take the lock.
+      std::lock_guard lock(mutex_);
+      settled_ += batch.size();
+      progress_.notify_all();
+    }
+    // Events that arrived during the write are written at once, not a flush interval later;
+    // under load the writer thus runs back to back, one transaction per batch.
+  }
+  std::lock_guard lock(mutex_);
+  running_ = false;
+  progress_.notify_all();
+}
+
+core::Task<void> Emitter::back_off(std::chrono::milliseconds duration) {
+  auto until = std::chrono::steady_clock::now() + duration;
+  for (auto now = std::chrono::steady_clock::now(); now < until && !abandoned();
+       now = std::chrono::steady_clock::now())
+    co_await wakeup_.sleep_for(until - now);
+}
+
+core::Task<void> Emitter::write(std::vector<Queued>& batch) {
   std::vector<ServerRow> rows;
   rows.reserve(batch.size());
   for (auto& queued : batch)
@@ -160,11 +195,11 @@ void Emitter::write(std::vector<Queued>& batch) {
                               queued.occurred_at));
   auto backoff = options_.first_backoff;
   for (int attempt = 1;; ++attempt) {
-    auto result = store_.write_server_events(rows);
+    auto result = co_await store_.write_server_events(rows);
     if (result) {
       written_.inc(result->written);
       opted_out_.inc(result->opted_out);
-      return;
+      co_return;
     }
     const bool outage = result.error().code == core::ErrorCode::service_unavailable;
     // One line per failure, but an outage logs its first attempts and then every tenth only.
@@ -173,15 +208,15 @@ void Emitter::write(std::vector<Queued>& batch) {
           "telemetry write failed",
           {{"count", rows.size()}, {"attempt", attempt}, {"error", result.error().log_detail}});
     }
-    bool give_up = !outage && attempt >= options_.attempts;
+    bool give_up = (!outage && attempt >= options_.attempts) || abandoned();
     if (!give_up) {
-      std::unique_lock lock(mutex_);
-      give_up = wake_writer_.wait_for(lock, backoff, [&] { return abandon_; });
+      co_await back_off(backoff);
+      give_up = abandoned();
     }
     if (give_up) {
       core::log::warn("telemetry events dropped after failed writes", {{"count", rows.size()}});
       failed_.inc(rows.size());
-      return;
+      co_return;
     }
     backoff = std::min(backoff * 2, options_.max_backoff);
   }

@@ -1,21 +1,23 @@
 #pragma once
 /// The server-side emitter (telemetry.md §3). Handlers hand events to a bounded in-memory queue
-/// and return at once; one writer thread drains the queue in batches — one transaction each, at
-/// least every `flush_every` — computing the pseudonyms and checking the opt-out flags as it
-/// writes. A full queue drops the event; a failing store is retried a bounded number of times,
-/// then the batch is counted as failed. Nothing here ever reaches a handler's response.
+/// and return at once; one writer coroutine, on the executor it is given (the application's
+/// background loop), drains the queue in batches — one transaction each, at least every
+/// `flush_every` — computing the pseudonyms and checking the opt-out flags as it writes. A full
+/// queue drops the event; a failing store is retried a bounded number of times, then the batch is
+/// counted as failed. Nothing here ever reaches a handler's response.
 
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
 #include "core/random.hpp"
+#include "core/task.hpp"
+#include "core/wakeup.hpp"
 #include "crypto/keyed_hash.hpp"
 #include "domain/telemetry/telemetry_store.hpp"
 #include "telemetry/server_event.hpp"
@@ -41,8 +43,11 @@ ServerRow server_row(const ::ferr::telemetry::ServerEvent& event, const crypto::
 
 class Emitter {
  public:
+  /// Starts the writer coroutine on `executor`, which must run on one thread at a time and keep
+  /// running until drain() returns.
   Emitter(TelemetryStore& store, crypto::TelemetryKey key, const core::Clock& clock,
-          core::Random& random, core::MetricsRegistry& metrics, EmitterOptions options);
+          core::Random& random, core::MetricsRegistry& metrics, EmitterOptions options,
+          core::Executor executor);
   ~Emitter();
   Emitter(const Emitter&) = delete;
   Emitter& operator=(const Emitter&) = delete;
@@ -50,11 +55,11 @@ class Emitter {
   /// Queues `event`; never blocks and never throws. When the queue is full (or the emitter has
   /// stopped) the event is dropped and counted `dropped_queue_full`.
   void emit(::ferr::telemetry::ServerEvent event) noexcept;
-  /// Waits until every event queued before the call has been written (or has failed). For
-  /// tests and tools: handlers never wait for telemetry.
+  /// Waits until every event queued before the call has been written (or has failed). Blocks:
+  /// for tests and tools, never from an event loop; handlers never wait for telemetry.
   void flush();
-  /// Stops accepting events and writes what is queued, waiting at most `deadline`. True when
-  /// nothing was left behind.
+  /// Stops accepting events and writes what is queued, waiting at most `deadline` (blocks; at
+  /// shutdown). True when nothing was left behind.
   bool drain(std::chrono::milliseconds deadline);
   /// The key id stored with every row (8 hex characters).
   const std::string& key_id() const { return key_id_; }
@@ -65,8 +70,11 @@ class Emitter {
     core::TimePoint occurred_at;
   };
 
-  void run();
-  void write(std::vector<Queued>& batch);
+  core::Task<void> run();
+  core::Task<void> write(std::vector<Queued>& batch);
+  /// Sleeps `duration` unless the drain gives up on retries meanwhile.
+  core::Task<void> back_off(std::chrono::milliseconds duration);
+  bool abandoned();
 
   TelemetryStore& store_;
   crypto::TelemetryKey key_;
@@ -88,7 +96,8 @@ class Emitter {
   std::uint64_t settled_ = 0;   ///< events written, suppressed or failed
   bool stopping_ = false;
   bool abandon_ = false;  ///< the drain deadline passed: stop retrying
-  std::thread writer_;
+  bool running_ = true;   ///< the writer coroutine has not finished
+  core::Wakeup wakeup_;   ///< wakes the writer: a full batch, a flush, a drain
 };
 
 }  // namespace ferr::domain::telemetry

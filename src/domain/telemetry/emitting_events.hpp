@@ -13,8 +13,8 @@ namespace ferr::domain::telemetry {
 class EmittingAccountEvents final : public accounts::AccountEvents {
  public:
   explicit EmittingAccountEvents(Emitter& emitter) : emitter_(emitter) {}
-  void signed_up(const core::Uuid& user_id) override;
-  void logged_in(const core::Uuid& user_id) override;
+  void signed_up(const core::UserId& user_id) override;
+  void logged_in(const core::UserId& user_id) override;
 
  private:
   Emitter& emitter_;
@@ -25,12 +25,13 @@ class EmittingAccountEvents final : public accounts::AccountEvents {
 class EmittingOrgEvents final : public orgs::OrgEvents {
  public:
   explicit EmittingOrgEvents(Emitter& emitter) : emitter_(emitter) {}
-  void org_created(const core::Uuid& org_id, const core::Uuid& creator) override;
-  void member_added(const core::Uuid& org_id, const core::Uuid& actor, orgs::Role role) override;
-  void product_activated(const core::Uuid& org_id, orgs::Product product, orgs::Tier tier) override;
-  void product_tier_changed(const core::Uuid& org_id, orgs::Product product, orgs::Tier from,
+  void org_created(const core::OrgId& org_id, const core::UserId& creator) override;
+  void member_added(const core::OrgId& org_id, const core::UserId& actor, orgs::Role role) override;
+  void product_activated(const core::OrgId& org_id, orgs::Product product,
+                         orgs::Tier tier) override;
+  void product_tier_changed(const core::OrgId& org_id, orgs::Product product, orgs::Tier from,
                             orgs::Tier to) override;
-  void product_canceled(const core::Uuid& org_id, orgs::Product product) override;
+  void product_canceled(const core::OrgId& org_id, orgs::Product product) override;
 
  private:
   Emitter& emitter_;

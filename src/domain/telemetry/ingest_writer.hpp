@@ -1,52 +1,58 @@
 #pragma once
-/// Group commit for ingestion (telemetry.md §4): concurrent requests hand their validated rows to
-/// one writer thread, which stores everything that has arrived in one transaction and then tells
-/// each request which of its rows were new. An answer is sent only after its rows are durable,
-/// and many requests share one commit.
+/// Group commit for ingestion (telemetry.md §4), with no writer thread: the requests commit for
+/// each other. The first request to arrive while no commit is running becomes the leader: it
+/// stores its own rows together with those of every request waiting at that moment, in one
+/// transaction, hands each its outcome, and passes the lead to the first request that arrived
+/// during its commit (the write-group leader of RocksDB and MySQL's binary-log group commit).
+/// An answer is sent only after its rows are durable, and many requests share one commit.
 
 #include <condition_variable>
 #include <cstddef>
-#include <functional>
+#include <deque>
+#include <memory>
 #include <mutex>
-#include <thread>
+#include <optional>
 #include <vector>
 
+#include "core/completion.hpp"
 #include "core/error.hpp"
+#include "core/task.hpp"
 #include "domain/telemetry/telemetry_store.hpp"
 
 namespace ferr::domain::telemetry {
 
 class IngestWriter {
  public:
-  /// Receives, after commit, true for each inserted row and false for each duplicate; or the
-  /// error that kept the rows from being stored. Runs on the writer thread: return quickly.
-  using Done = std::function<void(core::Result<std::vector<bool>>)>;
-
   explicit IngestWriter(TelemetryStore& store, std::size_t max_rows_per_commit = 4096);
-  ~IngestWriter();
   IngestWriter(const IngestWriter&) = delete;
   IngestWriter& operator=(const IngestWriter&) = delete;
 
-  /// Queues `rows` for the next commit. After stop(), `done` gets SERVICE_UNAVAILABLE at once.
-  void submit(std::vector<EventRow> rows, Done done);
-  /// Writes everything already submitted, then stops the thread.
+  /// Stores `rows` in the next group commit and returns once it is durable: true for each
+  /// inserted row and false for each duplicate, or the error that kept them from being stored.
+  /// After stop(): SERVICE_UNAVAILABLE at once.
+  core::Task<core::Result<std::vector<bool>>> write(std::vector<EventRow> rows);
+  /// Refuses new writes and waits (blocking; at shutdown, once no request is in flight) until
+  /// no commit runs.
   void stop();
 
  private:
-  struct Submission {
+  /// One request's rows; its outcome, or nullopt when it is handed the lead instead.
+  struct Waiter {
     std::vector<EventRow> rows;
-    Done done;
+    core::Completion<std::optional<core::Result<std::vector<bool>>>> done;
   };
-  void run();
+
+  /// Commits the group at the head of the queue (whose first member is the caller) and returns
+  /// the caller's outcome.
+  core::Task<core::Result<std::vector<bool>>> lead(const std::shared_ptr<Waiter>& self);
 
   TelemetryStore& store_;
   std::size_t max_rows_;
   std::mutex mutex_;
-  std::condition_variable wake_;
-  std::vector<Submission> pending_;
+  std::condition_variable idle_;
+  std::deque<std::shared_ptr<Waiter>> pending_;  ///< in arrival order; the leader's is first
+  bool leading_ = false;                         ///< a leader exists (committing or handed over)
   bool stopping_ = false;
-  bool writer_sleeping_ = false;  ///< the writer waits on `wake_` (guarded by `mutex_`)
-  std::thread writer_;
 };
 
 }  // namespace ferr::domain::telemetry

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <map>
 
+#include "core/try.hpp"
+
 namespace ferr::domain::telemetry {
 
 namespace tel = ::ferr::telemetry;
@@ -18,33 +20,31 @@ bool publishable(const tel::Event& event, std::int64_t count, std::int64_t disti
   return false;
 }
 
-core::Result<std::vector<DailyCell>> TelemetryStatistics::daily(int days) {
+core::Task<core::Result<std::vector<DailyCell>>> TelemetryStatistics::daily(int days) {
   auto now = clock_.now();
   auto today = std::chrono::floor<std::chrono::days>(now);
-  auto counts = store_.daily_counts(core::TimePoint(today - std::chrono::days(days - 1)),
-                                    core::TimePoint(today + std::chrono::days(1)));
-  if (!counts) return core::fail(counts.error());
+  FERR_CO_TRY(auto counts,
+              co_await store_.daily_counts(core::TimePoint(today - std::chrono::days(days - 1)),
+                                           core::TimePoint(today + std::chrono::days(1))));
   std::vector<DailyCell> cells;
-  cells.reserve(counts->size());
-  for (const auto& c : *counts) {
+  cells.reserve(counts.size());
+  for (const auto& c : counts) {
     const auto* event = tel::find_event(c.event);
     if (event == nullptr) continue;  // not in this binary's catalog: nothing to say about it
     DailyCell cell{c.day, c.event, std::nullopt};
     if (publishable(*event, c.count, c.distinct_orgs, c.distinct_users, k_)) cell.count = c.count;
     cells.push_back(std::move(cell));
   }
-  return cells;
+  co_return cells;
 }
 
-core::Result<std::vector<RecentCounts>> TelemetryStatistics::recent() {
+core::Task<core::Result<std::vector<RecentCounts>>> TelemetryStatistics::recent() {
   auto now = clock_.now();
-  auto day = store_.counts_since(now - std::chrono::hours(24));
-  if (!day) return core::fail(day.error());
-  auto week = store_.counts_since(now - std::chrono::days(7));
-  if (!week) return core::fail(week.error());
+  FERR_CO_TRY(auto day, co_await store_.counts_since(now - std::chrono::hours(24)));
+  FERR_CO_TRY(auto week, co_await store_.counts_since(now - std::chrono::days(7)));
   std::map<std::string, EventCount, std::less<>> by_day, by_week;
-  for (auto& c : *day) by_day.emplace(c.event, c);
-  for (auto& c : *week) by_week.emplace(c.event, c);
+  for (auto& c : day) by_day.emplace(c.event, c);
+  for (auto& c : week) by_week.emplace(c.event, c);
   auto published = [&](const tel::Event& event,
                        const std::map<std::string, EventCount, std::less<>>& counts)
       -> std::optional<std::int64_t> {
@@ -58,7 +58,7 @@ core::Result<std::vector<RecentCounts>> TelemetryStatistics::recent() {
   out.reserve(tel::kEvents.size());
   for (const auto& event : tel::kEvents)
     out.push_back({&event, published(event, by_day), published(event, by_week)});
-  return out;
+  co_return out;
 }
 
 }  // namespace ferr::domain::telemetry

@@ -11,6 +11,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/task.hpp"
 #include "domain/telemetry/telemetry_store.hpp"
 #include "telemetry/catalog.hpp"
 
@@ -41,9 +42,9 @@ class TelemetryStatistics {
       : store_(store), clock_(clock), k_(k) {}
 
   /// The last `days` UTC days, today included: one cell per day and event that has events.
-  core::Result<std::vector<DailyCell>> daily(int days);
+  core::Task<core::Result<std::vector<DailyCell>>> daily(int days);
   /// Every catalog event, in catalog order, with its counts over the last 24 hours and 7 days.
-  core::Result<std::vector<RecentCounts>> recent();
+  core::Task<core::Result<std::vector<RecentCounts>>> recent();
   int k() const { return k_; }
 
  private:

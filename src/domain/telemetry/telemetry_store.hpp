@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/task.hpp"
 #include "domain/telemetry/event_row.hpp"
 
 namespace ferr::domain::telemetry {
@@ -59,21 +60,23 @@ class TelemetryStore {
 
   /// In one transaction: reads the opt-out flags of the batch's subjects (so a change is
   /// effective for the next batch) and inserts the rows of the subjects that have not opted out.
-  virtual core::Result<ServerWrite> write_server_events(std::span<const ServerRow> batch) = 0;
+  virtual core::Task<core::Result<ServerWrite>> write_server_events(
+      std::span<const ServerRow> batch) = 0;
   /// In one transaction: inserts every row unless its `event_id` is already stored (or appears
   /// earlier in `rows`). Element i of the answer is true when row i was inserted, false for a
   /// duplicate.
-  virtual core::Result<std::vector<bool>> write_ingested(std::span<const EventRow> rows) = 0;
+  virtual core::Task<core::Result<std::vector<bool>>> write_ingested(
+      std::span<const EventRow> rows) = 0;
   /// In one transaction: computes the `telemetry_daily` rollup of every UTC day before `before`
   /// (a UTC midnight) that still has raw rows, then deletes those rows.
-  virtual core::Result<Expiry> expire_before(core::TimePoint before) = 0;
+  virtual core::Task<core::Result<Expiry>> expire_before(core::TimePoint before) = 0;
 
   /// Per UTC day and event, for the days from `from` up to `to` (both UTC midnights, `to`
   /// excluded): raw rows and rollups together (a day is one or the other), by day then event.
-  virtual core::Result<std::vector<DayCount>> daily_counts(core::TimePoint from,
-                                                           core::TimePoint to) = 0;
+  virtual core::Task<core::Result<std::vector<DayCount>>> daily_counts(core::TimePoint from,
+                                                                       core::TimePoint to) = 0;
   /// Per event, over the raw rows that occurred at or after `since`.
-  virtual core::Result<std::vector<EventCount>> counts_since(core::TimePoint since) = 0;
+  virtual core::Task<core::Result<std::vector<EventCount>>> counts_since(core::TimePoint since) = 0;
 };
 
 }  // namespace ferr::domain::telemetry

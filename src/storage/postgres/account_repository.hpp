@@ -1,7 +1,7 @@
 #pragma once
-/// AccountRepository on PostgreSQL: every method is one statement or one READ COMMITTED
-/// transaction; read-then-write sequences lock the rows they decide on (migrations/README.md,
-/// "Concurrency"), so several instances can share the database.
+/// AccountRepository on PostgreSQL: every method is one statement, one pipeline, or a READ
+/// COMMITTED transaction of two round trips (BEGIN + the rows it decides on, locked | the writes
+/// + COMMIT); the decisions are account_rules.hpp's (docs/postgres.md, "Round trips").
 
 #include "domain/accounts/account_repository.hpp"
 #include "storage/postgres/database.hpp"
@@ -12,51 +12,63 @@ class PgAccountRepository final : public domain::accounts::AccountRepository {
  public:
   explicit PgAccountRepository(Database& db) : db_(db) {}
 
-  core::Result<std::pair<domain::accounts::RegisterOutcome, core::Uuid>> register_account(
-      const std::string& email, const std::string& password_hash,
-      const std::optional<std::string>& display_name, const core::Uuid& new_id,
-      core::TimePoint now) override;
-  core::Result<bool> claim_mail_slot(const std::string& email, core::TimePoint now,
-                                     core::TimePoint not_since) override;
-  core::Result<void> store_verification_code(const core::Uuid& user_id,
-                                             const std::string& code_hash,
-                                             core::TimePoint expires_at) override;
-  core::Result<std::optional<domain::accounts::StoredCode>> find_verification_code(
+  core::Task<core::Result<std::pair<domain::accounts::RegisterOutcome, core::UserId>>>
+  register_account(const std::string& email, const std::string& password_hash,
+                   const std::optional<std::string>& display_name, const core::UserId& new_id,
+                   core::TimePoint now) override;
+  core::Task<core::Result<bool>> claim_mail_slot(const std::string& email, core::TimePoint now,
+                                                 core::TimePoint not_since) override;
+  core::Task<core::Result<void>> store_verification_code(const core::UserId& user_id,
+                                                         const std::string& code_hash,
+                                                         core::TimePoint expires_at) override;
+  core::Task<core::Result<std::optional<domain::accounts::StoredCode>>> find_verification_code(
       const std::string& email) override;
-  core::Result<int> record_code_failure(const core::Uuid& user_id) override;
-  core::Result<bool> activate(const core::Uuid& user_id, core::TimePoint now) override;
-  core::Result<std::optional<domain::accounts::UserWithSecret>> find_by_email(
-      const std::string& email) override;
-  core::Result<std::optional<domain::accounts::User>> find_by_id(const core::Uuid& id) override;
-  core::Result<void> update_password_hash(const core::Uuid& user_id, const std::string& hash,
+  core::Task<core::Result<int>> record_code_failure(const core::UserId& user_id) override;
+  core::Task<core::Result<bool>> activate(const core::UserId& user_id,
                                           core::TimePoint now) override;
-  core::Result<domain::accounts::User> update_profile(const core::Uuid& user_id,
-                                                      const domain::accounts::ProfilePatch& patch,
+  core::Task<core::Result<std::optional<domain::accounts::UserWithSecret>>> find_by_email(
+      const std::string& email) override;
+  core::Task<core::Result<std::optional<domain::accounts::User>>> find_by_id(
+      const core::UserId& id) override;
+  core::Task<core::Result<std::optional<domain::accounts::User>>> find_by_session(
+      const domain::accounts::Principal& principal) override;
+  core::Task<core::Result<void>> update_password_hash(const core::UserId& user_id,
+                                                      const std::string& hash,
                                                       core::TimePoint now) override;
-  core::Result<domain::accounts::LoginThrottle> login_throttle(const std::string& email) override;
-  core::Result<domain::accounts::LoginThrottle> record_login_failure(
-      const std::string& email, core::TimePoint now,
-      domain::accounts::LockPolicy lock_for) override;
-  core::Result<void> reset_login_failures(const std::string& email) override;
-  core::Result<void> create_session(const core::Uuid& session_id, const core::Uuid& user_id,
-                                    const std::string& refresh_hash,
-                                    core::TimePoint refresh_expires, core::TimePoint now) override;
-  core::Result<bool> session_active(const core::Uuid& session_id) override;
-  core::Result<domain::accounts::RefreshOutcome> rotate_refresh_token(
+  core::Task<core::Result<std::optional<domain::accounts::User>>> update_profile(
+      const domain::accounts::Principal& principal, const domain::accounts::ProfilePatch& patch,
+      core::TimePoint now) override;
+  core::Task<core::Result<domain::accounts::LoginThrottle>> login_throttle(
+      const std::string& email) override;
+  core::Task<core::Result<domain::accounts::LoginThrottle>> record_login_failure(
+      const std::string& email, core::TimePoint now) override;
+  core::Task<core::Result<void>> reset_login_failures(const std::string& email) override;
+  core::Task<core::Result<void>> create_session(const core::SessionId& session_id,
+                                                const core::UserId& user_id,
+                                                const std::string& refresh_hash,
+                                                core::TimePoint refresh_expires,
+                                                core::TimePoint now) override;
+  core::Task<core::Result<bool>> session_active(
+      const domain::accounts::Principal& principal) override;
+  core::Task<core::Result<domain::accounts::RefreshOutcome>> rotate_refresh_token(
       const std::string& presented_hash, const std::string& new_hash, core::TimePoint new_expires,
       core::TimePoint now) override;
-  core::Result<void> revoke_session(const core::Uuid& session_id, core::TimePoint now) override;
-  core::Result<void> store_reset_token(const core::Uuid& user_id, const std::string& token_hash,
-                                       core::TimePoint expires_at, core::TimePoint now) override;
-  core::Result<std::optional<domain::accounts::StoredResetToken>> find_reset_token(
+  core::Task<core::Result<bool>> revoke_session(const domain::accounts::Principal& principal,
+                                                core::TimePoint now) override;
+  core::Task<core::Result<void>> store_reset_token(const core::UserId& user_id,
+                                                   const std::string& token_hash,
+                                                   core::TimePoint expires_at,
+                                                   core::TimePoint now) override;
+  core::Task<core::Result<std::optional<domain::accounts::StoredResetToken>>> find_reset_token(
       const std::string& token_hash) override;
-  core::Result<bool> complete_password_reset(const std::string& token_hash,
-                                             const core::Uuid& user_id, const std::string& email,
-                                             const std::string& new_hash,
-                                             core::TimePoint now) override;
-  core::Result<bool> user_opt_out(const core::Uuid& user_id) override;
-  core::Result<void> set_user_opt_out(const core::Uuid& user_id, bool opt_out,
-                                      core::TimePoint now) override;
+  core::Task<core::Result<bool>> complete_password_reset(const std::string& token_hash,
+                                                         const core::UserId& user_id,
+                                                         const std::string& email,
+                                                         const std::string& new_hash,
+                                                         core::TimePoint now) override;
+  core::Task<core::Result<bool>> user_opt_out(const core::UserId& user_id) override;
+  core::Task<core::Result<void>> set_user_opt_out(const core::UserId& user_id, bool opt_out,
+                                                  core::TimePoint now) override;
 
  private:
   Database& db_;

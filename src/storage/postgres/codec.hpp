@@ -33,6 +33,14 @@ inline core::Result<core::Uuid> read_uuid(const QueryResult& result, int row, in
   return *id;
 }
 
+/// The id in (row, column), e.g. `read_id<core::UserId>(rows, 0, 0)`.
+template <typename Id>
+core::Result<Id> read_id(const QueryResult& result, int row, int column) {
+  auto uuid = read_uuid(result, row, column);
+  if (!uuid) return core::fail(std::move(uuid.error()));
+  return Id{*uuid};
+}
+
 /// The time in (row, column), read as `ts_to_ms(…)`.
 inline core::Result<core::TimePoint> read_time(const QueryResult& result, int row, int column) {
   auto ms = result.int64(row, column);
@@ -50,30 +58,3 @@ inline core::Result<std::optional<core::TimePoint>> read_optional_time(const Que
 }
 
 }  // namespace ferr::storage::postgres
-
-/// Inside a coroutine returning `awaitable<core::Result<…>>`: evaluates `expr` (a `Result`) and
-/// returns its error, or binds its value to `var` (a name being declared: it cannot be
-/// parenthesised).
-// NOLINTBEGIN(bugprone-macro-parentheses)
-#define FERR_PG_TRY(var, expr)                                                      \
-  auto var##_result = (expr);                                                       \
-  if (!var##_result) co_return ::ferr::core::fail(std::move(var##_result.error())); \
-  auto var = std::move(*var##_result)
-// NOLINTEND(bugprone-macro-parentheses)
-
-/// Inside a coroutine returning `awaitable<core::Result<…>>`: evaluates `expr` (a `Result` whose
-/// value is not needed) and returns its error.
-#define FERR_PG_DO(expr)                                                \
-  do {                                                                  \
-    auto done_ = (expr);                                                \
-    if (!done_) co_return ::ferr::core::fail(std::move(done_.error())); \
-  } while (0)
-
-/// Outside coroutines (row readers): evaluates `expr` (a `Result`) and returns its error, or
-/// assigns its value to `target`.
-#define FERR_PG_READ(target, expr)                                   \
-  do {                                                               \
-    auto read_ = (expr);                                             \
-    if (!read_) return ::ferr::core::fail(std::move(read_.error())); \
-    (target) = std::move(*read_);                                    \
-  } while (0)

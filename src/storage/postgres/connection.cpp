@@ -3,11 +3,20 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include "core/log.hpp"
+#include "storage/postgres/conninfo.hpp"
 #include "storage/postgres/errors.hpp"
 
 namespace ferr::storage::postgres {
@@ -38,19 +47,64 @@ bool is_copy(ExecStatusType status) {
   return status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH;
 }
 
+bool succeeded(ExecStatusType status) {
+  return status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK || status == PGRES_EMPTY_QUERY;
+}
+
+// The addresses of `name`, in getaddrinfo's order, without duplicates; none when it cannot be
+// resolved by `deadline`. asio runs getaddrinfo on a thread of its own, so the I/O thread
+// awaiting this keeps serving.
+asio::awaitable<std::vector<std::string>> resolve(const std::string& name,
+                                                  Clock::time_point deadline) {
+  auto executor = co_await asio::this_coro::executor;
+  asio::ip::tcp::resolver resolver(executor);
+  asio::steady_timer timer(executor, deadline);
+  auto [order, resolve_ec, endpoints, timer_ec] =
+      co_await asio::experimental::make_parallel_group(
+          resolver.async_resolve(name, "", asio::deferred), timer.async_wait(asio::deferred))
+          .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+  std::vector<std::string> addresses;
+  if (order[0] != 0 || resolve_ec) {
+    // Debug only: while DNS is down every connect would log it; the pool logs the outage once.
+    core::log::debug("postgres host name not resolved",
+                     {{"host", name},
+                      {"detail", order[0] != 0 ? std::string("timed out") : resolve_ec.message()}});
+    co_return addresses;
+  }
+  for (const auto& entry : endpoints) {
+    std::string address = entry.endpoint().address().to_string();
+    if (std::find(addresses.begin(), addresses.end(), address) == addresses.end())
+      addresses.push_back(std::move(address));
+  }
+  co_return addresses;
+}
+
 }  // namespace
 
 asio::awaitable<core::Result<std::unique_ptr<Connection>>> Connection::connect(
     ConnectOptions options) {
   const auto deadline = Clock::now() + options.connect_timeout;
-  const std::string server_options(kServerOptions);
-  // Entries before `dbname` are defaults that the URL's own parameters override (libpq lets
-  // later entries win, and the expanded URL takes the place of `dbname`).
-  const char* keywords[] = {"application_name", "options", "dbname", nullptr};
-  const char* values[] = {options.application_name.c_str(), server_options.c_str(),
-                          options.url.c_str(), nullptr};
-  std::unique_ptr<pg_conn, decltype(&PQfinish)> conn(PQconnectStartParams(keywords, values, 1),
-                                                     &PQfinish);
+  auto parsed = parse_conninfo(options.url);
+  if (!parsed) co_return core::fail(std::move(parsed.error()));
+  ResolvedNames resolved;
+  for (const auto& name : names_to_resolve(*parsed)) {
+    resolved.emplace(name, co_await resolve(name, deadline));
+  }
+  auto info = with_host_addresses(std::move(*parsed), resolved);
+  if (!info) co_return core::fail(std::move(info.error()));
+  // Defaults that the URL's own parameters override.
+  if (!info->find("application_name")) info->set("application_name", options.application_name);
+  if (!info->find("options")) info->set("options", std::string(kServerOptions));
+  std::vector<const char*> keywords;
+  std::vector<const char*> values;
+  for (const auto& [keyword, value] : info->options) {
+    keywords.push_back(keyword.c_str());
+    values.push_back(value.c_str());
+  }
+  keywords.push_back(nullptr);
+  values.push_back(nullptr);
+  std::unique_ptr<pg_conn, decltype(&PQfinish)> conn(
+      PQconnectStartParams(keywords.data(), values.data(), 0), &PQfinish);
   if (!conn) co_return core::fail(unavailable("postgres connect: out of memory"));
   if (PQstatus(conn.get()) == CONNECTION_BAD) {
     co_return core::fail(connection_error(conn.get(), "connect"));
@@ -89,7 +143,17 @@ bool Connection::usable() const { return !broken_ && PQstatus(conn_) == CONNECTI
 
 bool Connection::idle() const { return usable() && PQtransactionStatus(conn_) == PQTRANS_IDLE; }
 
+bool Connection::in_transaction() const {
+  const PGTransactionStatusType status = PQtransactionStatus(conn_);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+}
+
 int Connection::backend_pid() const { return PQbackendPID(conn_); }
+
+std::string Connection::host_address() const {
+  const char* address = PQhostaddr(conn_);
+  return address ? address : "";
+}
 
 bool Connection::check_alive() {
   if (!usable()) return false;
@@ -160,84 +224,27 @@ core::Error Connection::send_failed(std::string_view what) {
                                std::string(PQerrorMessage(conn_)));
 }
 
-asio::awaitable<core::Result<std::optional<QueryResult>>> Connection::finish_command(
-    Deadline deadline, std::string_view what) {
-  if (auto sent = co_await flush(deadline); !sent) co_return core::fail(sent.error());
-  // Every result is read, even after a failure, so the connection is ready for the next command.
-  std::optional<QueryResult> outcome;
-  std::optional<core::Error> failure;
-  for (;;) {
-    auto next = co_await next_result(deadline);
-    if (!next) co_return core::fail(next.error());
-    if (*next == nullptr) break;
-    QueryResult result(*next);
-    ExecStatusType status = PQresultStatus(*next);
-    if (is_copy(status)) {
-      co_return core::fail(broken(
-          core::Error::database("postgres " + std::string(what) + ": COPY is not supported")));
-    }
-    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK || status == PGRES_EMPTY_QUERY) {
-      outcome = std::move(result);
-    } else if (!failure) {
-      failure = result_error(*next, what);
-    }
-  }
-  if (failure) {
-    if (PQstatus(conn_) == CONNECTION_BAD) co_return core::fail(broken(std::move(*failure)));
-    co_return core::fail(std::move(*failure));
-  }
-  co_return outcome;
-}
-
 asio::awaitable<core::Result<QueryResult>> Connection::query(std::string_view sql,
                                                              std::vector<Param> params) {
-  if (!usable()) co_return core::fail(unavailable("postgres query: the connection is broken"));
-  const auto deadline = Clock::now() + query_timeout_;
-  auto bound = BoundParams::bind(params);
-  if (!bound) co_return core::fail(bound.error());
-  const std::string* prepared = nullptr;
-  if (!params.empty()) {
-    auto name = co_await prepared_name(sql, static_cast<int>(params.size()), deadline);
-    if (!name) co_return core::fail(name.error());
-    prepared = *name;
-  }
-  int sent = 0;
-  if (prepared) {
-    sent = PQsendQueryPrepared(conn_, prepared->c_str(), bound->count(), bound->values(), nullptr,
-                               nullptr, 0);
-  } else {
-    const std::string text(sql);
-    sent = PQsendQueryParams(conn_, text.c_str(), bound->count(), nullptr, bound->values(), nullptr,
-                             nullptr, 0);
-  }
-  if (sent == 0) co_return core::fail(send_failed("query"));
-  auto outcome = co_await finish_command(deadline, "query");
-  if (!outcome) co_return core::fail(outcome.error());
-  if (!*outcome) co_return core::fail(core::Error::database("postgres query: no result"));
-  co_return std::move(**outcome);
-}
-
-asio::awaitable<core::Result<const std::string*>> Connection::prepared_name(std::string_view sql,
-                                                                            int parameters,
-                                                                            Deadline deadline) {
-  if (auto known = prepared_.find(std::string(sql)); known != prepared_.end())
-    co_return &known->second;
-  if (prepared_.size() >= kMaxPreparedStatements) co_return nullptr;  // unnamed from now on
-  std::string name = "ferr_";
-  name += std::to_string(prepared_.size() + 1);
-  const std::string text(sql);
-  if (PQsendPrepare(conn_, name.c_str(), text.c_str(), parameters, nullptr) == 0)
-    co_return core::fail(send_failed("prepare"));
-  auto outcome = co_await finish_command(deadline, "prepare");
-  if (!outcome) co_return core::fail(outcome.error());
-  auto [entry, inserted] = prepared_.emplace(text, std::move(name));
-  co_return &entry->second;
+  std::vector<Statement> one;
+  one.push_back(Statement{sql, std::move(params)});
+  auto results = co_await exchange(one, "query", false);
+  if (!results) co_return core::fail(std::move(results.error()));
+  co_return std::move(results->front());
 }
 
 asio::awaitable<core::Result<std::vector<QueryResult>>> Connection::pipeline(
     std::vector<Statement> statements) {
   if (statements.empty()) co_return std::vector<QueryResult>{};
-  if (!usable()) co_return core::fail(unavailable("postgres pipeline: the connection is broken"));
+  co_return co_await exchange(statements, "pipeline statement", true);
+}
+
+asio::awaitable<core::Result<std::vector<QueryResult>>> Connection::exchange(
+    const std::vector<Statement>& statements, std::string_view what, bool numbered) {
+  if (!usable()) {
+    co_return core::fail(
+        unavailable("postgres " + std::string(what) + ": the connection is broken"));
+  }
   const auto deadline = Clock::now() + query_timeout_;
   // Every parameter is converted before anything is sent, so a bad one leaves nothing queued.
   std::vector<BoundParams> bound;
@@ -247,34 +254,77 @@ asio::awaitable<core::Result<std::vector<QueryResult>>> Connection::pipeline(
     if (!b) co_return core::fail(b.error());
     bound.push_back(std::move(*b));
   }
+
+  // What the server answers, in order: the statements, each preceded by its preparation when
+  // this connection has not prepared it yet (once per text, even if it repeats here).
+  struct Answer {
+    std::size_t statement = 0;
+    bool preparation = false;
+    std::string text;  ///< of a preparation
+    std::string name;  ///< of a preparation
+  };
+  std::vector<Answer> answers;
+  std::map<std::string, std::string, std::less<>> preparing;
   if (PQenterPipelineMode(conn_) == 0) co_return core::fail(lost("enter pipeline mode"));
   for (std::size_t i = 0; i < statements.size(); ++i) {
-    if (PQsendQueryParams(conn_, statements[i].sql.c_str(), bound[i].count(), nullptr,
-                          bound[i].values(), nullptr, nullptr, 0) == 0) {
-      co_return core::fail(lost("pipeline send"));  // half a pipeline queued: start afresh
+    const Statement& s = statements[i];
+    const std::string* name = nullptr;
+    if (!s.params.empty()) {
+      if (auto known = prepared_.find(s.sql); known != prepared_.end()) {
+        name = &known->second;
+      } else if (auto pending = preparing.find(s.sql); pending != preparing.end()) {
+        name = &pending->second;
+      } else if (prepared_.size() + preparing.size() < kMaxPreparedStatements) {
+        std::string text(s.sql);
+        std::string given = "ferr_" + std::to_string(++names_given_);
+        if (PQsendPrepare(conn_, given.c_str(), text.c_str(), bound[i].count(), nullptr) == 0) {
+          co_return core::fail(lost("pipeline prepare"));  // half a pipeline queued: start afresh
+        }
+        answers.push_back(Answer{i, true, text, given});
+        name = &preparing.emplace(std::move(text), std::move(given)).first->second;
+      }
     }
+    int sent = 0;
+    if (name) {
+      sent = PQsendQueryPrepared(conn_, name->c_str(), bound[i].count(), bound[i].values(), nullptr,
+                                 nullptr, 0);
+    } else {
+      const std::string text(s.sql);
+      sent = PQsendQueryParams(conn_, text.c_str(), bound[i].count(), nullptr, bound[i].values(),
+                               nullptr, nullptr, 0);
+    }
+    if (sent == 0) co_return core::fail(lost("pipeline send"));
+    answers.push_back(Answer{i, false, {}, {}});
   }
   if (PQpipelineSync(conn_) == 0) co_return core::fail(lost("pipeline sync"));
+  ++round_trips_;
   if (auto sent = co_await flush(deadline); !sent) co_return core::fail(sent.error());
 
-  // Each statement yields its result then a null; statements after a failure yield
+  // Each command yields its result then a null; commands after a failure yield
   // PGRES_PIPELINE_ABORTED; the sync point closes the lot.
-  std::vector<QueryResult> results;
-  results.reserve(statements.size());
+  std::vector<QueryResult> results(statements.size());
   std::optional<core::Error> failure;
-  for (std::size_t i = 0; i < statements.size(); ++i) {
+  for (const Answer& answer : answers) {
     for (;;) {
       auto next = co_await next_result(deadline);
       if (!next) co_return core::fail(next.error());
       if (*next == nullptr) break;
       QueryResult result(*next);
-      ExecStatusType status = PQresultStatus(*next);
-      if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
-        results.push_back(std::move(result));
+      const ExecStatusType status = PQresultStatus(*next);
+      if (succeeded(status)) {
+        // A preparation outlives the transaction it was made in: it is known from now on.
+        if (answer.preparation) {
+          prepared_.emplace(answer.text, answer.name);
+        } else {
+          results[answer.statement] = std::move(result);
+        }
       } else if (is_copy(status) || status == PGRES_PIPELINE_SYNC) {
-        co_return core::fail(broken(core::Error::database("postgres pipeline: unexpected result")));
+        co_return core::fail(
+            broken(core::Error::database("postgres " + std::string(what) + ": unexpected result")));
       } else if (status != PGRES_PIPELINE_ABORTED && !failure) {
-        failure = result_error(*next, "pipeline statement " + std::to_string(i + 1));
+        std::string where(what);
+        if (numbered) where += " " + std::to_string(answer.statement + 1);
+        failure = result_error(*next, where);
       }
     }
   }
@@ -297,8 +347,25 @@ asio::awaitable<core::Result<void>> Connection::execute_script(std::string_view 
   const auto deadline = Clock::now() + query_timeout_;
   const std::string text(sql);
   if (PQsendQuery(conn_, text.c_str()) == 0) co_return core::fail(send_failed("script"));
-  auto outcome = co_await finish_command(deadline, "script");
-  if (!outcome) co_return core::fail(outcome.error());
+  ++round_trips_;
+  if (auto sent = co_await flush(deadline); !sent) co_return core::fail(sent.error());
+  // Every result is read, even after a failure, so the connection is ready for the next command.
+  std::optional<core::Error> failure;
+  for (;;) {
+    auto next = co_await next_result(deadline);
+    if (!next) co_return core::fail(next.error());
+    if (*next == nullptr) break;
+    QueryResult result(*next);
+    const ExecStatusType status = PQresultStatus(*next);
+    if (is_copy(status)) {
+      co_return core::fail(broken(core::Error::database("postgres script: COPY is not supported")));
+    }
+    if (!succeeded(status) && !failure) failure = result_error(*next, "script");
+  }
+  if (failure) {
+    if (PQstatus(conn_) == CONNECTION_BAD) co_return core::fail(broken(std::move(*failure)));
+    co_return core::fail(std::move(*failure));
+  }
   co_return core::Result<void>{};
 }
 

@@ -2,21 +2,21 @@
 /// One PostgreSQL connection driven without blocking by the coroutine that uses it.
 ///
 /// libpq runs in non-blocking mode; whenever it would block, the coroutine suspends on socket
-/// readiness (socket_wait.hpp), so an I/O thread keeps serving other work meanwhile. A
-/// connection serves one coroutine at a time (the pool's lease guarantees it); it may move
-/// between I/O threads from one call to the next.
+/// readiness (socket_wait.hpp) on its own executor, so the I/O thread that awaits it keeps
+/// serving other work meanwhile. A connection serves one coroutine at a time (the pool's lease
+/// guarantees it); it may move between I/O threads from one call to the next.
 
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
 #include <concepts>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -45,9 +45,14 @@ struct ConnectOptions {
 
 /// One open connection. Any failure that leaves its state unknown (lost connection, timeout,
 /// protocol confusion) marks it broken: every later call fails fast and the pool discards it.
+///
+/// Everything is sent in libpq's pipeline mode: a call's statements, the preparation of those
+/// that this connection has not prepared yet, and a sync point travel together, so each call is
+/// one round trip (`round_trips()` counts them).
 class Connection {
  public:
-  /// Connects within `options.connect_timeout`; failures are `service_unavailable`.
+  /// Connects within `options.connect_timeout`; failures are `service_unavailable`. Host names
+  /// of the URL are resolved first without blocking (conninfo.hpp), so libpq never resolves.
   static boost::asio::awaitable<core::Result<std::unique_ptr<Connection>>> connect(
       ConnectOptions options);
 
@@ -55,11 +60,10 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  /// Runs one statement with bound parameters (`$1`, `$2`…). `sql` must stay alive until the
-  /// call completes (a literal, typically). A statement with parameters is prepared on this
-  /// connection the first time it runs and executed by name afterwards: the server parses and
-  /// plans it once per connection instead of once per call (the first of up to
-  /// `kMaxPreparedStatements` distinct texts; later ones run unnamed).
+  /// Runs one statement with bound parameters (`$1`, `$2`…) in one round trip. A statement with
+  /// parameters is prepared on this connection the first time it runs (in the same round trip)
+  /// and executed by name afterwards: the server parses and plans it once per connection (the
+  /// first `kMaxPreparedStatements` distinct texts; later ones run unnamed).
   boost::asio::awaitable<core::Result<QueryResult>> query(std::string_view sql,
                                                           std::vector<Param> params = {});
 
@@ -71,27 +75,34 @@ class Connection {
     return query(sql, std::vector<Param>{Param(std::forward<P>(params))...});
   }
 
-  /// Sends every statement in one round trip (libpq pipeline mode) and returns their results
-  /// in order. They run as one implicit transaction (unless inside BEGIN … COMMIT): when one
-  /// fails, the error of the first failure is returned and none of them took effect.
+  /// Sends every statement in one round trip and returns their results in order, preparing
+  /// statements as `query` does. They run as one implicit transaction (unless inside BEGIN …
+  /// COMMIT): when one fails, the error of the first failure is returned and none of them took
+  /// effect (inside BEGIN, the transaction is left aborted).
   boost::asio::awaitable<core::Result<std::vector<QueryResult>>> pipeline(
       std::vector<Statement> statements);
 
   /// Runs parameterless SQL that may hold several statements (the simple query protocol), for
-  /// migrations and transaction control only: values always go through `query` instead.
+  /// migrations only: values always go through `query` instead. One round trip.
   boost::asio::awaitable<core::Result<void>> execute_script(std::string_view sql);
 
   /// False once the connection is broken or closed by the server.
   bool usable() const;
   /// True when usable and outside any transaction: safe to hand to another caller.
   bool idle() const;
+  /// True inside a transaction block (open or aborted).
+  bool in_transaction() const;
   /// Reads what the server sent while the connection sat unused, without waiting. False when
   /// that shows the connection is gone (a restarted or stopped server closes idle sessions).
   bool check_alive();
   /// The server process serving this connection (pg_backend_pid()).
   int backend_pid() const;
+  /// The server address connected to (PQhostaddr), for diagnostics and tests.
+  std::string host_address() const;
   /// Socket waits so far: a pipeline of many statements needs only a few (tests, diagnostics).
   std::uint64_t socket_waits() const { return socket_waits_; }
+  /// Requests sent and answered so far (a query, a pipeline, a script: one each).
+  std::uint64_t round_trips() const { return round_trips_; }
 
  private:
   using Deadline = std::chrono::steady_clock::time_point;
@@ -105,29 +116,27 @@ class Connection {
   boost::asio::awaitable<Readiness> wait(Interest interest, Deadline deadline);
   /// Sends everything libpq has buffered, reading input meanwhile so the server never blocks.
   boost::asio::awaitable<core::Result<void>> flush(Deadline deadline);
-  /// The error of a failed PQsendQuery*: the connection's loss, or the statement's own fault.
+  /// The error of a failed PQsendQuery: the connection's loss, or the statement's own fault.
   core::Error send_failed(std::string_view what);
-  /// Flushes the command just sent and reads all its results: the last successful one (none for
-  /// an empty script), or the first failure.
-  boost::asio::awaitable<core::Result<std::optional<QueryResult>>> finish_command(
-      Deadline deadline, std::string_view what);
-  /// The server-side name of `sql` prepared on this connection, preparing it on first use;
-  /// null once the cache is full.
-  boost::asio::awaitable<core::Result<const std::string*>> prepared_name(std::string_view sql,
-                                                                         int parameters,
-                                                                         Deadline deadline);
   /// The next result of the current command (null at its end), waiting for input as needed.
   boost::asio::awaitable<core::Result<pg_result*>> next_result(Deadline deadline);
+  /// `statements` (with the preparations they need) and a sync point, in one round trip;
+  /// `what` names them in errors, followed by the statement's number when `numbered`.
+  boost::asio::awaitable<core::Result<std::vector<QueryResult>>> exchange(
+      const std::vector<Statement>& statements, std::string_view what, bool numbered);
 
   /// The repositories run a fixed set of statements: this bounds a caller that builds texts.
   static constexpr std::size_t kMaxPreparedStatements = 256;
 
   pg_conn* conn_;
   std::chrono::milliseconds query_timeout_;
-  std::unordered_map<std::string, std::string> prepared_;  ///< SQL text → statement name
+  /// SQL text → name of the statement prepared on this connection.
+  std::map<std::string, std::string, std::less<>> prepared_;
+  std::uint64_t names_given_ = 0;
   bool broken_ = false;
   bool timed_out_ = false;
   std::uint64_t socket_waits_ = 0;
+  std::uint64_t round_trips_ = 0;
 };
 
 }  // namespace ferr::storage::postgres

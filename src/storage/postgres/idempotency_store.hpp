@@ -1,6 +1,7 @@
 #pragma once
-/// IdempotencyStore on PostgreSQL: a claim is one upsert, so two instances never both run the
-/// request of one key.
+/// IdempotencyStore on PostgreSQL: a claim is one pipeline (expiry, the claiming upsert and the
+/// read of the entry, one implicit transaction), so two instances never both run the request of
+/// one key, in one round trip.
 
 #include "domain/idempotency/idempotency_store.hpp"
 #include "storage/postgres/database.hpp"
@@ -11,14 +12,14 @@ class PgIdempotencyStore final : public domain::idempotency::IdempotencyStore {
  public:
   explicit PgIdempotencyStore(Database& db) : db_(db) {}
 
-  core::Result<domain::idempotency::Entry> claim(const core::Uuid& user, const std::string& key,
-                                                 const std::string& fingerprint,
-                                                 core::TimePoint now,
-                                                 core::TimePoint expired_before,
-                                                 core::TimePoint abandoned_before) override;
-  core::Result<void> complete(const core::Uuid& user, const std::string& key,
-                              const domain::idempotency::StoredResponse& response) override;
-  core::Result<void> release(const core::Uuid& user, const std::string& key) override;
+  core::Task<core::Result<domain::idempotency::Entry>> claim(
+      const core::UserId& user, const std::string& key, const std::string& fingerprint,
+      core::TimePoint now, core::TimePoint expired_before,
+      core::TimePoint abandoned_before) override;
+  core::Task<core::Result<void>> complete(
+      const core::UserId& user, const std::string& key,
+      const domain::idempotency::StoredResponse& response) override;
+  core::Task<core::Result<void>> release(const core::UserId& user, const std::string& key) override;
 
  private:
   Database& db_;

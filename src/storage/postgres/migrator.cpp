@@ -1,7 +1,9 @@
 #include "storage/postgres/migrator.hpp"
 
+#include <cstdint>
 #include <string>
 
+#include "core/try.hpp"
 #include "storage/postgres/transaction.hpp"
 
 namespace ferr::storage::postgres {
@@ -25,16 +27,14 @@ core::Error in_migration(core::Error error, const Migration& m) {
 }  // namespace
 
 asio::awaitable<core::Result<int>> current_version(Connection& connection) {
-  auto exists = co_await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL");
-  if (!exists) co_return core::fail(std::move(exists.error()));
-  auto present = exists->boolean(0, 0);
-  if (!present) co_return core::fail(std::move(present.error()));
-  if (!*present) co_return 0;
-  auto max = co_await connection.query("SELECT coalesce(max(version), 0) FROM schema_migrations");
-  if (!max) co_return core::fail(std::move(max.error()));
-  auto version = max->int64(0, 0);
-  if (!version) co_return core::fail(std::move(version.error()));
-  co_return static_cast<int>(*version);
+  FERR_CO_TRY(auto exists,
+              co_await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL"));
+  FERR_CO_TRY(const bool present, exists.boolean(0, 0));
+  if (!present) co_return 0;
+  FERR_CO_TRY(auto max,
+              co_await connection.query("SELECT coalesce(max(version), 0) FROM schema_migrations"));
+  FERR_CO_TRY(const std::int64_t version, max.int64(0, 0));
+  co_return static_cast<int>(version);
 }
 
 asio::awaitable<core::Result<MigrationReport>> migrate(Connection& connection,
@@ -45,38 +45,35 @@ asio::awaitable<core::Result<MigrationReport>> migrate(Connection& connection,
     }
   }
   co_return co_await in_transaction(
-      connection, [&](Connection& c) -> asio::awaitable<core::Result<MigrationReport>> {
+      connection, [&](Transaction& tx) -> asio::awaitable<core::Result<MigrationReport>> {
         // Held until COMMIT or ROLLBACK: a second instance waits here, then sees the new version.
-        if (auto locked = co_await c.query("SELECT pg_advisory_xact_lock($1)", kMigrationLockKey);
-            !locked) {
-          co_return core::fail(std::move(locked.error()));
-        }
-        if (auto ledger = co_await c.query(kCreateLedger); !ledger) {
-          co_return core::fail(std::move(ledger.error()));
-        }
-        auto version = co_await current_version(c);
-        if (!version) co_return core::fail(std::move(version.error()));
+        // The ledger exists once the second statement ran, so the third can read it.
+        std::vector<Statement> start;
+        start.push_back({"SELECT pg_advisory_xact_lock($1)", {kMigrationLockKey}});
+        start.push_back({kCreateLedger, {}});
+        start.push_back({"SELECT coalesce(max(version), 0) FROM schema_migrations", {}});
+        FERR_CO_TRY(auto started, co_await tx.pipeline(std::move(start)));
+        FERR_CO_TRY(const std::int64_t stored, started[2].int64(0, 0));
+        const int version = static_cast<int>(stored);
         const int latest = static_cast<int>(migrations.size());
-        if (*version > latest) {
+        if (version > latest) {
           co_return core::fail(core::Error::internal(
-              "the database schema (version " + std::to_string(*version) +
+              "the database schema (version " + std::to_string(version) +
               ") is newer than this binary (version " + std::to_string(latest) + ")"));
         }
-        MigrationReport report{*version, *version, 0};
+        MigrationReport report{version, version, 0};
+        std::vector<Statement> records;
         for (const Migration& m : migrations) {
-          if (m.version <= *version) continue;
-          if (auto applied = co_await c.execute_script(m.sql); !applied) {
+          if (m.version <= version) continue;
+          if (auto applied = co_await tx.connection().execute_script(m.sql); !applied) {
             co_return core::fail(in_migration(std::move(applied.error()), m));
           }
-          if (auto recorded =
-                  co_await c.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
-                                   m.version, m.name);
-              !recorded) {
-            co_return core::fail(in_migration(std::move(recorded.error()), m));
-          }
+          records.push_back({"INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                             {m.version, m.name}});
           report.to_version = m.version;
           ++report.applied;
         }
+        FERR_CO_CHECK(co_await tx.commit_with(std::move(records)));
         co_return report;
       });
 }

@@ -48,9 +48,10 @@ class Param {
   Value value_;
 };
 
-/// One statement of a pipeline: SQL with `$1`, `$2`… placeholders and their values.
+/// One statement of a pipeline: SQL with `$1`, `$2`… placeholders and their values. The text
+/// is not copied: it must outlive the call (a literal or one of the embedded `sql::` statements).
 struct Statement {
-  std::string sql;
+  std::string_view sql;
   std::vector<Param> params;
 };
 

@@ -38,7 +38,11 @@ struct PoolState : std::enable_shared_from_this<PoolState> {
     return Lease(shared_from_this(), std::move(connection));
   }
 
-  void give_back(std::unique_ptr<Connection> connection) {
+  void give_back(std::unique_ptr<Connection> connection, std::uint64_t round_trips_at_start) {
+    {
+      std::lock_guard lock(mutex);
+      round_trips += connection->round_trips() - round_trips_at_start;
+    }
     if (!connection->idle()) {
       connection.reset();  // closing it rolls back whatever it left open
       free_slot();
@@ -101,6 +105,7 @@ struct PoolState : std::enable_shared_from_this<PoolState> {
   std::deque<std::shared_ptr<Waiter>> waiters;
   std::size_t open = 0;
   std::size_t peak_open = 0;
+  std::uint64_t round_trips = 0;
   bool reachable = true;
 };
 
@@ -127,13 +132,16 @@ class SlotGuard {
 }  // namespace
 
 Lease::Lease(std::shared_ptr<detail::PoolState> pool, std::unique_ptr<Connection> connection)
-    : pool_(std::move(pool)), connection_(std::move(connection)) {}
+    : pool_(std::move(pool)),
+      connection_(std::move(connection)),
+      round_trips_at_start_(connection_->round_trips()) {}
 
 Lease& Lease::operator=(Lease&& other) noexcept {
   if (this != &other) {
     give_back();
     pool_ = std::move(other.pool_);
     connection_ = std::move(other.connection_);
+    round_trips_at_start_ = other.round_trips_at_start_;
   }
   return *this;
 }
@@ -141,7 +149,7 @@ Lease& Lease::operator=(Lease&& other) noexcept {
 Lease::~Lease() { give_back(); }
 
 void Lease::give_back() {
-  if (pool_ && connection_) pool_->give_back(std::move(connection_));
+  if (pool_ && connection_) pool_->give_back(std::move(connection_), round_trips_at_start_);
   pool_.reset();
 }
 
@@ -158,7 +166,8 @@ std::size_t Pool::max_size() const { return state_->options.max_size; }
 
 PoolStats Pool::stats() const {
   std::lock_guard lock(state_->mutex);
-  return {state_->open, state_->idle.size(), state_->peak_open, state_->waiters.size()};
+  return {state_->open, state_->idle.size(), state_->peak_open, state_->waiters.size(),
+          state_->round_trips};
 }
 
 asio::awaitable<core::Result<Lease>> Pool::acquire() {

@@ -1,6 +1,11 @@
 #pragma once
 /// A bounded pool of PostgreSQL connections shared by every I/O thread.
 ///
+/// A lease may be taken on one I/O thread and end on another, and a connection serves a
+/// coroutine on whichever thread awaits it: its socket waits register with the awaiting
+/// coroutine's executor (socket_wait.hpp), and the pool's bookkeeping is guarded by a mutex that
+/// is never held across a suspension.
+///
 /// `co_await pool.acquire()` leases a connection: an idle one, else a new one while fewer than
 /// `max_size` exist, else it waits (suspended, never blocking its thread) until a lease ends or
 /// `acquire_timeout` passes. Connections are made lazily and a broken one is discarded when its
@@ -12,6 +17,7 @@
 #include <chrono>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string_view>
 #include <type_traits>
@@ -39,6 +45,9 @@ struct PoolStats {
   std::size_t idle = 0;       ///< connections waiting in the pool
   std::size_t peak_open = 0;  ///< the most `open` ever was
   std::size_t waiting = 0;    ///< acquires waiting for a connection
+  /// Round trips of the leases that have ended (Connection::round_trips): tests pin how many
+  /// an operation needs.
+  std::uint64_t round_trips = 0;
 };
 
 namespace detail {
@@ -66,6 +75,7 @@ class Lease {
 
   std::shared_ptr<detail::PoolState> pool_;
   std::unique_ptr<Connection> connection_;
+  std::uint64_t round_trips_at_start_ = 0;
 };
 
 /// The pool. Destroy it only after every lease has ended and no acquire is pending (after the

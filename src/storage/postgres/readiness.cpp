@@ -2,20 +2,21 @@
 
 #include <string>
 
+#include "core/try.hpp"
+
 namespace ferr::storage::postgres {
 
-core::Result<void> PgReadinessCheck::check() {
-  // One query through the pool: it fails fast (service_unavailable) while the server is down,
-  // and succeeds again on the first reconnection.
-  auto version = db_.schema_version();
-  if (!version) return core::fail(std::move(version.error()));
+core::Task<core::Result<void>> PgReadinessCheck::check() {
+  // Through the pool: it fails fast (service_unavailable) while the server is down, and
+  // succeeds again on the first reconnection.
+  FERR_CO_TRY(const int version, co_await db_.schema_version());
   const int expected = static_cast<int>(embedded_migrations().size());
-  if (*version != expected) {
-    return core::fail(core::Error::database("postgres schema at version " +
-                                            std::to_string(*version) + ", expected " +
-                                            std::to_string(expected)));
+  if (version != expected) {
+    co_return core::fail(core::Error::database("postgres schema at version " +
+                                               std::to_string(version) + ", expected " +
+                                               std::to_string(expected)));
   }
-  return {};
+  co_return core::Result<void>{};
 }
 
 }  // namespace ferr::storage::postgres

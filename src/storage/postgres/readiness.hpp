@@ -9,7 +9,7 @@ namespace ferr::storage::postgres {
 class PgReadinessCheck final : public domain::ReadinessCheck {
  public:
   explicit PgReadinessCheck(Database& db) : db_(db) {}
-  core::Result<void> check() override;
+  core::Task<core::Result<void>> check() override;
 
  private:
   Database& db_;

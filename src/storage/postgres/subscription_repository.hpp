@@ -1,6 +1,7 @@
 #pragma once
-/// SubscriptionRepository on PostgreSQL: activation is one upsert, re-tiering and cancelling
-/// lock the row they change (migrations/README.md).
+/// SubscriptionRepository on PostgreSQL: activation, re-tiering and cancelling lock the org and
+/// the (organization, product) row they decide on, ask subscription_rules.hpp, and write with
+/// the audit row: two round trips, BEGIN + locks + read | writes + COMMIT (docs/postgres.md).
 
 #include "domain/orgs/subscription_repository.hpp"
 #include "storage/postgres/database.hpp"
@@ -11,18 +12,17 @@ class PgSubscriptionRepository final : public domain::orgs::SubscriptionReposito
  public:
   explicit PgSubscriptionRepository(Database& db) : db_(db) {}
 
-  core::Result<std::vector<domain::orgs::Subscription>> subscriptions(
-      const core::Uuid& org_id) override;
-  core::Result<domain::orgs::Subscription> activate(
-      const core::Uuid& org_id, const core::Uuid& new_id, domain::orgs::Product product,
+  core::Task<core::Result<std::vector<domain::orgs::Subscription>>> subscriptions(
+      const core::OrgId& org_id) override;
+  core::Task<core::Result<domain::orgs::Subscription>> activate(
+      const core::OrgId& org_id, const core::SubscriptionId& new_id, domain::orgs::Product product,
       domain::orgs::Tier tier, const domain::orgs::AuditRecord& audit) override;
-  core::Result<domain::orgs::TierChange> change_tier(const core::Uuid& org_id,
-                                                     domain::orgs::Product product,
-                                                     domain::orgs::Tier tier,
-                                                     domain::orgs::AuditRecord audit) override;
-  core::Result<domain::orgs::Subscription> cancel(const core::Uuid& org_id,
-                                                  domain::orgs::Product product,
-                                                  domain::orgs::AuditRecord audit) override;
+  core::Task<core::Result<domain::orgs::TierChange>> change_tier(
+      const core::OrgId& org_id, domain::orgs::Product product, domain::orgs::Tier tier,
+      domain::orgs::AuditRecord audit) override;
+  core::Task<core::Result<domain::orgs::Subscription>> cancel(
+      const core::OrgId& org_id, domain::orgs::Product product,
+      domain::orgs::AuditRecord audit) override;
 
  private:
   Database& db_;

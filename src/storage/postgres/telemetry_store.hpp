@@ -1,6 +1,7 @@
 #pragma once
-/// TelemetryStore on PostgreSQL: one statement per batch (de-duplication and the opt-out check
-/// included), day partitions, retention by dropping whole partitions after their rollup.
+/// TelemetryStore on PostgreSQL: one pipeline per batch (de-duplication and the opt-out check
+/// inside its statements), day partitions, retention by dropping whole partitions after their
+/// rollup.
 
 #include <string>
 
@@ -16,25 +17,26 @@ class PgTelemetryStore final : public domain::telemetry::TelemetryStore {
   explicit PgTelemetryStore(Database& db, int retention_days = 90)
       : db_(db), retention_days_(retention_days) {}
 
-  core::Result<domain::telemetry::ServerWrite> write_server_events(
+  core::Task<core::Result<domain::telemetry::ServerWrite>> write_server_events(
       std::span<const domain::telemetry::ServerRow> batch) override;
-  core::Result<std::vector<bool>> write_ingested(
+  core::Task<core::Result<std::vector<bool>>> write_ingested(
       std::span<const domain::telemetry::EventRow> rows) override;
   /// Also makes sure the day partitions of the window starting at the cutoff's day exist (so the
   /// periodic retention pass creates the coming days' partitions), before expiring.
-  core::Result<domain::telemetry::Expiry> expire_before(core::TimePoint before) override;
-  core::Result<std::vector<domain::telemetry::DayCount>> daily_counts(core::TimePoint from,
-                                                                      core::TimePoint to) override;
-  core::Result<std::vector<domain::telemetry::EventCount>> counts_since(
+  core::Task<core::Result<domain::telemetry::Expiry>> expire_before(
+      core::TimePoint before) override;
+  core::Task<core::Result<std::vector<domain::telemetry::DayCount>>> daily_counts(
+      core::TimePoint from, core::TimePoint to) override;
+  core::Task<core::Result<std::vector<domain::telemetry::EventCount>>> counts_since(
       core::TimePoint since) override;
 
   /// Creates the missing day partitions of the window [today - retention days, today + 2] (UTC
-  /// days of `now`); returns how many it created. Idempotent; call it at start-up.
-  core::Result<int> ensure_partitions(core::TimePoint now);
+  /// days of `now`); returns how many it created. Idempotent; the app awaits it at start-up.
+  core::Task<core::Result<int>> ensure_partitions(core::TimePoint now);
 
  private:
   /// `telemetry_ensure_partitions(from_day, retention days + 3)`; `from_day` is `YYYY-MM-DD`.
-  core::Result<int> ensure_partitions_from(const std::string& from_day);
+  core::Task<core::Result<int>> ensure_partitions_from(std::string from_day);
 
   Database& db_;
   int retention_days_;

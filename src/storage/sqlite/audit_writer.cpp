@@ -1,21 +1,17 @@
 #include "storage/sqlite/audit_writer.hpp"
 
+#include "core/try.hpp"
 #include "storage/sqlite/codec.hpp"
 
 namespace ferr::storage::sqlite {
 
-core::Result<void> write_audit(Connection& c, const core::Uuid& org_id,
+core::Result<void> write_audit(Connection& c, const core::OrgId& org_id,
                                const domain::orgs::AuditRecord& a) {
-  auto q = c.query(
-      "INSERT INTO org_audit_log (id, org_id, actor_id, action, target, metadata, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!q) return core::fail(q.error());
-  (*q)->bind(1, a.id.to_string())
-      .bind(2, org_id.to_string())
-      .bind(3, a.actor_id.to_string())
-      .bind(4, a.action);
-  (*q)->bind(5, a.target).bind(6, a.metadata).bind(7, to_ms(a.created_at));
-  return (*q)->run();
+  FERR_TRY(auto q, c.query("INSERT INTO org_audit_log (id, org_id, actor_id, action, target, "
+                           "metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  q->bind(1, a.id).bind(2, org_id).bind(3, a.actor_id).bind(4, a.action);
+  q->bind(5, a.target).bind(6, a.metadata).bind(7, to_ms(a.created_at));
+  return q->run();
 }
 
 }  // namespace ferr::storage::sqlite

@@ -1,13 +1,17 @@
 #pragma once
-/// How domain values are stored in SQLite columns, and the transaction helper.
+/// How domain values are stored in SQLite columns.
 
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/stored_value.hpp"
 #include "core/uuid.hpp"
 #include "storage/sqlite/connection.hpp"
-#include "storage/sqlite/database.hpp"
 
 namespace ferr::storage::sqlite {
 
@@ -24,6 +28,20 @@ inline core::TimePoint from_ms(std::int64_t ms) {
 inline core::Uuid read_uuid(const Statement& row, int column) {
   return core::Uuid::parse(row.column_text(column)).value_or(core::Uuid{});
 }
+/// A typed id (`core::UserId`, …) read like read_uuid.
+template <typename IdType>
+IdType read_id(const Statement& row, int column) {
+  return IdType{read_uuid(row, column)};
+}
+
+/// An enum stored as its wire name, parsed by `parse`; a name the code does not know is an
+/// error (core::known_stored_value), never a default.
+template <typename Parse>
+auto read_enum(const Statement& row, int column, Parse parse, std::string_view column_name)
+    -> core::Result<typename decltype(parse(std::string_view{}))::value_type> {
+  std::string text = row.column_text(column);
+  return core::known_stored_value(parse(text), column_name, text);
+}
 
 /// Binds a value or NULL.
 inline void bind_optional(Statement& s, int index, const std::optional<std::string>& value) {
@@ -32,20 +50,6 @@ inline void bind_optional(Statement& s, int index, const std::optional<std::stri
   } else {
     s.bind_null(index);
   }
-}
-
-/// Runs `fn(Connection&)` on the writer inside BEGIN IMMEDIATE … COMMIT; a failed result rolls
-/// the transaction back.
-template <typename F>
-auto in_transaction(Database& db, F&& fn) {
-  return db.write([&](Connection& c) -> decltype(fn(c)) {
-    auto tx = Transaction::begin(c);
-    if (!tx) return core::fail(tx.error());
-    auto result = fn(c);
-    if (!result) return result;
-    if (auto committed = tx->commit(); !committed) return core::fail(committed.error());
-    return result;
-  });
 }
 
 }  // namespace ferr::storage::sqlite

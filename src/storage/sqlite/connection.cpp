@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "core/try.hpp"
+
 namespace ferr::storage::sqlite {
 
 core::Error sqlite_error(sqlite3* db, std::string_view what) {
@@ -43,9 +45,8 @@ core::Result<bool> Statement::step() {
 
 core::Result<void> Statement::run() {
   for (;;) {
-    auto row = step();
-    if (!row) return core::fail(row.error());
-    if (!*row) return {};
+    FERR_TRY(bool row, step());
+    if (!row) return {};
   }
 }
 
@@ -84,7 +85,7 @@ core::Result<std::unique_ptr<Connection>> Connection::open(const std::string& pa
       mode == Mode::read_write
           ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
           : "PRAGMA foreign_keys=ON;";
-  if (auto r = conn->exec(pragmas); !r) return core::fail(r.error());
+  FERR_CHECK(conn->exec(pragmas));
   return conn;
 }
 
@@ -104,7 +105,7 @@ core::Result<void> Connection::exec(std::string_view sql) {
 }
 
 core::Result<Statement*> Connection::prepare(std::string_view sql) {
-  auto it = statements_.find(std::string(sql));
+  auto it = statements_.find(sql);
   if (it != statements_.end()) return it->second.get();
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
@@ -116,15 +117,14 @@ core::Result<Statement*> Connection::prepare(std::string_view sql) {
 }
 
 core::Result<StatementScope> Connection::query(std::string_view sql) {
-  auto statement = prepare(sql);
-  if (!statement) return core::fail(statement.error());
-  return StatementScope(**statement);
+  FERR_TRY(Statement * statement, prepare(sql));
+  return StatementScope(*statement);
 }
 
 int Connection::changes() { return sqlite3_changes(db_); }
 
 core::Result<Transaction> Transaction::begin(Connection& c) {
-  if (auto r = c.exec("BEGIN IMMEDIATE"); !r) return core::fail(r.error());
+  FERR_CHECK(c.exec("BEGIN IMMEDIATE"));
   return Transaction(c);
 }
 

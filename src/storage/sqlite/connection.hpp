@@ -1,7 +1,9 @@
 #pragma once
 /// A thin RAII layer over the SQLite C API: connections and prepared statements.
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,6 +11,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/id.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -27,6 +30,11 @@ class Statement {
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::string_view value);
   Statement& bind_null(int index);
+  /// Binds an id as its canonical text (how ids are stored).
+  template <typename Tag>
+  Statement& bind(int index, const core::Id<Tag>& id) {
+    return bind(index, std::string_view(id.to_string()));
+  }
   /// Runs one step: true when a row is available, false when done.
   core::Result<bool> step();
   /// Runs to completion, ignoring rows.
@@ -82,9 +90,17 @@ class Connection {
   sqlite3* raw() { return db_; }
 
  private:
+  // Looked up by the caller's string_view, without building a std::string on every call.
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const noexcept {
+      return std::hash<std::string_view>{}(sql);
+    }
+  };
+
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> statements_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> statements_;
 };
 
 /// A write transaction (BEGIN IMMEDIATE) rolled back unless committed.

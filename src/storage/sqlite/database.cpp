@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "core/try.hpp"
+
 namespace ferr::storage::sqlite {
 
 core::Result<std::unique_ptr<Database>> Database::open(const std::string& path,
@@ -18,17 +20,22 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path,
       return core::fail(core::Error::database("cannot create directory " + parent.string() + ": " +
                                               ec.message()));
   }
-  auto writer = Connection::open(path, Connection::Mode::read_write);
-  if (!writer) return core::fail(writer.error());
-  db->writer_ = std::move(*writer);
-  if (in_memory) return db;
-  for (std::size_t i = 0; i < readers; ++i) {
-    auto reader = Connection::open(path, Connection::Mode::read_only);
-    if (!reader) return core::fail(reader.error());
-    db->idle_readers_.push_back(reader->get());
-    db->readers_.push_back(std::move(*reader));
+  FERR_TRY(db->writer_, Connection::open(path, Connection::Mode::read_write));
+  if (!in_memory) {
+    for (std::size_t i = 0; i < readers; ++i) {
+      FERR_TRY(auto reader, Connection::open(path, Connection::Mode::read_only));
+      db->idle_readers_.push_back(reader.get());
+      db->readers_.push_back(std::move(reader));
+    }
   }
+  // One thread per connection: every reader busy and the writer too. More would only queue
+  // on the connections; fewer would leave one idle while calls wait.
+  db->pool_ = std::make_unique<core::BlockingPool>(db->readers_.size() + 1);
   return db;
+}
+
+Database::~Database() {
+  if (pool_) pool_->join();
 }
 
 Database::ReaderLease::ReaderLease(Database& d) : db(d) {

@@ -1,33 +1,46 @@
 #pragma once
-/// The SQLite database: one writer connection and a small pool of read-only connections.
+/// The SQLite database: one writer connection, a small pool of read-only connections, and the
+/// threads that use them.
 ///
-/// WAL lets readers run beside the single writer; every call blocks, so callers reach this
-/// through `core::run_blocking`, never from an I/O thread.
+/// SQLite is a blocking library, so it never runs on an I/O thread: a repository method makes
+/// one hop to this database's own threads for its whole transaction or read
+/// (`co_await db.transaction_async(fn)`) and resumes on its caller's executor. WAL lets readers
+/// run beside the single writer. The synchronous `write`/`read`/`transaction` are for the
+/// migrator, start-up and tests, and for the bodies the awaitable forms run.
 
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "core/blocking_pool.hpp"
+#include "core/error.hpp"
+#include "core/task.hpp"
 #include "storage/sqlite/connection.hpp"
 
 namespace ferr::storage::sqlite {
 
 class Database {
  public:
-  /// Opens `path` (`:memory:` for a private in-memory database, whose reads share the writer).
-  /// Creates the parent directory when it is missing.
+  /// Opens `path` (`:memory:` for a private in-memory database, whose reads share the writer)
+  /// with `readers` read-only connections and readers + 1 threads. Creates the parent directory
+  /// when it is missing.
   static core::Result<std::unique_ptr<Database>> open(const std::string& path, std::size_t readers);
+  /// Waits for the work already handed to the database's threads, then closes the connections.
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
 
-  /// Runs `fn(Connection&)` on the writer, one caller at a time.
+  /// Runs `fn(Connection&)` on the writer, one caller at a time, on the calling thread.
   template <typename F>
   auto write(F&& fn) {
     std::lock_guard lock(write_mutex_);
     return fn(*writer_);
   }
 
-  /// Runs `fn(Connection&)` on a read-only connection.
+  /// Runs `fn(Connection&)` on a read-only connection, on the calling thread.
   template <typename F>
   auto read(F&& fn) {
     if (readers_.empty()) return write(std::forward<F>(fn));
@@ -35,12 +48,48 @@ class Database {
     return fn(*lease.connection);
   }
 
+  /// Runs `fn(Connection&)` on the writer inside BEGIN IMMEDIATE … COMMIT, on the calling
+  /// thread; a failed Result rolls the transaction back.
+  template <typename F>
+  auto transaction(F&& fn) {
+    return write([&](Connection& c) -> decltype(fn(c)) {
+      auto tx = Transaction::begin(c);
+      if (!tx) return core::fail(tx.error());
+      auto result = fn(c);
+      if (!result) return result;
+      if (auto committed = tx->commit(); !committed) return core::fail(committed.error());
+      return result;
+    });
+  }
+
+  /// `write(fn)` on the database's threads. `fn` may refer to the awaiting coroutine's locals
+  /// and parameters: the coroutine stays suspended until `fn` has returned.
+  template <typename F>
+  auto write_async(F fn) {
+    return core::run_blocking(*pool_, [this, fn = std::move(fn)]() mutable { return write(fn); });
+  }
+  /// `read(fn)` on the database's threads.
+  template <typename F>
+  auto read_async(F fn) {
+    return core::run_blocking(*pool_, [this, fn = std::move(fn)]() mutable { return read(fn); });
+  }
+  /// `transaction(fn)` on the database's threads.
+  template <typename F>
+  auto transaction_async(F fn) {
+    return core::run_blocking(*pool_,
+                              [this, fn = std::move(fn)]() mutable { return transaction(fn); });
+  }
+
   const std::string& path() const { return path_; }
+  /// Number of threads that run the awaitable calls.
+  std::size_t threads() const { return pool_->size(); }
 
  private:
   struct ReaderLease {
     explicit ReaderLease(Database& db);
     ~ReaderLease();
+    ReaderLease(const ReaderLease&) = delete;
+    ReaderLease& operator=(const ReaderLease&) = delete;
     Database& db;
     Connection* connection;
   };
@@ -54,6 +103,8 @@ class Database {
   std::mutex readers_mutex_;
   std::condition_variable reader_available_;
   std::vector<Connection*> idle_readers_;
+  // Declared last, so it is joined first: no work can touch a closed connection.
+  std::unique_ptr<core::BlockingPool> pool_;
 };
 
 }  // namespace ferr::storage::sqlite

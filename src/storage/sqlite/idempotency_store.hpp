@@ -1,5 +1,5 @@
 #pragma once
-/// IdempotencyStore on SQLite.
+/// IdempotencyStore on SQLite, run on the database's own threads in one hop per call.
 
 #include "domain/idempotency/idempotency_store.hpp"
 #include "storage/sqlite/database.hpp"
@@ -10,14 +10,14 @@ class SqliteIdempotencyStore final : public domain::idempotency::IdempotencyStor
  public:
   explicit SqliteIdempotencyStore(Database& db) : db_(db) {}
 
-  core::Result<domain::idempotency::Entry> claim(const core::Uuid& user, const std::string& key,
-                                                 const std::string& fingerprint,
-                                                 core::TimePoint now,
-                                                 core::TimePoint expired_before,
-                                                 core::TimePoint abandoned_before) override;
-  core::Result<void> complete(const core::Uuid& user, const std::string& key,
-                              const domain::idempotency::StoredResponse& response) override;
-  core::Result<void> release(const core::Uuid& user, const std::string& key) override;
+  core::Task<core::Result<domain::idempotency::Entry>> claim(
+      const core::UserId& user, const std::string& key, const std::string& fingerprint,
+      core::TimePoint now, core::TimePoint expired_before,
+      core::TimePoint abandoned_before) override;
+  core::Task<core::Result<void>> complete(
+      const core::UserId& user, const std::string& key,
+      const domain::idempotency::StoredResponse& response) override;
+  core::Task<core::Result<void>> release(const core::UserId& user, const std::string& key) override;
 
  private:
   Database& db_;

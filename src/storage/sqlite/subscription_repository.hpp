@@ -1,5 +1,7 @@
 #pragma once
-/// SubscriptionRepository on SQLite.
+/// SubscriptionRepository on SQLite: every change is one IMMEDIATE transaction that reads the
+/// (organization, product) row, asks the rule in subscription_rules.hpp and writes what it
+/// answers, run on the database's own threads in one hop.
 
 #include "domain/orgs/subscription_repository.hpp"
 #include "storage/sqlite/database.hpp"
@@ -10,18 +12,17 @@ class SqliteSubscriptionRepository final : public domain::orgs::SubscriptionRepo
  public:
   explicit SqliteSubscriptionRepository(Database& db) : db_(db) {}
 
-  core::Result<std::vector<domain::orgs::Subscription>> subscriptions(
-      const core::Uuid& org_id) override;
-  core::Result<domain::orgs::Subscription> activate(
-      const core::Uuid& org_id, const core::Uuid& new_id, domain::orgs::Product product,
+  core::Task<core::Result<std::vector<domain::orgs::Subscription>>> subscriptions(
+      const core::OrgId& org_id) override;
+  core::Task<core::Result<domain::orgs::Subscription>> activate(
+      const core::OrgId& org_id, const core::SubscriptionId& new_id, domain::orgs::Product product,
       domain::orgs::Tier tier, const domain::orgs::AuditRecord& audit) override;
-  core::Result<domain::orgs::TierChange> change_tier(const core::Uuid& org_id,
-                                                     domain::orgs::Product product,
-                                                     domain::orgs::Tier tier,
-                                                     domain::orgs::AuditRecord audit) override;
-  core::Result<domain::orgs::Subscription> cancel(const core::Uuid& org_id,
-                                                  domain::orgs::Product product,
-                                                  domain::orgs::AuditRecord audit) override;
+  core::Task<core::Result<domain::orgs::TierChange>> change_tier(
+      const core::OrgId& org_id, domain::orgs::Product product, domain::orgs::Tier tier,
+      domain::orgs::AuditRecord audit) override;
+  core::Task<core::Result<domain::orgs::Subscription>> cancel(
+      const core::OrgId& org_id, domain::orgs::Product product,
+      domain::orgs::AuditRecord audit) override;
 
  private:
   Database& db_;

@@ -1,55 +1,55 @@
 #include "storage/sqlite/telemetry_store.hpp"
 
 #include <map>
+#include <utility>
 
+#include "core/try.hpp"
 #include "storage/sqlite/codec.hpp"
+#include "storage/sqlite/shared_sql.hpp"
 
 namespace ferr::storage::sqlite {
 
-using core::fail;
 using core::Result;
+using core::Task;
 namespace tel = domain::telemetry;
 
 namespace {
 
 /// Inserts `row` unless its `event_id` is already stored; returns whether it was inserted.
 Result<bool> insert_row(Connection& c, const tel::EventRow& row) {
-  auto q = c.query(
-      "INSERT INTO telemetry_events (id, event_id, surface, event, org_hash, user_hash, "
-      "properties, schema_version, origin, key_id, occurred_at, received_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING");
-  if (!q) return fail(q.error());
-  (*q)->bind(1, row.id.to_string());
-  bind_optional(**q, 2, row.event_id ? std::optional(row.event_id->to_string()) : std::nullopt);
-  (*q)->bind(3, row.surface).bind(4, row.event);
-  bind_optional(**q, 5, row.org_hash);
-  bind_optional(**q, 6, row.user_hash);
-  (*q)->bind(7, row.properties)
+  FERR_TRY(auto q, c.query("INSERT INTO telemetry_events (id, event_id, surface, event, "
+                           "org_hash, user_hash, properties, schema_version, origin, key_id, "
+                           "occurred_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                           "?) ON CONFLICT (event_id) DO NOTHING"));
+  q->bind(1, row.id.to_string());
+  bind_optional(*q, 2, row.event_id ? std::optional(row.event_id->to_string()) : std::nullopt);
+  q->bind(3, row.surface).bind(4, row.event);
+  bind_optional(*q, 5, row.org_hash);
+  bind_optional(*q, 6, row.user_hash);
+  q->bind(7, row.properties)
       .bind(8, std::int64_t{row.schema_version})
       .bind(9, tel::origin_name(row.origin));
-  bind_optional(**q, 10, row.key_id);
-  (*q)->bind(11, to_ms(row.occurred_at)).bind(12, to_ms(row.received_at));
-  if (auto r = (*q)->run(); !r) return fail(r.error());
+  bind_optional(*q, 10, row.key_id);
+  q->bind(11, to_ms(row.occurred_at)).bind(12, to_ms(row.received_at));
+  FERR_CHECK(q->run());
   return c.changes() == 1;
 }
 
 /// Whether `subject` has opted out of telemetry; no row means not opted out.
 Result<bool> opted_out(Connection& c, tel::OptOutSubject subject, const core::Uuid& id) {
-  auto q = c.query(subject == tel::OptOutSubject::org
-                       ? "SELECT telemetry_opt_out FROM organizations WHERE id = ?"
-                       : "SELECT telemetry_opt_out FROM user_prefs WHERE user_id = ?");
-  if (!q) return fail(q.error());
-  (*q)->bind(1, id.to_string());
-  auto row = (*q)->step();
-  if (!row) return fail(row.error());
-  return *row && (*q)->column_int(0) != 0;
+  FERR_TRY(auto q, c.query(subject == tel::OptOutSubject::org
+                               ? "SELECT telemetry_opt_out FROM organizations WHERE id = ?"
+                               : kUserOptOut));
+  q->bind(1, id.to_string());
+  FERR_TRY(bool found, q->step());
+  return found && q->column_int(0) != 0;
 }
 
 }  // namespace
 
-Result<tel::ServerWrite> SqliteTelemetryStore::write_server_events(
+Task<Result<tel::ServerWrite>> SqliteTelemetryStore::write_server_events(
     std::span<const tel::ServerRow> batch) {
-  return in_transaction(db_, [&](Connection& c) -> Result<tel::ServerWrite> {
+  co_return co_await db_.transaction_async([&](Connection& c) -> Result<tel::ServerWrite> {
     // The flags are read here, in the writing transaction: a change committed before it applies.
     std::map<std::pair<tel::OptOutSubject, core::Uuid>, bool> flags;
     tel::ServerWrite result;
@@ -57,112 +57,102 @@ Result<tel::ServerWrite> SqliteTelemetryStore::write_server_events(
       auto key = std::make_pair(item.subject, item.subject_id);
       auto flag = flags.find(key);
       if (flag == flags.end()) {
-        auto out = opted_out(c, item.subject, item.subject_id);
-        if (!out) return fail(out.error());
-        flag = flags.emplace(key, *out).first;
+        FERR_TRY(bool out, opted_out(c, item.subject, item.subject_id));
+        flag = flags.emplace(key, out).first;
       }
       if (flag->second) {
         ++result.opted_out;
         continue;
       }
-      auto inserted = insert_row(c, item.row);
-      if (!inserted) return fail(inserted.error());
+      FERR_CHECK(insert_row(c, item.row));
       ++result.written;
     }
     return result;
   });
 }
 
-Result<std::vector<bool>> SqliteTelemetryStore::write_ingested(
+Task<Result<std::vector<bool>>> SqliteTelemetryStore::write_ingested(
     std::span<const tel::EventRow> rows) {
-  return in_transaction(db_, [&](Connection& c) -> Result<std::vector<bool>> {
+  co_return co_await db_.transaction_async([&](Connection& c) -> Result<std::vector<bool>> {
     std::vector<bool> inserted;
     inserted.reserve(rows.size());
     for (const auto& row : rows) {
-      auto added = insert_row(c, row);
-      if (!added) return fail(added.error());
-      inserted.push_back(*added);
+      FERR_TRY(bool added, insert_row(c, row));
+      inserted.push_back(added);
     }
     return inserted;
   });
 }
 
-Result<tel::Expiry> SqliteTelemetryStore::expire_before(core::TimePoint before) {
-  return in_transaction(db_, [&](Connection& c) -> Result<tel::Expiry> {
+Task<Result<tel::Expiry>> SqliteTelemetryStore::expire_before(core::TimePoint before) {
+  co_return co_await db_.transaction_async([&](Connection& c) -> Result<tel::Expiry> {
     auto cutoff = to_ms(before);
     tel::Expiry expiry;
-    auto days = c.query(
-        "SELECT count(DISTINCT occurred_at / 86400000) FROM telemetry_events WHERE occurred_at < "
-        "?");
-    if (!days) return fail(days.error());
-    (*days)->bind(1, cutoff);
-    if (auto row = (*days)->step(); !row) return fail(row.error());
-    expiry.days_rolled_up = static_cast<std::size_t>((*days)->column_int(0));
+    FERR_TRY(auto days, c.query("SELECT count(DISTINCT occurred_at / 86400000) FROM "
+                                "telemetry_events WHERE occurred_at < ?"));
+    days->bind(1, cutoff);
+    FERR_CHECK(days->step());
+    expiry.days_rolled_up = static_cast<std::size_t>(days->column_int(0));
     if (expiry.days_rolled_up == 0) return expiry;
 
     // Whole days expire together, so a day is normally rolled up once; should rows of a rolled-up
     // day still appear, their counts are added (distinct counts then become lower bounds).
-    auto rollup = c.query(
-        "INSERT INTO telemetry_daily (day, surface, event, count, distinct_orgs, distinct_users) "
-        "SELECT date(occurred_at / 1000, 'unixepoch'), surface, event, count(*), "
-        "count(DISTINCT org_hash), count(DISTINCT user_hash) FROM telemetry_events "
-        "WHERE occurred_at < ? GROUP BY 1, 2, 3 "
-        "ON CONFLICT (day, surface, event) DO UPDATE SET count = count + excluded.count, "
-        "distinct_orgs = max(distinct_orgs, excluded.distinct_orgs), "
-        "distinct_users = max(distinct_users, excluded.distinct_users)");
-    if (!rollup) return fail(rollup.error());
-    (*rollup)->bind(1, cutoff);
-    if (auto r = (*rollup)->run(); !r) return fail(r.error());
+    FERR_TRY(auto rollup,
+             c.query("INSERT INTO telemetry_daily (day, surface, event, count, distinct_orgs, "
+                     "distinct_users) SELECT date(occurred_at / 1000, 'unixepoch'), surface, "
+                     "event, count(*), count(DISTINCT org_hash), count(DISTINCT user_hash) FROM "
+                     "telemetry_events WHERE occurred_at < ? GROUP BY 1, 2, 3 "
+                     "ON CONFLICT (day, surface, event) DO UPDATE SET count = count + "
+                     "excluded.count, distinct_orgs = max(distinct_orgs, excluded.distinct_orgs), "
+                     "distinct_users = max(distinct_users, excluded.distinct_users)"));
+    rollup->bind(1, cutoff);
+    FERR_CHECK(rollup->run());
 
-    auto purge = c.query("DELETE FROM telemetry_events WHERE occurred_at < ?");
-    if (!purge) return fail(purge.error());
-    (*purge)->bind(1, cutoff);
-    if (auto r = (*purge)->run(); !r) return fail(r.error());
+    FERR_TRY(auto purge, c.query("DELETE FROM telemetry_events WHERE occurred_at < ?"));
+    purge->bind(1, cutoff);
+    FERR_CHECK(purge->run());
     expiry.rows_deleted = static_cast<std::size_t>(c.changes());
     return expiry;
   });
 }
 
-Result<std::vector<tel::DayCount>> SqliteTelemetryStore::daily_counts(core::TimePoint from,
-                                                                      core::TimePoint to) {
-  return db_.read([&](Connection& c) -> Result<std::vector<tel::DayCount>> {
+Task<Result<std::vector<tel::DayCount>>> SqliteTelemetryStore::daily_counts(core::TimePoint from,
+                                                                            core::TimePoint to) {
+  co_return co_await db_.read_async([&](Connection& c) -> Result<std::vector<tel::DayCount>> {
     // A day is either still raw or rolled up (whole days expire together), never both.
-    auto q = c.query(
-        "SELECT day, event, sum(n), sum(orgs), sum(users) FROM ("
-        " SELECT date(occurred_at / 1000, 'unixepoch') AS day, event, count(*) AS n,"
-        "  count(DISTINCT org_hash) AS orgs, count(DISTINCT user_hash) AS users"
-        " FROM telemetry_events WHERE occurred_at >= ?1 AND occurred_at < ?2 GROUP BY 1, 2"
-        " UNION ALL"
-        " SELECT day, event, count, distinct_orgs, distinct_users FROM telemetry_daily"
-        " WHERE day >= date(?1 / 1000, 'unixepoch') AND day < date(?2 / 1000, 'unixepoch'))"
-        " GROUP BY day, event ORDER BY day, event");
-    if (!q) return fail(q.error());
-    (*q)->bind(1, to_ms(from)).bind(2, to_ms(to));
+    FERR_TRY(auto q,
+             c.query("SELECT day, event, sum(n), sum(orgs), sum(users) FROM ("
+                     " SELECT date(occurred_at / 1000, 'unixepoch') AS day, event, count(*) AS n,"
+                     "  count(DISTINCT org_hash) AS orgs, count(DISTINCT user_hash) AS users"
+                     " FROM telemetry_events WHERE occurred_at >= ?1 AND occurred_at < ?2"
+                     " GROUP BY 1, 2"
+                     " UNION ALL"
+                     " SELECT day, event, count, distinct_orgs, distinct_users FROM telemetry_daily"
+                     " WHERE day >= date(?1 / 1000, 'unixepoch') AND day < date(?2 / 1000, "
+                     "'unixepoch')) GROUP BY day, event ORDER BY day, event"));
+    q->bind(1, to_ms(from)).bind(2, to_ms(to));
     std::vector<tel::DayCount> out;
     for (;;) {
-      auto row = (*q)->step();
-      if (!row) return fail(row.error());
-      if (!*row) return out;
-      out.push_back({(*q)->column_text(0), (*q)->column_text(1), (*q)->column_int(2),
-                     (*q)->column_int(3), (*q)->column_int(4)});
+      FERR_TRY(bool row, q->step());
+      if (!row) return out;
+      out.push_back({q->column_text(0), q->column_text(1), q->column_int(2), q->column_int(3),
+                     q->column_int(4)});
     }
   });
 }
 
-Result<std::vector<tel::EventCount>> SqliteTelemetryStore::counts_since(core::TimePoint since) {
-  return db_.read([&](Connection& c) -> Result<std::vector<tel::EventCount>> {
-    auto q = c.query(
-        "SELECT event, count(*), count(DISTINCT org_hash), count(DISTINCT user_hash) "
-        "FROM telemetry_events WHERE occurred_at >= ? GROUP BY event");
-    if (!q) return fail(q.error());
-    (*q)->bind(1, to_ms(since));
+Task<Result<std::vector<tel::EventCount>>> SqliteTelemetryStore::counts_since(
+    core::TimePoint since) {
+  co_return co_await db_.read_async([&](Connection& c) -> Result<std::vector<tel::EventCount>> {
+    FERR_TRY(auto q, c.query("SELECT event, count(*), count(DISTINCT org_hash), count(DISTINCT "
+                             "user_hash) FROM telemetry_events WHERE occurred_at >= ? GROUP BY "
+                             "event"));
+    q->bind(1, to_ms(since));
     std::vector<tel::EventCount> out;
     for (;;) {
-      auto row = (*q)->step();
-      if (!row) return fail(row.error());
-      if (!*row) return out;
-      out.push_back(
-          {(*q)->column_text(0), (*q)->column_int(1), (*q)->column_int(2), (*q)->column_int(3)});
+      FERR_TRY(bool row, q->step());
+      if (!row) return out;
+      out.push_back({q->column_text(0), q->column_int(1), q->column_int(2), q->column_int(3)});
     }
   });
 }

@@ -1,5 +1,6 @@
 #pragma once
-/// TelemetryStore on SQLite.
+/// TelemetryStore on SQLite: every call is one transaction or one read, run on the database's
+/// own threads in one hop (a whole batch in one transaction).
 
 #include "domain/telemetry/telemetry_store.hpp"
 #include "storage/sqlite/database.hpp"
@@ -10,14 +11,15 @@ class SqliteTelemetryStore final : public domain::telemetry::TelemetryStore {
  public:
   explicit SqliteTelemetryStore(Database& db) : db_(db) {}
 
-  core::Result<domain::telemetry::ServerWrite> write_server_events(
+  core::Task<core::Result<domain::telemetry::ServerWrite>> write_server_events(
       std::span<const domain::telemetry::ServerRow> batch) override;
-  core::Result<std::vector<bool>> write_ingested(
+  core::Task<core::Result<std::vector<bool>>> write_ingested(
       std::span<const domain::telemetry::EventRow> rows) override;
-  core::Result<domain::telemetry::Expiry> expire_before(core::TimePoint before) override;
-  core::Result<std::vector<domain::telemetry::DayCount>> daily_counts(core::TimePoint from,
-                                                                      core::TimePoint to) override;
-  core::Result<std::vector<domain::telemetry::EventCount>> counts_since(
+  core::Task<core::Result<domain::telemetry::Expiry>> expire_before(
+      core::TimePoint before) override;
+  core::Task<core::Result<std::vector<domain::telemetry::DayCount>>> daily_counts(
+      core::TimePoint from, core::TimePoint to) override;
+  core::Task<core::Result<std::vector<domain::telemetry::EventCount>>> counts_since(
       core::TimePoint since) override;
 
  private:

@@ -5,10 +5,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <limits>
 #include <memory>
 #include <string>
+#include <thread>
 
+#include "core/task.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "temp_dir.hpp"
 
@@ -246,6 +249,83 @@ TEST_F(DatabaseTest, BusyDatabaseIsServiceUnavailable) {
       EXPECT_FALSE(tx.error().log_detail.empty());
     });
   });
+}
+
+TEST(DatabaseOpen, HasOneThreadPerConnection) {
+  unit::TempDir dir;
+  auto db = open_or_fail(dir.file("app.db"), 3);
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(db->threads(), 4u) << "three readers and the writer";
+  auto memory = open_or_fail(":memory:", 3);
+  ASSERT_NE(memory, nullptr);
+  EXPECT_EQ(memory->threads(), 1u) << "an in-memory database has the writer only";
+}
+
+TEST_F(DatabaseTest, AwaitableCallsRunOnTheDatabaseThreadsAndResumeOnTheCaller) {
+  const auto caller = std::this_thread::get_id();
+  std::thread::id writer_thread;
+  std::thread::id reader_thread;
+  std::thread::id resumed_on;
+  auto task = [&]() -> core::Task<core::Result<std::int64_t>> {
+    auto inserted = co_await db_->write_async([&](Connection& c) {
+      writer_thread = std::this_thread::get_id();
+      return insert_note(c, "async");
+    });
+    if (!inserted) co_return core::fail(inserted.error());
+    auto count = co_await db_->read_async([&](Connection& c) {
+      reader_thread = std::this_thread::get_id();
+      return count_notes(c);
+    });
+    resumed_on = std::this_thread::get_id();
+    co_return count;
+  };
+  auto count = core::run_to_completion(task());
+  ASSERT_TRUE(count.has_value()) << count.error().log_detail;
+  EXPECT_EQ(*count, 1);
+  EXPECT_NE(writer_thread, caller) << "SQLite never blocks the awaiting thread";
+  EXPECT_NE(reader_thread, caller);
+  EXPECT_EQ(resumed_on, caller) << "the coroutine resumes on its own executor";
+}
+
+TEST_F(DatabaseTest, AwaitableTransactionsCommitOrRollBackAsAWhole) {
+  auto committed = core::run_to_completion(
+      db_->transaction_async([](Connection& c) { return insert_note(c, "kept"); }));
+  ASSERT_TRUE(committed.has_value()) << committed.error().log_detail;
+  auto failed =
+      core::run_to_completion(db_->transaction_async([](Connection& c) -> core::Result<void> {
+        EXPECT_TRUE(insert_note(c, "discarded").has_value());
+        return core::fail(core::Error::internal("refused"));
+      }));
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(failed.error().log_detail, "refused");
+  EXPECT_EQ(db_->read([](Connection& c) { return count_notes(c); }), 1);
+  auto read_only = core::run_to_completion(
+      db_->read_async([](Connection& c) { return insert_note(c, "sneaky"); }));
+  EXPECT_FALSE(read_only.has_value()) << "read_async uses a read-only connection";
+}
+
+TEST_F(DatabaseTest, AReadRunsBesideAnOpenWriteTransaction) {
+  std::promise<void> holding;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::thread writer([&] {
+    auto r = core::run_to_completion(db_->transaction_async([&](Connection& c) {
+      auto inserted = insert_note(c, "held");
+      holding.set_value();
+      released.wait();
+      return inserted;
+    }));
+    EXPECT_TRUE(r.has_value());
+  });
+  holding.get_future().wait();
+  // The writer's thread is busy inside its transaction; a reader's thread answers at once, and
+  // sees only what was committed.
+  EXPECT_EQ(core::run_to_completion(db_->read_async([](Connection& c) { return count_notes(c); })),
+            0);
+  release.set_value();
+  writer.join();
+  EXPECT_EQ(core::run_to_completion(db_->read_async([](Connection& c) { return count_notes(c); })),
+            1);
 }
 
 TEST(SqliteError, WithoutAConnectionIsAnInternalDatabaseError) {

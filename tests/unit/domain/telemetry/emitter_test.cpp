@@ -1,89 +1,28 @@
-// The emitter against an in-memory store: batching, flush, a full queue, bounded retries and the
-// drain at shutdown.
+// The emitter against the in-memory store: batching, flush, a full queue, bounded retries and the
+// drain at shutdown. Its writer coroutine runs on a background loop; a held store write suspends
+// that coroutine, never the loop's thread.
 
 #include "domain/telemetry/emitter.hpp"
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <set>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <future>
+#include <memory>
 #include <thread>
+
+#include "core/background_loop.hpp"
+#include "fakes/database.hpp"
+#include "fakes/telemetry_store.hpp"
 
 namespace ferr::domain::telemetry {
 namespace {
 
 using namespace std::chrono_literals;
 using ::ferr::telemetry::ServerEvent;
-
-// Records what is written; can fail the next N writes, hold writes until released, and opt
-// subjects out.
-class MemoryStore final : public TelemetryStore {
- public:
-  core::Result<ServerWrite> write_server_events(std::span<const ServerRow> batch) override {
-    std::unique_lock lock(mutex_);
-    ++write_calls;
-    cv_.wait(lock, [&] { return !held_; });
-    if (failures_left > 0) {
-      --failures_left;
-      return core::fail(core::Error::database("injected"));
-    }
-    if (outages_left > 0) {
-      --outages_left;
-      core::Error outage{core::ErrorCode::service_unavailable, "injected outage"};
-      outage.retry_after_seconds = 1;
-      return core::fail(std::move(outage));
-    }
-    ServerWrite result;
-    for (const auto& item : batch) {
-      if (opted_out.contains(item.subject_id.to_string())) {
-        ++result.opted_out;
-        continue;
-      }
-      rows.push_back(item.row);
-      ++result.written;
-    }
-    batch_sizes.push_back(batch.size());
-    return result;
-  }
-  core::Result<std::vector<bool>> write_ingested(std::span<const EventRow>) override {
-    return std::vector<bool>{};
-  }
-  core::Result<Expiry> expire_before(core::TimePoint) override { return Expiry{}; }
-  core::Result<std::vector<DayCount>> daily_counts(core::TimePoint, core::TimePoint) override {
-    return std::vector<DayCount>{};
-  }
-  core::Result<std::vector<EventCount>> counts_since(core::TimePoint) override {
-    return std::vector<EventCount>{};
-  }
-
-  void hold() {
-    std::lock_guard lock(mutex_);
-    held_ = true;
-  }
-  void release() {
-    std::lock_guard lock(mutex_);
-    held_ = false;
-    cv_.notify_all();
-  }
-  std::size_t written() {
-    std::lock_guard lock(mutex_);
-    return rows.size();
-  }
-
-  std::vector<EventRow> rows;
-  std::vector<std::size_t> batch_sizes;
-  std::set<std::string> opted_out;
-  int failures_left = 0;
-  int outages_left = 0;  ///< failures as service_unavailable, after failures_left
-  std::atomic<int> write_calls = 0;
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool held_ = false;
-};
 
 core::Uuid uuid(std::uint8_t last) {
   core::Uuid id;
@@ -95,21 +34,57 @@ ServerEvent login(std::uint8_t user) {
   return ServerEvent::make<"auth.login">().with<"user_hash">(uuid(user)).with<"method">("password");
 }
 
+// An event loop that runs only once started: what is emitted before start() is all queued when
+// the writer first looks, so it goes out in one batch. Destroy the emitter before the loop.
+class PausedLoop {
+ public:
+  PausedLoop() = default;
+  PausedLoop(const PausedLoop&) = delete;
+  PausedLoop& operator=(const PausedLoop&) = delete;
+  ~PausedLoop() {
+    if (thread_.joinable()) thread_.join();  // returns once the writer has finished
+  }
+  boost::asio::any_io_executor executor() { return io_.get_executor(); }
+  void start() {
+    thread_ = std::thread([this] { io_.run(); });
+  }
+
+ private:
+  boost::asio::io_context io_;
+  std::thread thread_;
+};
+
+core::Error injected() { return core::Error::database("injected"); }
+
+core::Error outage() {
+  core::Error outage{core::ErrorCode::service_unavailable, "injected outage"};
+  outage.retry_after_seconds = 1;
+  return outage;
+}
+
 class EmitterTest : public ::testing::Test {
  protected:
   std::unique_ptr<Emitter> make(EmitterOptions options = {}) {
+    return make_on(loop_.executor(), options);
+  }
+  std::unique_ptr<Emitter> make_on(boost::asio::any_io_executor executor,
+                                   EmitterOptions options = {}) {
     options.first_backoff = 1ms;  // retries are exercised, not waited for
     return std::make_unique<Emitter>(store_, crypto::TelemetryKey(std::array<std::uint8_t, 32>{}),
-                                     clock_, random_, metrics_, options);
+                                     clock_, random_, metrics_, options, std::move(executor));
   }
   std::uint64_t outcome(const std::string& name) {
     return metrics_.counter("telemetry_events_total", "", {{"outcome", name}}).value();
   }
+  int write_calls() { return store_.hooks.calls("write_server_events"); }
 
-  MemoryStore store_;
+  fakes::Database db_;
+  fakes::FakeTelemetryStore store_{db_};
   core::ManualClock clock_{core::TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 5 / 5))};
   core::SeededRandom random_{7};
   core::MetricsRegistry metrics_;
+  // Declared last: the loop stops before anything the writer uses goes away.
+  core::BackgroundLoop loop_;
 };
 
 TEST_F(EmitterTest, ServerRowCarriesPseudonymsKeyIdAndProperties) {
@@ -142,89 +117,104 @@ TEST_F(EmitterTest, FlushWritesEverythingQueuedInFewTransactions) {
   EXPECT_EQ(emitter->key_id(), "30b234f0");
   for (std::uint8_t i = 0; i < 100; ++i) emitter->emit(login(i));
   emitter->flush();
-  EXPECT_EQ(store_.written(), 100u);
-  EXPECT_LT(store_.batch_sizes.size(), 100u) << "events are batched";
+  EXPECT_EQ(store_.rows(), 100u);
+  EXPECT_LT(store_.server_batches().size(), 100u) << "events are batched";
   EXPECT_EQ(outcome("written"), 100u);
 }
 
+TEST_F(EmitterTest, TheWriterRunsOnTheExecutorItIsGiven) {
+  std::promise<std::thread::id> loop_thread;
+  boost::asio::post(loop_.executor(), [&] { loop_thread.set_value(std::this_thread::get_id()); });
+  auto expected = loop_thread.get_future().get();
+  auto emitter = make();
+  for (std::uint8_t i = 0; i < 3; ++i) emitter->emit(login(i));
+  emitter->flush();
+  auto threads = store_.hooks.threads("write_server_events");
+  ASSERT_FALSE(threads.empty());
+  for (auto thread : threads) EXPECT_EQ(thread, expected);
+}
+
 TEST_F(EmitterTest, OptedOutSubjectsAreCountedNotWritten) {
-  store_.opted_out.insert(uuid(2).to_string());
+  db_.user_opt_out[core::UserId{uuid(2)}] = true;  // login events answer to the user's flag
   auto emitter = make();
   for (std::uint8_t i = 1; i <= 3; ++i) emitter->emit(login(i));
   emitter->flush();
-  EXPECT_EQ(store_.written(), 2u);
+  EXPECT_EQ(store_.rows(), 2u);
   EXPECT_EQ(outcome("opted_out"), 1u);
 }
 
 TEST_F(EmitterTest, AFullQueueDropsWithoutBlocking) {
-  store_.hold();
+  store_.hooks.hold();
   auto emitter = make({.capacity = 3, .max_batch = 1});
   emitter->emit(login(1));
-  while (store_.write_calls == 0) std::this_thread::yield();  // the writer holds it
+  store_.hooks.wait_until_held();  // the writer holds it
   for (std::uint8_t i = 0; i < 3; ++i) emitter->emit(login(i));
   EXPECT_EQ(outcome("dropped_queue_full"), 0u) << "three fit in the queue";
   auto dropped = outcome("dropped_queue_full");
   for (int i = 0; i < 10; ++i) emitter->emit(login(2));  // returns at once
   EXPECT_EQ(outcome("dropped_queue_full"), dropped + 10);
-  store_.release();
+  store_.hooks.release();
   emitter->flush();
-  EXPECT_EQ(store_.written(), 4u) << "the one the writer held, then the three queued";
+  EXPECT_EQ(store_.rows(), 4u) << "the one the writer held, then the three queued";
   EXPECT_EQ(outcome("written"), 4u);
 }
 
 TEST_F(EmitterTest, FailedWritesAreRetriedThenCounted) {
-  store_.failures_left = 2;
+  store_.hooks.fail_next(injected(), "write_server_events", 2);
   auto emitter = make({.attempts = 3});
   emitter->emit(login(1));
   emitter->flush();
-  EXPECT_EQ(store_.written(), 1u) << "the third attempt succeeds";
+  EXPECT_EQ(store_.rows(), 1u) << "the third attempt succeeds";
   EXPECT_EQ(outcome("failed"), 0u);
 
-  store_.failures_left = 3;
+  store_.hooks.fail_next(injected(), "write_server_events", 3);
   emitter->emit(login(2));
   emitter->flush();
-  EXPECT_EQ(store_.written(), 1u);
+  EXPECT_EQ(store_.rows(), 1u);
   EXPECT_EQ(outcome("failed"), 1u) << "given up after three attempts";
 }
 
 TEST_F(EmitterTest, AnOutageKeepsTheBatchAndRetriesPastTheAttemptLimit) {
-  store_.outages_left = 12;  // four times the attempt limit: a database restart, say
-  auto emitter = make({.attempts = 3, .max_backoff = 1ms});
+  // four times the attempt limit: a database restart, say
+  store_.hooks.fail_next(outage(), "write_server_events", 12);
+  PausedLoop loop;
+  auto emitter = make_on(loop.executor(), {.attempts = 3, .max_backoff = 1ms});
   emitter->emit(login(1));
   emitter->emit(login(2));
+  loop.start();  // one batch of both: the count of writes below is exact
   emitter->flush();
-  EXPECT_EQ(store_.written(), 2u) << "written once the database answers again";
+  EXPECT_EQ(store_.rows(), 2u) << "written once the database answers again";
   EXPECT_EQ(outcome("failed"), 0u);
-  EXPECT_EQ(store_.write_calls, 13);
+  EXPECT_EQ(write_calls(), 13);
 }
 
 TEST_F(EmitterTest, DrainWritesWhatIsQueuedThenRefusesNewEvents) {
-  store_.hold();
+  store_.hooks.hold();
   auto emitter = make();
   for (std::uint8_t i = 0; i < 50; ++i) emitter->emit(login(i));
   std::thread releaser([&] {
-    while (store_.write_calls == 0) std::this_thread::yield();
-    store_.release();
+    store_.hooks.wait_until_held();
+    store_.hooks.release();
   });
   EXPECT_TRUE(emitter->drain(10s));
   releaser.join();
-  EXPECT_EQ(store_.written(), 50u) << "nothing accepted is lost on a graceful shutdown";
+  EXPECT_EQ(store_.rows(), 50u) << "nothing accepted is lost on a graceful shutdown";
   emitter->emit(login(1));
   EXPECT_EQ(outcome("dropped_queue_full"), 1u) << "a stopped emitter accepts nothing";
 }
 
 TEST_F(EmitterTest, ADrainPastItsDeadlineCountsWhatIsLeft) {
-  store_.hold();
-  store_.failures_left = 100;
+  store_.hooks.hold();
+  store_.hooks.fail_always(injected(), "write_server_events");
   auto emitter = make({.attempts = 100});
   for (std::uint8_t i = 0; i < 5; ++i) emitter->emit(login(i));
   std::thread releaser([&] {
-    while (store_.write_calls == 0) std::this_thread::yield();
-    store_.release();
+    store_.hooks.wait_until_held();
+    store_.hooks.release();
   });
   EXPECT_FALSE(emitter->drain(50ms));
   releaser.join();
-  EXPECT_EQ(store_.written(), 0u);
+  EXPECT_EQ(store_.rows(), 0u);
   EXPECT_EQ(outcome("failed"), 5u) << "every event is accounted for";
 }
 

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# The storage backends side by side (issue 13; method and figures in docs/performance.md):
+#
+#   bench/backends.sh [ROUNDS] [SECONDS]
+#   BENCH_BASELINE=<git revision> bench/backends.sh …   also the release binary of that revision
+#
+# Starts, at once and for the whole run: this release binary on SQLite, the same binary on a
+# throwaway PostgreSQL cluster (scripts/pg-test-cluster.sh, fsync off, on these same cores), and,
+# with BENCH_BASELINE, the baseline revision's release binary on SQLite (built once into
+# build/baseline-<rev>/ from `git archive`, no network). Each round runs, against each server in
+# turn, `wrk -t2 -c$CONNECTIONS`: an authenticated GET /v1/orgs/{slug}, then a PATCH of a
+# subscription alternating tiers (every request changes the tier, writes an audit row and emits
+# product.tier_changed); then pgbench on the same cluster with the very statements one such
+# request sends, in the same round trips (the statement files of src/storage/postgres/statements,
+# parameters bound the same way; BEGIN travels with the first statements and COMMIT with the
+# last, as pipelines). It prints every run, the medians and the ratios the issue asks for.
+# Everything listens on 127.0.0.1 only, and stops by itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-3}
+DURATION=${2:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+PGBENCH_CLIENTS=${BENCH_PGBENCH_CLIENTS:-16}
+BIN=$PWD/build/release/src/ferrlabs-api
+STATEMENTS=$PWD/src/storage/postgres/statements
+[ -x "$BIN" ] || { echo "build the release preset first (make release)"; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh"; exit 1; }
+PGBENCH=${PGBENCH:-/usr/lib/postgresql/15/bin/pgbench}
+[ -x "$PGBENCH" ] || PGBENCH=$(command -v pgbench)
+
+# The baseline binary, built once per revision.
+BASELINE_BIN=""
+if [ -n "${BENCH_BASELINE:-}" ]; then
+  rev=$(git rev-parse --short "$BENCH_BASELINE")
+  base_dir=$PWD/build/baseline-$rev
+  BASELINE_BIN=$base_dir/build/release/src/ferrlabs-api
+  if [ ! -x "$BASELINE_BIN" ]; then
+    echo "building the baseline $rev into $base_dir (once)"
+    rm -rf "$base_dir" && mkdir -p "$base_dir"
+    git archive "$rev" | tar -x -C "$base_dir"
+    (cd "$base_dir" && cmake --preset release >/dev/null && cmake --build build/release --target ferrlabs-api -j2 >/dev/null)
+  fi
+fi
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  scripts/pg-test-cluster.sh stop "$work/cluster" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+pg_url=$(scripts/pg-test-cluster.sh start "$work/cluster")
+psql_q() { psql -X -q -A -t "$pg_url" -c "$1"; }
+
+# start NAME BINARY DATABASE_URL: a server in $work/NAME; sets port_NAME.
+start() {
+  local name=$1 bin=$2 url=$3
+  mkdir -p "$work/$name"
+  (cd "$work/$name" && exec env FERRLABS_LISTEN=127.0.0.1:0 FERRLABS_LOG=info FERRLABS_AUTH_RATE=0 \
+    FERRLABS_INGEST_RATE=0 "FERRLABS_MAIL=file:$work/$name/mail" "DATABASE_URL=$url" \
+    JWT_SECRET=bench-secret-bench-secret-bench-secret "$bin" serve) 2>"$work/$name/log" &
+  pids+=($!)
+  for _ in $(seq 200); do grep -q '"msg":"listening"' "$work/$name/log" 2>/dev/null && break; sleep 0.05; done
+  printf -v "port_$name" '%s' "$(grep '"msg":"listening"' "$work/$name/log" | sed -E 's/.*"port":([0-9]+).*/\1/')"
+}
+
+# setup NAME: an account, an org `acme` with ferrflow live; sets token_NAME.
+setup() {
+  local name=$1 port_var="port_$1"
+  local base="http://127.0.0.1:${!port_var}" email=bench@example.com password="benchmark passphrase that is long"
+  call() { curl -s -X "$1" -H 'Content-Type: application/json' ${3:+-H "Authorization: Bearer $3"} ${4:+-d "$4"} "$base$2"; }
+  call POST /auth/register "" "{\"email\":\"$email\",\"password\":\"$password\"}" >/dev/null
+  for _ in $(seq 200); do grep -rqs "$email" "$work/$name/mail" && break; sleep 0.02; done
+  local code token
+  code=$(grep -rhs "$email" -A30 "$work/$name/mail" | grep -oE 'code is [0-9]{6}' | head -n1 | grep -oE '[0-9]{6}')
+  token=$(call POST /auth/verify-email "" "{\"email\":\"$email\",\"code\":\"$code\"}" | jq -r .access_token)
+  call POST /v1/orgs "$token" '{"slug":"acme","name":"Acme"}' >/dev/null
+  call POST /v1/orgs/acme/subscriptions "$token" '{"product":"ferrflow","tier":"team"}' >/dev/null
+  printf -v "token_$name" '%s' "$token"
+}
+
+servers=(sqlite postgres)
+start sqlite "$BIN" "sqlite:./bench.db"
+start postgres "$BIN" "$pg_url"
+if [ -n "$BASELINE_BIN" ]; then
+  start baseline "$BASELINE_BIN" "sqlite:./bench.db"
+  servers+=(baseline)
+fi
+for s in "${servers[@]}"; do setup "$s"; done
+
+# pgbench scripts from the statement files: `$N` becomes the variable the request binds there.
+# stmt FILE VALUE1 VALUE2 …: the statement with $1, $2, … replaced (highest first), then `;`.
+stmt() {
+  local file=$STATEMENTS/$1.sql text
+  shift
+  text=$(grep -v '^--' "$file")
+  for ((i = $#; i >= 1; i--)); do text=${text//\$$i/${!i}}; done
+  printf '%s;\n' "$text"
+}
+user_id=$(psql_q "SELECT id FROM users LIMIT 1")
+session_id=$(psql_q "SELECT id FROM sessions WHERE revoked_at IS NULL ORDER BY created_at DESC LIMIT 1")
+org_id=$(psql_q "SELECT id FROM organizations WHERE slug = 'acme'")
+now_ms="(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+# The authenticated read: one statement, the session check inside it.
+stmt org_for_member "'$user_id'" "'acme'" "'$session_id'" >"$work/read.sql"
+# The re-tier: the read above, then [BEGIN, lock-org, lock-subscription] and
+# [update, audit row, COMMIT], each pair of brackets one pipeline (one round trip).
+for tier in pro team; do
+  {
+    stmt org_for_member "'$user_id'" "'acme'" "'$session_id'"
+    echo '\startpipeline'
+    echo 'BEGIN;'
+    stmt lock_org "'$org_id'"
+    stmt lock_subscription "'$org_id'" "'ferrflow'"
+    echo '\endpipeline'
+    echo '\startpipeline'
+    stmt change_tier "'$tier'" "$now_ms" "'$org_id'" "'ferrflow'"
+    stmt insert_audit "gen_random_uuid()" "'$org_id'" "'$user_id'" "'subscription.tier_changed'" \
+      "'ferrflow'" "'{\"from\":\"team\",\"to\":\"$tier\"}'" "$now_ms"
+    echo 'COMMIT;'
+    echo '\endpipeline'
+  } >"$work/retier_$tier.sql"
+done
+
+# run_wrk NAME URL [wrk args…]: appends "rps p99_ms non2xx" to $work/NAME.
+run_wrk() {
+  local name=$1 url=$2
+  shift 2
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$work/wrk.out"
+  awk '
+    /^Requests\/sec:/ {rps=$2}
+    /Non-2xx/ {bad=$NF}
+    $1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; p99=v}
+    END {printf "%s %s %s\n", rps, p99, bad+0}' "$work/wrk.out" >>"$work/$name"
+  tail -n1 "$work/$name"
+}
+# run_pgbench NAME SCRIPT…: appends "tps" to $work/NAME.
+run_pgbench() {
+  local name=$1
+  shift
+  local args=()
+  for f in "$@"; do args+=(-f "$f"); done
+  "$PGBENCH" -n -M prepared -c "$PGBENCH_CLIENTS" -j 2 -T "$DURATION" "${args[@]}" "$pg_url" >"$work/pgbench.out" 2>&1 ||
+    { cat "$work/pgbench.out"; exit 1; }
+  awk '/^tps = / {printf "%d\n", $3}' "$work/pgbench.out" >>"$work/$name"
+  tail -n1 "$work/$name"
+}
+median() { awk "{print \$$2}" "$work/$1" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
+echo "wrk -t2 -c$CONNECTIONS -d${DURATION}s, pgbench -c$PGBENCH_CLIENTS -j2, $ROUNDS rounds, $(nproc) cores; servers: ${servers[*]}"
+for round in $(seq "$ROUNDS"); do
+  echo "round $round"
+  for s in "${servers[@]}"; do
+    port_var="port_$s" token_var="token_$s"
+    base="http://127.0.0.1:${!port_var}"
+    printf "  %-9s %-30s %s\n" "$s" "GET /v1/orgs/acme" "$(run_wrk "read_$s" "$base/v1/orgs/acme" -H "Authorization: Bearer ${!token_var}")"
+    printf "  %-9s %-30s %s\n" "$s" "PATCH …/subscriptions/ferrflow" "$(BENCH_PATH=/v1/orgs/acme/subscriptions/ferrflow BENCH_AUTH=${!token_var} run_wrk "write_$s" "$base" -s bench/retier.lua)"
+  done
+  printf "  %-9s %-30s %s\n" pgbench "read statement" "$(run_pgbench pgbench_read "$work/read.sql")"
+  printf "  %-9s %-30s %s\n" pgbench "re-tier statements" "$(run_pgbench pgbench_write "$work/retier_pro.sql" "$work/retier_team.sql")"
+done
+
+echo
+echo "medians over $ROUNDS rounds (req/s; p99 ms)"
+for s in "${servers[@]}"; do
+  printf "%-9s read %8.0f (p99 %6.2f)   re-tier %8.0f (p99 %6.2f)   non-2xx %d/%d\n" "$s" \
+    "$(median "read_$s" 1)" "$(median "read_$s" 2)" "$(median "write_$s" 1)" "$(median "write_$s" 2)" \
+    "$(median "read_$s" 3)" "$(median "write_$s" 3)"
+done
+printf "%-9s read %8.0f tps              re-tier %8.0f tps\n" pgbench "$(median pgbench_read 1)" "$(median pgbench_write 1)"
+echo
+printf "PostgreSQL / SQLite:   read %s (target >= 0.5)   re-tier %s (target >= 0.4)\n" \
+  "$(ratio "$(median read_postgres 1)" "$(median read_sqlite 1)")" "$(ratio "$(median write_postgres 1)" "$(median write_sqlite 1)")"
+printf "PostgreSQL / pgbench:  read %s                   re-tier %s (where PostgreSQL is the ceiling: target >= 0.8)\n" \
+  "$(ratio "$(median read_postgres 1)" "$(median pgbench_read 1)")" "$(ratio "$(median write_postgres 1)" "$(median pgbench_write 1)")"
+if [ -n "$BASELINE_BIN" ]; then
+  printf "SQLite, this / baseline %s:  read %s   re-tier %s (target >= 1, within noise)\n" "$rev" \
+    "$(ratio "$(median read_sqlite 1)" "$(median read_baseline 1)")" "$(ratio "$(median write_sqlite 1)" "$(median write_baseline 1)")"
+fi

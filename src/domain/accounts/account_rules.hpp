@@ -1,0 +1,42 @@
+#pragma once
+/// The account rules that depend on stored state. Both storage backends read the state inside
+/// their transaction, ask these functions, and write what they answer: the rule itself lives
+/// only here.
+
+#include <optional>
+
+#include "core/clock.hpp"
+
+namespace ferr::domain::accounts {
+
+/// What registering an address does, given the account already stored for it (if any).
+enum class RegisterAction {
+  create,          ///< no account: create a pending one
+  update_pending,  ///< a pending account: replace its password (and display name, if given)
+  leave_active,    ///< an active account is never touched
+};
+
+/// The stored status of an account, as far as registration cares.
+enum class StoredStatus { pending, active };
+
+/// The registration rule of api.md.
+RegisterAction decide_registration(std::optional<StoredStatus> existing);
+
+/// A refresh token as stored, with its session.
+struct StoredRefreshToken {
+  core::TimePoint expires_at;
+  std::optional<core::TimePoint> rotated_at;  ///< set once it was exchanged for a new one
+  bool session_revoked = false;
+};
+
+/// What presenting a refresh token does.
+enum class RefreshAction {
+  rotate,         ///< spend it and issue the next one in the family
+  revoke_family,  ///< a spent token came back: someone holds a copy, end the whole session
+  refuse,         ///< expired, or its session was revoked: nothing changes
+};
+
+/// The rotation and reuse-detection rule of api.md for a token that exists.
+RefreshAction decide_refresh(const StoredRefreshToken& token, core::TimePoint now);
+
+}  // namespace ferr::domain::accounts

@@ -1,0 +1,18 @@
+#include "domain/accounts/session_check.hpp"
+
+#include "core/try.hpp"
+
+namespace ferr::domain::accounts {
+
+core::Error unauthorized() {
+  return core::Error::make(core::ErrorCode::auth_unauthorized, "valid credentials are required");
+}
+
+core::Task<core::Result<void>> require_session(AccountRepository& accounts,
+                                               const Principal& principal) {
+  FERR_CO_TRY(bool live, co_await accounts.session_active(principal));
+  if (!live) co_return core::fail(unauthorized());
+  co_return core::Result<void>{};
+}
+
+}  // namespace ferr::domain::accounts

@@ -1,0 +1,13 @@
+-- $1 viewer, $2 org id. The org as one of its members sees it (no row for anyone else): id, slug,
+-- name, the viewer's role, member count, opt-out, created, updated, and the tiers of its live
+-- subscriptions (comma-separated, NULL for none: the plan is the highest).
+SELECT o.id, o.slug, o.name, m.role,
+       (SELECT count(*) FROM org_memberships c WHERE c.org_id = o.id),
+       o.telemetry_opt_out, ts_to_ms(o.created_at), ts_to_ms(o.updated_at),
+       (SELECT string_agg(DISTINCT s.tier, ',')
+        FROM subscriptions s
+        WHERE s.org_id = o.id
+          AND s.status <> 'canceled')
+FROM organizations o
+JOIN org_memberships m ON m.org_id = o.id AND m.user_id = $1
+WHERE o.id = $2

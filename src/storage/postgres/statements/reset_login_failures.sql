@@ -1,0 +1,3 @@
+-- $1 e-mail.
+DELETE FROM login_throttle
+WHERE email = $1

@@ -1,0 +1,19 @@
+#pragma once
+/// SQL used by more than one SQLite repository, kept here once.
+
+#include <string_view>
+
+namespace ferr::storage::sqlite {
+
+/// True when session ?1 exists, is not revoked and belongs to user ?2: the session check every
+/// principal's request makes, as a fragment, so that it rides in the statement of the request's
+/// first read or write instead of costing one of its own. A statement that embeds it binds the
+/// session id to ?1 and the principal's user id to ?2.
+inline constexpr std::string_view kSessionIsLive =
+    "EXISTS (SELECT 1 FROM sessions WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL)";
+
+/// A user's telemetry opt-out flag (no row: not opted out); binds the user id.
+inline constexpr std::string_view kUserOptOut =
+    "SELECT telemetry_opt_out FROM user_prefs WHERE user_id = ?";
+
+}  // namespace ferr::storage::sqlite

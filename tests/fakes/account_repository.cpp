@@ -1,0 +1,331 @@
+#include "fakes/account_repository.hpp"
+
+#include "domain/accounts/account_rules.hpp"
+#include "domain/accounts/login_throttle.hpp"
+
+namespace ferr::fakes {
+
+using core::Result;
+using core::Task;
+using core::TimePoint;
+using core::UserId;
+namespace accounts = domain::accounts;
+
+// Each method builds its body first and then awaits it: GCC 12 cannot compile some braced lists
+// inside a co_await expression.
+
+Task<Result<std::pair<accounts::RegisterOutcome, UserId>>> FakeAccountRepository::register_account(
+    const std::string& email, const std::string& password_hash,
+    const std::optional<std::string>& display_name, const UserId& new_id, TimePoint now) {
+  using Outcome = std::pair<accounts::RegisterOutcome, UserId>;
+  auto body = [&]() -> Result<Outcome> {
+    auto* existing = db_.user_by_email(email);
+    std::optional<accounts::StoredStatus> status;
+    if (existing != nullptr)
+      status =
+          existing->user.active ? accounts::StoredStatus::active : accounts::StoredStatus::pending;
+    switch (accounts::decide_registration(status)) {
+      case accounts::RegisterAction::leave_active:
+        return Outcome{accounts::RegisterOutcome::already_active, existing->user.id};
+      case accounts::RegisterAction::update_pending:
+        existing->password_hash = password_hash;
+        if (display_name) existing->user.display_name = display_name;
+        existing->user.updated_at = now;
+        return Outcome{accounts::RegisterOutcome::pending_updated, existing->user.id};
+      case accounts::RegisterAction::create: break;
+    }
+    accounts::UserWithSecret account;
+    account.user.id = new_id;
+    account.user.email = email;
+    account.user.display_name = display_name;
+    account.user.created_at = account.user.updated_at = now;
+    account.password_hash = password_hash;
+    db_.users.emplace(new_id, std::move(account));
+    return Outcome{accounts::RegisterOutcome::created, new_id};
+  };
+  co_return co_await hooks.call<Outcome>("register_account", db_.mutex, body);
+}
+
+Task<Result<bool>> FakeAccountRepository::claim_mail_slot(const std::string& email, TimePoint now,
+                                                          TimePoint not_since) {
+  auto body = [&]() -> Result<bool> {
+    auto [last, inserted] = db_.mail_throttle.emplace(email, now);
+    if (inserted) return true;
+    if (last->second > not_since) return false;  // mailed too recently
+    last->second = now;
+    return true;
+  };
+  co_return co_await hooks.call<bool>("claim_mail_slot", db_.mutex, body);
+}
+
+Task<Result<void>> FakeAccountRepository::store_verification_code(const UserId& user_id,
+                                                                  const std::string& code_hash,
+                                                                  TimePoint expires_at) {
+  auto body = [&]() -> Result<void> {
+    db_.verification_codes[user_id] = CodeRow{code_hash, expires_at, 0};
+    return {};
+  };
+  co_return co_await hooks.call<void>("store_verification_code", db_.mutex, body);
+}
+
+Task<Result<std::optional<accounts::StoredCode>>> FakeAccountRepository::find_verification_code(
+    const std::string& email) {
+  using Found = std::optional<accounts::StoredCode>;
+  auto body = [&]() -> Result<Found> {
+    const auto* account = db_.user_by_email(email);
+    if (account == nullptr) return Found{};
+    accounts::StoredCode code;
+    code.user_id = account->user.id;
+    code.user_active = account->user.active;
+    auto row = db_.verification_codes.find(account->user.id);
+    if (row != db_.verification_codes.end()) {
+      code.code_hash = row->second.code_hash;
+      code.expires_at = row->second.expires_at;
+      code.failed_attempts = row->second.failed_attempts;
+    }
+    return Found{std::move(code)};
+  };
+  co_return co_await hooks.call<Found>("find_verification_code", db_.mutex, body);
+}
+
+Task<Result<int>> FakeAccountRepository::record_code_failure(const UserId& user_id) {
+  auto body = [&]() -> Result<int> {
+    auto row = db_.verification_codes.find(user_id);
+    if (row == db_.verification_codes.end()) return 0;
+    return ++row->second.failed_attempts;
+  };
+  co_return co_await hooks.call<int>("record_code_failure", db_.mutex, body);
+}
+
+Task<Result<bool>> FakeAccountRepository::activate(const UserId& user_id, TimePoint now) {
+  auto body = [&]() -> Result<bool> {
+    auto account = db_.users.find(user_id);
+    if (account == db_.users.end() || account->second.user.active) return false;
+    account->second.user.active = true;
+    account->second.user.updated_at = now;
+    db_.verification_codes.erase(user_id);
+    return true;
+  };
+  co_return co_await hooks.call<bool>("activate", db_.mutex, body);
+}
+
+Task<Result<std::optional<accounts::UserWithSecret>>> FakeAccountRepository::find_by_email(
+    const std::string& email) {
+  using Found = std::optional<accounts::UserWithSecret>;
+  auto body = [&]() -> Result<Found> {
+    const auto* account = db_.user_by_email(email);
+    if (account == nullptr) return Found{};
+    return Found{*account};
+  };
+  co_return co_await hooks.call<Found>("find_by_email", db_.mutex, body);
+}
+
+Task<Result<std::optional<accounts::User>>> FakeAccountRepository::find_by_id(const UserId& id) {
+  using Found = std::optional<accounts::User>;
+  auto body = [&]() -> Result<Found> {
+    auto account = db_.users.find(id);
+    if (account == db_.users.end()) return Found{};
+    return Found{account->second.user};
+  };
+  co_return co_await hooks.call<Found>("find_by_id", db_.mutex, body);
+}
+
+Task<Result<std::optional<accounts::User>>> FakeAccountRepository::find_by_session(
+    const accounts::Principal& principal) {
+  using Found = std::optional<accounts::User>;
+  auto body = [&]() -> Result<Found> {
+    auto account = db_.users.find(principal.user_id);
+    if (!db_.session_live(principal) || account == db_.users.end()) return Found{};
+    return Found{account->second.user};
+  };
+  co_return co_await hooks.call<Found>("find_by_session", db_.mutex, body);
+}
+
+Task<Result<void>> FakeAccountRepository::update_password_hash(const UserId& user_id,
+                                                               const std::string& hash,
+                                                               TimePoint now) {
+  auto body = [&]() -> Result<void> {
+    auto account = db_.users.find(user_id);
+    if (account != db_.users.end()) {
+      account->second.password_hash = hash;
+      account->second.user.updated_at = now;
+    }
+    return {};
+  };
+  co_return co_await hooks.call<void>("update_password_hash", db_.mutex, body);
+}
+
+Task<Result<std::optional<accounts::User>>> FakeAccountRepository::update_profile(
+    const accounts::Principal& principal, const accounts::ProfilePatch& patch, TimePoint now) {
+  using Found = std::optional<accounts::User>;
+  auto body = [&]() -> Result<Found> {
+    auto account = db_.users.find(principal.user_id);
+    if (!db_.session_live(principal) || account == db_.users.end()) return Found{};
+    accounts::User& user = account->second.user;
+    if (patch.set_display_name) user.display_name = patch.display_name;
+    if (patch.timezone) user.timezone = *patch.timezone;
+    if (patch.locale) user.locale = *patch.locale;
+    user.updated_at = now;
+    return Found{user};
+  };
+  co_return co_await hooks.call<Found>("update_profile", db_.mutex, body);
+}
+
+Task<Result<accounts::LoginThrottle>> FakeAccountRepository::login_throttle(
+    const std::string& email) {
+  auto body = [&]() -> Result<accounts::LoginThrottle> {
+    auto row = db_.login_throttle.find(email);
+    if (row == db_.login_throttle.end()) return accounts::LoginThrottle{};
+    return row->second;
+  };
+  co_return co_await hooks.call<accounts::LoginThrottle>("login_throttle", db_.mutex, body);
+}
+
+Task<Result<accounts::LoginThrottle>> FakeAccountRepository::record_login_failure(
+    const std::string& email, TimePoint now) {
+  auto body = [&]() -> Result<accounts::LoginThrottle> {
+    accounts::LoginThrottle& row = db_.login_throttle[email];
+    ++row.consecutive_failures;
+    accounts::LoginThrottle answer{row.consecutive_failures, std::nullopt};
+    auto lock = accounts::login_lock_for(row.consecutive_failures);
+    if (lock.count() > 0) row.locked_until = answer.locked_until = now + lock;
+    return answer;
+  };
+  co_return co_await hooks.call<accounts::LoginThrottle>("record_login_failure", db_.mutex, body);
+}
+
+Task<Result<void>> FakeAccountRepository::reset_login_failures(const std::string& email) {
+  auto body = [&]() -> Result<void> {
+    db_.login_throttle.erase(email);
+    return {};
+  };
+  co_return co_await hooks.call<void>("reset_login_failures", db_.mutex, body);
+}
+
+Task<Result<void>> FakeAccountRepository::create_session(const core::SessionId& session_id,
+                                                         const UserId& user_id,
+                                                         const std::string& refresh_hash,
+                                                         TimePoint refresh_expires, TimePoint now) {
+  auto body = [&]() -> Result<void> {
+    if (db_.sessions.contains(session_id) || db_.refresh_tokens.contains(refresh_hash))
+      return core::fail(core::Error::database("UNIQUE constraint failed"));
+    db_.sessions.emplace(session_id, SessionRow{user_id, now, std::nullopt});
+    db_.refresh_tokens.emplace(refresh_hash,
+                               RefreshTokenRow{session_id, refresh_expires, std::nullopt});
+    return {};
+  };
+  co_return co_await hooks.call<void>("create_session", db_.mutex, body);
+}
+
+Task<Result<bool>> FakeAccountRepository::session_active(const accounts::Principal& principal) {
+  auto body = [&]() -> Result<bool> { return db_.session_live(principal); };
+  co_return co_await hooks.call<bool>("session_active", db_.mutex, body);
+}
+
+Task<Result<accounts::RefreshOutcome>> FakeAccountRepository::rotate_refresh_token(
+    const std::string& presented_hash, const std::string& new_hash, TimePoint new_expires,
+    TimePoint now) {
+  using Kind = accounts::RefreshOutcome::Kind;
+  auto body = [&]() -> Result<accounts::RefreshOutcome> {
+    accounts::RefreshOutcome out;
+    auto token = db_.refresh_tokens.find(presented_hash);
+    if (token == db_.refresh_tokens.end()) return out;  // Kind::unknown
+    SessionRow& session = db_.sessions.at(token->second.session_id);
+    out.session_id = token->second.session_id;
+    out.user_id = session.user_id;
+    accounts::StoredRefreshToken stored{token->second.expires_at, token->second.rotated_at,
+                                        session.revoked_at.has_value()};
+    switch (accounts::decide_refresh(stored, now)) {
+      case accounts::RefreshAction::revoke_family:
+        if (!session.revoked_at) session.revoked_at = now;
+        out.kind = Kind::reused;
+        return out;
+      case accounts::RefreshAction::refuse: out.kind = Kind::expired; return out;
+      case accounts::RefreshAction::rotate: break;
+    }
+    token->second.rotated_at = now;
+    db_.refresh_tokens.emplace(new_hash,
+                               RefreshTokenRow{out.session_id, new_expires, std::nullopt});
+    out.kind = Kind::rotated;
+    return out;
+  };
+  co_return co_await hooks.call<accounts::RefreshOutcome>("rotate_refresh_token", db_.mutex, body);
+}
+
+Task<Result<bool>> FakeAccountRepository::revoke_session(const accounts::Principal& principal,
+                                                         TimePoint now) {
+  auto body = [&]() -> Result<bool> {
+    if (!db_.session_live(principal)) return false;
+    db_.sessions.at(principal.session_id).revoked_at = now;
+    return true;
+  };
+  co_return co_await hooks.call<bool>("revoke_session", db_.mutex, body);
+}
+
+Task<Result<void>> FakeAccountRepository::store_reset_token(const UserId& user_id,
+                                                            const std::string& token_hash,
+                                                            TimePoint expires_at, TimePoint now) {
+  auto body = [&]() -> Result<void> {
+    if (!db_.password_resets.emplace(token_hash, ResetTokenRow{user_id, now, expires_at, {}})
+             .second)
+      return core::fail(core::Error::database("UNIQUE constraint failed"));
+    return {};
+  };
+  co_return co_await hooks.call<void>("store_reset_token", db_.mutex, body);
+}
+
+Task<Result<std::optional<accounts::StoredResetToken>>> FakeAccountRepository::find_reset_token(
+    const std::string& token_hash) {
+  using Found = std::optional<accounts::StoredResetToken>;
+  auto body = [&]() -> Result<Found> {
+    auto token = db_.password_resets.find(token_hash);
+    if (token == db_.password_resets.end()) return Found{};
+    auto account = db_.users.find(token->second.user_id);
+    if (account == db_.users.end()) return Found{};
+    return Found{accounts::StoredResetToken{token->second.user_id, account->second.user.email,
+                                            token->second.expires_at,
+                                            token->second.used_at.has_value()}};
+  };
+  co_return co_await hooks.call<Found>("find_reset_token", db_.mutex, body);
+}
+
+Task<Result<bool>> FakeAccountRepository::complete_password_reset(const std::string& token_hash,
+                                                                  const UserId& user_id,
+                                                                  const std::string& email,
+                                                                  const std::string& new_hash,
+                                                                  TimePoint now) {
+  auto body = [&]() -> Result<bool> {
+    auto token = db_.password_resets.find(token_hash);
+    if (token == db_.password_resets.end() || token->second.used_at) return false;
+    token->second.used_at = now;
+    auto account = db_.users.find(user_id);
+    if (account != db_.users.end()) {
+      account->second.password_hash = new_hash;
+      account->second.user.updated_at = now;
+    }
+    for (auto& [id, session] : db_.sessions)
+      if (session.user_id == user_id && !session.revoked_at) session.revoked_at = now;
+    db_.login_throttle.erase(email);
+    return true;
+  };
+  co_return co_await hooks.call<bool>("complete_password_reset", db_.mutex, body);
+}
+
+Task<Result<bool>> FakeAccountRepository::user_opt_out(const UserId& user_id) {
+  auto body = [&]() -> Result<bool> {
+    auto row = db_.user_opt_out.find(user_id);
+    return row != db_.user_opt_out.end() && row->second;
+  };
+  co_return co_await hooks.call<bool>("user_opt_out", db_.mutex, body);
+}
+
+Task<Result<void>> FakeAccountRepository::set_user_opt_out(const UserId& user_id, bool opt_out,
+                                                           TimePoint) {
+  auto body = [&]() -> Result<void> {
+    db_.user_opt_out[user_id] = opt_out;
+    return {};
+  };
+  co_return co_await hooks.call<void>("set_user_opt_out", db_.mutex, body);
+}
+
+}  // namespace ferr::fakes

@@ -1,0 +1,57 @@
+#pragma once
+// OrgRepository in memory, with the contract of the real ones: role changes and removals read the
+// target and the owner count and ask plan_role_change / plan_removal, org_for_member checks the
+// principal's session in the same call, and every change writes its audit row with it.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/orgs/org_repository.hpp"
+#include "fakes/database.hpp"
+#include "fakes/hooks.hpp"
+
+namespace ferr::fakes {
+
+class FakeOrgRepository final : public domain::orgs::OrgRepository {
+ public:
+  explicit FakeOrgRepository(Database& db) : db_(db) {}
+
+  /// Counts, fails and holds calls; method names are those of the interface.
+  Hooks hooks;
+
+  core::Task<core::Result<domain::orgs::OrgView>> create_org(
+      const core::OrgId& id, const std::string& slug, const std::string& name,
+      const core::UserId& owner, const domain::orgs::AuditRecord& audit) override;
+  core::Task<core::Result<std::vector<domain::orgs::OrgView>>> orgs_of(
+      const core::UserId& user) override;
+  core::Task<core::Result<domain::orgs::OrgLookup>> org_for_member(
+      const std::string& slug, const domain::accounts::Principal& principal) override;
+  core::Task<core::Result<domain::orgs::OrgView>> update_org(
+      const core::OrgId& org_id, const core::UserId& viewer, const std::optional<std::string>& name,
+      const std::optional<std::string>& slug, const domain::orgs::AuditRecord& audit) override;
+  core::Task<core::Result<std::vector<domain::orgs::Member>>> members(
+      const core::OrgId& org_id) override;
+  core::Task<core::Result<domain::orgs::Member>> add_member(
+      const core::OrgId& org_id, const std::string& email, domain::orgs::Role role,
+      domain::orgs::AuditRecord audit) override;
+  core::Task<core::Result<domain::orgs::Member>> change_role(
+      const core::OrgId& org_id, const core::UserId& user, domain::orgs::Role wanted,
+      domain::orgs::Role actor_role, domain::orgs::AuditRecord audit) override;
+  core::Task<core::Result<void>> remove_member(const core::OrgId& org_id, const core::UserId& user,
+                                               domain::orgs::Role actor_role,
+                                               domain::orgs::AuditRecord audit) override;
+  core::Task<core::Result<void>> set_telemetry_opt_out(
+      const core::OrgId& org_id, bool opt_out, const domain::orgs::AuditRecord& audit) override;
+  core::Task<core::Result<std::vector<domain::orgs::AuditRecord>>> audit_log(
+      const core::OrgId& org_id, int limit,
+      const std::optional<core::AuditEntryId>& before) override;
+
+ private:
+  /// The member as the members list shows it.
+  domain::orgs::Member member_of(const MembershipRow& row) const;
+
+  Database& db_;
+};
+
+}  // namespace ferr::fakes

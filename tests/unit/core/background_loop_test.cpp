@@ -1,0 +1,103 @@
+// BackgroundLoop: one thread running one event loop until stop().
+
+#include "core/background_loop.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "core/task.hpp"
+
+namespace ferr::core {
+namespace {
+
+namespace asio = boost::asio;
+
+TEST(BackgroundLoop, RunsWorkOnItsOwnThread) {
+  BackgroundLoop loop;
+  std::promise<std::thread::id> ran_on;
+  asio::post(loop.executor(), [&] { ran_on.set_value(std::this_thread::get_id()); });
+  EXPECT_NE(ran_on.get_future().get(), std::this_thread::get_id());
+}
+
+TEST(BackgroundLoop, KeepsRunningWhileIdle) {
+  // The work guard keeps the loop alive between jobs: a job posted after the first one finished
+  // still runs.
+  BackgroundLoop loop;
+  std::promise<void> first, second;
+  asio::post(loop.executor(), [&] { first.set_value(); });
+  first.get_future().get();
+  asio::post(loop.executor(), [&] { second.set_value(); });
+  second.get_future().get();
+}
+
+// Sets its flag when the coroutine frame holding it is destroyed.
+struct DestroyedFlag {
+  std::atomic<bool>* flag;
+  ~DestroyedFlag() { *flag = true; }
+};
+
+TEST(BackgroundLoop, StopEndsTheThreadAndDestroysSuspendedCoroutinesWithTheLoop) {
+  std::atomic<bool> destroyed = false;
+  bool resumed = false;
+  {
+    BackgroundLoop loop;
+    std::promise<void> suspended;
+    asio::co_spawn(
+        loop.executor(),
+        [&]() -> Task<void> {
+          DestroyedFlag guard{&destroyed};
+          asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::hours(1));
+          suspended.set_value();
+          co_await timer.async_wait(asio::use_awaitable);
+          resumed = true;
+        },
+        [](std::exception_ptr) {});
+    suspended.get_future().get();
+    auto start = std::chrono::steady_clock::now();
+    loop.stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30))
+        << "stop() does not wait for the hour-long timer";
+    loop.stop();  // idempotent
+  }
+  EXPECT_TRUE(destroyed) << "the suspended coroutine went with the loop";
+  EXPECT_FALSE(resumed);
+}
+
+TEST(BackgroundLoop, StopLetsTheRunningJobFinish) {
+  std::atomic<bool> finished = false;
+  BackgroundLoop loop;
+  std::promise<void> started;
+  std::promise<void> go_on;
+  asio::post(loop.executor(), [&] {
+    started.set_value();
+    go_on.get_future().wait();
+    finished = true;
+  });
+  started.get_future().get();
+  std::thread stopper([&] { loop.stop(); });
+  go_on.set_value();
+  stopper.join();
+  EXPECT_TRUE(finished) << "stop() joined the thread after the job it was running";
+}
+
+TEST(BackgroundLoop, TheDestructorStops) {
+  std::promise<void> ran;
+  {
+    BackgroundLoop loop;
+    asio::post(loop.executor(), [&] { ran.set_value(); });
+    ran.get_future().get();
+  }  // joins without an explicit stop()
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace ferr::core
