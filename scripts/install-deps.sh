@@ -10,6 +10,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libexpected-dev
   libcurl4-openssl-dev librust-blake3-dev
+  # zxcvbn's password strength estimate (crypto/password_policy)
+  libzxcvbn-dev
   # build-time data: the common-password list compiled into the binary (crypto/password_policy)
   john-data cracklib-runtime
   # tests and benchmarks

@@ -536,5 +536,27 @@ TEST_F(AccountsTest, RegisterRefusesAddressesTheMailerCannotDeliverTo) {
   EXPECT_EQ(user_count(db), 1);
 }
 
+// Issue 14 item 7: on no compiled-in list, and accepted until zxcvbn's estimate was added.
+TEST_F(AccountsTest, RegisterRefusesGuessablePasswordsAndSaysWhy) {
+  for (const char* guessable : {"password123", "Password1!", "qwerty123456"}) {
+    auto r = register_user("guess@example.com", guessable);
+    EXPECT_EQ(r.status, 400) << guessable;
+    EXPECT_EQ(code_of(r), "USER_PASSWORD_TOO_WEAK") << guessable;
+    EXPECT_TRUE(std::string(json(r)["error"].as_string())
+                    .starts_with("password is too easy to guess (under 10^8 guesses): "))
+        << r.body;
+  }
+  // Strong for anyone else, but made of the display name given with it.
+  auto named = post("/auth/register", {{"email", "guess@example.com"},
+                                       {"password", "Byron.Lovelace"},
+                                       {"display_name", "Ada Byron Lovelace"}});
+  EXPECT_EQ(code_of(named), "USER_PASSWORD_TOO_WEAK");
+  EXPECT_EQ(json(named)["error"],
+            "password is too easy to guess (under 10^8 guesses): it contains your e-mail address "
+            "or name");
+  EXPECT_TRUE(mailbox_->messages_to("guess@example.com").empty()) << "nothing was registered";
+  EXPECT_EQ(register_user("guess@example.com", "Byron.Lovelace").status, 202);
+}
+
 }  // namespace
 }  // namespace ferr
