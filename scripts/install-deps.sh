@@ -23,8 +23,9 @@ packages=(
   # the PostgreSQL backend: libpq to build against, the server for the throwaway test cluster
   # (scripts/pg-test-cluster.sh)
   postgresql libpq-dev
-  # a real SMTP sink for the mail transport tests (tests/unit/mail/smtp_transport_test.cpp)
-  python3-aiosmtpd
+  # a real SMTP sink for the mail transport tests (tests/unit/mail/smtp_transport_test.cpp), and
+  # openssl for its throwaway STARTTLS certificate
+  python3-aiosmtpd openssl
   # the browser test of the /telemetry pages (tests/browser): headless Chromium driven by
   # playwright-core from npm
   chromium nodejs npm

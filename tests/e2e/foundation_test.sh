@@ -25,7 +25,8 @@ expect_config_error() {
   local variable=$1
   shift
   local err
-  err=$(cd "$E2E_WORK" && env "$@" "$FERR_BIN" serve 2>&1 >/dev/null)
+  # Bounded: a configuration wrongly accepted would serve for ever (timeout's 124 fails the check).
+  err=$(cd "$E2E_WORK" && timeout 30 env "$@" "$FERR_BIN" serve 2>&1 >/dev/null)
   local status=$?
   check "$variable invalid ($*): exit status 2" 2 "$status"
   check "$variable invalid ($*): one line" 1 "$(wc -l <<<"$err")"
@@ -44,7 +45,7 @@ expect_config_error FERRLABS_LOG FERRLABS_LOG=loud
 prod_secrets=(FERRLABS_ENV=production FERRLABS_TELEMETRY_SALT="$salt1" JWT_SECRET=0123456789abcdef0123456789abcdef)
 expect_config_error FERRLABS_MAIL "${prod_secrets[@]}"
 expect_config_error FERRLABS_MAIL "${prod_secrets[@]}" FERRLABS_MAIL=log
-err=$(cd "$E2E_WORK" && env "${prod_secrets[@]}" FERRLABS_MAIL=log "$FERR_BIN" serve 2>&1 >/dev/null)
+err=$(cd "$E2E_WORK" && timeout 30 env "${prod_secrets[@]}" FERRLABS_MAIL=log "$FERR_BIN" serve 2>&1 >/dev/null)
 check "production with FERRLABS_MAIL=log: the exact line" \
   "invalid configuration: FERRLABS_MAIL: log (mail text in the log) is refused when FERRLABS_ENV=production: use smtp://, smtps:// or file:DIR" "$err"
 expect_config_error FERRLABS_MAIL_ALLOW_PLAINTEXT FERRLABS_MAIL_ALLOW_PLAINTEXT=yes
