@@ -48,7 +48,9 @@ class Pattern {
     std::array<std::uint16_t, kMaxOps> lists[2]{};
     std::size_t counts[2] = {0, 0};
     std::array<std::uint32_t, kMaxOps> seen{};  // the step that last added each op
-    std::array<std::uint16_t, kMaxOps> stack{};
+    // Each op is expanded once per step and a fork leaves one entry behind: kMaxOps would do;
+    // twice that leaves no doubt.
+    std::array<std::uint16_t, 2 * kMaxOps> stack{};
     std::uint32_t step = 1;
     // Adds `pc` and everything reachable from it without reading a character.
     auto add = [&](int list, std::uint16_t pc) {
