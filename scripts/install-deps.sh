@@ -10,6 +10,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libexpected-dev
   libcurl4-openssl-dev librust-blake3-dev
+  # zxcvbn's password strength estimate (crypto/password_policy)
+  libzxcvbn-dev
   # build-time data: the common-password list compiled into the binary (crypto/password_policy)
   john-data cracklib-runtime
   # tests and benchmarks
@@ -21,8 +23,9 @@ packages=(
   # the PostgreSQL backend: libpq to build against, the server for the throwaway test cluster
   # (scripts/pg-test-cluster.sh)
   postgresql libpq-dev
-  # a real SMTP sink for the mail transport tests (tests/unit/mail/smtp_transport_test.cpp)
-  python3-aiosmtpd
+  # a real SMTP sink for the mail transport tests (tests/unit/mail/smtp_transport_test.cpp), and
+  # openssl for its throwaway STARTTLS certificate
+  python3-aiosmtpd openssl
   # the browser test of the /telemetry pages (tests/browser): headless Chromium driven by
   # playwright-core from npm
   chromium nodejs npm

@@ -39,6 +39,19 @@ std::optional<std::string> normalise_hash(std::string_view text) {
   return out;
 }
 
+// C0 controls, DEL and the C1 controls (U+0080–U+009F, two bytes in UTF-8).
+bool has_control_character(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) return true;
+    if (c == 0xc2 && i + 1 < text.size()) {
+      auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9f) return true;
+    }
+  }
+  return false;
+}
+
 // `org_hash` or `user_hash`: absent, null or a hash; and only on an event that declares it.
 Result<std::optional<std::string>> read_subject_hash(ObjectReader& reader, std::string_view name,
                                                      const tel::Event& event) {
@@ -92,10 +105,21 @@ Result<json::value> read_property(const tel::Event& event, const json::object& p
       // JSON integers only: 2.0 is a double, and 2^63 and above arrive as uint64.
       if (value.is_int64()) return value;
       return fail(invalid(field_name, field_name + " must be a 64-bit signed integer"));
-    case tel::FieldKind::string:
-      if (text != nullptr && text->size() <= tel::kMaxStringBytes) return value;
-      return fail(invalid(field_name, field_name + " must be a string of at most " +
-                                          std::to_string(tel::kMaxStringBytes) + " bytes"));
+    case tel::FieldKind::string: {
+      if (text == nullptr || text->size() > tel::kMaxStringBytes)
+        return fail(invalid(field_name, field_name + " must be a string of at most " +
+                                            std::to_string(tel::kMaxStringBytes) + " bytes"));
+      const std::string_view string(text->data(), text->size());
+      // Said on its own, although no pattern admits one: a NUL or a line break is what an
+      // injection attempt looks like, and the message should name it.
+      if (has_control_character(string))
+        return fail(invalid(field_name, field_name + " must not contain control characters"));
+      if (field->pattern == nullptr || !field->pattern->matches(string))
+        return fail(invalid(field_name, field_name + " must match " +
+                                            std::string(field->pattern ? field->pattern->source()
+                                                                       : "its pattern")));
+      return value;
+    }
     case tel::FieldKind::boolean:
       if (value.is_bool()) return value;
       return fail(invalid(field_name, field_name + " must be true or false"));

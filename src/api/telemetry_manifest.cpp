@@ -21,6 +21,10 @@ object field_object(const tel::Field& field) {
     for (auto v : field.values) values.emplace_back(v);
     o["values"] = std::move(values);
   }
+  if (field.pattern != nullptr) {
+    o["pattern"] = field.pattern->source();
+    o["example"] = field.pattern->example();
+  }
   if (!field.only_when.field.empty())
     o["only_when"] = object{{field.only_when.field, field.only_when.value}};
   return o;

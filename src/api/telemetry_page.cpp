@@ -95,6 +95,7 @@ th:last-child,td:last-child{padding-right:0}
 .fields{table-layout:fixed}
 .fields thead th:nth-child(1){width:21%}.fields thead th:nth-child(2){width:10%}.fields thead th:nth-child(3){width:39%}.fields thead th:nth-child(4){width:30%}
 .fields th[scope=row]{font-weight:400}
+.fields code.pattern{overflow-wrap:anywhere}
 .op code{white-space:nowrap}
 .values{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.3rem}
 .dim{color:var(--muted)}
@@ -221,7 +222,9 @@ constexpr tel::Text kUnavailable{"unavailable", "indisponible"};
 
 constexpr tel::Text kHashValues{"32 hexadecimal characters", "32 caractères hexadécimaux"};
 constexpr tel::Text kIntValues{"a whole number", "un nombre entier"};
-constexpr tel::Text kStringValues{"text, 128 bytes at most", "texte, 128 octets au plus"};
+constexpr tel::Text kStringMatching{"text matching ", "texte conforme au motif "};
+constexpr tel::Text kStringLimit{", 128 bytes at most; for example ",
+                                 ", 128 octets au plus ; par exemple "};
 
 constexpr tel::Text kGeneratedAt{"Counted when this page was generated, ",
                                  "Comptés à la génération de cette page, le "};
@@ -812,7 +815,16 @@ class Page {
         break;
       case tel::FieldKind::hash: text(t(kHashValues)); break;
       case tel::FieldKind::integer: text(t(kIntValues)); break;
-      case tel::FieldKind::string: text(t(kStringValues)); break;
+      case tel::FieldKind::string:
+        // The pattern the validator enforces, as written in the catalog (never null for a
+        // string field: catalog.hpp asserts it at build time).
+        text(t(kStringMatching));
+        raw("<code class=\"pattern\">");
+        append_html_escaped(out_, field.pattern->source());
+        raw("</code>");
+        text(t(kStringLimit));
+        code(field.pattern->example());
+        break;
     }
     raw("</td></tr>\n");
   }

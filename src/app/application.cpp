@@ -61,7 +61,9 @@ core::Result<void> Application::build_services() {
 
   mail::QueuedMailer::Options mail_options;
   mail_options.metrics = &metrics_;
-  auto mailer = mail::make_mailer(config_.mail, config_.mail_from, mail_options);
+  mail::SmtpOptions smtp_options;
+  smtp_options.require_tls = config_.mail_require_tls;
+  auto mailer = mail::make_mailer(config_.mail, config_.mail_from, mail_options, smtp_options);
   if (!mailer) {
     core::Error e = mailer.error();
     e.log_detail = "FERRLABS_MAIL: " + e.log_detail;

@@ -68,11 +68,7 @@ void warn_about_development_settings(const Config& config) {
         "JWT_SECRET is not set: using an ephemeral random secret. Every session ends when the "
         "process restarts. Set JWT_SECRET (at least 32 bytes) before production.");
   }
-  if (config.mail == "log" && config.environment == Environment::production) {
-    core::log::warn(
-        "FERRLABS_MAIL=log in production: verification codes and password-reset links are "
-        "written to the log. Use smtp:// or smtps:// instead.");
-  }
+  // FERRLABS_MAIL=log in production is refused by parse_config, never merely warned about.
 }
 
 int serve(const Config& config) {

@@ -30,6 +30,8 @@ const std::vector<Setting>& settings() {
       {"FERRLABS_MAIL", "--mail", "log", "log, file:DIR, smtp://host:port or smtps://host:port"},
       {"FERRLABS_MAIL_FROM", "--mail-from", "FerrLabs <no-reply@ferrlabs.com>",
        "sender of e-mails"},
+      {"FERRLABS_MAIL_ALLOW_PLAINTEXT", "--mail-allow-plaintext", "0",
+       "1 lets smtp:// deliver without STARTTLS in production (a relay on a trusted network)"},
       {"CORS_ALLOWED_ORIGINS", "--cors-allowed-origins", "", "comma-separated exact origins"},
       {"FERRLABS_AUTH_RATE", "--auth-rate", "10",
        "per-IP requests/s on unauthenticated auth routes (0 disables)"},
@@ -191,6 +193,15 @@ std::optional<ConfigError> parse_config(const RawSettings& raw, std::size_t core
       c.mail.rfind("smtp://", 0) != 0 && c.mail.rfind("smtps://", 0) != 0)
     return ConfigError{"FERRLABS_MAIL",
                        "must be log, file:DIR, smtp://host:port or smtps://host:port"};
+  // The log transport writes verification codes and reset links where log readers see them.
+  if (production && c.mail == "log")
+    return ConfigError{"FERRLABS_MAIL",
+                       "log (mail text in the log) is refused when FERRLABS_ENV=production: use "
+                       "smtp://, smtps:// or file:DIR"};
+  std::string allow_plaintext = *value("FERRLABS_MAIL_ALLOW_PLAINTEXT");
+  if (allow_plaintext != "0" && allow_plaintext != "1")
+    return ConfigError{"FERRLABS_MAIL_ALLOW_PLAINTEXT", "must be 0 or 1"};
+  c.mail_require_tls = production && allow_plaintext == "0";
   c.mail_from = *value("FERRLABS_MAIL_FROM");
   if (c.mail_from.empty() || c.mail_from.find_first_of("\r\n") != std::string::npos)
     return ConfigError{"FERRLABS_MAIL_FROM", "must be one non-empty line"};

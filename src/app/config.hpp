@@ -38,6 +38,8 @@ struct Config {
   std::string public_url = "http://127.0.0.1:8080";
   std::string mail = "log";
   std::string mail_from = "FerrLabs <no-reply@ferrlabs.com>";
+  /// smtp:// must upgrade with STARTTLS: production, unless FERRLABS_MAIL_ALLOW_PLAINTEXT=1.
+  bool mail_require_tls = false;
   std::vector<std::string> cors_allowed_origins;
   double auth_rate = 10;
   double ingest_rate = 50;

@@ -113,6 +113,16 @@ core::Result<AccessClaims> verify_access_token(std::string_view token, const cor
     return core::fail(unauthorized("missing or mistyped claim"));
   auto now_seconds = std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()).count();
   if (now_seconds >= *expires) return core::fail(unauthorized("expired"));
+  // A correctly signed token with impossible times (a leaked key, a bug in a signer, a clock far
+  // off) must not live for ever: the bounds are those of the tokens we sign. `now` is a sane
+  // time, so once `iat` is known to lie near it no sum below can overflow, whatever `exp` holds.
+  const std::int64_t lifetime = kMaxAccessTokenLifetime.count();
+  if (*issued > now_seconds + kClockLeeway.count())
+    return core::fail(unauthorized("iat in the future"));
+  if (*issued < now_seconds - lifetime)  // with exp after now: a lifetime over the maximum
+    return core::fail(unauthorized("iat too old for an unexpired token"));
+  if (*expires <= *issued) return core::fail(unauthorized("exp not after iat"));
+  if (*expires > *issued + lifetime) return core::fail(unauthorized("lifetime too long"));
   return AccessClaims{std::string(*subject), std::string(*session), *issued, *expires};
 }
 

@@ -1,7 +1,11 @@
 #include "crypto/password_policy.hpp"
 
+#include <zxcvbn.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 namespace ferr::crypto {
 
@@ -74,9 +78,95 @@ bool is_common(std::string_view lowered) {
   return std::binary_search(list.begin(), list.end(), lowered);
 }
 
+struct MatchInfoDeleter {
+  void operator()(ZxcMatch_t* info) const { ZxcvbnFreeInfo(info); }
+};
+using MatchInfo = std::unique_ptr<ZxcMatch_t, MatchInfoDeleter>;
+
+// Splits `text` on what is neither an ASCII letter or digit nor part of a UTF-8 sequence, so
+// `Ada Lovelace` and `ada.lovelace@example.com` give their words.
+void add_words(std::string_view text, std::vector<std::string>& words) {
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) words.push_back(word);
+    word.clear();
+  };
+  for (char c : ascii_lower(text)) {
+    bool inside =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80;
+    if (inside)
+      word += c;
+    else
+      flush();
+  }
+  flush();
+}
+
+// What zxcvbn should know about the owner: the whole address, its local part and domain, each
+// word of both, the display name and its words (lower case, each at least 3 bytes, no repeats).
+std::vector<std::string> user_words(std::string_view email, std::string_view display_name) {
+  std::string address = ascii_lower(trim(email));
+  std::vector<std::string> words{address, ascii_lower(trim(display_name))};
+  if (auto at = address.rfind('@'); at != std::string::npos) {
+    words.push_back(address.substr(0, at));
+    words.push_back(address.substr(at + 1));
+  }
+  add_words(address, words);
+  add_words(display_name, words);
+  // Shorter words would match almost anything.
+  std::erase_if(words, [](const std::string& w) { return w.size() < 3; });
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  return words;
+}
+
+// The sentence that tells the user why zxcvbn found the password guessable: the most telling
+// kind of pattern among the parts it recognised.
+std::string guessable_because(const ZxcMatch_t* matches) {
+  bool user = false, dictionary = false, keyboard = false, sequence = false, repeats = false,
+       date = false;
+  for (const ZxcMatch_t* m = matches; m != nullptr; m = m->Next) {
+    switch (static_cast<int>(m->Type) & ~static_cast<int>(MULTIPLE_MATCH)) {
+      case USER_MATCH:
+      case USER_LEET_MATCH: user = true; break;
+      case DICTIONARY_MATCH:
+      case DICT_LEET_MATCH: dictionary = true; break;
+      case SPATIAL_MATCH: keyboard = true; break;
+      case SEQUENCE_MATCH: sequence = true; break;
+      case REPEATS_MATCH: repeats = true; break;
+      case DATE_MATCH:
+      case YEAR_MATCH: date = true; break;
+      default: break;
+    }
+  }
+  const char* why = user         ? "it contains your e-mail address or name"
+                    : dictionary ? "it is built from common words or passwords"
+                    : keyboard   ? "it follows a keyboard pattern"
+                    : sequence   ? "it contains a sequence such as abc or 123"
+                    : repeats    ? "it repeats characters"
+                    : date       ? "it contains a date or a year"
+                                 : "it needs more characters or more variety";
+  return std::string("password is too easy to guess (under 10^8 guesses): ") + why;
+}
+
+// zxcvbn's estimate in bits, with what it recognised in `info`.
+double estimate_bits(std::string_view password, const std::vector<std::string>& words,
+                     MatchInfo& info) {
+  std::vector<const char*> dictionary;
+  dictionary.reserve(words.size() + 1);
+  for (const auto& w : words) dictionary.push_back(w.c_str());
+  dictionary.push_back(nullptr);  // the list ends like argv
+  std::string text(password);     // zxcvbn reads a NUL-terminated string
+  ZxcMatch_t* raw = nullptr;
+  double bits = ZxcvbnMatch(text.c_str(), dictionary.data(), &raw);
+  info.reset(raw);
+  return bits;
+}
+
 }  // namespace
 
-std::optional<std::string> password_weakness(std::string_view password, std::string_view email) {
+std::optional<std::string> password_weakness(std::string_view password, std::string_view email,
+                                             std::string_view display_name) {
   auto length = code_points(password);
   if (!length) return "password must be valid UTF-8";
   if (*length < kMinCodePoints) return "password must be at least 8 characters";
@@ -85,6 +175,9 @@ std::optional<std::string> password_weakness(std::string_view password, std::str
   if (!trim(email).empty() && trim(lowered) == ascii_lower(trim(email)))
     return "password must not be the e-mail address";
   if (is_common(lowered)) return "password is too common";
+  MatchInfo info;
+  if (estimate_bits(password, user_words(email, display_name), info) < kMinGuessesLog2)
+    return guessable_because(info.get());
   return std::nullopt;
 }
 

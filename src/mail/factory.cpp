@@ -17,7 +17,7 @@ bool starts_with(const std::string& text, std::string_view prefix) {
 }  // namespace
 
 core::Result<std::unique_ptr<Transport>> make_transport(const std::string& spec,
-                                                        const std::string& from) {
+                                                        const std::string& from, SmtpOptions smtp) {
   // The sender is checked for every transport, `log` included, so a bad FERRLABS_MAIL_FROM
   // fails in development rather than on the first production message.
   if (auto address = sender_address(from); !address) return core::fail(address.error());
@@ -30,9 +30,9 @@ core::Result<std::unique_ptr<Transport>> make_transport(const std::string& spec,
     return std::unique_ptr<Transport>(std::move(*file));
   }
   if (starts_with(spec, "smtp://") || starts_with(spec, "smtps://")) {
-    auto smtp = SmtpTransport::create(spec, from);
-    if (!smtp) return core::fail(smtp.error());
-    return std::unique_ptr<Transport>(std::move(*smtp));
+    auto transport = SmtpTransport::create(spec, from, std::move(smtp));
+    if (!transport) return core::fail(transport.error());
+    return std::unique_ptr<Transport>(std::move(*transport));
   }
   return core::fail(core::Error::validation(
       "mail", "must be log, file:DIR, smtp://host:port or smtps://host:port"));
@@ -40,8 +40,9 @@ core::Result<std::unique_ptr<Transport>> make_transport(const std::string& spec,
 
 core::Result<std::unique_ptr<QueuedMailer>> make_mailer(const std::string& spec,
                                                         const std::string& from,
-                                                        QueuedMailer::Options options) {
-  auto transport = make_transport(spec, from);
+                                                        QueuedMailer::Options options,
+                                                        SmtpOptions smtp) {
+  auto transport = make_transport(spec, from, std::move(smtp));
   if (!transport) return core::fail(transport.error());
   return std::make_unique<QueuedMailer>(std::move(*transport), options);
 }

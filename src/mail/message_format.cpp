@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <ctime>
 
+#include "core/email.hpp"
 #include "core/hex.hpp"
 #include "core/random.hpp"
 
@@ -15,19 +16,6 @@ namespace {
 
 bool has_line_break(std::string_view text) {
   return text.find_first_of("\r\n") != std::string_view::npos;
-}
-
-// An address as the SMTP envelope carries it: `local@domain`, without the characters that would
-// end the `<...>` of MAIL FROM/RCPT TO or split a header. Non-ASCII bytes pass (SMTPUTF8).
-bool is_plain_address(std::string_view address) {
-  if (address.empty() || address.size() > 254) return false;
-  for (char c : address) {
-    auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f || c == '<' || c == '>') return false;
-  }
-  auto at = address.rfind('@');
-  return at != std::string_view::npos && at > 0 && at + 1 < address.size() &&
-         address.find('@') == at;
 }
 
 bool is_ascii(std::string_view text) {
@@ -108,7 +96,7 @@ core::Result<std::string> sender_address(std::string_view from) {
       return core::fail(core::Error::validation("from", "the sender must end with <address>"));
     address = from.substr(open + 1, close - open - 1);
   }
-  if (!is_plain_address(address))
+  if (!core::is_valid_email(address))
     return core::fail(core::Error::validation("from", "the sender holds no valid address"));
   return std::string(address);
 }
@@ -119,7 +107,7 @@ core::Result<void> check_message(const domain::MailMessage& message) {
     return core::fail(core::Error::validation("to", "the recipient must be one line"));
   if (has_line_break(message.subject))
     return core::fail(core::Error::validation("subject", "the subject must be one line"));
-  if (!is_plain_address(message.to))
+  if (!core::is_valid_email(message.to))
     return core::fail(core::Error::validation("to", "the recipient is not a plain address"));
   return {};
 }

@@ -15,8 +15,9 @@ namespace ferr::mail {
 /// address); an error when it holds no usable address or a line break.
 core::Result<std::string> sender_address(std::string_view from);
 
-/// Checks what goes into headers and the envelope: `to` must be one plain address and `subject`
-/// one line. The error never quotes the value (it is personal data).
+/// Checks what goes into headers and the envelope: `to` must be one address by the rule
+/// registration applies too (core::is_valid_email), and `subject` one line. The error never
+/// quotes the value (it is personal data).
 core::Result<void> check_message(const domain::MailMessage& message);
 
 /// The part after the last `@` of `address` (what logs may show instead of the address).

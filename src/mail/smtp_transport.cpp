@@ -89,7 +89,7 @@ core::Result<std::unique_ptr<SmtpTransport>> SmtpTransport::create(std::string u
   if (url_part(parsed.get(), CURLUPART_HOST).empty())
     return core::fail(core::Error::validation("url", "the URL has no host"));
   return std::unique_ptr<SmtpTransport>(
-      new SmtpTransport(std::move(url), std::move(from), std::move(*address), options));
+      new SmtpTransport(std::move(url), std::move(from), std::move(*address), std::move(options)));
 }
 
 core::Result<void> SmtpTransport::deliver(const domain::MailMessage& message) {
@@ -114,6 +114,12 @@ core::Result<void> SmtpTransport::deliver(const domain::MailMessage& message) {
   set(CURLOPT_ERRORBUFFER, error_buffer);
   set(CURLOPT_URL, url_.c_str());
   set(CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  // smtp:// upgrades with STARTTLS: always when required (no upgrade, no delivery: codes and
+  // reset links never cross the network in clear), otherwise whenever the server offers it.
+  // A certificate that does not verify fails the delivery either way. No effect on smtps://.
+  set(CURLOPT_USE_SSL,
+      options_.require_tls ? static_cast<long>(CURLUSESSL_ALL) : static_cast<long>(CURLUSESSL_TRY));
+  if (!options_.ca_file.empty()) set(CURLOPT_CAINFO, options_.ca_file.c_str());
   set(CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for DNS timeouts: we run on a worker thread
   set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
   set(CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));

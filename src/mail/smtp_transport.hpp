@@ -1,11 +1,13 @@
 #pragma once
-/// The production transport: SMTP through libcurl, plain (`smtp://`, for a relay on a trusted
-/// network) or with implicit TLS and certificate verification (`smtps://`).
+/// The production transport: SMTP through libcurl, on `smtp://` upgraded with STARTTLS (required,
+/// or taken when offered: SmtpOptions::require_tls), or with implicit TLS (`smtps://`). The
+/// server's certificate is always verified.
 
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "mail/transport.hpp"
 
@@ -15,6 +17,12 @@ namespace ferr::mail {
 struct SmtpOptions {
   std::chrono::milliseconds connect_timeout{10'000};  ///< TCP (and TLS) connection set-up
   std::chrono::milliseconds total_timeout{30'000};    ///< the whole delivery, connection included
+  /// On `smtp://`: fail unless the server upgrades with STARTTLS (production's default). When
+  /// false, STARTTLS is still used whenever the server offers it, and plain text otherwise.
+  bool require_tls = false;
+  /// A PEM file of certificates to trust instead of the system's (tests: a throwaway
+  /// self-signed certificate); empty for the system store.
+  std::string ca_file;
 };
 
 /// Sends each message over a fresh SMTP connection (the volume is a few messages a minute, and
@@ -35,7 +43,7 @@ class SmtpTransport final : public Transport {
       : url_(std::move(url)),
         from_(std::move(from)),
         from_address_(std::move(from_address)),
-        options_(options) {}
+        options_(std::move(options)) {}
 
   std::string url_;  // never logged: it may hold a password
   std::string from_;

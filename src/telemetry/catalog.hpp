@@ -9,6 +9,8 @@
 #include <span>
 #include <string_view>
 
+#include "telemetry/pattern.hpp"
+
 namespace ferr::telemetry {
 
 /// The products that report events; enumerators are the wire slugs, in the spec's order.
@@ -46,6 +48,7 @@ struct Field {
   Text doc;
   std::span<const std::string_view> values{};  ///< the allowed values of an `enumeration`
   Condition only_when{};
+  const Pattern* pattern = nullptr;  ///< what a `string` value must match (required for those)
 };
 
 /// One catalog entry.
@@ -88,6 +91,19 @@ inline constexpr auto kIssueSources =
     std::to_array<std::string_view>({"ui", "api", "git_link", "automation"});
 inline constexpr auto kAgentKinds = std::to_array<std::string_view>({"first_party", "custom"});
 
+// ---- Patterns of the string fields (pattern.hpp gives the syntax) ------------------------------
+
+/// A semantic version (semver.org 2.0.0): `4.6.1`, `4.7.0-rc.1`, `4.6.1+build.5`.
+inline constexpr Pattern kSemverPattern{
+    R"(^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*))"
+    R"((-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$)",
+    "4.6.1"};
+/// A FerrFlow error code, as the catalog documents it (`FF1001`) or as the CLI prints it
+/// (`E1001`); never the message.
+inline constexpr Pattern kCliErrorCodePattern{R"(^(FF[0-9]{4}|E[0-9]{4})$)", "FF1001"};
+/// The slug of an agent FerrFleet provides.
+inline constexpr Pattern kAgentSlugPattern{R"(^[a-z0-9][a-z0-9-]{0,39}$)", "triage"};
+
 // ---- Fields shared word for word by several events ----------------------------------------------
 
 inline constexpr Field kOrgHash{"org_hash",
@@ -103,7 +119,10 @@ inline constexpr Field kUserHash{"user_hash",
 inline constexpr Field kCliVersion{"cli_version",
                                    FieldKind::string,
                                    Placement::properties,
-                                   {"version of the CLI (semver)", "version de la CLI (semver)"}};
+                                   {"version of the CLI (semver)", "version de la CLI (semver)"},
+                                   {},
+                                   {},
+                                   &kSemverPattern};
 inline constexpr Field kDurationMs{
     "duration_ms",
     FieldKind::integer,
@@ -230,8 +249,11 @@ inline constexpr auto kCliErrorFields = std::to_array<Field>({
     {"error_code",
      FieldKind::string,
      Placement::properties,
-     {"an FFxxxx error code, never the error message",
-      "un code d'erreur FFxxxx, jamais le message d'erreur"}},
+     {"an FFxxxx (or Exxxx) error code, never the error message",
+      "un code d'erreur FFxxxx (ou Exxxx), jamais le message d'erreur"},
+     {},
+     {},
+     &kCliErrorCodePattern},
     kCliVersion,
 });
 
@@ -276,7 +298,8 @@ inline constexpr auto kFleetAgentRunFields = std::to_array<Field>({
      {"which FerrFleet-provided agent ran (only when agent_kind is first_party)",
       "l'agent fourni par FerrFleet qui a été exécuté (seulement si agent_kind vaut first_party)"},
      {},
-     {"agent_kind", "first_party"}},
+     {"agent_kind", "first_party"},
+     &kAgentSlugPattern},
     {"exit_code",
      FieldKind::integer,
      Placement::properties,
@@ -381,6 +404,41 @@ inline constexpr auto kNeverCollected = std::to_array<Text>({
      "de pseudonyme à clé pour limiter le débit"},
     {"cookies or browser fingerprints", "les cookies et les empreintes de navigateur"},
 });
+
+// ---- Build-time checks of the string patterns -----------------------------------------------
+
+/// Whether every `string` field of `events` declares a pattern, and no other field does.
+constexpr bool string_fields_have_patterns(std::span<const Event> events) {
+  for (const Event& event : events)
+    for (const Field& field : event.fields)
+      if ((field.kind == FieldKind::string) != (field.pattern != nullptr)) return false;
+  return true;
+}
+
+/// Whether every declared pattern compiles and matches its own example, which fits a string.
+constexpr bool patterns_are_sound(std::span<const Event> events) {
+  for (const Event& event : events)
+    for (const Field& field : event.fields)
+      if (field.pattern != nullptr &&
+          (!field.pattern->valid() || field.pattern->example().size() > kMaxStringBytes ||
+           !field.pattern->matches(field.pattern->example())))
+        return false;
+  return true;
+}
+
+/// The pattern rules of telemetry.md §1 as build errors, for any catalog (tests/unit/telemetry
+/// checks that a string field without a pattern does not compile).
+template <const auto& Events>
+constexpr bool check_string_patterns() {
+  static_assert(string_fields_have_patterns(Events),
+                "telemetry: every string field needs a pattern, and only string fields have one "
+                "(free text is how personal data slips into telemetry)");
+  static_assert(patterns_are_sound(Events),
+                "telemetry: a field pattern does not compile, or does not match its example");
+  return true;
+}
+
+static_assert(check_string_patterns<kEvents>());
 
 /// The slug of a surface, e.g. `ferrflow`.
 std::string_view surface_name(Surface surface);

@@ -9,8 +9,8 @@
 - Every variable the Containerfile and the manifests set is one the binary knows (its
   `serve --help`), so a renamed variable cannot be silently ignored.
 - The Deployment probes /readyz for readiness and /health for liveness on the container's port,
-  takes FERRLABS_TELEMETRY_SALT and JWT_SECRET from a Secret, runs in production mode, and gives
-  the drain more time than FERRLABS_SHUTDOWN_GRACE_S.
+  takes FERRLABS_TELEMETRY_SALT, JWT_SECRET and FERRLABS_MAIL from a Secret, runs in production
+  mode, and gives the drain more time than FERRLABS_SHUTDOWN_GRACE_S.
 Prints `ok - …` / `not ok - …` lines; exits 1 on any failure.
 """
 import re
@@ -81,6 +81,11 @@ def check_manifest(file, backend):
         check(f"{file}: {secret} comes from a Secret",
               "secretKeyRef" in env.get(secret, {}).get("valueFrom", {}), env.get(secret))
     check(f"{file}: production mode", env.get("FERRLABS_ENV", {}).get("value") == "production")
+    # Production refuses to start with FERRLABS_MAIL=log (its default), and an SMTP URL may hold
+    # a password: the mail transport comes from a Secret too.
+    check(f"{file}: FERRLABS_MAIL comes from a Secret",
+          "secretKeyRef" in env.get("FERRLABS_MAIL", {}).get("valueFrom", {}),
+          env.get("FERRLABS_MAIL"))
     port_names = {p["name"]: p["containerPort"] for p in container["ports"]}
     listen_port = int(env["FERRLABS_LISTEN"]["value"].rsplit(":", 1)[1])
     readiness = container["readinessProbe"]["httpGet"]

@@ -25,7 +25,8 @@ expect_config_error() {
   local variable=$1
   shift
   local err
-  err=$(cd "$E2E_WORK" && env "$@" "$FERR_BIN" serve 2>&1 >/dev/null)
+  # Bounded: a configuration wrongly accepted would serve for ever (timeout's 124 fails the check).
+  err=$(cd "$E2E_WORK" && timeout 30 env "$@" "$FERR_BIN" serve 2>&1 >/dev/null)
   local status=$?
   check "$variable invalid ($*): exit status 2" 2 "$status"
   check "$variable invalid ($*): one line" 1 "$(wc -l <<<"$err")"
@@ -39,6 +40,15 @@ expect_config_error DATABASE_URL DATABASE_URL=sqlite:/proc/ferrlabs/forbidden.db
 expect_config_error JWT_SECRET FERRLABS_ENV=production FERRLABS_TELEMETRY_SALT="$salt1"
 expect_config_error FERRLABS_TELEMETRY_SALT FERRLABS_ENV=production JWT_SECRET=0123456789abcdef0123456789abcdef
 expect_config_error FERRLABS_LOG FERRLABS_LOG=loud
+# Issue 14 item 13: the log transport (codes and reset links in the log) is refused in production,
+# as FERRLABS_MAIL's default and when named; so is anything but 0 or 1 for the plaintext override.
+prod_secrets=(FERRLABS_ENV=production FERRLABS_TELEMETRY_SALT="$salt1" JWT_SECRET=0123456789abcdef0123456789abcdef)
+expect_config_error FERRLABS_MAIL "${prod_secrets[@]}"
+expect_config_error FERRLABS_MAIL "${prod_secrets[@]}" FERRLABS_MAIL=log
+err=$(cd "$E2E_WORK" && timeout 30 env "${prod_secrets[@]}" FERRLABS_MAIL=log "$FERR_BIN" serve 2>&1 >/dev/null)
+check "production with FERRLABS_MAIL=log: the exact line" \
+  "invalid configuration: FERRLABS_MAIL: log (mail text in the log) is refused when FERRLABS_ENV=production: use smtp://, smtps:// or file:DIR" "$err"
+expect_config_error FERRLABS_MAIL_ALLOW_PLAINTEXT FERRLABS_MAIL_ALLOW_PLAINTEXT=yes
 err=$("$FERR_BIN" serve --threads 0 2>&1 >/dev/null)
 check "a bad flag value exits 2" 2 $?
 check_contains "a bad flag value names the variable" "FERRLABS_THREADS" "$err"
@@ -83,8 +93,9 @@ else
 fi
 
 start_server production FERRLABS_ENV=production DATABASE_URL=sqlite::memory: \
-  FERRLABS_TELEMETRY_SALT="$salt1" JWT_SECRET=0123456789abcdef0123456789abcdef || { finish; exit 1; }
-check_contains "production with FERRLABS_MAIL=log is warned about" "FERRLABS_MAIL=log in production" "$(cat "$SERVER_LOG")"
+  FERRLABS_TELEMETRY_SALT="$salt1" JWT_SECRET=0123456789abcdef0123456789abcdef \
+  FERRLABS_MAIL="file:$E2E_WORK/production-mail" || { finish; exit 1; }
+check "production serves with a real mail transport" 200 "$(status_of GET /health)"
 if grep -q "is not set" "$SERVER_LOG"; then fail "no ephemeral-secret warning when both are set"; else pass "no ephemeral-secret warning when both are set"; fi
 stop_server TERM
 

@@ -113,7 +113,10 @@ void check_row(const ferr::domain::telemetry::EventRow& row, std::string_view bo
         break;
       case tel::FieldKind::integer: check(v.is_int64(), "int property"); break;
       case tel::FieldKind::string:
-        check(v.is_string() && v.get_string().size() <= tel::kMaxStringBytes, "string property");
+        check(v.is_string() && v.get_string().size() <= tel::kMaxStringBytes &&
+                  field->pattern != nullptr &&
+                  field->pattern->matches(std::string_view(v.get_string())),
+              "string property within its size and pattern");
         break;
       case tel::FieldKind::boolean: check(v.is_bool(), "bool property"); break;
     }

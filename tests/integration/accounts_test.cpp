@@ -503,5 +503,60 @@ TEST_F(AccountsTest, OlderHashParametersVerifyAndAreUpgradedOnLogin) {
   EXPECT_EQ(login("hal@example.com").status, 200);
 }
 
+std::int64_t user_count(const std::filesystem::path& db_path) {
+  auto db = storage::sqlite::Database::open(db_path.string(), 0);
+  if (!db) return -1;
+  return (*db)->read([&](storage::sqlite::Connection& c) -> std::int64_t {
+    auto q = c.query("SELECT count(*) FROM users");
+    if (!q) return -1;
+    auto row = (*q)->step();
+    return row && *row ? (*q)->column_int(0) : -1;
+  });
+}
+
+// Issue 14 item 6: `<script>@example.com` was answered 202 and left a pending account the mailer
+// refused to write to. Register now applies the mailer's own address rule (core::is_valid_email).
+TEST_F(AccountsTest, RegisterRefusesAddressesTheMailerCannotDeliverTo) {
+  auto db = dir_ / "addresses.db";
+  start({{"DATABASE_URL", "sqlite:" + db.string()}});
+  for (const std::string& email :
+       {std::string("<script>@example.com"), std::string("\"ada\"@example.com"),
+        std::string("ada@example.com\r\nBcc: eve@example.org"),
+        std::string("ada\0@example.com", 16), std::string(16'000, 'a') + "@example.com"}) {
+    auto r = register_user(email);
+    EXPECT_EQ(r.status, 400) << email.substr(0, 40);
+    EXPECT_EQ(code_of(r), "VALIDATION_FAILED") << email.substr(0, 40);
+    EXPECT_EQ(json(r)["field"], "email") << email.substr(0, 40);
+  }
+  EXPECT_EQ(user_count(db), 0) << "no pending account for an address no mail can reach";
+  EXPECT_TRUE(std::filesystem::is_empty(mailbox_->dir()));
+
+  EXPECT_EQ(register_user("o'brien@example.ie").status, 202) << "atext symbols stay accepted";
+  EXPECT_TRUE(mailbox_->code_for("o'brien@example.ie")) << "and the mailer delivers to them";
+  EXPECT_EQ(user_count(db), 1);
+}
+
+// Issue 14 item 7: on no compiled-in list, and accepted until zxcvbn's estimate was added.
+TEST_F(AccountsTest, RegisterRefusesGuessablePasswordsAndSaysWhy) {
+  for (const char* guessable : {"password123", "Password1!", "qwerty123456"}) {
+    auto r = register_user("guess@example.com", guessable);
+    EXPECT_EQ(r.status, 400) << guessable;
+    EXPECT_EQ(code_of(r), "USER_PASSWORD_TOO_WEAK") << guessable;
+    EXPECT_TRUE(std::string(json(r)["error"].as_string())
+                    .starts_with("password is too easy to guess (under 10^8 guesses): "))
+        << r.body;
+  }
+  // Strong for anyone else, but made of the display name given with it.
+  auto named = post("/auth/register", {{"email", "guess@example.com"},
+                                       {"password", "Byron.Lovelace"},
+                                       {"display_name", "Ada Byron Lovelace"}});
+  EXPECT_EQ(code_of(named), "USER_PASSWORD_TOO_WEAK");
+  EXPECT_EQ(json(named)["error"],
+            "password is too easy to guess (under 10^8 guesses): it contains your e-mail address "
+            "or name");
+  EXPECT_TRUE(mailbox_->messages_to("guess@example.com").empty()) << "nothing was registered";
+  EXPECT_EQ(register_user("guess@example.com", "Byron.Lovelace").status, 202);
+}
+
 }  // namespace
 }  // namespace ferr

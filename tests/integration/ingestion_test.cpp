@@ -139,6 +139,38 @@ TEST_F(IngestionTest, InvalidEnvelopesAreRefusedAndNotStored) {
   EXPECT_EQ(outcome("rejected_invalid"), 5u);
 }
 
+// Issue 14 item 9: free text in a string field was stored verbatim. It is refused, alone or in a
+// batch, and nothing of it reaches the table.
+TEST_F(IngestionTest, FreeTextInAStringFieldIsRefusedAndNotStored) {
+  auto cli_error = [](const char* code) {
+    return json::object{{"surface", "ferrflow"},
+                        {"event", "cli.error"},
+                        {"schema_version", 1},
+                        {"properties", json::object{{"command", "release"}, {"error_code", code}}}};
+  };
+  auto leaked = ingest(cli_error("failed for bob@example.com from 203.0.113.7"));
+  expect_validation(leaked, "properties.error_code");
+  EXPECT_EQ(leaked.body.find("bob@"), std::string::npos) << "the answer never echoes it";
+
+  auto with_nul = cli_run();
+  with_nul["properties"].as_object()["cli_version"] = std::string("4.6.1\0", 6);
+  expect_validation(ingest(with_nul), "properties.cli_version");
+
+  auto r = batch(json::array{cli_error("FF1001"), cli_error("bob@example.com"),
+                             cli_error("E1001\r\nX-Injected: 1")});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto answer = json(r);
+  EXPECT_EQ(answer["accepted"], 1);
+  ASSERT_EQ(answer["rejected"].as_array().size(), 2u) << r.body;
+  for (const auto& rejected : answer["rejected"].as_array())
+    EXPECT_EQ(rejected.as_object().at("field"), "properties.error_code");
+
+  auto rows = stored_events(*app_);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].properties, R"({"command":"release","error_code":"FF1001"})");
+  EXPECT_EQ(outcome("rejected_invalid"), 4u);
+}
+
 TEST_F(IngestionTest, HostileBodiesGetAClientErrorNeverAServerError) {
   const std::vector<std::string> bodies = {
       "",

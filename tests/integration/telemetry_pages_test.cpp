@@ -139,6 +139,7 @@ TEST_F(TelemetryPagesTest, ThePagesAndTheManifestListTheSameEvents) {
   ASSERT_EQ(events.size(), tel::kEvents.size());
   for (const std::string path : {"/telemetry", "/fr/telemetry"}) {
     auto html = page(path);
+    std::size_t patterns_shown = 0;
     std::size_t listed = 0;
     for (auto at = html.find("<article class=\"event\""); at != std::string::npos;
          at = html.find("<article class=\"event\"", at + 1))
@@ -163,6 +164,16 @@ TEST_F(TelemetryPagesTest, ThePagesAndTheManifestListTheSameEvents) {
         EXPECT_NE(row.find("<code>" + std::string(field.at("kind").as_string()) + "</code>"),
                   std::string::npos)
             << name << "." << field_name;
+        if (field.contains("pattern")) {
+          ++patterns_shown;
+          EXPECT_NE(row.find("<code class=\"pattern\">" +
+                             std::string(field.at("pattern").as_string()) + "</code>"),
+                    std::string::npos)
+              << path << " " << name << "." << field_name << ": the manifest's pattern";
+          EXPECT_NE(row.find("<code>" + std::string(field.at("example").as_string()) + "</code>"),
+                    std::string::npos)
+              << path << " " << name << "." << field_name;
+        }
         if (!field.contains("values")) continue;
         for (const auto& v : field.at("values").as_array()) {
           EXPECT_NE(row.find("<li><code>" + std::string(v.as_string()) + "</code></li>"),
@@ -171,6 +182,7 @@ TEST_F(TelemetryPagesTest, ThePagesAndTheManifestListTheSameEvents) {
         }
       }
     }
+    EXPECT_EQ(patterns_shown, 4u) << path << ": every string field, with its pattern";
     EXPECT_NE(
         html.find("<code>" + std::string(manifest["hashing"].at("key_id").as_string()) + "</code>"),
         std::string::npos)

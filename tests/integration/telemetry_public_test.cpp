@@ -70,6 +70,14 @@ TEST_F(TelemetryPublicTest, TheManifestListsExactlyTheCatalog) {
         for (const auto& v : field.at("values").as_array()) values.emplace_back(v.as_string());
       EXPECT_EQ(values, std::vector<std::string>(spec.values.begin(), spec.values.end()))
           << event.name << "." << spec.name;
+      if (spec.kind != tel::FieldKind::string) {
+        EXPECT_FALSE(field.contains("pattern")) << event.name << "." << spec.name;
+      } else {
+        // Issue 14 item 9: each string field shows the pattern the validator enforces.
+        ASSERT_TRUE(field.contains("pattern")) << event.name << "." << spec.name;
+        EXPECT_EQ(field.at("pattern"), std::string(spec.pattern->source()).c_str());
+        EXPECT_EQ(field.at("example"), std::string(spec.pattern->example()).c_str());
+      }
       if (spec.only_when.field.empty()) {
         EXPECT_FALSE(field.contains("only_when")) << event.name << "." << spec.name;
       } else {

@@ -98,7 +98,8 @@ Task<Result<void>> AccountService::register_account(const Registration& input) {
   if (!email) co_return fail(Error::validation("email", "email must be a valid e-mail address"));
   if (input.display_name && !is_valid_display_name(*input.display_name))
     co_return fail(Error::validation("display_name", "display_name must be 1 to 100 characters"));
-  if (auto weakness = crypto::password_weakness(input.password, *email))
+  if (auto weakness =
+          crypto::password_weakness(input.password, *email, input.display_name.value_or("")))
     co_return fail(Error::make(ErrorCode::user_password_too_weak, *weakness));
 
   // Hash before looking the address up, so a known address costs the same time as a new one.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "core/email.hpp"
+
 namespace ferr::domain::accounts {
 
 // Generated at build time from the tz database (cmake/embed_timezones.cmake): sorted names.
@@ -10,11 +12,6 @@ extern const std::string_view kTimezoneNames[];
 extern const std::size_t kTimezoneCount;
 
 namespace {
-
-bool is_ascii_control_or_space(char c) {
-  auto u = static_cast<unsigned char>(c);
-  return u <= 0x20 || u == 0x7f;
-}
 
 // Number of code points of valid UTF-8 text without control characters; -1 otherwise.
 long printable_code_points(std::string_view s) {
@@ -45,24 +42,7 @@ long printable_code_points(std::string_view s) {
 }  // namespace
 
 std::optional<std::string> normalize_email(std::string_view raw) {
-  while (!raw.empty() && (raw.front() == ' ' || raw.front() == '\t')) raw.remove_prefix(1);
-  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t')) raw.remove_suffix(1);
-  if (raw.empty() || raw.size() > 254) return std::nullopt;
-  std::string email(raw);
-  for (char& c : email) {
-    if (is_ascii_control_or_space(c)) return std::nullopt;
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  auto at = email.find('@');
-  if (at == std::string::npos || at == 0 || at > 64 || email.find('@', at + 1) != std::string::npos)
-    return std::nullopt;
-  std::string_view domain = std::string_view(email).substr(at + 1);
-  auto dot = domain.find('.');
-  if (domain.empty() || dot == std::string_view::npos || dot == 0 || domain.back() == '.' ||
-      domain.find("..") != std::string_view::npos)
-    return std::nullopt;
-  if (printable_code_points(email) < 0) return std::nullopt;
-  return email;
+  return core::normalize_email(raw);
 }
 
 bool is_valid_display_name(std::string_view name) {

@@ -7,8 +7,8 @@
 
 namespace ferr::domain::accounts {
 
-/// Trims and lower-cases an e-mail address; nullopt when it is not a plausible address
-/// (at most 254 characters, one `@`, a non-empty local part, a dotted domain, no spaces).
+/// Trims and lower-cases an e-mail address; nullopt when it is not one the mailer can deliver to
+/// (core::normalize_email: the project's single address rule).
 std::optional<std::string> normalize_email(std::string_view raw);
 
 /// Display names are 1–100 characters (code points) of valid UTF-8 without control characters.

@@ -230,8 +230,10 @@ TEST(TelemetryEnvelope, EachPropertyHasItsDeclaredKind) {
   auto& properties = envelope["properties"].as_object();
   properties["exit_code"] = -9223372036854775807LL - 1;
   properties["duration_ms"] = 9223372036854775807LL;
-  properties["cli_version"] = std::string(128, 'x');  // exactly at the limit
+  properties["cli_version"] = "1.0.0-" + std::string(122, 'x');  // exactly at the limit
   EXPECT_TRUE(read(envelope));
+  properties["cli_version"] = "1.0.0-" + std::string(123, 'x');
+  EXPECT_EQ(refused_field(read(envelope)), "properties.cli_version");
 
   auto site = org_event("ferrgrowth", "growth.site.published");
   site["properties"] = json::object{{"custom_domain", false}};
@@ -246,6 +248,69 @@ TEST(TelemetryEnvelope, EachPropertyHasItsDeclaredKind) {
   EXPECT_EQ(row->properties, R"({"actor_hash":"fedcba9876543210fedcba9876543210"})");
   added["properties"] = json::object{{"actor_hash", "someone"}};
   EXPECT_EQ(refused_field(read(added)), "properties.actor_hash");
+}
+
+// Issue 14 item 9: any 128 bytes were stored, e-mail and IP address included. Every string field
+// now has a pattern in the catalog, and the validator enforces it.
+TEST(TelemetryEnvelope, StringsMustMatchTheirCatalogPattern) {
+  auto error = [](json::value code) {
+    json::object envelope{{"surface", "ferrflow"}, {"event", "cli.error"}, {"schema_version", 1}};
+    envelope["properties"] = json::object{{"command", "release"}, {"error_code", std::move(code)}};
+    return read(envelope);
+  };
+  auto leaked = error("failed for bob@example.com from 203.0.113.7");
+  EXPECT_EQ(refused_field(leaked), "properties.error_code");
+  EXPECT_EQ(leaked.error().message, "properties.error_code must match ^(FF[0-9]{4}|E[0-9]{4})$");
+  EXPECT_EQ(leaked.error().message.find("bob"), std::string::npos) << "never echoes the value";
+  for (const char* bad : {"FF10", "ff1001", "FF1001 ", "E1001x", "error", ""})
+    EXPECT_EQ(refused_field(error(bad)), "properties.error_code") << bad;
+  for (const char* good : {"FF1001", "E1001", "FF9999"}) EXPECT_TRUE(error(good)) << good;
+
+  auto run = cli_run();
+  for (const char* bad : {"latest", "v4.6.1", "4.6", "4.6.1 (linux)", "203.0.113.7"}) {
+    run["properties"].as_object()["cli_version"] = bad;
+    EXPECT_EQ(refused_field(read(run)), "properties.cli_version") << bad;
+  }
+  run["properties"].as_object()["cli_version"] = "4.7.0-rc.1+build.5";
+  EXPECT_TRUE(read(run));
+
+  auto agent = org_event("ferrfleet", "fleet.agent.run");
+  for (const char* bad : {"Triage", "code review", "bob@example.com", "-triage"}) {
+    agent["properties"] = json::object{{"agent_kind", "first_party"}, {"first_party_slug", bad}};
+    EXPECT_EQ(refused_field(read(agent)), "properties.first_party_slug") << bad;
+  }
+}
+
+// NUL, line breaks and the other control characters are refused in every string field, with a
+// message of their own (no pattern admits them either).
+TEST(TelemetryEnvelope, ControlCharactersAreRefusedInEveryString) {
+  std::size_t string_fields = 0;
+  for (const auto& event : tel::kEvents) {
+    for (const auto& field : event.fields) {
+      if (field.kind != tel::FieldKind::string) continue;
+      ++string_fields;
+      for (std::string_view control :
+           {std::string_view("\0", 1), std::string_view("\n"), std::string_view("\r\n"),
+            std::string_view("\t"), std::string_view("\x7f"), std::string_view("\xc2\x85")}) {
+        json::object envelope{{"surface", tel::surface_name(event.surface)},
+                              {"event", event.name},
+                              {"schema_version", 1}};
+        if (event.subject == tel::Subject::org) envelope["org_hash"] = kHash;
+        json::object properties;
+        if (!field.only_when.field.empty())
+          properties[field.only_when.field] = field.only_when.value;
+        properties[field.name] = std::string(field.pattern->example()) + std::string(control);
+        envelope["properties"] = properties;
+        auto result = read(envelope);
+        EXPECT_EQ(refused_field(result), "properties." + std::string(field.name)) << event.name;
+        if (!result) {
+          EXPECT_EQ(result.error().message, "properties." + std::string(field.name) +
+                                                " must not contain control characters");
+        }
+      }
+    }
+  }
+  EXPECT_EQ(string_fields, 4u) << "cli.run and cli.error's cli_version, error_code, the slug";
 }
 
 TEST(TelemetryEnvelope, AConditionalFieldNeedsItsCondition) {
@@ -334,7 +399,7 @@ TEST(TelemetryEnvelope, TheValidatorAcceptsExactlyWhatTheCatalogDeclares) {
         case tel::FieldKind::hash: good = kHash, wrong = 1; break;
         case tel::FieldKind::enumeration: good = field.values.front(), wrong = "not-listed"; break;
         case tel::FieldKind::integer: good = 42, wrong = "42"; break;
-        case tel::FieldKind::string: good = "abc", wrong = false; break;
+        case tel::FieldKind::string: good = field.pattern->example(), wrong = false; break;
         case tel::FieldKind::boolean: good = true, wrong = 0; break;
       }
       properties[field.name] = good;

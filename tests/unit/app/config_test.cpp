@@ -41,6 +41,7 @@ TEST(ParseConfig, DefaultsMatchOperationsMd) {
   EXPECT_EQ(c.public_url, "http://127.0.0.1:8080");
   EXPECT_EQ(c.mail, "log");
   EXPECT_EQ(c.mail_from, "FerrLabs <no-reply@ferrlabs.com>");
+  EXPECT_FALSE(c.mail_require_tls) << "development: STARTTLS when offered, not required";
   EXPECT_TRUE(c.cors_allowed_origins.empty());
   EXPECT_EQ(c.auth_rate, 10);
   EXPECT_EQ(c.ingest_rate, 50);
@@ -75,6 +76,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& invalid_val
        {"", "127.0.0.1:8080", "/relative", "ftp://example.com", "http://", "mailto:a@b.c"}},
       {"FERRLABS_MAIL", {"", "smtp", "file:", "sendmail", "http://mail.example.com"}},
       {"FERRLABS_MAIL_FROM", {"", "a@b.c\r\nBcc: victim@example.com", "two\nlines"}},
+      {"FERRLABS_MAIL_ALLOW_PLAINTEXT", {"", "yes", "true", "2", " 1", "01"}},
       {"CORS_ALLOWED_ORIGINS",
        {"app.example.com", "*", "https://app.example.com/", "https://app.example.com/path",
         "https://app.example.com?x=1", "https://ok.example.com, not an origin"}},
@@ -145,11 +147,55 @@ TEST(ParseConfig, ProductionRequiresTheSaltAndTheJwtSecret) {
 
   c = parse_ok({{"FERRLABS_ENV", "production"},
                 {"FERRLABS_TELEMETRY_SALT", kSaltHex},
-                {"JWT_SECRET", kJwtSecret}});
+                {"JWT_SECRET", kJwtSecret},
+                {"FERRLABS_MAIL", "smtps://mail.example.com:465"}});
   EXPECT_EQ(c.environment, Environment::production);
   ASSERT_TRUE(c.telemetry_salt.has_value());
   ASSERT_TRUE(c.jwt_secret.has_value());
   EXPECT_EQ(c.jwt_secret->expose(), kJwtSecret);
+}
+
+// Issue 14 item 13: the log transport writes codes and reset links into the log, and production
+// accepted it (with a warning). It is now a start-up error there, like a missing secret.
+TEST(ParseConfig, ProductionRefusesTheLogTransport) {
+  const RawSettings production{{"FERRLABS_ENV", "production"},
+                               {"FERRLABS_TELEMETRY_SALT", kSaltHex},
+                               {"JWT_SECRET", kJwtSecret}};
+  for (const char* mail : {"", "log"}) {
+    RawSettings raw = production;
+    if (*mail != '\0') raw["FERRLABS_MAIL"] = mail;
+    Config c;
+    auto error = parse(raw, c);
+    ASSERT_TRUE(error.has_value()) << "FERRLABS_MAIL=" << mail;
+    EXPECT_EQ(error->variable, "FERRLABS_MAIL");
+    EXPECT_EQ(error->line(),
+              "invalid configuration: FERRLABS_MAIL: log (mail text in the log) is refused when "
+              "FERRLABS_ENV=production: use smtp://, smtps:// or file:DIR");
+  }
+  for (const char* mail : {"smtp://relay:25", "smtps://h:465", "file:/var/mail"}) {
+    RawSettings raw = production;
+    raw["FERRLABS_MAIL"] = mail;
+    EXPECT_EQ(parse_ok(raw).mail, mail);
+  }
+  EXPECT_EQ(parse_ok({{"FERRLABS_MAIL", "log"}}).mail, "log") << "development keeps it";
+}
+
+// STARTTLS is required on smtp:// in production, unless FERRLABS_MAIL_ALLOW_PLAINTEXT=1 says a
+// relay on a trusted network may take plain text; development only takes it when offered.
+TEST(ParseConfig, ProductionRequiresStartTlsUnlessPlaintextIsAllowed) {
+  RawSettings raw{{"FERRLABS_ENV", "production"},
+                  {"FERRLABS_TELEMETRY_SALT", kSaltHex},
+                  {"JWT_SECRET", kJwtSecret},
+                  {"FERRLABS_MAIL", "smtp://relay.internal:25"}};
+  EXPECT_TRUE(parse_ok(raw).mail_require_tls);
+  raw["FERRLABS_MAIL_ALLOW_PLAINTEXT"] = "0";
+  EXPECT_TRUE(parse_ok(raw).mail_require_tls);
+  raw["FERRLABS_MAIL_ALLOW_PLAINTEXT"] = "1";
+  EXPECT_FALSE(parse_ok(raw).mail_require_tls);
+  EXPECT_FALSE(parse_ok({{"FERRLABS_MAIL", "smtp://relay.internal:25"}}).mail_require_tls);
+  EXPECT_FALSE(parse_ok({{"FERRLABS_MAIL", "smtp://relay.internal:25"},
+                         {"FERRLABS_MAIL_ALLOW_PLAINTEXT", "1"}})
+                   .mail_require_tls);
 }
 
 TEST(ParseConfig, SaltIsDecodedToThirtyTwoBytes) {
@@ -268,6 +314,7 @@ TEST(Settings, ListsEveryVariableOnceWithAFlag) {
                                  "FERRLABS_PUBLIC_URL",
                                  "FERRLABS_MAIL",
                                  "FERRLABS_MAIL_FROM",
+                                 "FERRLABS_MAIL_ALLOW_PLAINTEXT",
                                  "CORS_ALLOWED_ORIGINS",
                                  "FERRLABS_AUTH_RATE",
                                  "FERRLABS_INGEST_RATE",

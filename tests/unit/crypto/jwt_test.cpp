@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <limits>
 #include <string>
 
 #include "crypto/tokens.hpp"
@@ -128,6 +129,44 @@ TEST(Jwt, ExpiryIsExclusive) {
   EXPECT_TRUE(verify_access_token(token, kKey, at(kExpires) - 1ms));
   expect_unauthorized(token, at(kExpires));
   expect_unauthorized(token, at(kExpires + 3600));
+}
+
+std::string claims_with(std::int64_t iat, std::int64_t exp) {
+  return R"({"sub":"user-1","sid":"sess-1","iss":"ferrlabs","iat":)" + std::to_string(iat) +
+         R"(,"exp":)" + std::to_string(exp) + "}";
+}
+
+// Issue 14 item 10: a correctly signed token with `exp` = 2^63 − 1 or `iat` in the future was
+// accepted, so one leaked or mis-signed token would have lived for ever.
+TEST(Jwt, ExpiryFarBeyondTheLifetimeIsRejected) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  expect_unauthorized(forge(kHeader, claims_with(kIssued, kMax)));
+  expect_unauthorized(forge(kHeader, claims_with(kIssued, kMax)), at(kIssued + 10'000'000));
+  expect_unauthorized(forge(kHeader, claims_with(kIssued, kIssued + 901)));
+  expect_unauthorized(forge(kHeader, claims_with(kIssued, kIssued + 3600)), at(kIssued + 1000));
+  // An iat far in the past with an exp still ahead is the same over-long lifetime.
+  expect_unauthorized(forge(kHeader, claims_with(std::numeric_limits<std::int64_t>::min(), kMax)));
+  expect_unauthorized(forge(kHeader, claims_with(0, kIssued + 60)));
+  // Exactly the longest lifetime passes, to its last second.
+  EXPECT_TRUE(verify_access_token(forge(kHeader, claims_with(kIssued, kIssued + 900)), kKey,
+                                  at(kIssued + 899)));
+  EXPECT_EQ(kMaxAccessTokenLifetime, 15min);
+}
+
+TEST(Jwt, IssuedInTheFutureIsRejectedBeyondTheLeeway) {
+  const auto leeway = kClockLeeway.count();
+  EXPECT_EQ(leeway, 60);
+  std::string ahead = forge(kHeader, claims_with(kIssued + leeway, kIssued + leeway + 900));
+  EXPECT_TRUE(verify_access_token(ahead, kKey, at(kIssued))) << "a signer's clock a minute ahead";
+  expect_unauthorized(forge(kHeader, claims_with(kIssued + leeway + 1, kIssued + leeway + 901)));
+  expect_unauthorized(forge(kHeader, claims_with(kIssued + 86'400, kIssued + 86'400 + 900)));
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  expect_unauthorized(forge(kHeader, claims_with(kMax, kMax)));
+}
+
+TEST(Jwt, ExpiryMustFollowIssue) {
+  expect_unauthorized(forge(kHeader, claims_with(kIssued + 30, kIssued + 30)));
+  expect_unauthorized(forge(kHeader, claims_with(kIssued + 30, kIssued + 10)));
 }
 
 TEST(Jwt, AlgNoneAndOtherAlgorithmsAreRejected) {

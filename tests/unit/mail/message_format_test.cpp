@@ -5,7 +5,9 @@
 #include <chrono>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "domain/accounts/validation.hpp"
 #include "test_helpers.hpp"
 
 namespace ferr::mail {
@@ -80,12 +82,26 @@ TEST(CheckMessage, RejectsLineBreaksInRecipientOrSubjectWithoutQuotingThem) {
 }
 
 TEST(CheckMessage, RejectsRecipientsThatAreNotOnePlainAddress) {
-  for (const char* to :
-       {"", "ada", "ada@", "@example.com", "ada @example.com", "ada@exa mple.com",
-        "a@b@example.com", "<ada@example.com>", "Ada <ada@example.com>", "ada@example.com\t"}) {
+  for (const char* to : {"", "ada", "ada@", "@example.com", "ada @example.com", "ada@exa mple.com",
+                         "a@b@example.com", "<ada@example.com>", "Ada <ada@example.com>",
+                         "ada@example.com\t", "<script>@example.com", "\"ada\"@example.com"}) {
     auto checked = check_message(message(to, "s", "b"));
     ASSERT_FALSE(checked) << to;
     EXPECT_EQ(checked.error().field, "to") << to;
+  }
+}
+
+// Issue 14: registration accepted `<script>@example.com`, which the mailer then refused, leaving
+// an account that could never be verified. Whatever registration stores, the mailer delivers to.
+TEST(CheckMessage, AcceptsExactlyWhatRegistrationStores) {
+  for (const std::string& raw : std::vector<std::string>{
+           "ada@example.com", " Ada@Example.com ", "<script>@example.com", "ada>@example.com",
+           "\"ada\"@example.com", "ada@[192.0.2.1]", "ada@localhost", "a..b@example.com",
+           "jos\xc3\xa9@example.com", "ada\xc2\xa0@example.com", "ada@example.com\r\n",
+           std::string(65, 'a') + "@example.com", "o'brien@example.ie", "ada(x)@example.com"}) {
+    auto stored = domain::accounts::normalize_email(raw);
+    auto checked = check_message(message(stored.value_or(raw), "s", "b"));
+    EXPECT_EQ(stored.has_value(), checked.has_value()) << raw;
   }
 }
 

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "mail/factory.hpp"
@@ -77,6 +78,7 @@ bool accepts_connections(int port) {
 
 // One message as the sink saved it.
 struct Received {
+  bool tls = false;  // the session had upgraded with STARTTLS
   std::string mail_from;
   std::vector<std::string> rcpt_to;
   std::string content;
@@ -97,8 +99,9 @@ class SmtpSink {
   SmtpSink(const SmtpSink&) = delete;
   SmtpSink& operator=(const SmtpSink&) = delete;
 
-  // Starts the server; the port, or nullopt with the reason added to the test's failures.
-  std::optional<int> start() {
+  // Starts the server (offering and requiring STARTTLS with a throwaway certificate when
+  // `starttls`); the port, or nullopt with the reason added to the test's failures.
+  std::optional<int> start(bool starttls = false) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) return failed("pipe2");
     Fd read_end(fds[0]);
@@ -106,7 +109,8 @@ class SmtpSink {
     std::string script = FERR_SMTP_SINK_SCRIPT;
     std::string dir = dir_.path().string();
     // Debian's interpreter, named explicitly: it is the one python3-aiosmtpd installs for.
-    const char* argv[] = {"/usr/bin/python3", script.c_str(), dir.c_str(), nullptr};
+    const char* argv[] = {"/usr/bin/python3", script.c_str(), dir.c_str(),
+                          starttls ? "--starttls" : nullptr, nullptr};
     pid_t parent = ::getpid();
     pid_ = ::fork();
     if (pid_ < 0) return failed("fork");
@@ -143,6 +147,9 @@ class SmtpSink {
     return port;
   }
 
+  // The self-signed certificate a --starttls sink presents (the one file a client must trust).
+  std::string ca_file() const { return (dir_.path() / "tls" / "cert.pem").string(); }
+
   // The messages received so far, oldest first.
   std::vector<Received> messages() const {
     std::vector<fs::path> files;
@@ -160,6 +167,7 @@ class SmtpSink {
           pos = eol + 2;
           break;
         }
+        if (line == "TLS:yes") r.tls = true;
         if (line.starts_with("MAIL FROM:")) r.mail_from = line.substr(10);
         if (line.starts_with("RCPT TO:")) r.rcpt_to.push_back(line.substr(8));
       }
@@ -308,6 +316,88 @@ TEST(SmtpTransport, InterruptAbortsARunningDelivery) {
   auto later = transport->deliver({"ada@example.com", "s", "b"});
   ASSERT_FALSE(later);
   EXPECT_EQ(later.error().log_detail, "smtp: interrupted");
+}
+
+SmtpOptions tls_options(bool required, std::string ca_file = {}) {
+  SmtpOptions options;
+  options.require_tls = required;
+  options.ca_file = std::move(ca_file);
+  return options;
+}
+
+// Issue 14 item 13: smtp:// never upgraded, so codes and reset links crossed the network in plain
+// text. With TLS required (production), a server that offers no STARTTLS gets nothing.
+TEST(SmtpTransport, RequiredTlsRefusesAServerWithoutStartTls) {
+  SmtpSink sink;
+  auto port = sink.start();
+  ASSERT_TRUE(port);
+  auto transport = make("smtp://127.0.0.1:" + std::to_string(*port), tls_options(true));
+  ASSERT_TRUE(transport);
+  auto result = transport->deliver({"ada@example.com", "Reset", "token=abc_DEF-123"});
+  ASSERT_FALSE(result) << "delivered in plain text";
+  EXPECT_EQ(result.error().code, core::ErrorCode::internal_server_error);
+  EXPECT_NE(result.error().log_detail.find("SSL"), std::string::npos) << result.error().log_detail;
+  EXPECT_EQ(result.error().log_detail.find("abc_DEF"), std::string::npos);
+  EXPECT_TRUE(sink.messages().empty());
+
+  // FERRLABS_MAIL_ALLOW_PLAINTEXT=1: the same server then gets the message, in plain text.
+  auto plaintext = make("smtp://127.0.0.1:" + std::to_string(*port), tls_options(false));
+  ASSERT_TRUE(plaintext);
+  ASSERT_TRUE(plaintext->deliver({"ada@example.com", "Reset", "token=abc_DEF-123"}));
+  auto messages = sink.messages();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_FALSE(messages[0].tls);
+}
+
+TEST(SmtpTransport, TheFactoryPassesTheTlsRequirementOn) {
+  SmtpSink sink;
+  auto port = sink.start();
+  ASSERT_TRUE(port);
+  QueuedMailer::Options options;
+  options.max_attempts = 1;
+  auto mailer =
+      make_mailer("smtp://127.0.0.1:" + std::to_string(*port), kFrom, options, tls_options(true));
+  ASSERT_TRUE(mailer) << mailer.error().message;
+  (*mailer)->send({"ada@example.com", "Reset your password", "token=abc_DEF-123"});
+  ASSERT_TRUE((*mailer)->drain(30s));
+  EXPECT_EQ((*mailer)->failed(), 1u);
+  EXPECT_TRUE(sink.messages().empty());
+}
+
+// A real TLS handshake: the sink offers STARTTLS with a throwaway self-signed certificate and
+// refuses mail before the upgrade, so a delivery that succeeds went through TLS.
+TEST(SmtpTransport, StartTlsUpgradesWithAVerifiedCertificate) {
+  SmtpSink sink;
+  auto port = sink.start(/*starttls=*/true);
+  ASSERT_TRUE(port);
+  const std::string url = "smtp://127.0.0.1:" + std::to_string(*port);
+  for (bool required : {true, false}) {  // not required: still taken when offered
+    auto transport = make(url, tls_options(required, sink.ca_file()));
+    ASSERT_TRUE(transport);
+    auto result = transport->deliver({"ada@example.com", "Verify", "Your code is 123456."});
+    ASSERT_TRUE(result) << "required=" << required << ": " << result.error().log_detail;
+  }
+  auto messages = sink.messages();
+  ASSERT_EQ(messages.size(), 2u);
+  for (const auto& m : messages) {
+    EXPECT_TRUE(m.tls);
+    EXPECT_EQ(m.rcpt_to, std::vector<std::string>{"<ada@example.com>"});
+    EXPECT_EQ(body_of(m.content), "Your code is 123456.\r\n");
+  }
+}
+
+TEST(SmtpTransport, ACertificateThatDoesNotVerifyFailsTheDelivery) {
+  SmtpSink sink;
+  auto port = sink.start(/*starttls=*/true);
+  ASSERT_TRUE(port);
+  for (bool required : {true, false}) {  // the system's CAs do not know the throwaway one
+    auto transport = make("smtp://127.0.0.1:" + std::to_string(*port), tls_options(required));
+    ASSERT_TRUE(transport);
+    auto result = transport->deliver({"ada@example.com", "Verify", "Your code is 123456."});
+    ASSERT_FALSE(result) << "required=" << required;
+    EXPECT_EQ(result.error().log_detail.find("123456"), std::string::npos);
+  }
+  EXPECT_TRUE(sink.messages().empty());
 }
 
 TEST(SmtpTransport, CreateChecksTheUrlAndTheSenderWithoutQuotingThem) {

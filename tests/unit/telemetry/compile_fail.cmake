@@ -1,4 +1,5 @@
-# Proves that server_event.hpp turns an emit-site mistake into a compile error (ctest runs this).
+# Proves that a header (server_event.hpp, catalog.hpp) turns a mistake into a compile error (ctest
+# runs this).
 #   cmake -DCOMPILER=c++ -DFLAGS="a|b" -DINCLUDES="dir|dir" -DIMPLICIT_INCLUDES="dir|dir"
 #         -DSOURCE=file.cpp -DCASE=MACRO -DEXPECT=regex -P compile_fail.cmake
 # The file must first compile without CASE, so a failure cannot come from a broken command line;
