@@ -11,6 +11,7 @@
 
 #include "core/log.hpp"
 #include "http/client_ip.hpp"
+#include "http/framing.hpp"
 
 namespace ferr::http {
 
@@ -51,8 +52,10 @@ Request to_request(const bhttp::request_parser<bhttp::string_body>& parser, cons
   r.target = std::string(msg.target());
   for (const auto& field : msg)
     r.headers.add(std::string(field.name_string()), std::string(field.value()));
-  auto forwarded = r.headers.get("x-forwarded-for");
-  r.client_ip = resolve_client_ip(peer, forwarded ? *forwarded : std::string_view(), trusted_hops);
+  if (trusted_hops > 0)
+    r.client_ip = resolve_client_ip(peer, joined_forwarded_for(r.headers), trusted_hops);
+  else
+    r.client_ip = peer;
   return r;
 }
 
@@ -160,8 +163,15 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, SessionEnv env) 
         keep_alive = parser.get().keep_alive();
         request = to_request(parser, peer, env.limits.trusted_proxy_hops);
         head = request.method == Method::head;
-        plan = d.plan(request);
-        if (plan.early) {
+        auto framing = framing_error(request.headers, version);
+        plan = framing ? d.plan_unparsable(request) : d.plan(request);
+        if (framing) {
+          // Where this request's body ends is unknown or disputed: whatever follows could be
+          // taken for a second request (smuggling). Answer, read nothing more, close.
+          response = d.reject(
+              request, core::Error::make(core::ErrorCode::bad_request, std::string(*framing)));
+          response.close_connection = true;
+        } else if (plan.early) {
           response = std::move(*plan.early);
         } else if (parser.content_length() && *parser.content_length() > plan.body_limit) {
           response = d.reject(request, core::Error::make(core::ErrorCode::payload_too_large,
