@@ -14,6 +14,8 @@
 #include <malloc.h>
 #endif
 
+#include <utility>
+
 #include "core/log.hpp"
 
 namespace ferr::http {
@@ -29,12 +31,18 @@ struct Server::Worker {
   std::thread thread;
 };
 
+// The acceptor has a thread of its own. Asio allocates the reactor state of each socket where
+// the socket is opened (the accepting thread) and keeps it for reuse after the socket closes; on
+// a thread that also serves connections those small blocks would lie scattered among the
+// connections' freed memory and keep its pages resident. Here they lie packed together.
 struct Server::Acceptor {
-  explicit Acceptor(asio::io_context& ctx) : acceptor(ctx), retry_timer(ctx), trim_timer(ctx) {}
-  asio::ip::tcp::acceptor acceptor;
-  asio::steady_timer retry_timer;
-  asio::steady_timer trim_timer;
+  asio::io_context context{1};
+  asio::executor_work_guard<asio::io_context::executor_type> guard = asio::make_work_guard(context);
+  asio::ip::tcp::acceptor acceptor{context};
+  asio::steady_timer retry_timer{context};
+  asio::steady_timer trim_timer{context};
   std::size_t next_worker = 0;
+  std::thread thread;
 };
 
 namespace {
@@ -52,7 +60,7 @@ Server::Server(ServerOptions options, Dispatcher& dispatcher)
   if (options_.max_connections == 0) options_.max_connections = 1;
   if (options_.max_connections_per_client == 0) options_.max_connections_per_client = 1;
   for (std::size_t i = 0; i < options_.threads; ++i) workers_.push_back(std::make_unique<Worker>());
-  acceptor_ = std::make_unique<Acceptor>(workers_.front()->context);
+  acceptor_ = std::make_unique<Acceptor>();
   if (options_.metrics) {
     const char* help = "connections closed at once because a cap was reached";
     refused_total_ = &options_.metrics->counter("http_connections_refused_total", help,
@@ -90,6 +98,7 @@ core::Result<void> Server::start() {
   port_ = acc.local_endpoint().port();
   accept_next();
   for (auto& w : workers_) w->thread = std::thread([&ctx = w->context] { ctx.run(); });
+  acceptor_->thread = std::thread([&ctx = acceptor_->context] { ctx.run(); });
   return {};
 }
 
@@ -97,33 +106,52 @@ void Server::accept_next() {
   // Accepted sockets are spread round-robin over the I/O contexts; each connection then lives
   // on one thread for its whole life, so its state needs no locks.
   Worker& worker = *workers_[acceptor_->next_worker++ % workers_.size()];
-  acceptor_->acceptor.async_accept(worker.context, [this, &worker](boost::system::error_code ec,
-                                                                   asio::ip::tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || draining_) return;
-    if (ec) {
-      // Out of descriptors or similar: back off instead of spinning on the error.
-      core::log::warn("accept failed", {{"error", ec.message()}});
-      acceptor_->retry_timer.expires_after(std::chrono::milliseconds(50));
-      acceptor_->retry_timer.async_wait([this](boost::system::error_code wait_ec) {
-        if (!wait_ec && !draining_) accept_next();
+  acceptor_->acceptor.async_accept(
+      worker.context, [this, &worker](boost::system::error_code ec, asio::ip::tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || draining_) return;
+        if (ec) {
+          // Out of descriptors or similar: back off instead of spinning on the error.
+          core::log::warn("accept failed", {{"error", ec.message()}});
+          acceptor_->retry_timer.expires_after(std::chrono::milliseconds(50));
+          acceptor_->retry_timer.async_wait([this](boost::system::error_code wait_ec) {
+            if (!wait_ec && !draining_) accept_next();
+          });
+          return;
+        }
+        boost::system::error_code ignored;
+        auto peer = socket.remote_endpoint(ignored).address();
+        if (!admit(peer)) {
+          // Over a cap: closed before anything is read or allocated for it. Answering would mean
+          // reading a request first, which is the very resource the cap protects.
+          socket.close(ignored);
+          accept_next();
+          return;
+        }
+        socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+        // The session starts on its own thread, so that its memory comes from that thread's heap.
+        asio::post(worker.context, [this, &worker, socket = std::move(socket),
+                                    place = Admitted(*this, peer)]() mutable {
+          SessionEnv env{dispatcher_,     options_.limits,   draining_,
+                         worker.registry, busy_connections_, place.hand_over()};
+          asio::co_spawn(worker.context, run_session(std::move(socket), std::move(env)),
+                         asio::detached);
+        });
+        accept_next();
       });
-      return;
-    }
-    boost::system::error_code ignored;
-    auto peer = socket.remote_endpoint(ignored).address();
-    if (!admit(peer)) {
-      // Over a cap: closed before anything is read or allocated for it. Answering would mean
-      // reading a request first, which is the very resource the cap protects.
-      socket.close(ignored);
-      accept_next();
-      return;
-    }
-    socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-    SessionEnv env{dispatcher_,     options_.limits,   draining_,
-                   worker.registry, busy_connections_, [this, peer] { release(peer); }};
-    asio::co_spawn(worker.context, run_session(std::move(socket), std::move(env)), asio::detached);
-    accept_next();
-  });
+}
+
+Server::Admitted::Admitted(Server& server, asio::ip::address peer)
+    : server_(&server), peer_(peer) {}
+
+Server::Admitted::Admitted(Admitted&& other) noexcept
+    : server_(std::exchange(other.server_, nullptr)), peer_(other.peer_) {}
+
+Server::Admitted::~Admitted() {
+  if (server_) server_->release(peer_);
+}
+
+std::function<void()> Server::Admitted::hand_over() {
+  return [server = std::exchange(server_, nullptr), peer = peer_] { server->release(peer); };
 }
 
 bool Server::admit(const asio::ip::address& peer) {
@@ -198,6 +226,9 @@ bool Server::shutdown(std::chrono::milliseconds grace) {
     std::unique_lock lock(closed_mutex_);
     drained = closed_.wait_for(lock, grace, [this] { return open_connections_.load() == 0; });
   }
+  acceptor_->guard.reset();
+  acceptor_->context.stop();
+  if (acceptor_->thread.joinable()) acceptor_->thread.join();
   for (auto& w : workers_) {
     w->guard.reset();
     w->context.stop();

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -54,6 +55,23 @@ class Server {
 
  private:
   struct Worker;
+  /// A place admit() counted, given back when dropped unless handed over to a session (a
+  /// session never started when the server stops between accept and start).
+  class Admitted {
+   public:
+    Admitted(Server& server, boost::asio::ip::address peer);
+    Admitted(Admitted&& other) noexcept;
+    Admitted(const Admitted&) = delete;
+    Admitted& operator=(const Admitted&) = delete;
+    Admitted& operator=(Admitted&&) = delete;
+    ~Admitted();
+    /// The session's on_close: gives the place back; this object no longer does.
+    std::function<void()> hand_over();
+
+   private:
+    Server* server_;
+    boost::asio::ip::address peer_;
+  };
   void accept_next();
   /// Counts a new connection from `peer` against both caps; false (nothing counted) when over.
   bool admit(const boost::asio::ip::address& peer);

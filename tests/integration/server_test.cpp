@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <boost/json.hpp>
+#include <fstream>
+#include <thread>
 
 #include "http/request.hpp"
 #include "support/http_client.hpp"
@@ -494,6 +498,53 @@ TEST_F(ServerTest, ConnectionsOverEitherCapAreClosedAtOnce) {
     admitted = served(again);
   }
   EXPECT_TRUE(admitted);
+}
+
+// Anonymous resident memory of this process (heap and stacks), in KiB.
+long resident_anonymous_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("RssAnon:", 0) == 0) return std::stol(line.substr(8));
+  return -1;
+}
+
+TEST_F(ServerTest, IdleConnectionsGiveTheirMemoryBackOnceClosed) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer keeps freed memory in quarantine: RSS says nothing here";
+#endif
+  // Both ends of every connection live in this process: 2 descriptors each.
+  rlimit files{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &files), 0);
+  files.rlim_cur = files.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &files);
+  const std::size_t count = std::min<std::size_t>(2000, (files.rlim_cur - 200) / 2);
+  start({{"FERRLABS_MAX_CONNECTIONS", "5000"}, {"FERRLABS_MAX_CONNECTIONS_PER_CLIENT", "5000"}});
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(get("/health"));  // warm-up: caches and pools
+  const long before = resident_anonymous_kib();
+
+  std::vector<std::unique_ptr<Connection>> idle;
+  for (std::size_t i = 0; i < count; ++i) {
+    idle.push_back(std::make_unique<Connection>(port_));
+    ASSERT_TRUE(idle.back()->send(build_request("GET", "/health")));
+    ASSERT_TRUE(idle.back()->read_reply()) << i;
+  }
+  const long with_idle = resident_anonymous_kib();
+  // The server closes them after its idle timeout (300 ms here).
+  for (auto& c : idle) ASSERT_TRUE(c->closed_by_peer(std::chrono::seconds(10)));
+  idle.clear();
+
+  const long grew = with_idle - before;
+  ASSERT_GT(grew, 2048) << "the idle connections should have cost some memory";
+  // The server hands freed memory back shortly after such a wave of closes.
+  long after = resident_anonymous_kib();
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       after - before > grew / 4 && std::chrono::steady_clock::now() < deadline;
+       after = resident_anonymous_kib())
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_LE(after - before, grew / 4)
+      << "before " << before << " KiB, with " << count << " idle connections " << with_idle
+      << " KiB, after they closed " << after << " KiB";
 }
 
 TEST_F(ServerTest, SecondServerOnTheSamePortFailsToStart) {
