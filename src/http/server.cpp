@@ -144,7 +144,7 @@ Server::Admitted::Admitted(Server& server, asio::ip::address peer)
     : server_(&server), peer_(peer) {}
 
 Server::Admitted::Admitted(Admitted&& other) noexcept
-    : server_(std::exchange(other.server_, nullptr)), peer_(other.peer_) {}
+    : server_(std::exchange(other.server_, nullptr)), peer_(std::move(other.peer_)) {}
 
 Server::Admitted::~Admitted() {
   if (server_) server_->release(peer_);
