@@ -37,6 +37,7 @@ test: release test-debug test-asan
 bench: release
 	./bench/run.sh
 	./bench/login.sh
+	./bench/idle_memory.sh
 	./bench/telemetry.sh
 	BENCH_DATABASE=postgres ./bench/telemetry.sh
 

@@ -14,6 +14,8 @@ packages=(
   libzxcvbn-dev
   # build-time data: the common-password list compiled into the binary (crypto/password_policy)
   john-data cracklib-runtime
+  # fuzzing: clang's libFuzzer and sanitizer runtimes (the `fuzz` preset, tests/fuzz/README.md)
+  clang libclang-rt-14-dev
   # tests and benchmarks
   tzdata libgtest-dev libgmock-dev libbenchmark-dev b3sum curl jq wrk nginx-light
   # the sqlite3 shell: black-box suites read what the binary stored

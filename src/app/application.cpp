@@ -174,6 +174,9 @@ core::Result<void> Application::start() {
   options.threads = config_.threads;
   options.limits = tuning_.limits;
   options.limits.trusted_proxy_hops = config_.trusted_proxy_hops;
+  options.max_connections = config_.max_connections;
+  options.max_connections_per_client = config_.max_connections_per_client;
+  options.metrics = &metrics_;
   server_ = std::make_unique<http::Server>(options, *dispatcher_);
   auto started = server_->start();
   if (!started) {

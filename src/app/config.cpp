@@ -39,6 +39,10 @@ const std::vector<Setting>& settings() {
        "per-IP requests/s on telemetry ingestion (0 disables)"},
       {"TRUSTED_PROXY_HOPS", "--trusted-proxy-hops", "0",
        "X-Forwarded-For hops to trust for the client IP"},
+      {"FERRLABS_MAX_CONNECTIONS", "--max-connections", "10000",
+       "open connections at most; a connection over the cap is closed at once"},
+      {"FERRLABS_MAX_CONNECTIONS_PER_CLIENT", "--max-connections-per-client", "256",
+       "open connections at most from one peer address (behind a proxy: the proxy's)"},
       {"METRICS_TOKEN", "--metrics-token", "", "bearer token required by /metrics when set"},
       {"FERRLABS_SHUTDOWN_GRACE_S", "--shutdown-grace-s", "10",
        "drain deadline on SIGTERM, in seconds"},
@@ -222,6 +226,14 @@ std::optional<ConfigError> parse_config(const RawSettings& raw, std::size_t core
                        "must be a non-negative number of requests per second"};
   if (!parse_number<unsigned>(*value("TRUSTED_PROXY_HOPS"), 0, 16, c.trusted_proxy_hops))
     return ConfigError{"TRUSTED_PROXY_HOPS", "must be a number from 0 to 16"};
+  if (!parse_number<std::size_t>(*value("FERRLABS_MAX_CONNECTIONS"), 1, 1'000'000,
+                                 c.max_connections))
+    return ConfigError{"FERRLABS_MAX_CONNECTIONS", "must be a number from 1 to 1000000"};
+  if (!parse_number<std::size_t>(*value("FERRLABS_MAX_CONNECTIONS_PER_CLIENT"), 1,
+                                 c.max_connections, c.max_connections_per_client))
+    return ConfigError{"FERRLABS_MAX_CONNECTIONS_PER_CLIENT",
+                       "must be a number from 1 to FERRLABS_MAX_CONNECTIONS (" +
+                           std::to_string(c.max_connections) + ")"};
   c.metrics_token = core::Secret(*value("METRICS_TOKEN"));
   if (!parse_number(*value("FERRLABS_SHUTDOWN_GRACE_S"), 0, 3600, c.shutdown_grace_seconds))
     return ConfigError{"FERRLABS_SHUTDOWN_GRACE_S", "must be a number of seconds from 0 to 3600"};

@@ -44,6 +44,8 @@ struct Config {
   double auth_rate = 10;
   double ingest_rate = 50;
   unsigned trusted_proxy_hops = 0;
+  std::size_t max_connections = 10'000;          ///< open connections, server-wide
+  std::size_t max_connections_per_client = 256;  ///< open connections from one peer address
   core::Secret metrics_token;
   int shutdown_grace_seconds = 10;
   std::size_t password_memory_kib = 19456;  ///< argon2id m (19 MiB)

@@ -12,6 +12,16 @@ std::string_view trim(std::string_view s) {
 }
 }  // namespace
 
+std::string joined_forwarded_for(const Headers& headers) {
+  std::string joined;
+  for (const auto& [name, value] : headers.all()) {
+    if (!iequals(name, "x-forwarded-for")) continue;
+    if (!joined.empty()) joined += ", ";
+    joined += value;
+  }
+  return joined;
+}
+
 std::string resolve_client_ip(std::string_view peer, std::string_view forwarded_for,
                               unsigned trusted_hops) {
   if (trusted_hops == 0 || forwarded_for.empty()) return std::string(peer);

@@ -4,7 +4,14 @@
 #include <string>
 #include <string_view>
 
+#include "http/request.hpp"
+
 namespace ferr::http {
+
+/// Every `X-Forwarded-For` line of `headers` joined in arrival order with ", " (RFC 9110 §5.3).
+/// A proxy may add a line of its own instead of appending to the client's (HAProxy's `option
+/// forwardfor` does): reading the first line only would let the client choose its address.
+std::string joined_forwarded_for(const Headers& headers);
 
 /// With `trusted_hops` = 0 the peer address; otherwise the `X-Forwarded-For` entry added by the
 /// outermost trusted proxy (the hops-th from the right), falling back to the peer when the header

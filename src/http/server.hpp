@@ -4,13 +4,18 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
+#include <boost/asio/ip/address.hpp>
+
 #include "core/error.hpp"
+#include "core/metrics.hpp"
 #include "http/dispatcher.hpp"
 #include "http/session.hpp"
 
@@ -21,6 +26,9 @@ struct ServerOptions {
   unsigned short port = 8080;  ///< 0 picks a free port (tests)
   std::size_t threads = 2;     ///< I/O threads, each with its own io_context
   SessionLimits limits;
+  std::size_t max_connections = 10'000;          ///< open at once; more are closed at once
+  std::size_t max_connections_per_client = 256;  ///< open at once from one peer address
+  core::MetricsRegistry* metrics = nullptr;      ///< connection gauges and refusals, when set
 };
 
 class Server {
@@ -47,7 +55,29 @@ class Server {
 
  private:
   struct Worker;
+  /// A place admit() counted, given back when dropped unless handed over to a session (a
+  /// session never started when the server stops between accept and start).
+  class Admitted {
+   public:
+    Admitted(Server& server, boost::asio::ip::address peer);
+    Admitted(Admitted&& other) noexcept;
+    Admitted(const Admitted&) = delete;
+    Admitted& operator=(const Admitted&) = delete;
+    Admitted& operator=(Admitted&&) = delete;
+    ~Admitted();
+    /// The session's on_close: gives the place back; this object no longer does.
+    std::function<void()> hand_over();
+
+   private:
+    Server* server_;
+    boost::asio::ip::address peer_;
+  };
   void accept_next();
+  /// Counts a new connection from `peer` against both caps; false (nothing counted) when over.
+  bool admit(const boost::asio::ip::address& peer);
+  /// Uncounts a connection admitted by admit(); may schedule the return of freed memory.
+  void release(const boost::asio::ip::address& peer);
+  void schedule_trim();
 
   ServerOptions options_;
   Dispatcher& dispatcher_;
@@ -58,6 +88,15 @@ class Server {
   std::atomic<bool> draining_{false};
   std::atomic<std::size_t> open_connections_{0};
   std::atomic<std::size_t> busy_connections_{0};
+  // Open connections per peer address, for the per-client cap. Entries live only as long as a
+  // connection of theirs is open.
+  std::mutex clients_mutex_;
+  std::unordered_map<boost::asio::ip::address, std::size_t> clients_;
+  core::Counter* refused_total_ = nullptr;
+  core::Counter* refused_per_client_ = nullptr;
+  // Memory return: the most connections open since the last trim, and whether one is scheduled.
+  std::atomic<std::size_t> peak_since_trim_{0};
+  std::atomic<bool> trim_scheduled_{false};
   std::mutex closed_mutex_;
   std::condition_variable closed_;
   bool stopped_ = false;

@@ -76,6 +76,9 @@ launch_server() {
   local name=$1
   shift
   mkdir -p "$E2E_WORK/$name"
+  # Emptied here, not only by the background redirection below: a restart under the same name
+  # would otherwise let await_server read the previous run's "listening" line (and port).
+  : >"$E2E_WORK/$name/server.log"
   (cd "$E2E_WORK/$name" && exec env FERRLABS_LISTEN=127.0.0.1:0 FERRLABS_THREADS=2 "$@" "$FERR_BIN" serve) \
     2>"$E2E_WORK/$name/server.log" >"$E2E_WORK/$name/stdout.log" &
   SERVER_PID=$!

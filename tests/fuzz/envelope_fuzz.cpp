@@ -4,18 +4,9 @@
 // is something the catalog declares, in the form the store expects.
 //
 // The test suite replays the seed corpus with g++ (replay_main.cpp, ctest `fuzz_envelope`). To
-// fuzz for real with clang's libFuzzer, from the repository root:
-//
-//   src="tests/fuzz/envelope_fuzz.cpp src/api/telemetry_envelope.cpp src/api/json_spans.cpp
-//        src/api/json_body.cpp src/api/object_reader.cpp src/telemetry/catalog.cpp
-//        src/core/time_format.cpp src/core/uuid.cpp src/core/hex.cpp src/core/error.cpp"
-//   flags="-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc"
-//   clang++ $flags $src -lboost_json -lsodium -lfmt -o /tmp/envelope_fuzz
-//   mkdir -p /tmp/envelope_corpus
-//   /tmp/envelope_fuzz -max_len=70000 -timeout=10 /tmp/envelope_corpus tests/fuzz/corpus/envelope
-//
-// (If a source file above has moved, the link errors name what is missing.) Copy the inputs that
-// matter into tests/fuzz/corpus/envelope/.
+// fuzz for real with clang's libFuzzer: `scripts/fuzz-campaign.sh envelope SECONDS`, which builds
+// `envelope_fuzz` with the `fuzz` preset and merges what it finds into tests/fuzz/corpus/envelope/
+// (tests/fuzz/README.md).
 
 #include <cctype>
 #include <cstddef>

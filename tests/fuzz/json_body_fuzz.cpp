@@ -3,18 +3,9 @@
 // for every input, and aborts when one does not.
 //
 // The test suite replays the seed corpus with g++ (replay_main.cpp, ctest `fuzz_json_body`).
-// To fuzz for real with clang's libFuzzer, from the repository root:
-//
-//   src="tests/fuzz/json_body_fuzz.cpp src/api/json_body.cpp src/api/object_reader.cpp"
-//   flags="-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc"
-//   clang++ $flags $src -lboost_json -o /tmp/json_body_fuzz
-//   mkdir -p /tmp/json_body_corpus
-//   /tmp/json_body_fuzz -max_len=20000 -timeout=10 /tmp/json_body_corpus
-//   tests/fuzz/corpus/json_body
-//
-// New inputs land in /tmp/json_body_corpus; copy the few that matter (a crash once fixed, a
-// new shape) into tests/fuzz/corpus/json_body/. A CMake route exists too: configure a separate
-// build directory with -DCMAKE_CXX_COMPILER=clang++ -DFERR_FUZZ=ON and build `json_body_fuzz`.
+// To fuzz for real with clang's libFuzzer: `scripts/fuzz-campaign.sh json_body SECONDS`, which
+// builds `json_body_fuzz` with the `fuzz` preset and merges what it finds into
+// tests/fuzz/corpus/json_body/ (tests/fuzz/README.md).
 
 #include <bit>
 #include <cmath>

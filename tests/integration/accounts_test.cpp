@@ -452,6 +452,20 @@ TEST_F(AccountsTest, PerIpRateLimitOnUnauthenticatedAuthRoutes) {
       << "a token comes back each second";
 }
 
+TEST_F(AccountsTest, RateLimitBehindAProxyThatAddsItsOwnForwardedForLine) {
+  // HAProxy's `option forwardfor` adds a line of its own after the client's: the client's forged
+  // first line must not choose the bucket. The clock does not move, so no token comes back.
+  start({{"FERRLABS_AUTH_RATE", "1"}, {"TRUSTED_PROXY_HOPS", "1"}});
+  int limited = 0;
+  for (int i = 0; i < 8; ++i) {
+    auto r = post(
+        "/auth/login", {{"email", "x@example.com"}, {"password", "p"}},
+        "X-Forwarded-For: 10.0." + std::to_string(i) + ".1\r\nX-Forwarded-For: 198.51.100.9\r\n");
+    if (r.status == 429) ++limited;
+  }
+  EXPECT_EQ(limited, 4) << "a burst of 4, then one bucket for 198.51.100.9";
+}
+
 TEST_F(AccountsTest, ConcurrentRegistrationsOfOneAddressCreateOneAccount) {
   std::vector<std::future<int>> attempts;
   for (int i = 0; i < 8; ++i)

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <boost/json.hpp>
+#include <fstream>
+#include <thread>
 
 #include "http/request.hpp"
 #include "support/http_client.hpp"
@@ -19,11 +23,12 @@ class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override { start({}); }
 
-  void start(const app::RawSettings& settings) {
+  void start(const app::RawSettings& settings,
+             std::chrono::milliseconds timeouts = std::chrono::milliseconds(300)) {
     app_.reset();
     app::Tuning tuning;
-    tuning.limits.read_timeout = std::chrono::milliseconds(300);
-    tuning.limits.idle_timeout = std::chrono::milliseconds(300);
+    tuning.limits.read_timeout = timeouts;
+    tuning.limits.idle_timeout = timeouts;
     app::RawSettings merged{{"CORS_ALLOWED_ORIGINS", "https://app.example.com"}};
     for (const auto& [k, v] : settings) merged[k] = v;
     app_ = testing::start_app(testing::test_config(merged), tuning, [](app::Application& a) {
@@ -250,6 +255,83 @@ TEST_F(ServerTest, OversizedHeaderGets400AndClose) {
   EXPECT_TRUE(c.closed_by_peer(std::chrono::seconds(5)));
 }
 
+// Sends `bytes` on a fresh connection and expects exactly one answer, a 400 BAD_REQUEST, then
+// the connection closed: whatever followed the header must never run as a second request.
+void expect_one_400_and_close(unsigned short port, const std::string& bytes) {
+  Connection c(port);
+  ASSERT_TRUE(c.send(bytes));
+  auto r = c.read_reply();
+  ASSERT_TRUE(r) << bytes;
+  EXPECT_EQ(r->status, 400) << bytes;
+  EXPECT_EQ(boost::json::parse(r->body).at("code"), "BAD_REQUEST") << bytes;
+  if (bytes.substr(0, bytes.find("\r\n")).ends_with("HTTP/1.1")) {
+    EXPECT_EQ(r->header("connection"), "close") << bytes;  // HTTP/1.0 closes by default
+  }
+  EXPECT_TRUE(c.closed_by_peer(std::chrono::seconds(5))) << bytes;
+  EXPECT_FALSE(c.read_reply(std::chrono::milliseconds(100))) << "a second answer to " << bytes;
+}
+
+TEST_F(ServerTest, TransferEncodingNotEndingInChunkedGets400AndClose) {
+  // The smuggling of issue 14: the "body" was read as a second request and answered.
+  const std::string smuggled = "GET /test/items/smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (const char* te : {"gzip", "xchunked", "identity", "", "chunked, identity",
+                         "chunked\r\nTransfer-Encoding: gzip"}) {
+    expect_one_400_and_close(port_, "GET /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " +
+                                        std::string(te) + "\r\n\r\n" + smuggled);
+  }
+}
+
+TEST_F(ServerTest, TransferEncodingBesideContentLengthGets400AndCloseInEitherOrder) {
+  const std::string body = "{}";
+  const std::string smuggled = "GET /test/items/smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (const char* te : {"chunked", "gzip", "identity", "xchunked"}) {
+    const std::string head =
+        "POST /test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+    const std::string length = "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    const std::string coding = "Transfer-Encoding: " + std::string(te) + "\r\n";
+    expect_one_400_and_close(port_, head + coding + length + "\r\n" + body + smuggled);
+    expect_one_400_and_close(port_, head + length + coding + "\r\n" + body + smuggled);
+  }
+}
+
+TEST_F(ServerTest, TransferEncodingInHttp10Gets400AndClose) {
+  expect_one_400_and_close(port_,
+                           "POST /test/echo HTTP/1.0\r\nContent-Type: application/json\r\n"
+                           "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+}
+
+TEST_F(ServerTest, ChunkedBodyIsStillAccepted) {
+  Connection c(port_);
+  ASSERT_TRUE(
+      c.send("POST /test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n" +
+             build_request("GET", "/test/items/next")));
+  auto echo = c.read_reply();
+  ASSERT_TRUE(echo);
+  EXPECT_EQ(echo->status, 200);
+  EXPECT_EQ(echo->body, "{}");
+  auto next = c.read_reply();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "\"next\"");
+}
+
+TEST_F(ServerTest, Http11WithoutExactlyOneHostGets400AndClose) {
+  const std::string next = build_request("GET", "/test/items/next");
+  expect_one_400_and_close(port_, "GET /health HTTP/1.1\r\n\r\n" + next);
+  expect_one_400_and_close(port_, "GET /health HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n" + next);
+  expect_one_400_and_close(port_, "GET /health HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n" + next);
+  expect_one_400_and_close(port_, "GET /health HTTP/1.1\r\nHost: a/b@c\r\n\r\n" + next);
+}
+
+TEST_F(ServerTest, Http10MayOmitHostButNotRepeatIt) {
+  Connection c(port_);
+  ASSERT_TRUE(c.send("GET /health HTTP/1.0\r\n\r\n"));
+  auto r = c.read_reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  expect_one_400_and_close(port_, "GET /health HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n");
+}
+
 TEST_F(ServerTest, BodyOverRouteLimitGets413BeforeItIsRead) {
   Connection c(port_);
   // Announce 1 MiB but send nothing: the limit is checked on the announced length.
@@ -370,6 +452,99 @@ TEST_F(ServerTest, MetricsTokenIsRequiredWhenConfigured) {
   auto right = get("/metrics", "Authorization: Bearer s3cret-token\r\n");
   ASSERT_TRUE(right);
   EXPECT_EQ(right->status, 200);
+}
+
+TEST_F(ServerTest, ConnectionsOverEitherCapAreClosedAtOnce) {
+  // Long timeouts: no admitted connection may go away on its own while the caps are counted.
+  start({{"FERRLABS_MAX_CONNECTIONS", "3"}, {"FERRLABS_MAX_CONNECTIONS_PER_CLIENT", "2"}},
+        std::chrono::minutes(1));
+  auto served = [](Connection& c) {
+    return c.send(build_request("GET", "/health")) && c.read_reply().has_value();
+  };
+  // Refused: closed without an answer, before any request is read.
+  auto refused = [](Connection& c) {
+    c.send(build_request("GET", "/health"));
+    return !c.read_reply().has_value();
+  };
+  Connection first(port_), second(port_);
+  ASSERT_TRUE(served(first));
+  ASSERT_TRUE(served(second));
+  Connection third(port_);
+  EXPECT_TRUE(refused(third)) << "a third connection from 127.0.0.1 (per-client cap 2)";
+
+  Connection other(port_, "127.0.0.2");
+  ASSERT_TRUE(other.connected());
+  EXPECT_TRUE(served(other)) << "another client has its own allowance";
+  Connection fourth(port_, "127.0.0.3");
+  EXPECT_TRUE(refused(fourth)) << "a fourth connection in all (total cap 3)";
+
+  ASSERT_TRUE(second.send(build_request("GET", "/metrics")));
+  auto metrics = second.read_reply();
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("http_connections_open 3\n"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find(
+                "http_connections_refused_total{cap=\"FERRLABS_MAX_CONNECTIONS_PER_CLIENT\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(
+      metrics->body.find("http_connections_refused_total{cap=\"FERRLABS_MAX_CONNECTIONS\"} 1\n"),
+      std::string::npos);
+
+  // A connection that ends gives its place back (once the server has seen it end).
+  first.close();
+  bool admitted = false;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       !admitted && std::chrono::steady_clock::now() < deadline;) {
+    Connection again(port_);
+    admitted = served(again);
+  }
+  EXPECT_TRUE(admitted);
+}
+
+// Anonymous resident memory of this process (heap and stacks), in KiB.
+long resident_anonymous_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("RssAnon:", 0) == 0) return std::stol(line.substr(8));
+  return -1;
+}
+
+TEST_F(ServerTest, IdleConnectionsGiveTheirMemoryBackOnceClosed) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer keeps freed memory in quarantine: RSS says nothing here";
+#endif
+  // Both ends of every connection live in this process: 2 descriptors each.
+  rlimit files{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &files), 0);
+  files.rlim_cur = files.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &files);
+  const std::size_t count = std::min<std::size_t>(2000, (files.rlim_cur - 200) / 2);
+  start({{"FERRLABS_MAX_CONNECTIONS", "5000"}, {"FERRLABS_MAX_CONNECTIONS_PER_CLIENT", "5000"}});
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(get("/health"));  // warm-up: caches and pools
+  const long before = resident_anonymous_kib();
+
+  std::vector<std::unique_ptr<Connection>> idle;
+  for (std::size_t i = 0; i < count; ++i) {
+    idle.push_back(std::make_unique<Connection>(port_));
+    ASSERT_TRUE(idle.back()->send(build_request("GET", "/health")));
+    ASSERT_TRUE(idle.back()->read_reply()) << i;
+  }
+  const long with_idle = resident_anonymous_kib();
+  // The server closes them after its idle timeout (300 ms here).
+  for (auto& c : idle) ASSERT_TRUE(c->closed_by_peer(std::chrono::seconds(10)));
+  idle.clear();
+
+  const long grew = with_idle - before;
+  ASSERT_GT(grew, 2048) << "the idle connections should have cost some memory";
+  // The server hands freed memory back shortly after such a wave of closes.
+  long after = resident_anonymous_kib();
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       after - before > grew / 4 && std::chrono::steady_clock::now() < deadline;
+       after = resident_anonymous_kib())
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_LE(after - before, grew / 4)
+      << "before " << before << " KiB, with " << count << " idle connections " << with_idle
+      << " KiB, after they closed " << after << " KiB";
 }
 
 TEST_F(ServerTest, SecondServerOnTheSamePortFailsToStart) {

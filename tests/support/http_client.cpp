@@ -17,8 +17,19 @@ std::string HttpReply::header(const std::string& lower_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
-Connection::Connection(unsigned short port) {
+Connection::Connection(unsigned short port) : Connection(port, "127.0.0.1") {}
+
+Connection::Connection(unsigned short port, const std::string& from) {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  if (from != "127.0.0.1" &&
+      (::inet_pton(AF_INET, from.c_str(), &local.sin_addr) != 1 ||
+       ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0)) {
+    ::close(fd_);
+    fd_ = -1;
+    return;
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
@@ -29,8 +40,11 @@ Connection::Connection(unsigned short port) {
   }
 }
 
-Connection::~Connection() {
+Connection::~Connection() { close(); }
+
+void Connection::close() {
   if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
 }
 
 bool Connection::send(const std::string& bytes) {

@@ -23,6 +23,8 @@ struct HttpReply {
 class Connection {
  public:
   explicit Connection(unsigned short port);
+  /// A connection from the local address `from` (any of 127.0.0.0/8): another client.
+  Connection(unsigned short port, const std::string& from);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -36,6 +38,8 @@ class Connection {
                                       bool head_request = false);
   /// True when the server closes the connection within `timeout` (no more bytes arrive).
   bool closed_by_peer(std::chrono::milliseconds timeout);
+  /// Closes the connection from this side.
+  void close();
 
  private:
   bool fill(std::chrono::steady_clock::time_point deadline);

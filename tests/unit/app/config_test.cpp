@@ -83,6 +83,9 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& invalid_val
       {"FERRLABS_AUTH_RATE", {"", "-1", "ten", "nan", "inf", "1e7", "5/s"}},
       {"FERRLABS_INGEST_RATE", {"", "-0.5", "fifty", "nan", "inf", "2000000"}},
       {"TRUSTED_PROXY_HOPS", {"", "-1", "17", "one"}},
+      {"FERRLABS_MAX_CONNECTIONS", {"", "0", "1000001", "-1", "many"}},
+      // Over the default total (10000) is refused too: one client could take every connection.
+      {"FERRLABS_MAX_CONNECTIONS_PER_CLIENT", {"", "0", "10001", "-1", "some"}},
       {"FERRLABS_SHUTDOWN_GRACE_S", {"", "-1", "3601", "10s"}},
       {"FERRLABS_LOG", {"", "INFO", "verbose", "warning"}},
       {"FERRLABS_PASSWORD_MEMORY_KIB", {"", "7", "4194305", "lots"}},
@@ -286,6 +289,20 @@ TEST(ParseConfig, ExplicitValuesOverrideDefaults) {
   EXPECT_EQ(c.metrics_token.expose(), "scrape-me");
   EXPECT_EQ(c.shutdown_grace_seconds, 0);
   EXPECT_EQ(c.log_level, core::log::Level::debug);
+}
+
+TEST(ParseConfig, ConnectionCapsDefaultAndMustNest) {
+  Config defaults = parse_ok({});
+  EXPECT_EQ(defaults.max_connections, 10000u);
+  EXPECT_EQ(defaults.max_connections_per_client, 256u);
+  Config c =
+      parse_ok({{"FERRLABS_MAX_CONNECTIONS", "50"}, {"FERRLABS_MAX_CONNECTIONS_PER_CLIENT", "50"}});
+  EXPECT_EQ(c.max_connections, 50u);
+  EXPECT_EQ(c.max_connections_per_client, 50u);
+  auto error =
+      parse({{"FERRLABS_MAX_CONNECTIONS", "50"}, {"FERRLABS_MAX_CONNECTIONS_PER_CLIENT", "51"}}, c);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->variable, "FERRLABS_MAX_CONNECTIONS_PER_CLIENT");
 }
 
 TEST(ParseConfig, MailAcceptsEveryDocumentedForm) {

@@ -43,5 +43,23 @@ TEST(ResolveClientIp, EmptyEntryFallsBackToThePeer) {
   EXPECT_EQ(resolve_client_ip(kPeer, " ,10.0.0.2", 2), kPeer);
 }
 
+TEST(JoinedForwardedFor, JoinsEveryLineInArrivalOrder) {
+  Headers h;
+  h.add("Accept", "*/*");
+  h.add("X-Forwarded-For", "10.0.3.1");
+  h.add("x-forwarded-for", "203.0.113.7, 10.0.0.2");
+  EXPECT_EQ(joined_forwarded_for(h), "10.0.3.1, 203.0.113.7, 10.0.0.2");
+  EXPECT_EQ(joined_forwarded_for(Headers{}), "");
+}
+
+TEST(JoinedForwardedFor, AProxyAddingItsOwnLineDecidesTheClient) {
+  // HAProxy's `option forwardfor` adds a line instead of appending: the client's forged line
+  // comes first and must not choose the address.
+  Headers h;
+  h.add("X-Forwarded-For", "10.0.7.1");
+  h.add("X-Forwarded-For", "198.51.100.9");
+  EXPECT_EQ(resolve_client_ip(kPeer, joined_forwarded_for(h), 1), "198.51.100.9");
+}
+
 }  // namespace
 }  // namespace ferr::http
