@@ -40,6 +40,11 @@ bench: release
 	./bench/idle_memory.sh
 	./bench/telemetry.sh
 	BENCH_DATABASE=postgres ./bench/telemetry.sh
+	BENCH_BASELINE=$(BENCH_BASELINE) ./bench/backends.sh
+
+# The SQLite figures of bench/backends.sh are compared with this revision's binary, measured in
+# the same run: the last commit before the concurrency redesign (docs/decisions/0003).
+BENCH_BASELINE ?= e6d9cfe
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp')

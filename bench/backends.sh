@@ -96,7 +96,7 @@ for s in "${servers[@]}"; do setup "$s"; done
 stmt() {
   local file=$STATEMENTS/$1.sql text
   shift
-  text=$(grep -v '^--' "$file")
+  text=$(grep -vE '^[[:space:]]*--' "$file")
   for ((i = $#; i >= 1; i--)); do text=${text//\$$i/${!i}}; done
   printf '%s;\n' "$text"
 }

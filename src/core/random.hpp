@@ -15,7 +15,8 @@ class Random {
   virtual void fill(std::span<std::uint8_t> out) = 0;
 };
 
-/// Cryptographically secure randomness from libsodium (`randombytes_buf`).
+/// Cryptographically secure randomness from libsodium (`randombytes_buf`), drawn from the kernel
+/// 4 KiB at a time per thread.
 class SodiumRandom final : public Random {
  public:
   void fill(std::span<std::uint8_t> out) override;

@@ -5,7 +5,7 @@ SELECT principal.live,
        o.id, o.slug, o.name, m.role,
        (SELECT count(*) FROM org_memberships c WHERE c.org_id = o.id),
        o.telemetry_opt_out, ts_to_ms(o.created_at), ts_to_ms(o.updated_at),
-       (SELECT string_agg(DISTINCT s.tier, ',')
+       (SELECT string_agg(s.tier, ',')
         FROM subscriptions s
         WHERE s.org_id = o.id
           AND s.status <> 'canceled')
@@ -13,7 +13,10 @@ FROM (SELECT EXISTS (SELECT 1
                      FROM sessions
                      WHERE id = $3
                        AND user_id = $1
-                       AND revoked_at IS NULL) AS live) AS principal
+                       AND revoked_at IS NULL) AS live
+      -- OFFSET 0 keeps the subquery a subquery: pulled up, its EXISTS would run twice (once
+      -- for the output column, once for the join filter).
+      OFFSET 0) AS principal
 LEFT JOIN (organizations o
            JOIN org_memberships m ON m.org_id = o.id AND m.user_id = $1)
   ON principal.live AND o.slug = $2
