@@ -202,6 +202,9 @@ bool Application::shutdown(std::chrono::milliseconds grace) {
   if (retention_) retention_->stop();
   // Nothing runs on the background loop any more.
   if (background_) background_->stop();
+  // Every storage call has been answered or abandoned with its request: let SQLite's threads
+  // finish, before the server's event loops they would resume are destroyed.
+  if (storage_) storage_->quiesce();
   // Mail queued by the last requests still goes out (bounded by its own deadline).
   if (mailer_) mailer_->drain(std::chrono::seconds(5));
   return drained;

@@ -100,6 +100,10 @@ StorageBackend& StorageBackend::operator=(StorageBackend&&) noexcept = default;
 
 StorageBackend::~StorageBackend() = default;
 
+void StorageBackend::quiesce() {
+  if (sqlite) sqlite->join_threads();
+}
+
 core::Result<StorageBackend> open_storage(const Config& config, const core::Clock& clock,
                                           SchemaReport* report) {
   if (config.database.kind == DatabaseTarget::Kind::postgres)

@@ -50,6 +50,10 @@ struct StorageBackend {
   StorageBackend(StorageBackend&&) noexcept;
   StorageBackend& operator=(StorageBackend&&) noexcept;
 
+  /// At shutdown, once nothing uses the repositories any more: waits for SQLite's threads to
+  /// finish what they were handed, so none resumes an event loop that is about to go.
+  void quiesce();
+
   std::unique_ptr<storage::sqlite::Database> sqlite;
   std::unique_ptr<storage::postgres::Database> postgres;
   std::unique_ptr<domain::ReadinessCheck> readiness;

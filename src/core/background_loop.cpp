@@ -3,12 +3,23 @@
 namespace ferr::core {
 
 BackgroundLoop::BackgroundLoop() : work_(context_.get_executor()) {
-  thread_ = std::thread([this] { context_.run(); });
+  thread_ = std::thread([this] {
+    context_.run();
+    std::lock_guard lock(mutex_);
+    done_ = true;
+    finished_.notify_all();
+  });
 }
 
-void BackgroundLoop::stop() {
+void BackgroundLoop::stop(std::chrono::milliseconds grace) {
   if (!thread_.joinable()) return;
-  context_.stop();
+  // Stopping the loop outright could leave another thread (a storage pool) holding work for it
+  // and touching it after it is gone: it ends by itself once its work is done.
+  work_.reset();
+  {
+    std::unique_lock lock(mutex_);
+    if (!finished_.wait_for(lock, grace, [&] { return done_; })) context_.stop();
+  }
   thread_.join();
 }
 

@@ -5,6 +5,9 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 namespace ferr::core {
@@ -19,13 +22,17 @@ class BackgroundLoop {
 
   /// Where to spawn the background coroutines.
   boost::asio::io_context::executor_type executor() { return context_.get_executor(); }
-  /// Lets the loop finish what it is doing, stops it and joins the thread; coroutines still
-  /// suspended are destroyed with the loop. Idempotent.
-  void stop();
+  /// Lets the loop run out of work (what is queued or in flight elsewhere for it, such as a
+  /// storage call that will resume a coroutine here, still completes), then joins the thread.
+  /// Past `grace` the loop is stopped as it is. Idempotent.
+  void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
 
  private:
   boost::asio::io_context context_{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::mutex mutex_;
+  std::condition_variable finished_;
+  bool done_ = false;
   std::thread thread_;
 };
 

@@ -81,6 +81,10 @@ class Database {
   }
 
   const std::string& path() const { return path_; }
+  /// Waits for the work handed to the database's threads and ends them: at shutdown, before the
+  /// event loops that work would resume are destroyed. The awaitable calls must not be used
+  /// afterwards.
+  void join_threads() { pool_->join(); }
   /// Number of threads that run the awaitable calls.
   std::size_t threads() const { return pool_->size(); }
 
