@@ -54,7 +54,9 @@ class Completion {
   /// Posts the waiter's continuation to its own executor. Called once, by whichever of wait()
   /// and set() comes second.
   void resume() {
-    boost::asio::post(executor_,
+    // A copy: once posted, the waiter may resume and destroy this object at once.
+    auto executor = executor_;
+    boost::asio::post(executor,
                       [handler = std::move(*handler_)]() mutable { std::move(handler)(); });
   }
 

@@ -250,6 +250,21 @@ TEST_F(AccountsTest, UnknownAddressesAreThrottledLikeKnownOnes) {
   EXPECT_EQ(login("ghost@example.com").status, 423) << "a lock reveals nothing about existence";
 }
 
+TEST_F(AccountsTest, LoginStoresNothingForAnAddressNobodyCanHave) {
+  // Issue 14, item 5: the throttle counted (and stored) any string as an address. An address
+  // that fails validation is refused like a wrong password, and nothing is counted for it: six
+  // failures would otherwise lock it (423).
+  for (const std::string& email :
+       {std::string(16000, 'a'), std::string("ada@example.com\r\nBcc: x@example.com"),
+        std::string("ada\0@example.com", 17), std::string("<script>@example.com")}) {
+    for (int i = 0; i < 6; ++i) {
+      auto refused = login(email);
+      EXPECT_EQ(refused.status, 401) << "attempt " << i + 1;
+      EXPECT_EQ(json(refused)["code"], "AUTH_INVALID_CREDENTIALS");
+    }
+  }
+}
+
 TEST_F(AccountsTest, TheThrottleIsStoredInTheDatabaseAndSurvivesARestart) {
   auto db = dir_ / "accounts.db";
   start({{"DATABASE_URL", "sqlite:" + db.string()}});

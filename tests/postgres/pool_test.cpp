@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/task.hpp"
 #include "database_test.hpp"
 #include "storage/postgres/transaction.hpp"
 
@@ -129,6 +130,28 @@ TEST_F(PoolTest, TransactionsFromTwoIoThreadsShareTwoConnections) {
   EXPECT_EQ(pool.stats().peak_open, 2u);
   EXPECT_EQ(pool.stats().idle, 2u);  // every transaction ended: both connections reusable
   EXPECT_EQ(pool.stats().round_trips, 2u * kTransactions);
+}
+
+TEST_F(PoolTest, WaitersOnLoopsThatEndRightAfterThemAreWokenSafely) {
+  // Each thread awaits queries on an event loop of its own that ends, and is destroyed, as
+  // soon as its query is done, while the thread that handed it the connection may still be
+  // inside the hand-over: no reference to a waiter may outlive its loop elsewhere (ASan).
+  Pool pool(pool_options(1));
+  constexpr int kThreads = 8;
+  constexpr int kQueriesEach = 40;
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kQueriesEach; ++i) {
+        if (!core::run_to_completion(pool.query("SELECT 1"))) ++failed;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(pool.stats().waiting, 0u);
+  EXPECT_EQ(pool.stats().idle, 1u);
 }
 
 TEST_F(PoolTest, ReusesAnIdleConnection) {

@@ -58,7 +58,7 @@ struct PoolState : std::enable_shared_from_this<PoolState> {
       waiter = pop_waiter();
       waiter->connection = std::move(connection);
     }
-    wake(waiter);
+    wake(std::move(waiter));
   }
 
   void free_slot() {
@@ -71,7 +71,7 @@ struct PoolState : std::enable_shared_from_this<PoolState> {
       }
       waiter = pop_waiter();
     }
-    wake(waiter);
+    wake(std::move(waiter));
   }
 
   // Logs only changes of state: a down database would otherwise log once per request.
@@ -95,8 +95,12 @@ struct PoolState : std::enable_shared_from_this<PoolState> {
     return waiter;
   }
 
-  static void wake(const std::shared_ptr<Waiter>& waiter) {
-    asio::post(waiter->timer.get_executor(), [waiter] { waiter->timer.cancel(); });
+  // Takes the caller's reference: the waiter's coroutine may end, and its event loop be
+  // destroyed, the moment the cancel runs, so no reference may be dropped off that loop (the
+  // timer's destructor needs its loop's timer service).
+  static void wake(std::shared_ptr<Waiter> waiter) {
+    auto executor = waiter->timer.get_executor();
+    asio::post(executor, [waiter = std::move(waiter)] { waiter->timer.cancel(); });
   }
 
   const PoolOptions options;
