@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "contract/contract_test.hpp"
+#include "contract/race.hpp"
 
 namespace ferr::contract {
 namespace {
@@ -205,6 +206,36 @@ TEST_P(TelemetryStoreContract, ConcurrentWritesOfOneEventIdStoreItOnce) {
         << "exactly one of the two writes of the shared event_id is stored, round " << round;
   }
   EXPECT_EQ(count_since("cli.race", now() - 1h), 3 * kRounds);
+}
+
+TEST_P(TelemetryStoreContract, ConcurrentBatchesSharingIdsInOtherOrdersBothSucceed) {
+  // Issue 14, item 12: two batches holding the same ids, one's first chunk (256 rows on
+  // PostgreSQL) being the other's second, used to lock them in opposite orders and deadlock.
+  constexpr int kRounds = 8;
+  constexpr int kHalf = 256;
+  for (int round = 0; round < kRounds; ++round) {
+    std::vector<EventRow> halves[2];
+    for (auto& half : halves)
+      for (int i = 0; i < kHalf; ++i) half.push_back(ingested("cli.order", now(), next_uuid()));
+    std::vector<EventRow> batches[2];
+    for (int b = 0; b < 2; ++b) {
+      for (const auto* half : {&halves[b], &halves[1 - b]}) {
+        for (EventRow row : *half) {
+          row.id = next_uuid();
+          batches[b].push_back(std::move(row));
+        }
+      }
+    }
+    auto results = race(2, [&](int b) { return run(store_->write_ingested(batches[b])); });
+    std::size_t written = 0;
+    for (const auto& result : results) {
+      ASSERT_TRUE(result) << "round " << round << ": " << result.error().log_detail;
+      ASSERT_EQ(result->size(), 2u * kHalf);
+      for (bool w : *result) written += w ? 1 : 0;
+    }
+    EXPECT_EQ(written, 2u * kHalf) << "each shared event_id stored once, round " << round;
+  }
+  EXPECT_EQ(count_since("cli.order", now() - 1h), 2 * kHalf * kRounds);
 }
 
 TEST_P(TelemetryStoreContract, LargeBatchesDeduplicateAcrossTheWholeBatch) {

@@ -7,8 +7,10 @@
 #include <cstddef>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "core/try.hpp"
 #include "storage/postgres/codec.hpp"
@@ -74,35 +76,57 @@ std::string utc_day(core::TimePoint t) {
   return text;
 }
 
-/// Writes `count` rows (element i made by `element(i)`) with statements/insert_batch.sql, in
-/// chunks of kChunkRows sent as one pipeline: one round trip, and one implicit transaction, so
-/// the batch is stored whole or not at all, and an event_id repeated in a later chunk meets the
-/// registry row of the earlier one. Returns each row's outcome, in order.
+/// The order in which insert_batch sends rows: by event_id (the registry's uuid order, bytewise
+/// like core::Uuid's), rows without one last, ties in batch order. Every batch then takes its
+/// registry locks in one global order, so two concurrent batches sharing ids in different orders
+/// wait for each other instead of deadlocking (issue 14, item 12), and the first row of a
+/// repeated id still comes first.
+std::vector<std::size_t> send_order(
+    std::size_t count, const std::function<const std::optional<core::Uuid>&(std::size_t)>& id) {
+  std::vector<std::size_t> order(count);
+  for (std::size_t i = 0; i < count; ++i) order[i] = i;
+  std::ranges::stable_sort(order, [&](std::size_t a, std::size_t b) {
+    const auto& x = id(a);
+    const auto& y = id(b);
+    if (!x || !y) return x.has_value() && !y.has_value();
+    return *x < *y;
+  });
+  return order;
+}
+
+/// Writes `count` rows (element i made by `element(i)`, event_id `id(i)`) with
+/// statements/insert_batch.sql, in send_order, in chunks of kChunkRows sent as one pipeline: one
+/// round trip, and one implicit transaction, so the batch is stored whole or not at all, and an
+/// event_id repeated in a later chunk meets the registry row of the earlier one. Returns each
+/// row's outcome, in batch order.
 Task<Result<std::vector<RowOutcome>>> insert_batch(
-    Pool& pool, std::size_t count, const std::function<json::object(std::size_t)>& element) {
+    Pool& pool, std::size_t count, const std::function<json::object(std::size_t)>& element,
+    const std::function<const std::optional<core::Uuid>&(std::size_t)>& id) {
+  const std::vector<std::size_t> order = send_order(count, id);
   std::vector<Statement> statements;
   for (std::size_t start = 0; start < count; start += kChunkRows) {
     const std::size_t end = std::min(count, start + kChunkRows);
     json::array chunk;
     chunk.reserve(end - start);
-    for (std::size_t i = start; i < end; ++i) chunk.emplace_back(element(i));
+    for (std::size_t i = start; i < end; ++i) chunk.emplace_back(element(order[i]));
     statements.push_back(Statement{sql::insert_batch, {Param(json::serialize(chunk))}});
   }
   if (statements.empty()) co_return std::vector<RowOutcome>{};
   FERR_CO_TRY(auto results, co_await pool.pipeline(std::move(statements)));
 
-  std::vector<RowOutcome> outcomes;
-  outcomes.reserve(count);
+  std::size_t answered = 0;
+  for (const QueryResult& rows : results) answered += static_cast<std::size_t>(rows.rows());
+  if (answered != count) {
+    co_return fail(core::Error::database("postgres telemetry insert: one answer per row expected"));
+  }
+  std::vector<RowOutcome> outcomes(count);
+  std::size_t sent = 0;
   for (const QueryResult& rows : results) {
-    for (int r = 0; r < rows.rows(); ++r) {
-      RowOutcome outcome;
+    for (int r = 0; r < rows.rows(); ++r, ++sent) {
+      RowOutcome& outcome = outcomes[order[sent]];
       FERR_CO_TRY(outcome.opted_out, rows.boolean(r, 1));
       FERR_CO_TRY(outcome.written, rows.boolean(r, 2));
-      outcomes.push_back(outcome);
     }
-  }
-  if (outcomes.size() != count) {
-    co_return fail(core::Error::database("postgres telemetry insert: one answer per row expected"));
   }
   co_return outcomes;
 }
@@ -111,9 +135,13 @@ Task<Result<std::vector<RowOutcome>>> insert_batch(
 
 Task<Result<tel::ServerWrite>> PgTelemetryStore::write_server_events(
     std::span<const tel::ServerRow> batch) {
-  FERR_CO_TRY(auto outcomes, co_await insert_batch(db_.pool(), batch.size(), [&](std::size_t i) {
-                return batch_element(batch[i].row, &batch[i]);
-              }));
+  FERR_CO_TRY(auto outcomes,
+              co_await insert_batch(
+                  db_.pool(), batch.size(),
+                  [&](std::size_t i) { return batch_element(batch[i].row, &batch[i]); },
+                  [&](std::size_t i) -> const std::optional<core::Uuid>& {
+                    return batch[i].row.event_id;
+                  }));
   tel::ServerWrite result;
   for (const RowOutcome& o : outcomes) {
     if (o.opted_out) ++result.opted_out;
@@ -124,9 +152,11 @@ Task<Result<tel::ServerWrite>> PgTelemetryStore::write_server_events(
 
 Task<Result<std::vector<bool>>> PgTelemetryStore::write_ingested(
     std::span<const tel::EventRow> rows) {
-  FERR_CO_TRY(auto outcomes, co_await insert_batch(db_.pool(), rows.size(), [&](std::size_t i) {
-                return batch_element(rows[i], nullptr);
-              }));
+  FERR_CO_TRY(
+      auto outcomes,
+      co_await insert_batch(
+          db_.pool(), rows.size(), [&](std::size_t i) { return batch_element(rows[i], nullptr); },
+          [&](std::size_t i) -> const std::optional<core::Uuid>& { return rows[i].event_id; }));
   std::vector<bool> inserted;
   inserted.reserve(outcomes.size());
   for (const RowOutcome& o : outcomes) inserted.push_back(o.written);

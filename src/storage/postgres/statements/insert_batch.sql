@@ -40,11 +40,14 @@ firsts AS (
   ORDER BY event_id, ord
 ),
 -- The ids nobody stored before. A concurrent transaction inserting the same id makes this wait
--- for its outcome: committed, ours is a duplicate; rolled back, ours is new.
+-- for its outcome: committed, ours is a duplicate; rolled back, ours is new. Inserted in id
+-- order, as the store sends its chunks, so concurrent batches lock shared ids in one order and
+-- cannot deadlock.
 claimed AS (
   INSERT INTO telemetry_event_ids (event_id, occurred_at)
   SELECT event_id, ms_to_ts(occurred_at)
   FROM firsts
+  ORDER BY event_id
   ON CONFLICT (event_id) DO NOTHING
   RETURNING event_id
 ),
