@@ -1,6 +1,9 @@
 #include "api/account_routes.hpp"
 
 #include <boost/json/serialize.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
 
 #include "api/authentication.hpp"
 #include "api/request_body.hpp"
@@ -216,16 +219,23 @@ void add_account_routes(http::Router& router, const AccountRoutesDeps& deps) {
     return [routes, method](Request& req) { return ((*routes).*method)(req); };
   };
   using http::Method;
-  router.add(Method::post, "/auth/register", bind(&Routes::register_account), kJson);
-  router.add(Method::post, "/auth/verify-email", bind(&Routes::verify_email), kJson);
-  router.add(Method::post, "/auth/resend-verification", bind(&Routes::resend_verification), kJson);
-  router.add(Method::post, "/auth/login", bind(&Routes::login), kJson);
-  router.add(Method::post, "/auth/refresh", bind(&Routes::refresh), kJson);
-  router.add(Method::post, "/auth/logout", bind(&Routes::logout));
-  router.add(Method::get, "/auth/me", bind(&Routes::me));
-  router.add(Method::patch, "/auth/me", bind(&Routes::update_me), kJson);
-  router.add(Method::post, "/auth/forgot-password", bind(&Routes::forgot_password), kJson);
-  router.add(Method::post, "/auth/reset-password", bind(&Routes::reset_password), kJson);
+  // Every account route is served at `/v1/auth/x` and at the first version's `/auth/x` (api.md):
+  // one handler object for both, so the throttles and the per-IP bucket are the same ones.
+  auto both = [&router](Method method, std::string_view path, http::Handler handler,
+                        http::RouteOptions options = {}) {
+    router.add(method, "/v1/auth" + std::string(path), handler, options);
+    router.add(method, "/auth" + std::string(path), std::move(handler), options);
+  };
+  both(Method::post, "/register", bind(&Routes::register_account), kJson);
+  both(Method::post, "/verify-email", bind(&Routes::verify_email), kJson);
+  both(Method::post, "/resend-verification", bind(&Routes::resend_verification), kJson);
+  both(Method::post, "/login", bind(&Routes::login), kJson);
+  both(Method::post, "/refresh", bind(&Routes::refresh), kJson);
+  both(Method::post, "/logout", bind(&Routes::logout));
+  both(Method::get, "/me", bind(&Routes::me));
+  both(Method::patch, "/me", bind(&Routes::update_me), kJson);
+  both(Method::post, "/forgot-password", bind(&Routes::forgot_password), kJson);
+  both(Method::post, "/reset-password", bind(&Routes::reset_password), kJson);
   router.add(Method::get, "/v1/me/telemetry-prefs", bind(&Routes::telemetry_prefs));
   router.add(Method::put, "/v1/me/telemetry-prefs", bind(&Routes::set_telemetry_prefs), kJson);
 }

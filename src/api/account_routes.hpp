@@ -1,5 +1,6 @@
 #pragma once
-/// The routes of "Accounts and sessions" (api.md): /auth/… and /v1/me/telemetry-prefs.
+/// The routes of "Accounts and sessions" (api.md): /v1/auth/… (and its alias /auth/…) and
+/// /v1/me/telemetry-prefs.
 
 #include "api/account_json.hpp"
 #include "domain/accounts/account_service.hpp"

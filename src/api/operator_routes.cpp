@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 
 #include <memory>
+#include <string_view>
 
 #include "crypto/constant_time.hpp"
 #include "http/error_response.hpp"
@@ -31,12 +32,15 @@ void add_operator_routes(http::Router& router, OperatorRoutesDeps deps) {
 
   boost::json::object health{
       {"status", "ok"}, {"service", "ferrlabs-api"}, {"version", shared->version}};
-  router.add(
-      http::Method::get, "/health",
-      [body = boost::json::serialize(health)](Request&) -> awaitable<Response> {
-        co_return Response::json(200, body);
-      },
-      kProbe);
+  // `/v1/health` answers like `/health` for clients configured with a base URL ending in `/v1`.
+  for (std::string_view path : {"/health", "/v1/health"}) {
+    router.add(
+        http::Method::get, path,
+        [body = boost::json::serialize(health)](Request&) -> awaitable<Response> {
+          co_return Response::json(200, body);
+        },
+        kProbe);
+  }
 
   router.add(
       http::Method::get, "/readyz",

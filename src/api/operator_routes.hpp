@@ -1,5 +1,5 @@
 #pragma once
-/// `GET /health`, `GET /readyz` and `GET /metrics`.
+/// `GET /health` (also at `/v1/health`), `GET /readyz` and `GET /metrics`.
 
 #include <functional>
 #include <string>

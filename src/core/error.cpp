@@ -28,6 +28,9 @@ std::string_view wire_name(ErrorCode code) {
     case ErrorCode::org_member_already_exists: return "ORG_MEMBER_ALREADY_EXISTS";
     case ErrorCode::org_last_owner: return "ORG_LAST_OWNER";
     case ErrorCode::org_cannot_remove_self: return "ORG_CANNOT_REMOVE_SELF";
+    case ErrorCode::org_member_not_found: return "ORG_MEMBER_NOT_FOUND";
+    case ErrorCode::token_not_found: return "TOKEN_NOT_FOUND";
+    case ErrorCode::session_not_found: return "SESSION_NOT_FOUND";
     case ErrorCode::subscription_not_found: return "SUBSCRIPTION_NOT_FOUND";
     case ErrorCode::subscription_already_active: return "SUBSCRIPTION_ALREADY_ACTIVE";
     case ErrorCode::idempotency_key_reused: return "IDEMPOTENCY_KEY_REUSED";

@@ -25,6 +25,9 @@ unsigned status_for(core::ErrorCode code) {
     case C::auth_forbidden: return 403;
     case C::user_not_found:
     case C::org_not_found:
+    case C::org_member_not_found:
+    case C::token_not_found:
+    case C::session_not_found:
     case C::subscription_not_found:
     case C::not_found: return 404;
     case C::method_not_allowed: return 405;

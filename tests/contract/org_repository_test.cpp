@@ -499,17 +499,17 @@ TEST_P(OrgRepositoryContract, ChangeRoleNeverDemotesTheLastOwner) {
   EXPECT_EQ(seen_by("acme", second.user_id).value().role, Role::owner);
 }
 
-TEST_P(OrgRepositoryContract, ChangeRoleOfANonMemberIsUserNotFound) {
+TEST_P(OrgRepositoryContract, ChangeRoleOfANonMemberIsOrgMemberNotFound) {
   auto org = create("acme", owner_);
   auto outsider = active_user("outsider@x.io");
   auto before = log_ids(org.id);
   EXPECT_TRUE(fails_with(run(repo_->change_role(org.id, outsider, Role::member, Role::owner,
                                                 audit(owner_, "org.member.role_changed", "x"))),
-                         ErrorCode::user_not_found));
+                         ErrorCode::org_member_not_found));
   EXPECT_TRUE(
       fails_with(run(repo_->change_role(org.id, next_id<UserId>(), Role::member, Role::owner,
                                         audit(owner_, "org.member.role_changed", "x"))),
-                 ErrorCode::user_not_found))
+                 ErrorCode::org_member_not_found))
       << "an unknown user";
   EXPECT_FALSE(seen_by("acme", outsider)) << "not added on the way";
   EXPECT_EQ(log_ids(org.id), before);
@@ -579,16 +579,16 @@ TEST_P(OrgRepositoryContract, RemoveMemberNeverRemovesTheLastOwner) {
                          ErrorCode::org_last_owner));
 }
 
-TEST_P(OrgRepositoryContract, RemoveMemberOfANonMemberIsUserNotFound) {
+TEST_P(OrgRepositoryContract, RemoveMemberOfANonMemberIsOrgMemberNotFound) {
   auto org = create("acme", owner_);
   auto outsider = active_user("outsider@x.io");
   auto before = log_ids(org.id);
   EXPECT_TRUE(fails_with(run(repo_->remove_member(org.id, outsider, Role::owner,
                                                   audit(owner_, "org.member.removed", "x"))),
-                         ErrorCode::user_not_found));
+                         ErrorCode::org_member_not_found));
   EXPECT_TRUE(fails_with(run(repo_->remove_member(org.id, next_id<UserId>(), Role::owner,
                                                   audit(owner_, "org.member.removed", "x"))),
-                         ErrorCode::user_not_found));
+                         ErrorCode::org_member_not_found));
   EXPECT_EQ(run(repo_->members(org.id)).value().size(), 1u);
   EXPECT_EQ(log_ids(org.id), before);
 }

@@ -40,6 +40,9 @@ refresh=$(body "$r" | jq -r .refresh_token)
 
 me=$(curl -s -H "Authorization: Bearer $access" "$(url /auth/me)")
 check "me returns the verified user" "$email true Journey" "$(jq -r '"\(.email) \(.email_verified) \(.display_name)"' <<<"$me")"
+me_v1=$(curl -s -H "Authorization: Bearer $access" "$(url /v1/auth/me)")
+check "/v1/auth/me answers like its alias /auth/me" "$me" "$me_v1"
+check "/v1/health answers like /health" "$(curl -s "$(url /health)")" "$(curl -s "$(url /v1/health)")"
 me_cookie=$(curl -s -H "Cookie: fl_session=$access" "$(url /auth/me)" | jq -r .email)
 check "the fl_session cookie authenticates too" "$email" "$me_cookie"
 
@@ -49,7 +52,7 @@ access2=$(body "$r" | jq -r .access_token)
 refresh2=$(body "$r" | jq -r .refresh_token)
 [ "$refresh2" != "$refresh" ] && pass "refresh rotates the refresh token" || fail "refresh rotates the refresh token"
 
-check "logout answers 204" 204 "$(status_of POST /auth/logout -H "Authorization: Bearer $access2")"
+check "logout through /v1 answers 204" 204 "$(status_of POST /v1/auth/logout -H "Authorization: Bearer $access2")"
 check "the logged-out token is rejected at once" 401 "$(status_of GET /auth/me -H "Authorization: Bearer $access2")"
 r=$(post -d "{\"refresh_token\":\"$refresh2\"}" "$(url /auth/refresh)")
 check "the logged-out family cannot refresh" 401 "$(status "$r")"

@@ -587,5 +587,77 @@ TEST_F(AccountsTest, RegisterRefusesGuessablePasswordsAndSaysWhy) {
   EXPECT_EQ(register_user("guess@example.com", "Byron.Lovelace").status, 202);
 }
 
+// api.md: accounts are `/v1/auth/…`; the unprefixed `/auth/…` paths stay as aliases.
+TEST_F(AccountsTest, EveryAccountRouteIsServedUnderV1WithTheUnprefixedPathsAsAliases) {
+  EXPECT_EQ(
+      post("/v1/auth/register", {{"email", "vic@example.com"}, {"password", kPassword}}).status,
+      202);
+  auto code = mailbox_->code_for("vic@example.com");
+  ASSERT_TRUE(code);
+  clock_.advance(2min);
+  EXPECT_EQ(post("/v1/auth/resend-verification", {{"email", "vic@example.com"}}).status, 202);
+  code = mailbox_->code_for("vic@example.com", 2);
+  ASSERT_TRUE(code) << "a new code is mailed through /v1";
+  auto verified = post("/v1/auth/verify-email", {{"email", "vic@example.com"}, {"code", *code}});
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  EXPECT_EQ(code_of(post("/auth/verify-email", {{"email", "vic@example.com"}, {"code", *code}})),
+            "AUTH_EMAIL_ALREADY_VERIFIED")
+      << "both paths reach the same account";
+
+  auto logged_in = post("/v1/auth/login", {{"email", "vic@example.com"}, {"password", kPassword}});
+  ASSERT_EQ(logged_in.status, 200) << logged_in.body;
+  std::string access(json(logged_in)["access_token"].as_string());
+  std::string refresh(json(logged_in)["refresh_token"].as_string());
+  auto renamed = call("PATCH", "/v1/auth/me", R"({"display_name":"Vic"})", bearer(access));
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  auto me_v1 = call("GET", "/v1/auth/me", "", bearer(access));
+  auto me = call("GET", "/auth/me", "", bearer(access));
+  ASSERT_EQ(me_v1.status, 200);
+  EXPECT_EQ(me_v1.body, me.body);
+  EXPECT_EQ(json(me_v1)["display_name"], "Vic");
+
+  auto refreshed = post("/v1/auth/refresh", {{"refresh_token", refresh}});
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  EXPECT_EQ(code_of(post("/auth/refresh", {{"refresh_token", refresh}})), "AUTH_SESSION_EXPIRED")
+      << "the rotation done through /v1 is seen through the alias: the family is revoked";
+  auto fresh = post("/auth/login", {{"email", "vic@example.com"}, {"password", kPassword}});
+  std::string access2(json(fresh)["access_token"].as_string());
+  EXPECT_EQ(call("POST", "/v1/auth/logout", "", bearer(access2)).status, 204);
+  EXPECT_EQ(call("GET", "/auth/me", "", bearer(access2)).status, 401);
+
+  clock_.advance(2min);
+  EXPECT_EQ(post("/v1/auth/forgot-password", {{"email", "vic@example.com"}}).status, 202);
+  auto reset = mailbox_->reset_token_for("vic@example.com", 3);
+  ASSERT_TRUE(reset);
+  EXPECT_EQ(
+      post("/v1/auth/reset-password", {{"token", *reset}, {"password", "a brand new passphrase"}})
+          .status,
+      204);
+  EXPECT_EQ(login("vic@example.com", "a brand new passphrase").status, 200);
+}
+
+TEST_F(AccountsTest, TheAliasesShareTheLoginThrottleAndThePerIpBucket) {
+  start({{"FERRLABS_AUTH_RATE", "1"}, {"TRUSTED_PROXY_HOPS", "1"}});
+  const std::string from = "X-Forwarded-For: 203.0.113.9\r\n";
+  active_user("ali@example.com");
+  auto login_at = [&](const std::string& path, const std::string& password) {
+    return post(path, {{"email", "ali@example.com"}, {"password", password}}, from);
+  };
+  EXPECT_EQ(login_at("/auth/login", "wrong passphrase!").status, 401);
+  EXPECT_EQ(login_at("/v1/auth/login", "wrong passphrase!").status, 401);
+  EXPECT_EQ(login_at("/auth/login", "wrong passphrase!").status, 401);
+  EXPECT_EQ(login_at("/v1/auth/login", "wrong passphrase!").status, 401);
+  auto limited = login_at("/v1/auth/login", kPassword);
+  EXPECT_EQ(code_of(limited), "RATE_LIMIT_EXCEEDED") << "four requests used one burst of 4";
+  EXPECT_EQ(post("/v1/auth/register", {{"email", "x@example.com"}, {"password", "p"}}, from).status,
+            429);
+  clock_.advance(1s);
+  EXPECT_EQ(login_at("/v1/auth/login", "wrong passphrase!").status, 401);
+  clock_.advance(1s);
+  auto locked = login_at("/auth/login", kPassword);
+  EXPECT_EQ(locked.status, 423) << "five failures over both paths lock the account";
+  EXPECT_EQ(code_of(locked), "AUTH_ACCOUNT_TEMPORARILY_LOCKED");
+}
+
 }  // namespace
 }  // namespace ferr

@@ -185,9 +185,15 @@ TEST_F(OrgsTest, MemberErrors) {
   EXPECT_EQ(code_of(self), "ORG_CANNOT_REMOVE_SELF");
   EXPECT_EQ(code_of(call("PATCH", "/v1/orgs/acme/members/" + id_["outsider"],
                          R"({"role":"member"})", auth_["owner"])),
-            "USER_NOT_FOUND");
+            "ORG_MEMBER_NOT_FOUND");
+  auto not_a_member =
+      call("DELETE", "/v1/orgs/acme/members/" + id_["outsider"], "", auth_["owner"]);
+  EXPECT_EQ(not_a_member.status, 404);
+  EXPECT_EQ(code_of(not_a_member), "ORG_MEMBER_NOT_FOUND") << "USER_NOT_FOUND is for adding";
   EXPECT_EQ(status("owner", "PATCH", "/v1/orgs/acme/members/not-a-uuid", R"({"role":"member"})"),
             404);
+  EXPECT_EQ(code_of(call("DELETE", "/v1/orgs/acme/members/not-a-uuid", "", auth_["owner"])),
+            "ORG_MEMBER_NOT_FOUND");
   EXPECT_EQ(json(call("PATCH", "/v1/orgs/acme/members/" + id_["member"], R"({"role":"boss"})",
                       auth_["owner"]))["field"],
             "role");

@@ -74,6 +74,16 @@ TEST_F(ServerTest, HealthAnswersWithServiceAndVersion) {
   EXPECT_FALSE(body["version"].as_string().empty());
 }
 
+TEST_F(ServerTest, V1HealthAnswersLikeHealth) {
+  auto v1 = get("/v1/health");
+  auto plain = get("/health");
+  ASSERT_TRUE(v1);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(v1->status, 200);
+  EXPECT_EQ(v1->header("content-type"), "application/json");
+  EXPECT_EQ(v1->body, plain->body);
+}
+
 TEST_F(ServerTest, EveryResponseCarriesSecurityHeadersAndRequestId) {
   for (const std::string target : {"/health", "/nowhere"}) {
     auto r = get(target);

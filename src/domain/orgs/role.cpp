@@ -49,7 +49,8 @@ core::Result<void> may_remove(Role actor, Role current) {
 }
 
 core::Error member_not_found() {
-  return core::Error::make(core::ErrorCode::user_not_found, "no such member in this organization");
+  return core::Error::make(core::ErrorCode::org_member_not_found,
+                           "no such member in this organization");
 }
 
 core::Result<RoleChangePlan> plan_role_change(Role actor, const std::optional<StoredMember>& target,

@@ -25,7 +25,7 @@ core::Result<void> may_assign(Role actor, std::optional<Role> current, Role want
 /// Whether `actor` may remove a member whose role is `current`.
 core::Result<void> may_remove(Role actor, Role current);
 
-/// USER_NOT_FOUND: the user is not a member of the organization.
+/// ORG_MEMBER_NOT_FOUND: the user is not a member of the organization.
 core::Error member_not_found();
 
 /// A member as stored, with what the owner rule needs; read inside the changing transaction.

@@ -286,17 +286,17 @@ TEST_F(OrgServiceTest, ChangeRoleAppliesThePlanInTheRepository) {
   EXPECT_EQ(role_of(owner_), Role::owner);
   EXPECT_TRUE(fails_with(
       run(service_.change_role(owner_, "acme", outsider_.user_id.to_string(), Role::member)),
-      ErrorCode::user_not_found));
+      ErrorCode::org_member_not_found));
   EXPECT_EQ(audits().size(), 1u) << "refusals write nothing";
 }
 
 TEST_F(OrgServiceTest, AnUnparsableUserIdIsAMemberThatDoesNotExist) {
   for (const char* user : {"", "not-a-uuid", "12345"}) {
     EXPECT_TRUE(fails_with(run(service_.change_role(owner_, "acme", user, Role::viewer)),
-                           ErrorCode::user_not_found))
+                           ErrorCode::org_member_not_found))
         << user;
-    EXPECT_TRUE(
-        fails_with(run(service_.remove_member(owner_, "acme", user)), ErrorCode::user_not_found))
+    EXPECT_TRUE(fails_with(run(service_.remove_member(owner_, "acme", user)),
+                           ErrorCode::org_member_not_found))
         << user;
   }
   EXPECT_EQ(orgs_.hooks.calls("change_role") + orgs_.hooks.calls("remove_member"), 0);
@@ -314,7 +314,7 @@ TEST_F(OrgServiceTest, RemoveMemberFollowsTheRulesAndNeverTheCallerThemself) {
   EXPECT_EQ(audits()[0].target, viewer_.user_id.to_string());
   EXPECT_EQ(audits()[0].metadata, R"({"role":"viewer"})");
   EXPECT_TRUE(fails_with(run(service_.remove_member(admin_, "acme", viewer_.user_id.to_string())),
-                         ErrorCode::user_not_found));
+                         ErrorCode::org_member_not_found));
   EXPECT_TRUE(fails_with(run(service_.get(viewer_, "acme")), ErrorCode::org_not_found))
       << "a removed member no longer sees the org";
 }

@@ -39,7 +39,7 @@ struct Expected {
 
 Expected expected_change(Role actor, std::optional<Role> current, Role wanted, int owners) {
   // The target must be a member, whoever asks.
-  if (!current) return {ErrorCode::user_not_found, "no such member in this organization"};
+  if (!current) return {ErrorCode::org_member_not_found, "no such member in this organization"};
   // Members and viewers manage nobody.
   if (!privileged(actor)) return {ErrorCode::auth_forbidden, kNotAManager};
   // Owner or admin, on either side of the change, needs an owner.
@@ -121,7 +121,7 @@ std::optional<ErrorCode> expected_removal(Role actor, std::optional<Role> curren
                                           std::string& message) {
   if (!current) {
     message = "no such member in this organization";
-    return ErrorCode::user_not_found;
+    return ErrorCode::org_member_not_found;
   }
   if (!privileged(actor)) {
     message = kNotAManager;
