@@ -72,6 +72,12 @@ TEST_F(AccountsTest, RegisterVerifyLoginMeRefreshLogout) {
       << "the whole family is revoked";
 }
 
+TEST_F(AccountsTest, LogoutRefusesAnAnonymousCaller) {
+  auto anonymous = call("POST", "/auth/logout");
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(code_of(anonymous), "AUTH_UNAUTHORIZED");
+}
+
 TEST_F(AccountsTest, RegisteringAnActiveAddressAnswersTheSameAndSendsANotice) {
   active_user("grace@example.com");
   clock_.advance(2min);  // past the one-mail-a-minute throttle

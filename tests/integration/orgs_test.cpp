@@ -62,6 +62,12 @@ TEST_F(OrgsTest, ListShowsTheCallersOrgsBySlug) {
   EXPECT_EQ(call("GET", "/v1/orgs", "", auth_["outsider"]).body, "[]");
 }
 
+TEST_F(OrgsTest, ListRefusesAnAnonymousCaller) {
+  auto anonymous = call("GET", "/v1/orgs");
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(code_of(anonymous), "AUTH_UNAUTHORIZED");
+}
+
 TEST_F(OrgsTest, AuthorizationMatrix) {
   struct Case {
     std::string method, path, body;
