@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "crypto/constant_time.hpp"
@@ -33,10 +34,11 @@ void add_operator_routes(http::Router& router, OperatorRoutesDeps deps) {
   boost::json::object health{
       {"status", "ok"}, {"service", "ferrlabs-api"}, {"version", shared->version}};
   // `/v1/health` answers like `/health` for clients configured with a base URL ending in `/v1`.
+  const std::string health_body = boost::json::serialize(health);
   for (std::string_view path : {"/health", "/v1/health"}) {
     router.add(
         http::Method::get, path,
-        [body = boost::json::serialize(health)](Request&) -> awaitable<Response> {
+        [body = health_body](Request&) -> awaitable<Response> {
           co_return Response::json(200, body);
         },
         kProbe);
