@@ -320,9 +320,13 @@ Task<Result<bool>> FakeAccountRepository::user_opt_out(const UserId& user_id) {
 }
 
 Task<Result<void>> FakeAccountRepository::set_user_opt_out(const UserId& user_id, bool opt_out,
-                                                           TimePoint) {
+                                                           TimePoint now) {
   auto body = [&]() -> Result<void> {
-    db_.user_opt_out[user_id] = opt_out;
+    bool& flag = db_.user_opt_out[user_id];
+    if (flag != opt_out) {
+      db_.opt_out_changed_at[{domain::telemetry::OptOutSubject::user, user_id.value}] = now;
+    }
+    flag = opt_out;
     return {};
   };
   co_return co_await hooks.call<void>("set_user_opt_out", db_.mutex, body);

@@ -445,7 +445,7 @@ Task<Result<bool>> SqliteAccountRepository::complete_password_reset(const std::s
 
 Task<Result<bool>> SqliteAccountRepository::user_opt_out(const UserId& user_id) {
   co_return co_await db_.read_async([&](Connection& c) -> Result<bool> {
-    FERR_TRY(auto q, c.query(kUserOptOut));
+    FERR_TRY(auto q, c.query("SELECT telemetry_opt_out FROM user_prefs WHERE user_id = ?"));
     q->bind(1, user_id);
     FERR_TRY(bool found, q->step());
     return found && q->column_int(0) != 0;
@@ -455,10 +455,15 @@ Task<Result<bool>> SqliteAccountRepository::user_opt_out(const UserId& user_id) 
 Task<Result<void>> SqliteAccountRepository::set_user_opt_out(const UserId& user_id, bool opt_out,
                                                              TimePoint now) {
   co_return co_await db_.write_async([&](Connection& c) -> Result<void> {
-    FERR_TRY(auto q, c.query("INSERT INTO user_prefs (user_id, telemetry_opt_out, updated_at) "
-                             "VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
-                             "telemetry_opt_out = excluded.telemetry_opt_out, updated_at = "
-                             "excluded.updated_at"));
+    // The change time moves only when the value does (a new row starts from the default, false).
+    FERR_TRY(auto q,
+             c.query("INSERT INTO user_prefs (user_id, telemetry_opt_out, updated_at, "
+                     "telemetry_opt_out_changed_at) VALUES (?1, ?2, ?3, CASE WHEN ?2 THEN ?3 END) "
+                     "ON CONFLICT (user_id) DO UPDATE SET telemetry_opt_out = "
+                     "excluded.telemetry_opt_out, updated_at = excluded.updated_at, "
+                     "telemetry_opt_out_changed_at = CASE WHEN telemetry_opt_out <> "
+                     "excluded.telemetry_opt_out THEN excluded.updated_at ELSE "
+                     "telemetry_opt_out_changed_at END"));
     q->bind(1, user_id).bind(2, std::int64_t{opt_out}).bind(3, to_ms(now));
     return q->run();
   });
