@@ -241,6 +241,7 @@ Task<Result<accounts::RefreshOutcome>> FakeAccountRepository::rotate_refresh_tok
         out.kind = Kind::reused;
         return out;
       case accounts::RefreshAction::refuse: out.kind = Kind::expired; return out;
+      case accounts::RefreshAction::reissue: out.kind = Kind::reissued; return out;
       case accounts::RefreshAction::rotate: break;
     }
     token->second.rotated_at = now;

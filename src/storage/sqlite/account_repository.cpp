@@ -364,6 +364,7 @@ Task<Result<accounts::RefreshOutcome>> SqliteAccountRepository::rotate_refresh_t
         return out;
       }
       case accounts::RefreshAction::refuse: out.kind = Kind::expired; return out;
+      case accounts::RefreshAction::reissue: out.kind = Kind::reissued; return out;
       case accounts::RefreshAction::rotate: break;
     }
     FERR_TRY(auto spend, c.query("UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ?"));
