@@ -7,7 +7,6 @@
 
 namespace ferr::api {
 
-namespace {
 boost::json::object user_object(const domain::accounts::User& user) {
   boost::json::object o;
   o["id"] = user.id.to_string();
@@ -34,10 +33,9 @@ boost::json::object user_object(const domain::accounts::User& user) {
   }
   return o;
 }
-}  // namespace
 
-std::string sessions_json(const std::vector<domain::accounts::SessionInfo>& sessions,
-                          const core::SessionId& current) {
+boost::json::array sessions_array(const std::vector<domain::accounts::SessionInfo>& sessions,
+                                  const core::SessionId& current) {
   boost::json::array list;
   list.reserve(sessions.size());
   for (const auto& s : sessions) {
@@ -56,7 +54,12 @@ std::string sessions_json(const std::vector<domain::accounts::SessionInfo>& sess
     o["current"] = s.id == current;
     list.emplace_back(std::move(o));
   }
-  return boost::json::serialize(list);
+  return list;
+}
+
+std::string sessions_json(const std::vector<domain::accounts::SessionInfo>& sessions,
+                          const core::SessionId& current) {
+  return boost::json::serialize(sessions_array(sessions, current));
 }
 
 std::string user_json(const domain::accounts::User& user) {

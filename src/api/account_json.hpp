@@ -1,6 +1,8 @@
 #pragma once
 /// JSON shapes of "Accounts and sessions" (api.md): the user object and the token response.
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <string>
 #include <vector>
 
@@ -11,9 +13,15 @@ namespace ferr::api {
 
 /// `{"id", "email", "email_verified", "display_name", "avatar_url", "timezone", "locale",
 /// "created_at", "updated_at", "last_login_at"}`.
+boost::json::object user_object(const domain::accounts::User& user);
+/// user_object, serialised.
 std::string user_json(const domain::accounts::User& user);
 
-/// The session list: one session object per entry (api.md "Sessions"), `current` on `current`.
+/// One session object per entry (api.md "Sessions"), `current` on `current`.
+boost::json::array sessions_array(const std::vector<domain::accounts::SessionInfo>& sessions,
+                                  const core::SessionId& current);
+
+/// sessions_array, serialised.
 std::string sessions_json(const std::vector<domain::accounts::SessionInfo>& sessions,
                           const core::SessionId& current);
 

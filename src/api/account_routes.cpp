@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "api/authentication.hpp"
+#include "api/export_json.hpp"
 #include "api/request_body.hpp"
 #include "http/error_response.hpp"
 
@@ -197,6 +198,18 @@ class Routes {
     co_return Response::empty(204);
   }
 
+  awaitable<Response> export_me(Request& req) {
+    auto principal = authenticate(req, d_.accounts);
+    if (!principal) co_return http::respond_error(req, principal.error());
+    auto data = co_await d_.personal_data.export_account(*principal);
+    if (!data) co_return http::respond_error(req, data.error());
+    Response r = Response::json(200, account_export_json(*data));
+    r.headers.add("Content-Disposition",
+                  "attachment; filename=\"" + export_file_name(*data) + "\"");
+    r.headers.add("Cache-Control", "no-store");
+    co_return r;
+  }
+
   awaitable<Response> sessions(Request& req) {
     auto principal = authenticate(req, d_.accounts);
     if (!principal) co_return http::respond_error(req, principal.error());
@@ -266,6 +279,7 @@ void add_account_routes(http::Router& router, const AccountRoutesDeps& deps) {
   both(Method::post, "/logout", bind(&Routes::logout));
   both(Method::get, "/me", bind(&Routes::me));
   both(Method::patch, "/me", bind(&Routes::update_me), kJson);
+  both(Method::get, "/me/export", bind(&Routes::export_me));
   both(Method::post, "/forgot-password", bind(&Routes::forgot_password), kJson);
   both(Method::post, "/reset-password", bind(&Routes::reset_password), kJson);
   router.add(Method::get, "/v1/me/sessions", bind(&Routes::sessions));

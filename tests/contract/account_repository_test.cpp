@@ -301,6 +301,128 @@ TEST_P(AccountRepositoryContract, ProfilePatchTouchesOnlyWhatItCarries) {
   EXPECT_EQ(cleared->timezone, "Europe/Paris");
 }
 
+TEST_P(AccountRepositoryContract, AvatarUrlIsSetKeptAndCleared) {
+  auto user = active_user("pic@x.io");
+  auto principal = sign_in(user);
+  domain::accounts::ProfilePatch set;
+  set.set_avatar_url = true;
+  set.avatar_url = "https://cdn.example.com/a.png";
+  EXPECT_EQ(run(repo_->update_profile(principal, set, now())).value()->avatar_url,
+            "https://cdn.example.com/a.png");
+  domain::accounts::ProfilePatch other;
+  other.locale = "fr";
+  EXPECT_EQ(run(repo_->update_profile(principal, other, now())).value()->avatar_url,
+            "https://cdn.example.com/a.png")
+      << "a patch without it keeps it";
+  EXPECT_EQ(run(repo_->find_by_id(user)).value()->avatar_url, "https://cdn.example.com/a.png");
+  domain::accounts::ProfilePatch clear;
+  clear.set_avatar_url = true;
+  EXPECT_FALSE(run(repo_->update_profile(principal, clear, now())).value()->avatar_url);
+}
+
+TEST_P(AccountRepositoryContract, OneExportSlotPerIntervalNamingTheExportThatHoldsIt) {
+  auto user = active_user("exp@x.io");
+  auto other = active_user("oth@x.io");
+  const auto first = now();
+  EXPECT_EQ(run(repo_->claim_export_slot(user, first, first - 1min)).value(), std::nullopt);
+  clock_.advance(59s);
+  EXPECT_EQ(run(repo_->claim_export_slot(user, now(), now() - 1min)).value(), first)
+      << "held by the first export";
+  EXPECT_EQ(run(repo_->claim_export_slot(other, now(), now() - 1min)).value(), std::nullopt)
+      << "each user has their own";
+  clock_.advance(1s);
+  EXPECT_EQ(run(repo_->claim_export_slot(user, now(), now() - 1min)).value(), std::nullopt)
+      << "a minute later, free again";
+  EXPECT_EQ(run(repo_->claim_export_slot(user, now() + 1s, now() - 1min)).value(), now());
+}
+
+TEST_P(AccountRepositoryContract, StartingASessionRecordsTheLastLogin) {
+  auto user = active_user("last@x.io");
+  EXPECT_FALSE(run(repo_->find_by_id(user)).value()->last_login_at) << "never logged in";
+  clock_.advance(1h);
+  auto principal = sign_in(user);
+  EXPECT_EQ(run(repo_->find_by_id(user)).value()->last_login_at, now());
+  EXPECT_EQ(run(repo_->find_by_email("last@x.io")).value()->user.last_login_at, now());
+  EXPECT_EQ(run(repo_->find_by_session(principal)).value()->last_login_at, now());
+}
+
+TEST_P(AccountRepositoryContract, SessionsAreListedLiveNewestFirstWithWhatTheLoginKept) {
+  using domain::accounts::NewSession;
+  auto user = active_user("many@x.io");
+  auto other = active_user("other@x.io");
+  const auto start = now();
+  auto first = id<SessionId>(600);
+  ASSERT_TRUE(run(
+      repo_->create_session(NewSession{first, user, "m1", start + 14 * 24h, "curl/8.0"}, start)));
+  clock_.advance(1min);
+  auto second = id<SessionId>(601);
+  ASSERT_TRUE(
+      run(repo_->create_session(NewSession{second, user, "m2", now() + 1h, std::nullopt}, now())));
+  clock_.advance(1min);
+  auto revoked = sign_in(user);
+  ASSERT_TRUE(run(repo_->revoke_session(revoked, now())).value());
+  sign_in(other);
+
+  auto listed = run(repo_->list_sessions({user, first}, now()));
+  ASSERT_TRUE(listed) << listed.error().log_detail;
+  ASSERT_TRUE(*listed);
+  ASSERT_EQ((*listed)->size(), 2u) << "not the revoked one, not another user's";
+  const auto& newest = (**listed)[0];
+  const auto& oldest = (**listed)[1];
+  EXPECT_EQ(newest.id, second);
+  EXPECT_FALSE(newest.user_agent);
+  EXPECT_EQ(oldest.id, first);
+  EXPECT_EQ(oldest.user_agent, "curl/8.0");
+  EXPECT_EQ(oldest.created_at, start);
+  EXPECT_EQ(oldest.last_active_at, start);
+  EXPECT_EQ(oldest.expires_at, start + 14 * 24h);
+
+  // A rotation moves the session's last activity and end.
+  clock_.advance(1min);
+  ASSERT_EQ(run(repo_->rotate_refresh_token("m1", "m1b", now() + 14 * 24h, now()))->kind,
+            RefreshOutcome::Kind::rotated);
+  auto after = run(repo_->list_sessions({user, first}, now())).value().value();
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[1].last_active_at, now());
+  EXPECT_EQ(after[1].expires_at, now() + 14 * 24h);
+  EXPECT_EQ(after[1].created_at, start);
+
+  // An expired session is not live; a caller whose own session is not live gets nothing.
+  clock_.advance(1h);
+  auto later = run(repo_->list_sessions({user, first}, now())).value().value();
+  ASSERT_EQ(later.size(), 1u) << "the second expired";
+  EXPECT_EQ(later[0].id, first);
+  EXPECT_FALSE(run(repo_->list_sessions(revoked, now())).value());
+  EXPECT_FALSE(run(repo_->list_sessions({other, first}, now())).value())
+      << "a session id of another user is not the caller's";
+}
+
+TEST_P(AccountRepositoryContract, RevokingASessionByIdOnlyReachesTheCallersLiveSessions) {
+  using domain::accounts::SessionRevocation;
+  auto user = active_user("rev@x.io");
+  auto other = active_user("oth@x.io");
+  auto caller = sign_in(user);
+  auto phone = sign_in(user);
+  auto theirs = sign_in(other);
+  EXPECT_EQ(run(repo_->revoke_session_by_id(caller, theirs.session_id, now())).value(),
+            SessionRevocation::not_found);
+  EXPECT_TRUE(session_active(theirs));
+  EXPECT_EQ(run(repo_->revoke_session_by_id(caller, id<SessionId>(999), now())).value(),
+            SessionRevocation::not_found);
+  EXPECT_EQ(run(repo_->revoke_session_by_id(caller, phone.session_id, now())).value(),
+            SessionRevocation::revoked);
+  EXPECT_FALSE(session_active(phone));
+  EXPECT_TRUE(session_active(caller));
+  EXPECT_EQ(run(repo_->revoke_session_by_id(caller, phone.session_id, now())).value(),
+            SessionRevocation::not_found)
+      << "revoked already";
+  EXPECT_EQ(run(repo_->revoke_session_by_id(caller, caller.session_id, now())).value(),
+            SessionRevocation::revoked)
+      << "its own too";
+  EXPECT_EQ(run(repo_->revoke_session_by_id(caller, caller.session_id, now())).value(),
+            SessionRevocation::caller_not_live);
+}
+
 TEST_P(AccountRepositoryContract, ProfilePatchWithoutALiveSessionChangesNothing) {
   auto user = active_user("np@x.io", std::string("Before"));
   auto other = active_user("other@x.io");

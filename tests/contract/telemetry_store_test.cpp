@@ -196,6 +196,50 @@ TEST_P(TelemetryStoreContract, AnEventThatOccurredWhileOptedOutIsNotRevivedByOpt
   EXPECT_EQ(later->opted_out, 1u);
 }
 
+TEST_P(TelemetryStoreContract, RowsOfAPseudonymAreItsUserRowsAndTheOrgEventsItCaused) {
+  const std::string person(32, 'a');
+  const std::string someone(32, 'b');
+  auto as_user = ingested("cli.run", now() - 2h, next_uuid(), std::string(32, 'c'));
+  as_user.user_hash = person;
+  auto actor = ingested("cli.run", now() - 1h);
+  actor.origin = Origin::server;
+  actor.key_id = "8e1199f3";
+  actor.surface = "ferrlabs";
+  actor.event = "org.created";
+  actor.org_hash = std::string(32, 'd');
+  actor.properties = R"({"actor_hash":")" + person + R"("})";
+  auto others = ingested("cli.run", now() - 3h);
+  others.user_hash = someone;
+  auto others_actor = actor;
+  others_actor.id = next_uuid();
+  others_actor.properties = R"({"actor_hash":")" + someone + R"("})";
+  auto mention = ingested("cli.run", now());
+  mention.properties = R"({"command":")" + person + R"("})";  // not a link: another property
+  ASSERT_TRUE(run(store_->write_ingested(
+      std::vector<EventRow>{actor, others, as_user, others_actor, mention})));
+
+  auto rows = run(store_->rows_of_pseudonym(person));
+  ASSERT_TRUE(rows) << rows.error().log_detail;
+  ASSERT_EQ(rows->size(), 2u) << "none of another person's, nothing merely mentioning it";
+  const EventRow& first = (*rows)[0];
+  EXPECT_EQ(first.id, as_user.id) << "by occurred_at";
+  EXPECT_EQ(first.event_id, as_user.event_id);
+  EXPECT_EQ(first.user_hash, person);
+  EXPECT_EQ(first.org_hash, as_user.org_hash);
+  EXPECT_EQ(first.surface, "ferrflow");
+  EXPECT_EQ(first.origin, Origin::ingest);
+  EXPECT_EQ(first.occurred_at, as_user.occurred_at);
+  EXPECT_EQ(first.received_at, as_user.received_at);
+  const EventRow& second = (*rows)[1];
+  EXPECT_EQ(second.id, actor.id);
+  EXPECT_EQ(second.event, "org.created");
+  EXPECT_EQ(second.origin, Origin::server);
+  EXPECT_EQ(second.key_id, "8e1199f3");
+  EXPECT_FALSE(second.event_id);
+  EXPECT_EQ(second.properties.find(person) != std::string::npos, true);
+  EXPECT_TRUE(run(store_->rows_of_pseudonym(std::string(32, 'e'))).value().empty());
+}
+
 TEST_P(TelemetryStoreContract, ExpiryRollsUpWholeDaysThenDeletesThem) {
   ASSERT_TRUE(run(store_->write_ingested(std::vector<EventRow>{
       ingested("cli.run", day(3) + 1h, std::nullopt, std::string(32, 'a')),

@@ -78,6 +78,17 @@ r=$(curl -s -X PATCH -H 'Content-Type: application/json' -H "Authorization: Bear
   -d '{"avatar_url":"https://cdn.example.com/me.png"}' "$(url /v1/auth/me)")
 check "the avatar URL is set and shown" "https://cdn.example.com/me.png" "$(jq -r .avatar_url <<<"$r")"
 
+# The export (right of access): an attachment holding the person's data and telemetry rows.
+headers="$E2E_WORK/export.headers"
+export=$(curl -s -D "$headers" -H "Authorization: Bearer $script_access" "$(url /v1/auth/me/export)")
+check "the export is an attachment named after the user" \
+  "attachment; filename=\"ferrlabs-export-$(jq -r .user.id <<<"$export").json\"" \
+  "$(grep -i '^content-disposition:' "$headers" | cut -d' ' -f2- | tr -d '\r')"
+check "it holds the user, the sessions and the sign-up's telemetry row" "$email 1 true" \
+  "$(jq -r '"\(.user.email) \(.sessions | length) \(any(.telemetry.events[]; .event == "auth.signup"))"' <<<"$export")"
+check "a second export within the minute is 429" 429 \
+  "$(status_of GET /v1/auth/me/export -H "Authorization: Bearer $script_access")"
+
 check "unknown e-mail login is 401" 401 "$(status "$(post -d '{"email":"nobody@example.com","password":"whatever passphrase"}' "$(url /auth/login)")")"
 
 stop_server TERM

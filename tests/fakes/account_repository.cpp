@@ -206,6 +206,18 @@ Task<Result<void>> FakeAccountRepository::reset_login_failures(const std::string
   co_return co_await hooks.call<void>("reset_login_failures", db_.mutex, body);
 }
 
+Task<Result<std::optional<TimePoint>>> FakeAccountRepository::claim_export_slot(
+    const UserId& user_id, TimePoint now, TimePoint not_since) {
+  using Held = std::optional<TimePoint>;
+  auto body = [&]() -> Result<Held> {
+    auto last = db_.last_export_at.find(user_id);
+    if (last != db_.last_export_at.end() && last->second > not_since) return Held{last->second};
+    db_.last_export_at[user_id] = now;
+    return Held{};
+  };
+  co_return co_await hooks.call<Held>("claim_export_slot", db_.mutex, body);
+}
+
 Task<Result<void>> FakeAccountRepository::create_session(const accounts::NewSession& session,
                                                          TimePoint now) {
   auto body = [&]() -> Result<void> {

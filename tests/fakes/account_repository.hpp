@@ -24,6 +24,8 @@ class FakeAccountRepository final : public domain::accounts::AccountRepository {
   register_account(const std::string& email, const std::string& password_hash,
                    const std::optional<std::string>& display_name, const core::UserId& new_id,
                    core::TimePoint now) override;
+  core::Task<core::Result<std::optional<core::TimePoint>>> claim_export_slot(
+      const core::UserId& user_id, core::TimePoint now, core::TimePoint not_since) override;
   core::Task<core::Result<bool>> claim_mail_slot(const std::string& email, core::TimePoint now,
                                                  core::TimePoint not_since) override;
   core::Task<core::Result<void>> store_verification_code(const core::UserId& user_id,

@@ -102,6 +102,7 @@ struct Database {
 
   // accounts
   std::map<core::UserId, domain::accounts::UserWithSecret> users;
+  std::map<core::UserId, core::TimePoint> last_export_at;
   std::map<std::string, core::TimePoint> mail_throttle;  ///< by address: the last mail
   std::map<core::UserId, CodeRow> verification_codes;
   std::map<std::string, domain::accounts::LoginThrottle> login_throttle;  ///< by address

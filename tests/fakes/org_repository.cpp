@@ -185,6 +185,32 @@ Task<Result<void>> FakeOrgRepository::set_telemetry_opt_out(const OrgId& org_id,
   co_return co_await hooks.call<void>("set_telemetry_opt_out", db_.mutex, body);
 }
 
+Task<Result<std::vector<orgs::Membership>>> FakeOrgRepository::memberships_of(const UserId& user) {
+  auto body = [&]() -> Result<std::vector<orgs::Membership>> {
+    std::vector<orgs::Membership> out;
+    for (const auto& m : db_.memberships) {
+      if (m.user_id != user) continue;
+      const OrgRow* org = db_.org_by_id(m.org_id);
+      if (org) out.push_back({m.org_id, org->slug, org->name, m.role, m.joined_at});
+    }
+    std::ranges::sort(out, [](const auto& a, const auto& b) { return a.slug < b.slug; });
+    return out;
+  };
+  co_return co_await hooks.call<std::vector<orgs::Membership>>("memberships_of", db_.mutex, body);
+}
+
+Task<Result<std::vector<orgs::OrgAuditRecord>>> FakeOrgRepository::audit_by_actor(
+    const UserId& user) {
+  auto body = [&]() -> Result<std::vector<orgs::OrgAuditRecord>> {
+    std::vector<orgs::OrgAuditRecord> out;
+    for (auto row = db_.audit_log.rbegin(); row != db_.audit_log.rend(); ++row)
+      if (row->record.actor_id == user) out.push_back({row->org_id, row->record});
+    return out;
+  };
+  co_return co_await hooks.call<std::vector<orgs::OrgAuditRecord>>("audit_by_actor", db_.mutex,
+                                                                   body);
+}
+
 Task<Result<std::vector<orgs::AuditRecord>>> FakeOrgRepository::audit_log(
     const OrgId& org_id, int limit, const std::optional<core::AuditEntryId>& before) {
   auto body = [&]() -> Result<std::vector<orgs::AuditRecord>> {

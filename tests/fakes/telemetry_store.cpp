@@ -153,6 +153,23 @@ Task<Result<std::vector<tel::DayCount>>> FakeTelemetryStore::daily_counts(TimePo
   co_return co_await hooks.call<std::vector<tel::DayCount>>("daily_counts", db_.mutex, body);
 }
 
+Task<Result<std::vector<tel::EventRow>>> FakeTelemetryStore::rows_of_pseudonym(
+    const std::string& pseudonym) {
+  auto body = [&]() -> Result<std::vector<tel::EventRow>> {
+    // Properties are stored as the emitter serialises them: compact JSON.
+    const std::string actor = "\"actor_hash\":\"" + pseudonym + "\"";
+    std::vector<tel::EventRow> out;
+    for (const auto& row : db_.telemetry_events)
+      if (row.user_hash == pseudonym || row.properties.find(actor) != std::string::npos)
+        out.push_back(row);
+    std::ranges::stable_sort(out, [](const auto& a, const auto& b) {
+      return std::tie(a.occurred_at, a.id) < std::tie(b.occurred_at, b.id);
+    });
+    return out;
+  };
+  co_return co_await hooks.call<std::vector<tel::EventRow>>("rows_of_pseudonym", db_.mutex, body);
+}
+
 Task<Result<std::vector<tel::EventCount>>> FakeTelemetryStore::counts_since(TimePoint since) {
   auto body = [&]() -> Result<std::vector<tel::EventCount>> {
     std::map<std::string, Group> groups;

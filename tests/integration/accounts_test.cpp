@@ -12,8 +12,10 @@
 #include "core/clock.hpp"
 #include "core/time_format.hpp"
 #include "domain/accounts/account_rules.hpp"
+#include "domain/telemetry/emitter.hpp"
 #include "storage/sqlite/database.hpp"
 #include "support/api_test.hpp"
+#include "support/stored_events.hpp"
 
 namespace ferr {
 namespace {
@@ -472,6 +474,79 @@ TEST_F(AccountsTest, SessionsAreListedWithTheCurrentOneAndRevokedById) {
   EXPECT_EQ(code_of(call("GET", "/v1/me/sessions", "", laptop_auth)), "AUTH_UNAUTHORIZED");
   EXPECT_EQ(code_of(call("DELETE", "/v1/me/sessions/" + own_id, "", laptop_auth)),
             "AUTH_UNAUTHORIZED");
+}
+
+TEST_F(AccountsTest, TheExportHoldsEverythingStoredAboutThePersonAndNothingOfAnyoneElse) {
+  auto ada = active_user("ada@example.com");
+  const std::string ada_id(ada["user"].as_object()["id"].as_string());
+  const auto auth = bearer(std::string(ada["access_token"].as_string()));
+  auto bob = active_user("bob@example.com");
+  const auto bob_auth = bearer(std::string(bob["access_token"].as_string()));
+  ASSERT_EQ(call("POST", "/v1/orgs", R"({"slug":"acme","name":"Acme"})", auth).status, 201);
+  ASSERT_EQ(call("POST", "/v1/orgs", R"({"slug":"bobs","name":"Bob's"})", bob_auth).status, 201);
+  ASSERT_EQ(call("POST", "/v1/orgs/bobs/members", R"({"email":"ada@example.com","role":"viewer"})",
+                 bob_auth)
+                .status,
+            201);
+  ASSERT_EQ(call("PUT", "/v1/me/telemetry-prefs", R"({"telemetry_opt_out":false})", auth).status,
+            200);
+  app_->emitter().flush();
+
+  auto r = call("GET", "/v1/auth/me/export", "", auth);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("content-disposition"),
+            "attachment; filename=\"ferrlabs-export-" + ada_id + ".json\"");
+  EXPECT_EQ(r.header("cache-control"), "no-store");
+  auto body = json(r);
+  EXPECT_EQ(body["exported_at"], core::format_rfc3339_ms(clock_.now()).c_str());
+  EXPECT_EQ(body["user"].as_object()["email"], "ada@example.com");
+  EXPECT_EQ(body["telemetry_prefs"].as_object()["telemetry_opt_out"], false);
+  EXPECT_EQ(body["sessions"].as_array().size(), 1u);
+  EXPECT_EQ(body["sessions"].as_array()[0].as_object()["current"], true);
+  EXPECT_TRUE(body["api_tokens"].as_array().empty());
+  auto memberships = body["memberships"].as_array();
+  ASSERT_EQ(memberships.size(), 2u);
+  EXPECT_EQ(memberships[0].as_object()["slug"], "acme");
+  EXPECT_EQ(memberships[0].as_object()["role"], "owner");
+  EXPECT_EQ(memberships[1].as_object()["slug"], "bobs");
+  EXPECT_EQ(memberships[1].as_object()["role"], "viewer");
+  EXPECT_TRUE(memberships[1].as_object()["joined_at"].is_string());
+  auto audit = body["audit_entries_by_you"].as_array();
+  ASSERT_EQ(audit.size(), 1u) << "ada created acme; bob added her to his org";
+  EXPECT_EQ(audit[0].as_object()["action"], "org.created");
+  EXPECT_EQ(audit[0].as_object()["actor_id"], ada_id.c_str());
+
+  // Telemetry: the rows under her pseudonym (the keyed hash b3sum computes), none of Bob's.
+  auto telemetry = body["telemetry"].as_object();
+  const std::string pseudonym = testing::b3sum_pseudonym(ada_id);
+  EXPECT_EQ(telemetry["pseudonym"], pseudonym.c_str());
+  EXPECT_EQ(telemetry["key_id"], "8e1199f3");
+  std::multiset<std::string> events;
+  for (const auto& e : telemetry["events"].as_array()) {
+    auto row = e.as_object();
+    events.insert(std::string(row["event"].as_string()));
+    EXPECT_FALSE(row.contains("id")) << "every column but the internal id";
+    const bool user_row = row["user_hash"] == pseudonym.c_str();
+    const bool actor_row = row["properties"].as_object().contains("actor_hash") &&
+                           row["properties"].as_object()["actor_hash"] == pseudonym.c_str();
+    EXPECT_TRUE(user_row || actor_row) << boost::json::serialize(row);
+  }
+  EXPECT_EQ(events, (std::multiset<std::string>{"auth.signup", "org.created"}))
+      << "her sign-up and the org she created; Bob's adding her is his act";
+
+  // One export a minute (429 with Retry-After), then another.
+  clock_.advance(30s);
+  auto again = call("GET", "/auth/me/export", "", auth);
+  EXPECT_EQ(again.status, 429);
+  EXPECT_EQ(code_of(again), "RATE_LIMIT_EXCEEDED");
+  EXPECT_EQ(again.header("retry-after"), "30");
+  EXPECT_EQ(call("GET", "/v1/auth/me/export", "", bob_auth).status, 200) << "Bob's own slot";
+  clock_.advance(30s);
+  EXPECT_EQ(call("GET", "/auth/me/export", "", auth).status, 200);
+  EXPECT_EQ(call("GET", "/v1/auth/me/export").status, 401);
+  ASSERT_EQ(call("POST", "/v1/auth/logout", "", auth).status, 204);
+  clock_.advance(2min);
+  EXPECT_EQ(call("GET", "/v1/auth/me/export", "", auth).status, 401);
 }
 
 TEST_F(AccountsTest, PasswordResetFlow) {

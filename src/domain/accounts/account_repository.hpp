@@ -134,6 +134,12 @@ class AccountRepository {
                                                                        core::TimePoint now) = 0;
   virtual core::Task<core::Result<void>> reset_login_failures(const std::string& email) = 0;
 
+  /// Records an export of the user's data at `now` unless one was made after `not_since`; nullopt
+  /// when recorded, else the time of the export that holds the slot (one per interval, on every
+  /// instance).
+  virtual core::Task<core::Result<std::optional<core::TimePoint>>> claim_export_slot(
+      const core::UserId& user_id, core::TimePoint now, core::TimePoint not_since) = 0;
+
   /// Starts a session (a refresh-token family) with its first refresh token, and records `now`
   /// as the user's last login.
   virtual core::Task<core::Result<void>> create_session(const NewSession& session,

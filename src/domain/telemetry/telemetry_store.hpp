@@ -76,6 +76,10 @@ class TelemetryStore {
   /// excluded): raw rows and rollups together (a day is one or the other), by day then event.
   virtual core::Task<core::Result<std::vector<DayCount>>> daily_counts(core::TimePoint from,
                                                                        core::TimePoint to) = 0;
+  /// The raw rows linked to a person: whose `user_hash`, or whose `actor_hash` property, is
+  /// `pseudonym`; by occurred_at then id.
+  virtual core::Task<core::Result<std::vector<EventRow>>> rows_of_pseudonym(
+      const std::string& pseudonym) = 0;
   /// Per event, over the raw rows that occurred at or after `since`.
   virtual core::Task<core::Result<std::vector<EventCount>>> counts_since(core::TimePoint since) = 0;
 };

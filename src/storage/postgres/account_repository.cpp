@@ -233,6 +233,17 @@ Task<Result<void>> PgAccountRepository::reset_login_failures(const std::string& 
   co_return Result<void>{};
 }
 
+Task<Result<std::optional<TimePoint>>> PgAccountRepository::claim_export_slot(
+    const core::UserId& user_id, TimePoint now, TimePoint not_since) {
+  FERR_CO_TRY(auto rows, co_await db_.pool().query(sql::export_slot, user_id.to_string(),
+                                                   to_ms(now), to_ms(not_since)));
+  FERR_CO_TRY(const bool claimed, rows.boolean(0, 0));
+  if (claimed) co_return std::optional<TimePoint>{};
+  FERR_CO_TRY(auto previous, read_optional_time(rows, 0, 1));
+  // No previous export yet no claim: the user row is gone; nothing holds the slot but now.
+  co_return std::optional<TimePoint>{previous.value_or(now)};
+}
+
 Task<Result<void>> PgAccountRepository::create_session(const accounts::NewSession& session,
                                                        TimePoint now) {
   // One round trip; a pipeline is all or nothing, like SQLite's transaction.

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/stored_value.hpp"
 #include "core/try.hpp"
 #include "domain/telemetry/opt_out.hpp"
 #include "storage/postgres/codec.hpp"
@@ -180,6 +181,35 @@ Task<Result<std::vector<bool>>> PgTelemetryStore::write_ingested(
   if (insert.statements.empty()) co_return std::vector<bool>{};
   FERR_CO_TRY(auto results, co_await db_.pool().pipeline(std::move(insert.statements)));
   co_return written_rows(insert, results);
+}
+
+Task<Result<std::vector<tel::EventRow>>> PgTelemetryStore::rows_of_pseudonym(
+    const std::string& pseudonym) {
+  FERR_CO_TRY(auto rows, co_await db_.pool().query(sql::rows_of_pseudonym, pseudonym));
+  std::vector<tel::EventRow> out;
+  out.reserve(static_cast<std::size_t>(rows.rows()));
+  for (int i = 0; i < rows.rows(); ++i) {
+    tel::EventRow r;
+    FERR_CO_TRY(r.id, read_uuid(rows, i, 0));
+    if (!rows.is_null(i, 1)) {
+      FERR_CO_TRY(r.event_id, read_uuid(rows, i, 1));
+    }
+    FERR_CO_TRY(r.surface, rows.string(i, 2));
+    FERR_CO_TRY(r.event, rows.string(i, 3));
+    FERR_CO_TRY(r.org_hash, rows.optional_string(i, 4));
+    FERR_CO_TRY(r.user_hash, rows.optional_string(i, 5));
+    FERR_CO_TRY(r.properties, rows.string(i, 6));
+    FERR_CO_TRY(const std::int64_t version, rows.int64(i, 7));
+    r.schema_version = static_cast<int>(version);
+    FERR_CO_TRY(const std::string origin, rows.string(i, 8));
+    FERR_CO_TRY(r.origin, core::known_stored_value(tel::parse_origin(origin),
+                                                   "telemetry_events.origin", origin));
+    FERR_CO_TRY(r.key_id, rows.optional_string(i, 9));
+    FERR_CO_TRY(r.occurred_at, read_time(rows, i, 10));
+    FERR_CO_TRY(r.received_at, read_time(rows, i, 11));
+    out.push_back(std::move(r));
+  }
+  co_return out;
 }
 
 Task<Result<int>> PgTelemetryStore::ensure_partitions(core::TimePoint now) {

@@ -317,6 +317,25 @@ Task<Result<void>> SqliteAccountRepository::reset_login_failures(const std::stri
   });
 }
 
+Task<Result<std::optional<TimePoint>>> SqliteAccountRepository::claim_export_slot(
+    const UserId& user_id, TimePoint now, TimePoint not_since) {
+  using Held = std::optional<TimePoint>;
+  co_return co_await db_.transaction_async([&](Connection& c) -> Result<Held> {
+    FERR_TRY(auto q, c.query("UPDATE users SET last_export_at = ?1 WHERE id = ?2 AND "
+                             "(last_export_at IS NULL OR last_export_at <= ?3)"));
+    q->bind(1, to_ms(now)).bind(2, user_id).bind(3, to_ms(not_since));
+    FERR_CHECK(q->run());
+    if (c.changes() == 1) return Held{};
+    FERR_TRY(auto held, c.query("SELECT last_export_at FROM users WHERE id = ?"));
+    held->bind(1, user_id);
+    FERR_TRY(bool found, held->step());
+    // No such user: nothing to export, and nothing holds the slot; the caller's session check
+    // comes first, so this is a user deleted in between.
+    if (!found || held->column_is_null(0)) return Held{now};
+    return Held{from_ms(held->column_int(0))};
+  });
+}
+
 Task<Result<void>> SqliteAccountRepository::create_session(const accounts::NewSession& session,
                                                            TimePoint now) {
   co_return co_await db_.transaction_async([&](Connection& c) -> Result<void> {

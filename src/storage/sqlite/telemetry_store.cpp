@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "core/stored_value.hpp"
 #include "core/try.hpp"
 #include "domain/telemetry/opt_out.hpp"
 #include "storage/sqlite/codec.hpp"
@@ -77,6 +78,41 @@ Task<Result<std::vector<bool>>> SqliteTelemetryStore::write_ingested(
       inserted.push_back(added);
     }
     return inserted;
+  });
+}
+
+Task<Result<std::vector<tel::EventRow>>> SqliteTelemetryStore::rows_of_pseudonym(
+    const std::string& pseudonym) {
+  co_return co_await db_.read_async([&](Connection& c) -> Result<std::vector<tel::EventRow>> {
+    FERR_TRY(auto q, c.query("SELECT id, event_id, surface, event, org_hash, user_hash, "
+                             "properties, schema_version, origin, key_id, occurred_at, received_at "
+                             "FROM telemetry_events WHERE user_hash = ?1 OR "
+                             "json_extract(properties, '$.actor_hash') = ?1 "
+                             "ORDER BY occurred_at, id"));
+    q->bind(1, pseudonym);
+    std::vector<tel::EventRow> out;
+    for (;;) {
+      FERR_TRY(bool row, q->step());
+      if (!row) return out;
+      tel::EventRow r;
+      auto id = core::Uuid::parse(q->column_text(0));
+      if (!id) return core::fail(core::Error::database("sqlite: a stored event id is not a uuid"));
+      r.id = *id;
+      if (!q->column_is_null(1)) r.event_id = core::Uuid::parse(q->column_text(1));
+      r.surface = q->column_text(2);
+      r.event = q->column_text(3);
+      if (!q->column_is_null(4)) r.org_hash = q->column_text(4);
+      if (!q->column_is_null(5)) r.user_hash = q->column_text(5);
+      r.properties = q->column_text(6);
+      r.schema_version = static_cast<int>(q->column_int(7));
+      const std::string origin = q->column_text(8);
+      FERR_TRY(r.origin, core::known_stored_value(tel::parse_origin(origin),
+                                                  "telemetry_events.origin", origin));
+      if (!q->column_is_null(9)) r.key_id = q->column_text(9);
+      r.occurred_at = from_ms(q->column_int(10));
+      r.received_at = from_ms(q->column_int(11));
+      out.push_back(std::move(r));
+    }
   });
 }
 
