@@ -16,12 +16,12 @@ using core::Result;
 using core::Task;
 
 PersonalData::PersonalData(accounts::AccountRepository& accounts, orgs::OrgRepository& orgs,
-                           telemetry::TelemetryStore& telemetry, crypto::TelemetryKey key,
+                           telemetry::TelemetryStore& telemetry, const crypto::TelemetryKey& key,
                            const core::Clock& clock)
     : accounts_(accounts),
       orgs_(orgs),
       telemetry_(telemetry),
-      key_(std::move(key)),
+      key_(key),
       key_id_(crypto::key_id(key_)),
       clock_(clock) {}
 

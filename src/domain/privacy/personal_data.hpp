@@ -40,7 +40,7 @@ struct AccountExport {
 class PersonalData {
  public:
   PersonalData(accounts::AccountRepository& accounts, orgs::OrgRepository& orgs,
-               telemetry::TelemetryStore& telemetry, crypto::TelemetryKey key,
+               telemetry::TelemetryStore& telemetry, const crypto::TelemetryKey& key,
                const core::Clock& clock);
 
   /// The principal's data; AUTH_UNAUTHORIZED without a live session, RATE_LIMIT_EXCEEDED (with
