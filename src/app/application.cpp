@@ -84,6 +84,8 @@ core::Result<void> Application::build_services() {
       config_.jwt_secret ? *config_.jwt_secret : core::Secret(crypto::random_token(random_, 32));
   settings.code_key =
       core::Secret(crypto::keyed_hash_hex(settings.jwt_secret, "ferrlabs.verification-codes"));
+  settings.refresh_key =
+      core::Secret(crypto::keyed_hash_hex(settings.jwt_secret, "ferrlabs.refresh-successors"));
   settings.public_url = config_.public_url;
   accounts_ = std::make_unique<domain::accounts::AccountService>(
       *storage_->accounts, *password_hasher_, *hash_pool_, *mailer_, *account_events_, clock(),

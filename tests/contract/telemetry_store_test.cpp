@@ -133,6 +133,69 @@ TEST_P(TelemetryStoreContract, ServerEventsOfOptedOutSubjectsAreNotWritten) {
   ASSERT_EQ(run(store_->write_server_events(std::vector<ServerRow>{batch[3]}))->written, 1u);
 }
 
+TEST_P(TelemetryStoreContract, AnEventThatOccurredWhileOptedOutIsNotRevivedByOptingBackIn) {
+  // telemetry.md §3: the writer may see a queued event after its subject opted out and back in;
+  // an event that occurred before the flag last changed is dropped, later ones are written.
+  auto owner = active_user("owner@x.io");
+  auto user = active_user("user@x.io");
+  auto org = run(backend_->orgs().create_org(next_id<core::OrgId>(), "acme", "Acme", owner,
+                                             audit(owner, "org.created", "acme")));
+  ASSERT_TRUE(org);
+  const std::string h(32, 'a');
+  auto at = [&](ServerRow row, core::TimePoint occurred_at) {
+    row.row.id = next_uuid();
+    row.row.occurred_at = row.row.received_at = occurred_at;
+    return row;
+  };
+  auto set_org = [&](bool out) {
+    return run(backend_->orgs().set_telemetry_opt_out(
+        org->id, out, audit(owner, "telemetry.opt_out.update", "")));
+  };
+  auto set_user = [&](bool out) {
+    return run(backend_->accounts().set_user_opt_out(user, out, now()));
+  };
+  const auto before = now();
+  ServerRow org_event = server("product.activated", OptOutSubject::org, org->id.value, h);
+  ServerRow user_event = server("auth.login", OptOutSubject::user, user.value, h);
+
+  clock_.advance(1s);
+  ASSERT_TRUE(set_org(true));
+  ASSERT_TRUE(set_user(true));
+  clock_.advance(1s);
+  const auto while_out = now();
+  clock_.advance(1s);
+  ASSERT_TRUE(set_org(false));
+  ASSERT_TRUE(set_user(false));
+  const auto opted_in = now();
+  clock_.advance(1s);
+  // Setting a flag to the value it has is no change: it must not drop the events of
+  // `after_in`, which occurred after the real opt-in.
+  const auto after_in = now();
+  clock_.advance(1s);
+  ASSERT_TRUE(set_org(false));
+  ASSERT_TRUE(set_user(false));
+
+  std::vector<ServerRow> batch{
+      at(org_event, before),     at(user_event, before),   at(org_event, while_out),
+      at(user_event, while_out), at(org_event, opted_in),  at(user_event, opted_in),
+      at(org_event, after_in),   at(user_event, after_in),
+  };
+  auto written = run(store_->write_server_events(batch));
+  ASSERT_TRUE(written) << written.error().log_detail;
+  EXPECT_EQ(written->opted_out, 4u) << "before and while opted out, both subjects";
+  EXPECT_EQ(written->written, 4u) << "at and after the opt-in";
+  EXPECT_EQ(count_since("product.activated", before), 2);
+  EXPECT_EQ(count_since("auth.login", before), 2);
+  EXPECT_EQ(count_since("auth.login", opted_in), 2) << "the two written are the later ones";
+
+  // A subject opted out now suppresses even events that occurred after its last change.
+  ASSERT_TRUE(set_user(true));
+  auto later = run(store_->write_server_events(std::vector<ServerRow>{at(user_event, now() + 1s)}));
+  ASSERT_TRUE(later);
+  EXPECT_EQ(later->written, 0u);
+  EXPECT_EQ(later->opted_out, 1u);
+}
+
 TEST_P(TelemetryStoreContract, ExpiryRollsUpWholeDaysThenDeletesThem) {
   ASSERT_TRUE(run(store_->write_ingested(std::vector<EventRow>{
       ingested("cli.run", day(3) + 1h, std::nullopt, std::string(32, 'a')),

@@ -247,6 +247,7 @@ Task<Result<accounts::RefreshOutcome>> FakeAccountRepository::rotate_refresh_tok
         out.kind = Kind::reused;
         return out;
       case accounts::RefreshAction::refuse: out.kind = Kind::expired; return out;
+      case accounts::RefreshAction::reissue: out.kind = Kind::reissued; return out;
       case accounts::RefreshAction::rotate: break;
     }
     token->second.rotated_at = now;
@@ -383,9 +384,13 @@ Task<Result<bool>> FakeAccountRepository::user_opt_out(const UserId& user_id) {
 }
 
 Task<Result<void>> FakeAccountRepository::set_user_opt_out(const UserId& user_id, bool opt_out,
-                                                           TimePoint) {
+                                                           TimePoint now) {
   auto body = [&]() -> Result<void> {
-    db_.user_opt_out[user_id] = opt_out;
+    bool& flag = db_.user_opt_out[user_id];
+    if (flag != opt_out) {
+      db_.opt_out_changed_at[{domain::telemetry::OptOutSubject::user, user_id.value}] = now;
+    }
+    flag = opt_out;
     return {};
   };
   co_return co_await hooks.call<void>("set_user_opt_out", db_.mutex, body);

@@ -25,6 +25,7 @@
 #include "domain/orgs/organization.hpp"
 #include "domain/orgs/subscription.hpp"
 #include "domain/telemetry/event_row.hpp"
+#include "domain/telemetry/opt_out.hpp"
 
 namespace ferr::fakes {
 
@@ -106,6 +107,8 @@ struct Database {
   std::map<std::string, RefreshTokenRow> refresh_tokens;  ///< by token hash
   std::map<std::string, ResetTokenRow> password_resets;   ///< by token hash
   std::map<core::UserId, bool> user_opt_out;              ///< `user_prefs`
+  /// When an org's or user's opt-out flag last changed value (`telemetry_opt_out_changed_at`).
+  std::map<domain::telemetry::OptOutKey, core::TimePoint> opt_out_changed_at;
   // organizations
   std::vector<OrgRow> orgs;
   std::vector<MembershipRow> memberships;  ///< in the order they were made

@@ -172,6 +172,10 @@ Task<Result<void>> FakeOrgRepository::set_telemetry_opt_out(const OrgId& org_id,
                                                             const orgs::AuditRecord& audit) {
   auto body = [&]() -> Result<void> {
     if (OrgRow* org = db_.org_by_id(org_id)) {
+      if (org->telemetry_opt_out != opt_out) {
+        db_.opt_out_changed_at[{domain::telemetry::OptOutSubject::org, org_id.value}] =
+            audit.created_at;
+      }
       org->telemetry_opt_out = opt_out;
       org->updated_at = audit.created_at;
     }

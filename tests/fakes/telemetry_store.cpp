@@ -39,23 +39,27 @@ Task<Result<tel::ServerWrite>> FakeTelemetryStore::write_server_events(
     std::span<const tel::ServerRow> batch) {
   auto body = [&]() -> Result<tel::ServerWrite> {
     server_batches_.push_back(batch.size());
-    tel::ServerWrite result;
-    for (const auto& item : batch) {
-      bool opted_out = false;
-      if (item.subject == tel::OptOutSubject::org) {
-        const OrgRow* org = db_.org_by_id(core::OrgId{item.subject_id});
-        opted_out = org != nullptr && org->telemetry_opt_out;
+    // The stored states, then the domain's rule, as the real stores do.
+    tel::OptOutStates states;
+    for (const tel::OptOutKey& key : tel::subjects_of(batch)) {
+      tel::OptOutState state;
+      if (key.first == tel::OptOutSubject::org) {
+        const OrgRow* org = db_.org_by_id(core::OrgId{key.second});
+        state.opted_out = org != nullptr && org->telemetry_opt_out;
       } else {
-        auto prefs = db_.user_opt_out.find(core::UserId{item.subject_id});
-        opted_out = prefs != db_.user_opt_out.end() && prefs->second;
+        auto prefs = db_.user_opt_out.find(core::UserId{key.second});
+        state.opted_out = prefs != db_.user_opt_out.end() && prefs->second;
       }
-      if (opted_out) {
-        ++result.opted_out;
-        continue;
-      }
-      if (!item.row.event_id || !stored_event_id(db_.telemetry_events, *item.row.event_id))
-        db_.telemetry_events.push_back(item.row);
-      ++result.written;
+      if (auto changed = db_.opt_out_changed_at.find(key); changed != db_.opt_out_changed_at.end())
+        state.changed_at = changed->second;
+      states.emplace(key, state);
+    }
+    const std::vector<std::size_t> kept = tel::rows_to_store(batch, states);
+    tel::ServerWrite result{kept.size(), batch.size() - kept.size()};
+    for (std::size_t i : kept) {
+      const tel::EventRow& row = batch[i].row;
+      if (!row.event_id || !stored_event_id(db_.telemetry_events, *row.event_id))
+        db_.telemetry_events.push_back(row);
     }
     return result;
   };

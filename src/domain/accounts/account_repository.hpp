@@ -38,7 +38,9 @@ struct LoginThrottle {
 
 /// The result of presenting a refresh token.
 struct RefreshOutcome {
-  enum class Kind { rotated, unknown, reused, expired };
+  /// `reissued`: presented again within the grace window; nothing was written, the successor
+  /// issued by its rotation stands.
+  enum class Kind { rotated, reissued, unknown, reused, expired };
   Kind kind = Kind::unknown;
   core::UserId user_id;
   core::SessionId session_id;
@@ -147,8 +149,10 @@ class AccountRepository {
                                                         core::TimePoint now) = 0;
   /// Whether the principal's session exists, is not revoked and belongs to its user.
   virtual core::Task<core::Result<bool>> session_active(const Principal& principal) = 0;
-  /// Presents a refresh token: decide_refresh says whether it is spent and the next one issued,
-  /// or its whole session revoked, or nothing happens.
+  /// Presents a refresh token: decide_refresh says whether it is spent and the next one
+  /// (`new_hash`) issued, or its whole session revoked, or nothing happens (a refusal, or a
+  /// reissue within the grace window: the caller derives `new_hash` from the presented token,
+  /// so the successor stored by the rotation is the one it answers with again).
   virtual core::Task<core::Result<RefreshOutcome>> rotate_refresh_token(
       const std::string& presented_hash, const std::string& new_hash, core::TimePoint new_expires,
       core::TimePoint now) = 0;

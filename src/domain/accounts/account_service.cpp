@@ -223,11 +223,16 @@ Task<Result<IssuedTokens>> AccountService::start_session(const User& user) {
 
 Task<Result<IssuedTokens>> AccountService::refresh(std::string_view refresh_token) {
   auto now = clock_.now();
-  std::string next = crypto::random_token(random_);
+  // The successor is derived from the presented token, not drawn: a presentation within the
+  // grace window (a retry, a concurrent refresh) gets the very token the rotation stored.
+  std::string next = crypto::derived_token(settings_.refresh_key, refresh_token);
   FERR_CO_TRY(auto outcome, co_await repository_.rotate_refresh_token(
                                 crypto::sha256_hex(refresh_token), crypto::sha256_hex(next),
                                 now + settings_.refresh_ttl, now));
-  if (outcome.kind != RefreshOutcome::Kind::rotated) co_return fail(session_expired());
+  if (outcome.kind != RefreshOutcome::Kind::rotated &&
+      outcome.kind != RefreshOutcome::Kind::reissued) {
+    co_return fail(session_expired());
+  }
   FERR_CO_TRY(auto user, co_await repository_.find_by_id(outcome.user_id));
   if (!user) co_return fail(session_expired());
   co_return IssuedTokens{sign_access_token(outcome.user_id, outcome.session_id), next,

@@ -25,9 +25,10 @@ namespace ferr::domain::accounts {
 
 /// Durations and secrets of the account rules.
 struct AccountSettings {
-  core::Secret jwt_secret;  ///< signs access tokens
-  core::Secret code_key;    ///< keys the stored hashes of verification codes
-  std::string public_url;   ///< base of links in e-mails
+  core::Secret jwt_secret;   ///< signs access tokens
+  core::Secret code_key;     ///< keys the stored hashes of verification codes
+  core::Secret refresh_key;  ///< derives each refresh token's successor from it
+  std::string public_url;    ///< base of links in e-mails
   std::chrono::seconds access_ttl{900};
   std::chrono::hours refresh_ttl{24 * 14};
   std::chrono::minutes code_ttl{15};

@@ -256,7 +256,7 @@ Task<Result<accounts::RefreshOutcome>> PgAccountRepository::rotate_refresh_token
   using Kind = accounts::RefreshOutcome::Kind;
   auto body = [&](Transaction& tx) -> Task<Result<accounts::RefreshOutcome>> {
     // BEGIN + the token, locked until commit: the same token presented twice at once waits
-    // here, then sees it spent and revokes the family.
+    // here, then sees it spent (within the grace window: reissued).
     FERR_CO_TRY(auto rows, co_await tx.query(sql::lock_refresh_token, presented_hash));
     accounts::RefreshOutcome out;
     if (rows.rows() == 0) co_return out;  // unknown
@@ -279,6 +279,7 @@ Task<Result<accounts::RefreshOutcome>> PgAccountRepository::rotate_refresh_token
         writes.push_back({sql::revoke_family, {to_ms(now), out.session_id.to_string()}});
         out.kind = Kind::reused;
         break;
+      case accounts::RefreshAction::reissue: out.kind = Kind::reissued; break;
       case accounts::RefreshAction::refuse: out.kind = Kind::expired; break;
     }
     // The writes + COMMIT: the second and last round trip.

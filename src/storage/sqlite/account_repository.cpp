@@ -369,6 +369,7 @@ Task<Result<accounts::RefreshOutcome>> SqliteAccountRepository::rotate_refresh_t
         return out;
       }
       case accounts::RefreshAction::refuse: out.kind = Kind::expired; return out;
+      case accounts::RefreshAction::reissue: out.kind = Kind::reissued; return out;
       case accounts::RefreshAction::rotate: break;
     }
     FERR_TRY(auto spend, c.query("UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ?"));
@@ -495,7 +496,7 @@ Task<Result<accounts::HousekeepingRemoved>> SqliteAccountRepository::delete_expi
 
 Task<Result<bool>> SqliteAccountRepository::user_opt_out(const UserId& user_id) {
   co_return co_await db_.read_async([&](Connection& c) -> Result<bool> {
-    FERR_TRY(auto q, c.query(kUserOptOut));
+    FERR_TRY(auto q, c.query("SELECT telemetry_opt_out FROM user_prefs WHERE user_id = ?"));
     q->bind(1, user_id);
     FERR_TRY(bool found, q->step());
     return found && q->column_int(0) != 0;
@@ -505,10 +506,15 @@ Task<Result<bool>> SqliteAccountRepository::user_opt_out(const UserId& user_id) 
 Task<Result<void>> SqliteAccountRepository::set_user_opt_out(const UserId& user_id, bool opt_out,
                                                              TimePoint now) {
   co_return co_await db_.write_async([&](Connection& c) -> Result<void> {
-    FERR_TRY(auto q, c.query("INSERT INTO user_prefs (user_id, telemetry_opt_out, updated_at) "
-                             "VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
-                             "telemetry_opt_out = excluded.telemetry_opt_out, updated_at = "
-                             "excluded.updated_at"));
+    // The change time moves only when the value does (a new row starts from the default, false).
+    FERR_TRY(auto q,
+             c.query("INSERT INTO user_prefs (user_id, telemetry_opt_out, updated_at, "
+                     "telemetry_opt_out_changed_at) VALUES (?1, ?2, ?3, CASE WHEN ?2 THEN ?3 END) "
+                     "ON CONFLICT (user_id) DO UPDATE SET telemetry_opt_out = "
+                     "excluded.telemetry_opt_out, updated_at = excluded.updated_at, "
+                     "telemetry_opt_out_changed_at = CASE WHEN telemetry_opt_out <> "
+                     "excluded.telemetry_opt_out THEN excluded.updated_at ELSE "
+                     "telemetry_opt_out_changed_at END"));
     q->bind(1, user_id).bind(2, std::int64_t{opt_out}).bind(3, to_ms(now));
     return q->run();
   });

@@ -321,8 +321,10 @@ Task<Result<void>> SqliteOrgRepository::remove_member(const OrgId& org_id, const
 Task<Result<void>> SqliteOrgRepository::set_telemetry_opt_out(const OrgId& org_id, bool opt_out,
                                                               const orgs::AuditRecord& audit) {
   co_return co_await db_.transaction_async([&](Connection& c) -> Result<void> {
-    FERR_TRY(auto q, c.query("UPDATE organizations SET telemetry_opt_out = ?, updated_at = ? "
-                             "WHERE id = ?"));
+    // The change time moves only when the value does (SET reads the row's old values).
+    FERR_TRY(auto q, c.query("UPDATE organizations SET telemetry_opt_out = ?1, updated_at = ?2, "
+                             "telemetry_opt_out_changed_at = CASE WHEN telemetry_opt_out <> ?1 "
+                             "THEN ?2 ELSE telemetry_opt_out_changed_at END WHERE id = ?3"));
     q->bind(1, std::int64_t{opt_out}).bind(2, to_ms(audit.created_at)).bind(3, org_id);
     FERR_CHECK(q->run());
     return write_audit(c, org_id, audit);
