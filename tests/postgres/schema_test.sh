@@ -763,7 +763,7 @@ check "two concurrent registrations of one e-mail: one account, found by the sec
 # Login failures counted from five sessions at once: each sees its own count.
 for s in 1 2 3 4 5; do
   sql main >"$work/login.$s" <<<"\\i :P/login_failure.sql
-                                 EXECUTE login_failure('throttled@example.com')" &
+                                 EXECUTE login_failure('throttled@example.com', $now_ms)" &
   bg_pids+=("$!")
 done
 wait_all
