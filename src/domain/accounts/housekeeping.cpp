@@ -103,6 +103,10 @@ void HousekeepingJob::count(const core::Result<HousekeepingRemoved>& removed) {
   add(series_.login_throttle, removed->login_throttle);
   add(series_.sessions, removed->sessions);
   add(series_.refresh_tokens, removed->refresh_tokens);
+  const std::int64_t total = removed->pending_accounts + removed->verification_codes +
+                             removed->reset_tokens + removed->mail_throttle +
+                             removed->login_throttle + removed->sessions + removed->refresh_tokens;
+  if (total > 0) core::log::info("account housekeeping", {{"rows_deleted", total}});
 }
 
 core::Task<void> HousekeepingJob::run() {
