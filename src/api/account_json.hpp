@@ -2,15 +2,20 @@
 /// JSON shapes of "Accounts and sessions" (api.md): the user object and the token response.
 
 #include <string>
+#include <vector>
 
 #include "domain/accounts/user.hpp"
 #include "http/request.hpp"
 
 namespace ferr::api {
 
-/// `{"id", "email", "email_verified", "display_name", "timezone", "locale", "created_at",
-/// "updated_at"}`.
+/// `{"id", "email", "email_verified", "display_name", "avatar_url", "timezone", "locale",
+/// "created_at", "updated_at", "last_login_at"}`.
 std::string user_json(const domain::accounts::User& user);
+
+/// The session list: one session object per entry (api.md "Sessions"), `current` on `current`.
+std::string sessions_json(const std::vector<domain::accounts::SessionInfo>& sessions,
+                          const core::SessionId& current);
 
 /// How the `fl_session` cookie is set.
 struct CookiePolicy {

@@ -171,7 +171,8 @@ TEST_P(AccountRepositoryContract, ConcurrentLoginFailuresAreAllCounted) {
 TEST_P(AccountRepositoryContract, RefreshTokensRotateAndReuseRevokesTheFamily) {
   auto user = active_user("s@x.io");
   auto session = id<SessionId>(50);
-  ASSERT_TRUE(run(repo_->create_session(session, user, "r1", now() + 14 * 24h, now())));
+  ASSERT_TRUE(
+      run(repo_->create_session({session, user, "r1", now() + 14 * 24h, std::nullopt}, now())));
   EXPECT_TRUE(session_active({user, session}));
 
   auto rotated = run(repo_->rotate_refresh_token("r1", "r2", now() + 14 * 24h, now()));
@@ -199,7 +200,8 @@ TEST_P(AccountRepositoryContract, RefreshTokensRotateAndReuseRevokesTheFamily) {
 
 TEST_P(AccountRepositoryContract, RefreshTokensExpire) {
   auto user = active_user("e@x.io");
-  ASSERT_TRUE(run(repo_->create_session(id<SessionId>(60), user, "r1", now() + 1h, now())));
+  ASSERT_TRUE(
+      run(repo_->create_session({id<SessionId>(60), user, "r1", now() + 1h, std::nullopt}, now())));
   clock_.advance(1h);
   EXPECT_EQ(run(repo_->rotate_refresh_token("r1", "r2", now() + 1h, now()))->kind,
             RefreshOutcome::Kind::expired);
@@ -207,8 +209,10 @@ TEST_P(AccountRepositoryContract, RefreshTokensExpire) {
 
 TEST_P(AccountRepositoryContract, RevokeEndsOneSession) {
   auto user = active_user("r@x.io");
-  ASSERT_TRUE(run(repo_->create_session(id<SessionId>(70), user, "a", now() + 1h, now())));
-  ASSERT_TRUE(run(repo_->create_session(id<SessionId>(71), user, "b", now() + 1h, now())));
+  ASSERT_TRUE(
+      run(repo_->create_session({id<SessionId>(70), user, "a", now() + 1h, std::nullopt}, now())));
+  ASSERT_TRUE(
+      run(repo_->create_session({id<SessionId>(71), user, "b", now() + 1h, std::nullopt}, now())));
   EXPECT_TRUE(run(repo_->revoke_session({user, id<SessionId>(70)}, now())).value());
   EXPECT_FALSE(session_active({user, id<SessionId>(70)}));
   EXPECT_TRUE(session_active({user, id<SessionId>(71)}));
@@ -270,7 +274,8 @@ TEST_P(AccountRepositoryContract, FindBySessionReadsTheUserOfALiveSessionOfItsOw
 
 TEST_P(AccountRepositoryContract, PasswordResetIsSingleUseAndRevokesEverything) {
   auto user = active_user("p@x.io");
-  ASSERT_TRUE(run(repo_->create_session(id<SessionId>(80), user, "a", now() + 1h, now())));
+  ASSERT_TRUE(
+      run(repo_->create_session({id<SessionId>(80), user, "a", now() + 1h, std::nullopt}, now())));
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(run(repo_->record_login_failure("p@x.io", now())));
   ASSERT_TRUE(run(repo_->login_throttle("p@x.io"))->locked_until) << "locked before the reset";
   ASSERT_TRUE(run(repo_->store_reset_token(user, "t1", now() + 30min, now())));
@@ -375,7 +380,7 @@ TEST_P(AccountRepositoryContract, OneRefreshTokenPresentedAtOnceRotatesOnceAndRe
     auto session = id<SessionId>(200 + round);
     std::string token = "r" + std::to_string(round);
     std::string next = token + "-next";
-    ASSERT_TRUE(run(repo_->create_session(session, user, token, t + 24h, t)));
+    ASSERT_TRUE(run(repo_->create_session({session, user, token, t + 24h, std::nullopt}, t)));
     auto results =
         race(8, [&](int) { return run(repo_->rotate_refresh_token(token, next, t + 24h, t)); });
     int rotated = 0;
@@ -466,7 +471,8 @@ TEST_P(AccountRepositoryContract, ConcurrentLoginFailuresLockByTheirOwnCount) {
 
 TEST_P(AccountRepositoryContract, ConcurrentPasswordResetsWithOneTokenSucceedOnce) {
   auto user = active_user("pr@x.io");
-  ASSERT_TRUE(run(repo_->create_session(id<SessionId>(320), user, "s", now() + 1h, now())));
+  ASSERT_TRUE(
+      run(repo_->create_session({id<SessionId>(320), user, "s", now() + 1h, std::nullopt}, now())));
   ASSERT_TRUE(run(repo_->store_reset_token(user, "reset", now() + 30min, now())));
   const auto t = now();
   auto results = race(6, [&](int i) {
@@ -568,11 +574,16 @@ TEST_P(AccountRepositoryContract, HousekeepingRemovesDeadSessionsAndLongExpiredR
   const auto expired_old = id<SessionId>(1), expired_young = id<SessionId>(2),
              revoked_old = id<SessionId>(3), revoked_young = id<SessionId>(4),
              live = id<SessionId>(5);
-  ASSERT_TRUE(run(repo_->create_session(expired_old, user, "old", cutoff - 500ms, now())));
-  ASSERT_TRUE(run(repo_->create_session(expired_young, user, "young", cutoff + 500ms, now())));
-  ASSERT_TRUE(run(repo_->create_session(revoked_old, user, "ro", cutoff + 40 * 24h, now())));
-  ASSERT_TRUE(run(repo_->create_session(revoked_young, user, "ry", cutoff + 40 * 24h, now())));
-  ASSERT_TRUE(run(repo_->create_session(live, user, "spent", cutoff - 500ms, now())));
+  ASSERT_TRUE(
+      run(repo_->create_session({expired_old, user, "old", cutoff - 500ms, std::nullopt}, now())));
+  ASSERT_TRUE(run(
+      repo_->create_session({expired_young, user, "young", cutoff + 500ms, std::nullopt}, now())));
+  ASSERT_TRUE(run(
+      repo_->create_session({revoked_old, user, "ro", cutoff + 40 * 24h, std::nullopt}, now())));
+  ASSERT_TRUE(run(
+      repo_->create_session({revoked_young, user, "ry", cutoff + 40 * 24h, std::nullopt}, now())));
+  ASSERT_TRUE(
+      run(repo_->create_session({live, user, "spent", cutoff - 500ms, std::nullopt}, now())));
   clock_.advance(1h);
   ASSERT_EQ(run(repo_->rotate_refresh_token("spent", "fresh", cutoff + 40 * 24h, now()))->kind,
             RefreshOutcome::Kind::rotated);

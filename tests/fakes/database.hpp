@@ -39,6 +39,9 @@ struct SessionRow {
   core::UserId user_id;
   core::TimePoint created_at;
   std::optional<core::TimePoint> revoked_at;
+  std::optional<std::string> user_agent;
+  core::TimePoint last_active_at;
+  core::TimePoint expires_at;
 };
 
 struct RefreshTokenRow {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/clock.hpp"
+#include "core/time_format.hpp"
 #include "domain/accounts/account_rules.hpp"
 #include "domain/accounts/housekeeping.hpp"
 #include "storage/sqlite/database.hpp"
@@ -380,6 +381,109 @@ TEST_F(AccountsTest, ConcurrentRefreshesOfOneTokenAllGetTheSameSuccessor) {
   EXPECT_EQ(call("GET", "/v1/auth/me", "", bearer(access)).status, 401);
   EXPECT_EQ(code_of(post("/auth/refresh", {{"refresh_token", *successors.begin()}})),
             "AUTH_SESSION_EXPIRED");
+}
+
+TEST_F(AccountsTest, TheUserObjectCarriesAvatarUrlAndLastLogin) {
+  auto verified = active_user("pic@example.com");
+  const auto signed_up_at = core::format_rfc3339_ms(clock_.now());
+  EXPECT_EQ(verified["user"].as_object()["last_login_at"], signed_up_at.c_str())
+      << "verification starts the first session";
+  EXPECT_TRUE(verified["user"].as_object()["avatar_url"].is_null());
+  clock_.advance(1h);
+  auto logged_in = json(login("pic@example.com"));
+  const auto logged_in_at = core::format_rfc3339_ms(clock_.now());
+  EXPECT_EQ(logged_in["user"].as_object()["last_login_at"], logged_in_at.c_str());
+  const auto auth = bearer(std::string(logged_in["access_token"].as_string()));
+  EXPECT_EQ(json(call("GET", "/v1/auth/me", "", auth))["last_login_at"], logged_in_at.c_str());
+
+  auto set =
+      call("PATCH", "/v1/auth/me", R"({"avatar_url":"https://cdn.example.com/p.png"})", auth);
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(json(set)["avatar_url"], "https://cdn.example.com/p.png");
+  EXPECT_EQ(json(call("GET", "/auth/me", "", auth))["avatar_url"], "https://cdn.example.com/p.png");
+  for (const char* bad : {R"j({"avatar_url":"javascript:alert(1)"})j", R"({"avatar_url":"/p.png"})",
+                          R"({"avatar_url":42})"}) {
+    auto refused = call("PATCH", "/v1/auth/me", bad, auth);
+    EXPECT_EQ(refused.status, 400) << bad;
+    EXPECT_EQ(code_of(refused), "VALIDATION_FAILED") << bad;
+    EXPECT_EQ(json(refused)["field"], "avatar_url") << bad;
+  }
+  std::string too_long = R"({"avatar_url":"https://example.com/)" + std::string(2030, 'a') + "\"}";
+  EXPECT_EQ(code_of(call("PATCH", "/v1/auth/me", too_long, auth)), "VALIDATION_FAILED");
+  auto cleared = call("PATCH", "/v1/auth/me", R"({"avatar_url":null})", auth);
+  ASSERT_EQ(cleared.status, 200);
+  EXPECT_TRUE(json(cleared)["avatar_url"].is_null());
+}
+
+TEST_F(AccountsTest, SessionsAreListedWithTheCurrentOneAndRevokedById) {
+  active_user("sue@example.com");
+  auto login_with = [&](const std::string& agent) {
+    clock_.advance(1min);
+    auto r = post("/v1/auth/login", {{"email", "sue@example.com"}, {"password", kPassword}},
+                  agent.empty() ? "" : "User-Agent: " + agent + "\r\n");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json(r);
+  };
+  auto laptop = login_with("Mozilla/5.0 (X11; Linux x86_64)");
+  auto script = login_with(std::string(300, 'c'));
+  const auto laptop_auth = bearer(std::string(laptop["access_token"].as_string()));
+  const auto script_auth = bearer(std::string(script["access_token"].as_string()));
+
+  auto listed = call("GET", "/v1/me/sessions", "", laptop_auth);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  auto sessions = boost::json::parse(listed.body).as_array();
+  ASSERT_EQ(sessions.size(), 3u) << "the verification's session and two logins";
+  auto newest = sessions[0].as_object();
+  auto middle = sessions[1].as_object();
+  EXPECT_EQ(newest["user_agent"].as_string().size(), 256u) << "cut to 256 characters";
+  EXPECT_EQ(newest["current"], false);
+  EXPECT_EQ(middle["user_agent"], "Mozilla/5.0 (X11; Linux x86_64)");
+  EXPECT_EQ(middle["current"], true) << "the caller's own";
+  EXPECT_EQ(sessions[2].as_object()["current"], false);
+  for (const auto& entry : sessions) {
+    auto s = entry.as_object();
+    EXPECT_EQ(s.size(), 8u);
+    EXPECT_EQ(s["client_id"], "password");
+    EXPECT_TRUE(s["ip"].is_null()) << "no address is ever stored";
+    for (const char* time : {"last_active_at", "expires_at", "created_at"})
+      EXPECT_TRUE(s[time].is_string()) << time;
+  }
+
+  // Revoking another session ends it at once; its id then names nothing.
+  const std::string script_id(newest["id"].as_string());
+  EXPECT_EQ(call("DELETE", "/v1/me/sessions/" + script_id, "", laptop_auth).status, 204);
+  EXPECT_EQ(call("GET", "/v1/auth/me", "", script_auth).status, 401);
+  EXPECT_EQ(code_of(post("/v1/auth/refresh", {{"refresh_token", script["refresh_token"]}})),
+            "AUTH_SESSION_EXPIRED");
+  auto again = call("DELETE", "/v1/me/sessions/" + script_id, "", laptop_auth);
+  EXPECT_EQ(again.status, 404);
+  EXPECT_EQ(code_of(again), "SESSION_NOT_FOUND");
+  EXPECT_EQ(
+      boost::json::parse(call("GET", "/v1/me/sessions", "", laptop_auth).body).as_array().size(),
+      2u);
+
+  // Another user's session, an unknown id and a malformed one: the same 404.
+  auto other = active_user("tom@example.com");
+  const auto other_auth = bearer(std::string(other["access_token"].as_string()));
+  auto others = boost::json::parse(call("GET", "/v1/me/sessions", "", other_auth).body).as_array();
+  ASSERT_EQ(others.size(), 1u) << "only one's own sessions";
+  const std::string other_id(others[0].as_object()["id"].as_string());
+  for (const std::string& id :
+       {other_id, std::string("0190f5c2-7b1a-7cde-8f00-123456789abc"), std::string("not-a-uuid")}) {
+    auto r = call("DELETE", "/v1/me/sessions/" + id, "", laptop_auth);
+    EXPECT_EQ(r.status, 404) << id;
+    EXPECT_EQ(code_of(r), "SESSION_NOT_FOUND") << id;
+  }
+  EXPECT_EQ(call("GET", "/v1/auth/me", "", other_auth).status, 200) << "untouched";
+
+  // Anonymous callers, and the caller's own session revoked through the route.
+  EXPECT_EQ(call("GET", "/v1/me/sessions").status, 401);
+  EXPECT_EQ(call("DELETE", "/v1/me/sessions/" + other_id).status, 401);
+  const std::string own_id(middle["id"].as_string());
+  EXPECT_EQ(call("DELETE", "/v1/me/sessions/" + own_id, "", laptop_auth).status, 204);
+  EXPECT_EQ(code_of(call("GET", "/v1/me/sessions", "", laptop_auth)), "AUTH_UNAUTHORIZED");
+  EXPECT_EQ(code_of(call("DELETE", "/v1/me/sessions/" + own_id, "", laptop_auth)),
+            "AUTH_UNAUTHORIZED");
 }
 
 TEST_F(AccountsTest, PasswordResetFlow) {

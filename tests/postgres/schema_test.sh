@@ -267,7 +267,7 @@ INSERT INTO organizations (id, slug, name, created_at, updated_at) VALUES
 INSERT INTO org_memberships (org_id, user_id, role, joined_at) VALUES ('$ORG', '$U_ADA', 'owner', @T);
 INSERT INTO subscriptions (id, org_id, product, tier, status, created_at, updated_at) VALUES
   ('00000000-0000-7000-8000-0000000000c1', '$ORG', 'ferrflow', 'free', 'active', @T, @T);
-INSERT INTO sessions (id, user_id, created_at) VALUES ('$SESSION', '$U_ADA', @T);
+INSERT INTO sessions (id, user_id, created_at, last_active_at, expires_at) VALUES ('$SESSION', '$U_ADA', @T, @T, @T);
 INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ('tok1', '$SESSION', @T);
 INSERT INTO verification_codes (user_id, code_hash, expires_at) VALUES ('$U_BOB', 'c', @T);
 INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) VALUES ('$U_ADA', 'k1', 'fp', @T);
@@ -320,7 +320,7 @@ reject|user without a password hash|INSERT INTO users (id, email, status, create
 reject|verification code of an unknown user|INSERT INTO verification_codes (user_id, code_hash, expires_at) VALUES ('$MISSING', 'c', @T)
 reject|a second code for one user|INSERT INTO verification_codes (user_id, code_hash, expires_at) VALUES ('$U_BOB', 'c2', @T)
 ok|login throttle of an unknown address (no foreign key)|INSERT INTO login_throttle (email, consecutive_failures, last_failure_at) VALUES ('nobody@example.com', 1, @T)
-reject|session of an unknown user|INSERT INTO sessions (id, user_id, created_at) VALUES ('$MISSING', '$MISSING', @T)
+reject|session of an unknown user|INSERT INTO sessions (id, user_id, created_at, last_active_at, expires_at) VALUES ('$MISSING', '$MISSING', @T, @T, @T)
 reject|refresh token of an unknown session|INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ('tok2', '$MISSING', @T)
 reject|a refresh token hash stored twice|INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ('tok1', '$SESSION', @T)
 reject|password reset of an unknown user|INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ('r', '$MISSING', @T, @T)
@@ -757,7 +757,7 @@ EOF
 ) || true
 wait_all
 check "two concurrent registrations of one e-mail: one account, found by the second" \
-  "$(uid 401) t | $(uid 401)|race@example.com|pending||UTC|en|$now_ms|$now_ms|hash | 1" \
+  "$(uid 401) t | $(uid 401)|race@example.com|pending||UTC|en|$now_ms|$now_ms|hash|| | 1" \
   "$(line <"$work/reg.holder") | $waiter | $(sql main <<<"SELECT count(*) FROM users WHERE email = 'race@example.com'")"
 
 # Login failures counted from five sessions at once: each sees its own count.

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -60,6 +61,25 @@ struct ProfilePatch {
   std::optional<std::string> display_name;  ///< with set_display_name: nullopt clears it
   std::optional<std::string> timezone;
   std::optional<std::string> locale;
+  bool set_avatar_url = false;
+  std::optional<std::string> avatar_url;  ///< with set_avatar_url: nullopt clears it
+};
+
+/// A session about to start: its id, its user, its first refresh token (hashed) and the login's
+/// User-Agent (session_user_agent).
+struct NewSession {
+  core::SessionId id;
+  core::UserId user_id;
+  std::string refresh_hash;
+  core::TimePoint refresh_expires;
+  std::optional<std::string> user_agent;
+};
+
+/// What revoking one of one's sessions by id found.
+enum class SessionRevocation {
+  revoked,
+  not_found,        ///< no live session of the caller's with that id
+  caller_not_live,  ///< the caller's own session is not live: unauthorized
 };
 
 /// What housekeeping deletes (cut-offs from housekeeping.hpp): every row older than its cut-off
@@ -141,18 +161,24 @@ class AccountRepository {
                                                                        core::TimePoint now) = 0;
   virtual core::Task<core::Result<void>> reset_login_failures(const std::string& email) = 0;
 
-  /// Starts a session (a refresh-token family) with its first refresh token.
-  virtual core::Task<core::Result<void>> create_session(const core::SessionId& session_id,
-                                                        const core::UserId& user_id,
-                                                        const std::string& refresh_hash,
-                                                        core::TimePoint refresh_expires,
+  /// Starts a session (a refresh-token family) with its first refresh token, and records `now`
+  /// as the user's last login.
+  virtual core::Task<core::Result<void>> create_session(const NewSession& session,
                                                         core::TimePoint now) = 0;
+  /// The user's live sessions (not revoked, not expired at `now`), newest first; nullopt when
+  /// the principal's own session is not live.
+  virtual core::Task<core::Result<std::optional<std::vector<SessionInfo>>>> list_sessions(
+      const Principal& principal, core::TimePoint now) = 0;
+  /// Revokes the principal's user's live session `session_id` (the principal's own included).
+  virtual core::Task<core::Result<SessionRevocation>> revoke_session_by_id(
+      const Principal& principal, const core::SessionId& session_id, core::TimePoint now) = 0;
   /// Whether the principal's session exists, is not revoked and belongs to its user.
   virtual core::Task<core::Result<bool>> session_active(const Principal& principal) = 0;
   /// Presents a refresh token: decide_refresh says whether it is spent and the next one
-  /// (`new_hash`) issued, or its whole session revoked, or nothing happens (a refusal, or a
-  /// reissue within the grace window: the caller derives `new_hash` from the presented token,
-  /// so the successor stored by the rotation is the one it answers with again).
+  /// (`new_hash`) issued (the session's last activity and expiry moving with it), or its whole
+  /// session revoked, or nothing happens (a refusal, or a reissue within the grace window: the
+  /// caller derives `new_hash` from the presented token, so the successor stored by the rotation is
+  /// the one it answers with again).
   virtual core::Task<core::Result<RefreshOutcome>> rotate_refresh_token(
       const std::string& presented_hash, const std::string& new_hash, core::TimePoint new_expires,
       core::TimePoint now) = 0;

@@ -25,7 +25,8 @@ namespace {
 // --- Statements used by more than one method (each text lives here once) ---------------------
 
 constexpr std::string_view kUserColumns =
-    "id, email, status, display_name, timezone, locale, created_at, updated_at, password_hash";
+    "id, email, status, display_name, timezone, locale, created_at, updated_at, password_hash, "
+    "avatar_url, last_login_at";
 
 const std::string kUserByEmail =
     "SELECT " + std::string(kUserColumns) + " FROM users WHERE email = ?";
@@ -33,12 +34,13 @@ const std::string kUserById = "SELECT " + std::string(kUserColumns) + " FROM use
 // The principal's account when its session is live: ?1 session, ?2 user.
 const std::string kUserBySession = "SELECT " + std::string(kUserColumns) +
                                    " FROM users WHERE id = ?2 AND " + std::string(kSessionIsLive);
-// Each member is replaced only when the patch carries it (flags ?3, ?5, ?7); nothing is changed
-// unless the principal's session is live (?1 session, ?2 user).
+// Each member is replaced only when the patch carries it (flags ?3, ?5, ?7, ?10); nothing is
+// changed unless the principal's session is live (?1 session, ?2 user).
 const std::string kUpdateProfile =
     "UPDATE users SET display_name = CASE WHEN ?3 THEN ?4 ELSE display_name END, "
     "timezone = CASE WHEN ?5 THEN ?6 ELSE timezone END, "
-    "locale = CASE WHEN ?7 THEN ?8 ELSE locale END, updated_at = ?9 "
+    "locale = CASE WHEN ?7 THEN ?8 ELSE locale END, "
+    "avatar_url = CASE WHEN ?10 THEN ?11 ELSE avatar_url END, updated_at = ?9 "
     "WHERE id = ?2 AND " +
     std::string(kSessionIsLive) + " RETURNING " + std::string(kUserColumns);
 const std::string kSessionActive = "SELECT " + std::string(kSessionIsLive);
@@ -74,6 +76,8 @@ Result<accounts::UserWithSecret> read_user(const Statement& row) {
   u.user.created_at = from_ms(row.column_int(6));
   u.user.updated_at = from_ms(row.column_int(7));
   u.password_hash = row.column_text(8);
+  if (!row.column_is_null(9)) u.user.avatar_url = row.column_text(9);
+  if (!row.column_is_null(10)) u.user.last_login_at = from_ms(row.column_int(10));
   return u;
 }
 
@@ -258,10 +262,12 @@ Task<Result<std::optional<accounts::User>>> SqliteAccountRepository::update_prof
     q->bind(3, std::int64_t{patch.set_display_name})
         .bind(5, std::int64_t{patch.timezone.has_value()})
         .bind(7, std::int64_t{patch.locale.has_value()})
-        .bind(9, to_ms(now));
+        .bind(9, to_ms(now))
+        .bind(10, std::int64_t{patch.set_avatar_url});
     bind_optional(*q, 4, patch.display_name);
     bind_optional(*q, 6, patch.timezone);
     bind_optional(*q, 8, patch.locale);
+    bind_optional(*q, 11, patch.avatar_url);
     FERR_TRY(auto updated, one_user(q));
     return without_secret(std::move(updated));
   });
@@ -316,19 +322,67 @@ Task<Result<void>> SqliteAccountRepository::reset_login_failures(const std::stri
   });
 }
 
-Task<Result<void>> SqliteAccountRepository::create_session(const core::SessionId& session_id,
-                                                           const UserId& user_id,
-                                                           const std::string& refresh_hash,
-                                                           TimePoint refresh_expires,
+Task<Result<void>> SqliteAccountRepository::create_session(const accounts::NewSession& session,
                                                            TimePoint now) {
   co_return co_await db_.transaction_async([&](Connection& c) -> Result<void> {
-    FERR_TRY(auto s, c.query("INSERT INTO sessions (id, user_id, created_at) VALUES (?, ?, ?)"));
-    s->bind(1, session_id).bind(2, user_id).bind(3, to_ms(now));
+    FERR_TRY(auto s, c.query("INSERT INTO sessions (id, user_id, created_at, user_agent, "
+                             "last_active_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?3, ?5)"));
+    s->bind(1, session.id).bind(2, session.user_id).bind(3, to_ms(now));
+    bind_optional(*s, 4, session.user_agent);
+    s->bind(5, to_ms(session.refresh_expires));
     FERR_CHECK(s->run());
     FERR_TRY(auto t, c.query(kInsertRefreshToken));
-    t->bind(1, refresh_hash).bind(2, session_id).bind(3, to_ms(refresh_expires));
-    return t->run();
+    t->bind(1, session.refresh_hash).bind(2, session.id).bind(3, to_ms(session.refresh_expires));
+    FERR_CHECK(t->run());
+    FERR_TRY(auto u, c.query("UPDATE users SET last_login_at = ? WHERE id = ?"));
+    u->bind(1, to_ms(now)).bind(2, session.user_id);
+    return u->run();
   });
+}
+
+Task<Result<std::optional<std::vector<accounts::SessionInfo>>>>
+SqliteAccountRepository::list_sessions(const accounts::Principal& principal, TimePoint now) {
+  using Found = std::optional<std::vector<accounts::SessionInfo>>;
+  co_return co_await db_.read_async([&](Connection& c) -> Result<Found> {
+    FERR_TRY(auto live, c.query(kSessionActive));
+    live->bind(1, principal.session_id).bind(2, principal.user_id);
+    FERR_CHECK(live->step());
+    if (live->column_int(0) == 0) return Found{};
+    FERR_TRY(auto q, c.query("SELECT id, user_agent, last_active_at, expires_at, created_at FROM "
+                             "sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? "
+                             "ORDER BY created_at DESC, id DESC"));
+    q->bind(1, principal.user_id).bind(2, to_ms(now));
+    std::vector<accounts::SessionInfo> sessions;
+    for (;;) {
+      FERR_TRY(bool row, q->step());
+      if (!row) return Found{std::move(sessions)};
+      accounts::SessionInfo s;
+      s.id = read_id<core::SessionId>(*q, 0);
+      if (!q->column_is_null(1)) s.user_agent = q->column_text(1);
+      s.last_active_at = from_ms(q->column_int(2));
+      s.expires_at = from_ms(q->column_int(3));
+      s.created_at = from_ms(q->column_int(4));
+      sessions.push_back(std::move(s));
+    }
+  });
+}
+
+Task<Result<accounts::SessionRevocation>> SqliteAccountRepository::revoke_session_by_id(
+    const accounts::Principal& principal, const core::SessionId& session_id, TimePoint now) {
+  co_return co_await db_.transaction_async(
+      [&](Connection& c) -> Result<accounts::SessionRevocation> {
+        FERR_TRY(auto live, c.query(kSessionActive));
+        live->bind(1, principal.session_id).bind(2, principal.user_id);
+        FERR_CHECK(live->step());
+        if (live->column_int(0) == 0) return accounts::SessionRevocation::caller_not_live;
+        FERR_TRY(auto q,
+                 c.query("UPDATE sessions SET revoked_at = ?1 WHERE id = ?2 AND user_id = ?3 "
+                         "AND revoked_at IS NULL AND expires_at > ?1"));
+        q->bind(1, to_ms(now)).bind(2, session_id).bind(3, principal.user_id);
+        FERR_CHECK(q->run());
+        return c.changes() == 1 ? accounts::SessionRevocation::revoked
+                                : accounts::SessionRevocation::not_found;
+      });
 }
 
 Task<Result<bool>> SqliteAccountRepository::session_active(const accounts::Principal& principal) {
@@ -378,6 +432,10 @@ Task<Result<accounts::RefreshOutcome>> SqliteAccountRepository::rotate_refresh_t
     FERR_TRY(auto issue, c.query(kInsertRefreshToken));
     issue->bind(1, new_hash).bind(2, out.session_id).bind(3, to_ms(new_expires));
     FERR_CHECK(issue->run());
+    FERR_TRY(auto touch,
+             c.query("UPDATE sessions SET last_active_at = ?, expires_at = ? WHERE id = ?"));
+    touch->bind(1, to_ms(now)).bind(2, to_ms(new_expires)).bind(3, out.session_id);
+    FERR_CHECK(touch->run());
     out.kind = Kind::rotated;
     return out;
   });
