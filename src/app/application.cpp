@@ -18,6 +18,7 @@
 #include "crypto/password_hasher.hpp"
 #include "crypto/tokens.hpp"
 #include "domain/accounts/account_service.hpp"
+#include "domain/accounts/housekeeping.hpp"
 #include "domain/idempotency/idempotency.hpp"
 #include "domain/orgs/org_service.hpp"
 #include "domain/orgs/subscription_service.hpp"
@@ -144,6 +145,8 @@ core::Result<domain::telemetry::Expiry> Application::purge_telemetry() {
 core::Result<void> Application::start() {
   retention_ = std::make_unique<domain::telemetry::RetentionJob>(
       telemetry_store(), clock(), config_.telemetry_retention_days, background_->executor());
+  housekeeping_ = std::make_unique<domain::accounts::HousekeepingJob>(
+      *storage_->accounts, clock(), metrics_, background_->executor());
   api::add_operator_routes(router_, {.readiness = *storage_->readiness,
                                      .metrics = metrics_,
                                      .draining = [this] { return server_ && server_->draining(); },
@@ -207,6 +210,7 @@ bool Application::shutdown(std::chrono::milliseconds grace) {
   if (emitter_ && !emitter_->drain(std::max(grace, std::chrono::milliseconds(1000))))
     drained = false;
   if (retention_) retention_->stop();
+  if (housekeeping_) housekeeping_->stop();
   // Nothing runs on the background loop any more.
   if (background_) background_->stop();
   // Every storage call has been answered or abandoned with its request: let SQLite's threads

@@ -20,6 +20,7 @@ namespace ferr::domain {
 namespace accounts {
 class AccountService;
 class AccountEvents;
+class HousekeepingJob;
 }  // namespace accounts
 namespace orgs {
 class OrgService;
@@ -98,6 +99,8 @@ class Application {
   /// One retention pass over the telemetry tables (the `purge` command). Blocks: call it from
   /// the command line, not from a request.
   core::Result<domain::telemetry::Expiry> purge_telemetry();
+  /// The account housekeeping job (after start()), so tests can ask for a pass.
+  domain::accounts::HousekeepingJob& housekeeping() { return *housekeeping_; }
   /// The public statistics (the `stats` command and the /telemetry pages).
   domain::telemetry::TelemetryStatistics& statistics() { return *statistics_; }
 
@@ -116,13 +119,15 @@ class Application {
   core::SodiumRandom random_;
   core::MetricsRegistry metrics_;
   std::unique_ptr<StorageBackend> storage_;
-  // The telemetry writer and the retention job run here; destroyed after them (declared before).
+  // The telemetry writer, the retention and housekeeping jobs run here; destroyed after them
+  // (declared before).
   std::unique_ptr<core::BackgroundLoop> background_;
   // Telemetry before the services: the events seams refer to the emitter, which must outlive them.
   std::unique_ptr<domain::telemetry::TelemetryStore> telemetry_store_;
   std::unique_ptr<domain::telemetry::Emitter> emitter_;
   std::unique_ptr<domain::telemetry::IngestWriter> ingest_writer_;
   std::unique_ptr<domain::telemetry::RetentionJob> retention_;
+  std::unique_ptr<domain::accounts::HousekeepingJob> housekeeping_;
   std::unique_ptr<domain::telemetry::TelemetryStatistics> statistics_;
   std::unique_ptr<domain::privacy::PersonalData> personal_data_;
   std::unique_ptr<crypto::PasswordHasher> password_hasher_;

@@ -11,6 +11,7 @@
 #include "contract/contract_test.hpp"
 #include "contract/race.hpp"
 #include "domain/accounts/account_rules.hpp"
+#include "domain/accounts/housekeeping.hpp"
 
 namespace ferr::contract {
 namespace {
@@ -18,6 +19,9 @@ namespace {
 using namespace std::chrono_literals;
 using core::SessionId;
 using core::UserId;
+using domain::accounts::HousekeepingAges;
+using domain::accounts::HousekeepingCutoffs;
+using domain::accounts::HousekeepingRemoved;
 using domain::accounts::Principal;
 using domain::accounts::RefreshOutcome;
 using domain::accounts::RegisterOutcome;
@@ -39,6 +43,24 @@ class AccountRepositoryContract : public ContractTest {
 
   bool session_active(const Principal& principal) {
     return run(repo_->session_active(principal)).value();
+  }
+
+  /// A housekeeping pass with the domain's cut-offs at the clock's time.
+  HousekeepingRemoved housekeep() {
+    return housekeep(domain::accounts::housekeeping_cutoffs(now()));
+  }
+  HousekeepingRemoved housekeep(const HousekeepingCutoffs& cutoffs) {
+    auto removed = run(repo_->delete_expired(cutoffs));
+    EXPECT_TRUE(removed) << removed.error().log_detail;
+    if (!removed) return {};
+    EXPECT_TRUE(removed->ran);
+    return *removed;
+  }
+  /// Whether a refresh token is stored (presenting it would not come back `unknown`). Presenting
+  /// revokes the family of a spent one: call it last for those.
+  bool refresh_token_stored(const std::string& hash) {
+    return run(repo_->rotate_refresh_token(hash, hash + "-next", now() + 1h, now()))->kind !=
+           RefreshOutcome::Kind::unknown;
   }
 
   domain::accounts::AccountRepository* repo_ = nullptr;
@@ -592,6 +614,160 @@ TEST_P(AccountRepositoryContract, ConcurrentPasswordResetsWithOneTokenSucceedOnc
             "hash-" + std::to_string(winner));
   EXPECT_TRUE(run(repo_->find_reset_token("reset")).value()->used);
   EXPECT_FALSE(session_active({user, id<SessionId>(320)}));
+}
+
+// --- Housekeeping (delete_expired): each kind on both sides of its cut-off --------------------
+
+TEST_P(AccountRepositoryContract, HousekeepingRemovesPendingAccountsPastTheirAgeOnly) {
+  const auto t0 = now();
+  pending_user("old@x.io");
+  auto active = active_user("active@x.io");
+  auto coded = pending_user("coded@x.io");
+  auto stale_code = pending_user("stale-code@x.io");
+  ASSERT_TRUE(run(repo_->store_verification_code(stale_code, "c1", t0 + 15min)));
+  pending_user("again@x.io");
+  clock_.advance(1s);
+  pending_user("young@x.io");
+  clock_.set(t0 + HousekeepingAges::pending_account - 1h);
+  ASSERT_TRUE(run(repo_->register_account("again@x.io", "h2", std::nullopt, next_id<UserId>(),
+                                          now())));  // registering again restarts its age
+  ASSERT_TRUE(run(repo_->store_verification_code(coded, "c2", now() + 2h)));
+  // The cut-off falls half a second after the first accounts, half a second before "young".
+  clock_.set(t0 + HousekeepingAges::pending_account + 500ms);
+
+  auto removed = housekeep();
+  EXPECT_EQ(removed.pending_accounts, 2) << "old and stale-code";
+  EXPECT_FALSE(run(repo_->find_by_email("old@x.io")).value());
+  EXPECT_FALSE(run(repo_->find_by_email("stale-code@x.io")).value());
+  EXPECT_TRUE(run(repo_->find_by_email("young@x.io")).value()) << "younger than the cut-off";
+  EXPECT_TRUE(run(repo_->find_by_email("again@x.io")).value()) << "registered again since";
+  EXPECT_TRUE(run(repo_->find_by_email("coded@x.io")).value()) << "its code is still valid";
+  EXPECT_TRUE(run(repo_->find_by_id(active)).value()) << "a verified account, ever";
+  EXPECT_EQ(
+      run(repo_->register_account("old@x.io", "h", std::nullopt, next_id<UserId>(), now()))->first,
+      RegisterOutcome::created)
+      << "the address may register again";
+
+  clock_.advance(365 * 24h);
+  housekeep();
+  EXPECT_TRUE(run(repo_->find_by_id(active)).value()) << "a verified account, ever";
+  EXPECT_EQ(housekeep().pending_accounts, 0) << "a second pass finds nothing";
+}
+
+TEST_P(AccountRepositoryContract, HousekeepingRemovesVerificationCodesLongExpired) {
+  const auto t0 = now();
+  auto a = pending_user("a@x.io");
+  auto b = pending_user("b@x.io");
+  ASSERT_TRUE(run(repo_->store_verification_code(a, "ca", t0 + 15min)));
+  ASSERT_TRUE(run(repo_->store_verification_code(b, "cb", t0 + 15min + 1s)));
+  clock_.set(t0 + 15min + HousekeepingAges::expired_code + 500ms);
+
+  EXPECT_EQ(housekeep().verification_codes, 1);
+  EXPECT_FALSE(run(repo_->find_verification_code("a@x.io")).value()->code_hash);
+  EXPECT_EQ(run(repo_->find_verification_code("b@x.io")).value()->code_hash, "cb");
+  EXPECT_TRUE(run(repo_->find_by_id(a)).value()) << "the account is younger than its age";
+}
+
+TEST_P(AccountRepositoryContract, HousekeepingRemovesResetTokensLongUsedOrExpired) {
+  const auto t0 = now();
+  auto user = active_user("p@x.io");
+  const auto cutoff = t0 + 30min + 500ms;
+  ASSERT_TRUE(run(repo_->store_reset_token(user, "expired-old", t0 + 30min, now())));
+  ASSERT_TRUE(run(repo_->store_reset_token(user, "expired-young", t0 + 30min + 1s, now())));
+  ASSERT_TRUE(run(repo_->store_reset_token(user, "used-old", t0 + 40 * 24h, now())));
+  ASSERT_TRUE(run(repo_->store_reset_token(user, "used-young", t0 + 40 * 24h, now())));
+  ASSERT_TRUE(run(repo_->complete_password_reset("used-old", user, "p@x.io", "h1", now())).value());
+  clock_.set(cutoff + 500ms);
+  ASSERT_TRUE(
+      run(repo_->complete_password_reset("used-young", user, "p@x.io", "h2", now())).value());
+  clock_.set(cutoff + HousekeepingAges::ended_reset_token);
+
+  EXPECT_EQ(housekeep().reset_tokens, 2);
+  EXPECT_FALSE(run(repo_->find_reset_token("expired-old")).value());
+  EXPECT_FALSE(run(repo_->find_reset_token("used-old")).value());
+  EXPECT_TRUE(run(repo_->find_reset_token("expired-young")).value());
+  EXPECT_TRUE(run(repo_->find_reset_token("used-young")).value());
+}
+
+TEST_P(AccountRepositoryContract, HousekeepingRemovesDeadSessionsAndLongExpiredRefreshTokens) {
+  const auto t0 = now();
+  const auto cutoff = t0 + 20 * 24h;
+  auto user = active_user("s@x.io");
+  const auto expired_old = id<SessionId>(1), expired_young = id<SessionId>(2),
+             revoked_old = id<SessionId>(3), revoked_young = id<SessionId>(4),
+             live = id<SessionId>(5);
+  ASSERT_TRUE(
+      run(repo_->create_session({expired_old, user, "old", cutoff - 500ms, std::nullopt}, now())));
+  ASSERT_TRUE(run(
+      repo_->create_session({expired_young, user, "young", cutoff + 500ms, std::nullopt}, now())));
+  ASSERT_TRUE(run(
+      repo_->create_session({revoked_old, user, "ro", cutoff + 40 * 24h, std::nullopt}, now())));
+  ASSERT_TRUE(run(
+      repo_->create_session({revoked_young, user, "ry", cutoff + 40 * 24h, std::nullopt}, now())));
+  ASSERT_TRUE(
+      run(repo_->create_session({live, user, "spent", cutoff - 500ms, std::nullopt}, now())));
+  clock_.advance(1h);
+  ASSERT_EQ(run(repo_->rotate_refresh_token("spent", "fresh", cutoff + 40 * 24h, now()))->kind,
+            RefreshOutcome::Kind::rotated);
+  clock_.set(cutoff - 500ms);
+  ASSERT_TRUE(run(repo_->revoke_session({user, revoked_old}, now())).value());
+  clock_.set(cutoff + 500ms);
+  ASSERT_TRUE(run(repo_->revoke_session({user, revoked_young}, now())).value());
+  clock_.set(cutoff + HousekeepingAges::dead_session);
+
+  auto removed = housekeep();
+  EXPECT_EQ(removed.refresh_tokens, 2) << "old and spent";
+  EXPECT_EQ(removed.sessions, 2) << "expired-old and revoked-old";
+  EXPECT_TRUE(session_active({user, live})) << "a live session stays, whatever its spent tokens";
+  EXPECT_FALSE(refresh_token_stored("old"));
+  EXPECT_FALSE(refresh_token_stored("ro")) << "gone with its session";
+  EXPECT_TRUE(refresh_token_stored("young")) << "expired after the cut-off";
+  EXPECT_TRUE(refresh_token_stored("ry")) << "its session was revoked after the cut-off";
+  EXPECT_FALSE(refresh_token_stored("spent")) << "expired before the cut-off";
+  EXPECT_TRUE(session_active({user, live})) << "the deleted spent token revoked nothing";
+  EXPECT_TRUE(run(repo_->find_by_id(user)).value());
+}
+
+TEST_P(AccountRepositoryContract, HousekeepingRemovesMailThrottleRowsLongPast) {
+  const auto t0 = now();
+  ASSERT_TRUE(run(repo_->claim_mail_slot("old@x.io", now(), now() - 60s)).value());
+  clock_.advance(1s);
+  ASSERT_TRUE(run(repo_->claim_mail_slot("young@x.io", now(), now() - 60s)).value());
+  clock_.set(t0 + HousekeepingAges::mail_throttle + 500ms);
+
+  EXPECT_EQ(housekeep().mail_throttle, 1);
+  // Against a "not since" before both mails, a stored row throttles and a deleted one does not.
+  EXPECT_TRUE(run(repo_->claim_mail_slot("old@x.io", now(), t0 - 1h)).value());
+  EXPECT_FALSE(run(repo_->claim_mail_slot("young@x.io", now(), t0 - 1h)).value());
+}
+
+TEST_P(AccountRepositoryContract, HousekeepingRemovesLoginThrottlesOnceTheirWindowAndLockAreOver) {
+  const auto t0 = now();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(run(repo_->record_login_failure("old@x.io", now())));
+  ASSERT_TRUE(run(repo_->record_login_failure("moved@x.io", now())));
+  clock_.advance(1s);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(run(repo_->record_login_failure("young@x.io", now())));
+  clock_.set(t0 + 12h);
+  ASSERT_TRUE(run(repo_->record_login_failure("moved@x.io", now())));  // a later failure
+  clock_.set(t0 + HousekeepingAges::login_failure_window + 500ms);
+
+  EXPECT_EQ(housekeep().login_throttle, 1);
+  EXPECT_EQ(run(repo_->login_throttle("old@x.io"))->consecutive_failures, 0);
+  EXPECT_EQ(run(repo_->login_throttle("young@x.io"))->consecutive_failures, 3);
+  EXPECT_EQ(run(repo_->login_throttle("moved@x.io"))->consecutive_failures, 2);
+
+  // A lock in force keeps its row even past the failure window's cut-off (the domain's ages
+  // never get there: the longest lock is an hour; cut-offs given directly show the store's side).
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(run(repo_->record_login_failure("locked@x.io", now())));
+  const auto locked_until = now() + 1h;
+  auto cutoffs = domain::accounts::housekeeping_cutoffs(now());
+  cutoffs.login_failed_before = now() + 1s;
+  cutoffs.now = locked_until - 1s;
+  EXPECT_EQ(housekeep(cutoffs).login_throttle, 2) << "young and moved, but not the locked one";
+  EXPECT_EQ(run(repo_->login_throttle("locked@x.io"))->consecutive_failures, 20);
+  cutoffs.now = locked_until;
+  EXPECT_EQ(housekeep(cutoffs).login_throttle, 1) << "its lock is over";
+  EXPECT_EQ(run(repo_->login_throttle("locked@x.io"))->consecutive_failures, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AccountRepositoryContract, ::testing::ValuesIn(backends()),

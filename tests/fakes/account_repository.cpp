@@ -1,6 +1,7 @@
 #include "fakes/account_repository.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <tuple>
 
 #include "domain/accounts/account_rules.hpp"
@@ -190,6 +191,8 @@ Task<Result<accounts::LoginThrottle>> FakeAccountRepository::record_login_failur
   auto body = [&]() -> Result<accounts::LoginThrottle> {
     accounts::LoginThrottle& row = db_.login_throttle[email];
     ++row.consecutive_failures;
+    TimePoint& last = db_.login_last_failure[email];
+    last = std::max(last, now);
     accounts::LoginThrottle answer{row.consecutive_failures, std::nullopt};
     auto lock = accounts::login_lock_for(row.consecutive_failures);
     if (lock.count() > 0) row.locked_until = answer.locked_until = now + lock;
@@ -201,6 +204,7 @@ Task<Result<accounts::LoginThrottle>> FakeAccountRepository::record_login_failur
 Task<Result<void>> FakeAccountRepository::reset_login_failures(const std::string& email) {
   auto body = [&]() -> Result<void> {
     db_.login_throttle.erase(email);
+    db_.login_last_failure.erase(email);
     return {};
   };
   co_return co_await hooks.call<void>("reset_login_failures", db_.mutex, body);
@@ -362,6 +366,63 @@ Task<Result<bool>> FakeAccountRepository::complete_password_reset(const std::str
     return true;
   };
   co_return co_await hooks.call<bool>("complete_password_reset", db_.mutex, body);
+}
+
+Task<Result<accounts::HousekeepingRemoved>> FakeAccountRepository::delete_expired(
+    const accounts::HousekeepingCutoffs& cutoffs) {
+  auto body = [&]() -> Result<accounts::HousekeepingRemoved> {
+    accounts::HousekeepingRemoved removed;
+    removed.verification_codes =
+        static_cast<std::int64_t>(std::erase_if(db_.verification_codes, [&](const auto& c) {
+          return c.second.expires_at < cutoffs.codes_expired_before;
+        }));
+    removed.reset_tokens =
+        static_cast<std::int64_t>(std::erase_if(db_.password_resets, [&](const auto& r) {
+          const auto before = cutoffs.reset_tokens_ended_before;
+          return r.second.expires_at < before || (r.second.used_at && *r.second.used_at < before);
+        }));
+    removed.refresh_tokens =
+        static_cast<std::int64_t>(std::erase_if(db_.refresh_tokens, [&](const auto& t) {
+          return t.second.expires_at < cutoffs.refresh_tokens_expired_before;
+        }));
+    const auto before = cutoffs.sessions_ended_before;
+    removed.sessions = static_cast<std::int64_t>(std::erase_if(db_.sessions, [&](const auto& s) {
+      if (s.second.created_at >= before) return false;
+      if (s.second.revoked_at && *s.second.revoked_at < before) return true;
+      return std::none_of(db_.refresh_tokens.begin(), db_.refresh_tokens.end(), [&](const auto& t) {
+        return t.second.session_id == s.first && t.second.expires_at >= before;
+      });
+    }));
+    std::erase_if(db_.refresh_tokens,
+                  [&](const auto& t) { return !db_.sessions.contains(t.second.session_id); });
+    removed.pending_accounts =
+        static_cast<std::int64_t>(std::erase_if(db_.users, [&](const auto& u) {
+          if (u.second.user.active || u.second.user.updated_at >= cutoffs.pending_registered_before)
+            return false;
+          auto code = db_.verification_codes.find(u.first);
+          return code == db_.verification_codes.end() || code->second.expires_at <= cutoffs.now;
+        }));
+    // What the users' foreign keys cascade to.
+    std::erase_if(db_.verification_codes,
+                  [&](const auto& c) { return !db_.users.contains(c.first); });
+    std::erase_if(db_.password_resets,
+                  [&](const auto& r) { return !db_.users.contains(r.second.user_id); });
+    std::erase_if(db_.user_opt_out, [&](const auto& o) { return !db_.users.contains(o.first); });
+    removed.mail_throttle = static_cast<std::int64_t>(std::erase_if(
+        db_.mail_throttle, [&](const auto& m) { return m.second < cutoffs.mail_sent_before; }));
+    removed.login_throttle =
+        static_cast<std::int64_t>(std::erase_if(db_.login_throttle, [&](const auto& l) {
+          auto last = db_.login_last_failure.find(l.first);
+          bool quiet =
+              last == db_.login_last_failure.end() || last->second < cutoffs.login_failed_before;
+          bool unlocked = !l.second.locked_until || *l.second.locked_until <= cutoffs.now;
+          return quiet && unlocked;
+        }));
+    std::erase_if(db_.login_last_failure,
+                  [&](const auto& l) { return !db_.login_throttle.contains(l.first); });
+    return removed;
+  };
+  co_return co_await hooks.call<accounts::HousekeepingRemoved>("delete_expired", db_.mutex, body);
 }
 
 Task<Result<bool>> FakeAccountRepository::user_opt_out(const UserId& user_id) {

@@ -78,6 +78,8 @@ class FakeAccountRepository final : public domain::accounts::AccountRepository {
                                                          const std::string& email,
                                                          const std::string& new_hash,
                                                          core::TimePoint now) override;
+  core::Task<core::Result<domain::accounts::HousekeepingRemoved>> delete_expired(
+      const domain::accounts::HousekeepingCutoffs& cutoffs) override;
   core::Task<core::Result<bool>> user_opt_out(const core::UserId& user_id) override;
   core::Task<core::Result<void>> set_user_opt_out(const core::UserId& user_id, bool opt_out,
                                                   core::TimePoint now) override;

@@ -106,6 +106,7 @@ struct Database {
   std::map<std::string, core::TimePoint> mail_throttle;  ///< by address: the last mail
   std::map<core::UserId, CodeRow> verification_codes;
   std::map<std::string, domain::accounts::LoginThrottle> login_throttle;  ///< by address
+  std::map<std::string, core::TimePoint> login_last_failure;  ///< `last_failure_at`, by address
   std::map<core::SessionId, SessionRow> sessions;
   std::map<std::string, RefreshTokenRow> refresh_tokens;  ///< by token hash
   std::map<std::string, ResetTokenRow> password_resets;   ///< by token hash

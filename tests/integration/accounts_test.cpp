@@ -12,6 +12,7 @@
 #include "core/clock.hpp"
 #include "core/time_format.hpp"
 #include "domain/accounts/account_rules.hpp"
+#include "domain/accounts/housekeeping.hpp"
 #include "domain/telemetry/emitter.hpp"
 #include "storage/sqlite/database.hpp"
 #include "support/api_test.hpp"
@@ -25,7 +26,18 @@ using testing::HttpReply;
 
 using testing::kPassword;
 
-class AccountsTest : public testing::ApiTest {};
+class AccountsTest : public testing::ApiTest {
+ protected:
+  /// The value of one series of /metrics (0 when absent).
+  std::uint64_t metric(const std::string& series) {
+    auto text = call("GET", "/metrics").body;
+    auto at = text.find(series + " ");
+    return at == std::string::npos ? 0 : std::stoull(text.substr(at + series.size() + 1));
+  }
+  std::uint64_t housekept(const std::string& kind) {
+    return metric("housekeeping_rows_deleted_total{kind=\"" + kind + "\"}");
+  }
+};
 
 TEST_F(AccountsTest, RegisterVerifyLoginMeRefreshLogout) {
   auto reg =
@@ -864,6 +876,38 @@ TEST_F(AccountsTest, TheAliasesShareTheLoginThrottleAndThePerIpBucket) {
   auto locked = login_at("/auth/login", kPassword);
   EXPECT_EQ(locked.status, 423) << "five failures over both paths lock the account";
   EXPECT_EQ(code_of(locked), "AUTH_ACCOUNT_TEMPORARILY_LOCKED");
+}
+
+}  // namespace
+}  // namespace ferr
+
+namespace ferr {
+namespace {
+
+TEST_F(AccountsTest, HousekeepingJobRemovesAbandonedRowsAndCountsThemInMetrics) {
+  ASSERT_EQ(register_user("bot@example.com").status, 202);  // never verified
+  auto kept = active_user("kept@example.com");
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(login("nobody@example.com").status, 401);
+  ASSERT_TRUE(app_->housekeeping().run_now());
+  const auto completed = metric("housekeeping_runs_total{outcome=\"completed\"}");
+  EXPECT_GE(completed, 1u);
+  EXPECT_EQ(housekept("pending_accounts"), 0u) << "nothing is old enough yet";
+  EXPECT_EQ(login("bot@example.com").status, 403) << "pending, not removed";
+
+  clock_.advance(domain::accounts::HousekeepingAges::pending_account + 1min);
+  ASSERT_TRUE(app_->housekeeping().run_now());
+  EXPECT_EQ(metric("housekeeping_runs_total{outcome=\"completed\"}"), completed + 1);
+  EXPECT_EQ(housekept("pending_accounts"), 1u);
+  EXPECT_EQ(housekept("verification_codes"), 1u) << "the bot's; the other went on activation";
+  EXPECT_EQ(housekept("mail_throttle"), 2u) << "both registrations mailed";
+  EXPECT_EQ(housekept("login_throttle"), 1u);
+  EXPECT_EQ(housekept("sessions"), 0u) << "the session is still live";
+  EXPECT_EQ(login("bot@example.com").status, 401) << "the pending account is gone";
+  EXPECT_EQ(login("kept@example.com").status, 200) << "a verified account stays";
+  auto refreshed = post("/auth/refresh", {{"refresh_token", kept["refresh_token"]}});
+  EXPECT_EQ(refreshed.status, 200) << "its session too";
+  ASSERT_EQ(register_user("bot@example.com").status, 202) << "the address registers again";
+  EXPECT_TRUE(mailbox_->code_for("bot@example.com"));
 }
 
 }  // namespace

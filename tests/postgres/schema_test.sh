@@ -319,7 +319,7 @@ reject|user status outside pending/active|INSERT INTO users (id, email, password
 reject|user without a password hash|INSERT INTO users (id, email, status, created_at, updated_at) VALUES ('$MISSING', 'new@example.com', 'active', @T, @T)
 reject|verification code of an unknown user|INSERT INTO verification_codes (user_id, code_hash, expires_at) VALUES ('$MISSING', 'c', @T)
 reject|a second code for one user|INSERT INTO verification_codes (user_id, code_hash, expires_at) VALUES ('$U_BOB', 'c2', @T)
-ok|login throttle of an unknown address (no foreign key)|INSERT INTO login_throttle (email, consecutive_failures) VALUES ('nobody@example.com', 1)
+ok|login throttle of an unknown address (no foreign key)|INSERT INTO login_throttle (email, consecutive_failures, last_failure_at) VALUES ('nobody@example.com', 1, @T)
 reject|session of an unknown user|INSERT INTO sessions (id, user_id, created_at, last_active_at, expires_at) VALUES ('$MISSING', '$MISSING', @T, @T, @T)
 reject|refresh token of an unknown session|INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ('tok2', '$MISSING', @T)
 reject|a refresh token hash stored twice|INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ('tok1', '$SESSION', @T)
@@ -763,7 +763,7 @@ check "two concurrent registrations of one e-mail: one account, found by the sec
 # Login failures counted from five sessions at once: each sees its own count.
 for s in 1 2 3 4 5; do
   sql main >"$work/login.$s" <<<"\\i :P/login_failure.sql
-                                 EXECUTE login_failure('throttled@example.com')" &
+                                 EXECUTE login_failure('throttled@example.com', $now_ms)" &
   bg_pids+=("$!")
 done
 wait_all

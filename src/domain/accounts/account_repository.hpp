@@ -4,6 +4,7 @@
 /// state, the backend asks the rule in account_rules.hpp or login_throttle.hpp inside its
 /// transaction. Implemented per backend in src/storage/.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -79,6 +80,32 @@ enum class SessionRevocation {
   revoked,
   not_found,        ///< no live session of the caller's with that id
   caller_not_live,  ///< the caller's own session is not live: unauthorized
+};
+
+/// What housekeeping deletes (cut-offs from housekeeping.hpp): every row older than its cut-off
+/// (strictly before it).
+struct HousekeepingCutoffs {
+  core::TimePoint now;  ///< locks ending and codes expiring after this are in force
+  core::TimePoint pending_registered_before;      ///< pending accounts last registered before
+  core::TimePoint codes_expired_before;           ///< verification codes expired before
+  core::TimePoint reset_tokens_ended_before;      ///< reset tokens used or expired before
+  core::TimePoint mail_sent_before;               ///< mail-throttle rows last mailed before
+  core::TimePoint login_failed_before;            ///< login-throttle rows last failed before
+  core::TimePoint sessions_ended_before;          ///< sessions revoked or last expired before
+  core::TimePoint refresh_tokens_expired_before;  ///< refresh tokens expired before
+};
+
+/// The rows one pass deleted, per kind (rows deleted through a cascade are not counted).
+struct HousekeepingRemoved {
+  /// False when another instance held the housekeeping lock (PostgreSQL): nothing was done.
+  bool ran = true;
+  std::int64_t pending_accounts = 0;
+  std::int64_t verification_codes = 0;
+  std::int64_t reset_tokens = 0;
+  std::int64_t mail_throttle = 0;
+  std::int64_t login_throttle = 0;
+  std::int64_t sessions = 0;
+  std::int64_t refresh_tokens = 0;
 };
 
 class AccountRepository {
@@ -179,6 +206,12 @@ class AccountRepository {
                                                                  const std::string& email,
                                                                  const std::string& new_hash,
                                                                  core::TimePoint now) = 0;
+
+  /// Deletes every row older than its cut-off (HousekeepingCutoffs), never a live one, in one
+  /// transaction; on PostgreSQL under an advisory lock, skipping the pass (`ran` false) when
+  /// another instance holds it.
+  virtual core::Task<core::Result<HousekeepingRemoved>> delete_expired(
+      const HousekeepingCutoffs& cutoffs) = 0;
 
   virtual core::Task<core::Result<bool>> user_opt_out(const core::UserId& user_id) = 0;
   virtual core::Task<core::Result<void>> set_user_opt_out(const core::UserId& user_id, bool opt_out,

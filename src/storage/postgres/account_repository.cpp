@@ -216,7 +216,7 @@ Task<Result<accounts::LoginThrottle>> PgAccountRepository::record_login_failure(
   // One round trip below the lock threshold, two from it; no transaction: the upsert gives each
   // concurrent failure its own count, and lock_login only ever lengthens the lock, so two
   // failures setting theirs in either order leave the lock of the higher count.
-  FERR_CO_TRY(auto rows, co_await db_.pool().query(sql::login_failure, email));
+  FERR_CO_TRY(auto rows, co_await db_.pool().query(sql::login_failure, email, to_ms(now)));
   FERR_CO_TRY(const std::int64_t failures, rows.int64(0, 0));
   accounts::LoginThrottle t;
   t.consecutive_failures = static_cast<int>(failures);
@@ -384,6 +384,40 @@ Task<Result<bool>> PgAccountRepository::complete_password_reset(const std::strin
                                         user_id.to_string(), email, new_hash));
   FERR_CO_TRY(const std::int64_t spent, count_of(rows));
   co_return spent == 1;
+}
+
+Task<Result<accounts::HousekeepingRemoved>> PgAccountRepository::delete_expired(
+    const accounts::HousekeepingCutoffs& cutoffs) {
+  // BEGIN + the lock | the deletes + COMMIT; the lock ends with the transaction.
+  auto body = [&](Transaction& tx) -> Task<Result<accounts::HousekeepingRemoved>> {
+    accounts::HousekeepingRemoved removed;
+    FERR_CO_TRY(auto locked, co_await tx.query(sql::housekeeping_lock, kHousekeepingLockKey));
+    FERR_CO_TRY(const bool held, locked.boolean(0, 0));
+    if (!held) {
+      removed.ran = false;
+      co_return removed;
+    }
+    std::vector<Statement> deletes;
+    deletes.push_back({sql::purge_verification_codes, {to_ms(cutoffs.codes_expired_before)}});
+    deletes.push_back({sql::purge_reset_tokens, {to_ms(cutoffs.reset_tokens_ended_before)}});
+    deletes.push_back({sql::purge_refresh_tokens, {to_ms(cutoffs.refresh_tokens_expired_before)}});
+    deletes.push_back({sql::purge_sessions, {to_ms(cutoffs.sessions_ended_before)}});
+    deletes.push_back({sql::purge_pending_accounts,
+                       {to_ms(cutoffs.pending_registered_before), to_ms(cutoffs.now)}});
+    deletes.push_back({sql::purge_mail_throttle, {to_ms(cutoffs.mail_sent_before)}});
+    deletes.push_back(
+        {sql::purge_login_throttle, {to_ms(cutoffs.login_failed_before), to_ms(cutoffs.now)}});
+    FERR_CO_TRY(auto results, co_await tx.commit_with(std::move(deletes)));
+    std::int64_t* counts[] = {&removed.verification_codes, &removed.reset_tokens,
+                              &removed.refresh_tokens,     &removed.sessions,
+                              &removed.pending_accounts,   &removed.mail_throttle,
+                              &removed.login_throttle};
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      FERR_CO_TRY(*counts[i], results[i].int64(0, 0));
+    }
+    co_return removed;
+  };
+  co_return co_await in_transaction(db_.pool(), body);
 }
 
 Task<Result<bool>> PgAccountRepository::user_opt_out(const core::UserId& user_id) {

@@ -3,10 +3,16 @@
 /// COMMITTED transaction of two round trips (BEGIN + the rows it decides on, locked | the writes
 /// + COMMIT); the decisions are account_rules.hpp's (docs/postgres.md, "Round trips").
 
+#include <cstdint>
+
 #include "domain/accounts/account_repository.hpp"
 #include "storage/postgres/database.hpp"
 
 namespace ferr::storage::postgres {
+
+/// The key of the transaction-level advisory lock of a housekeeping pass ("ferrhk" in ASCII):
+/// one instance at a time runs it, the others skip their turn.
+inline constexpr std::int64_t kHousekeepingLockKey = 0x6665'7272'686b;
 
 class PgAccountRepository final : public domain::accounts::AccountRepository {
  public:
@@ -70,6 +76,8 @@ class PgAccountRepository final : public domain::accounts::AccountRepository {
                                                          const std::string& email,
                                                          const std::string& new_hash,
                                                          core::TimePoint now) override;
+  core::Task<core::Result<domain::accounts::HousekeepingRemoved>> delete_expired(
+      const domain::accounts::HousekeepingCutoffs& cutoffs) override;
   core::Task<core::Result<bool>> user_opt_out(const core::UserId& user_id) override;
   core::Task<core::Result<void>> set_user_opt_out(const core::UserId& user_id, bool opt_out,
                                                   core::TimePoint now) override;

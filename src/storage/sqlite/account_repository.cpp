@@ -1,5 +1,7 @@
 #include "storage/sqlite/account_repository.hpp"
 
+#include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -290,10 +292,13 @@ Task<Result<accounts::LoginThrottle>> SqliteAccountRepository::login_throttle(
 Task<Result<accounts::LoginThrottle>> SqliteAccountRepository::record_login_failure(
     const std::string& email, TimePoint now) {
   co_return co_await db_.transaction_async([&](Connection& c) -> Result<accounts::LoginThrottle> {
-    FERR_TRY(auto q, c.query("INSERT INTO login_throttle (email, consecutive_failures) VALUES "
-                             "(?, 1) ON CONFLICT (email) DO UPDATE SET consecutive_failures = "
-                             "consecutive_failures + 1 RETURNING consecutive_failures"));
-    q->bind(1, email);
+    // The last failure's time only moves forward: it opens the housekeeping window.
+    FERR_TRY(auto q, c.query("INSERT INTO login_throttle (email, consecutive_failures, "
+                             "last_failure_at) VALUES (?1, 1, ?2) ON CONFLICT (email) DO UPDATE "
+                             "SET consecutive_failures = consecutive_failures + 1, "
+                             "last_failure_at = max(last_failure_at, ?2) "
+                             "RETURNING consecutive_failures"));
+    q->bind(1, email).bind(2, to_ms(now));
     FERR_CHECK(q->step());
     accounts::LoginThrottle t;
     t.consecutive_failures = static_cast<int>(q->column_int(0));
@@ -519,6 +524,51 @@ Task<Result<bool>> SqliteAccountRepository::complete_password_reset(const std::s
     FERR_CHECK(unlock->run());
     return true;
   });
+}
+
+Task<Result<accounts::HousekeepingRemoved>> SqliteAccountRepository::delete_expired(
+    const accounts::HousekeepingCutoffs& cutoffs) {
+  // One write transaction: SQLite has one writer, so no other instance's pass can interleave.
+  // Each delete mirrors a file of storage/postgres/statements/purge_*.sql.
+  co_return co_await db_.transaction_async(
+      [&](Connection& c) -> Result<accounts::HousekeepingRemoved> {
+        accounts::HousekeepingRemoved removed;
+        auto purge = [&](std::string_view sql, std::initializer_list<TimePoint> cutoffs_given,
+                         std::int64_t& count) -> Result<void> {
+          FERR_TRY(auto q, c.query(sql));
+          int i = 1;
+          for (TimePoint t : cutoffs_given) q->bind(i++, to_ms(t));
+          FERR_CHECK(q->run());
+          count = c.changes();
+          return {};
+        };
+        FERR_CHECK(purge("DELETE FROM verification_codes WHERE expires_at < ?1",
+                         {cutoffs.codes_expired_before}, removed.verification_codes));
+        FERR_CHECK(purge("DELETE FROM password_resets WHERE expires_at < ?1 OR used_at < ?1",
+                         {cutoffs.reset_tokens_ended_before}, removed.reset_tokens));
+        FERR_CHECK(purge("DELETE FROM refresh_tokens WHERE expires_at < ?1",
+                         {cutoffs.refresh_tokens_expired_before}, removed.refresh_tokens));
+        // Revoked before the cut-off, or none of its tokens expires at or after it; its tokens
+        // go with it (ON DELETE CASCADE).
+        FERR_CHECK(
+            purge("DELETE FROM sessions WHERE created_at < ?1 AND (revoked_at < ?1 OR "
+                  "NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.session_id = "
+                  "sessions.id AND t.expires_at >= ?1))",
+                  {cutoffs.sessions_ended_before}, removed.sessions));
+        // Never an active account, nor one holding a code still valid; its codes go with it.
+        FERR_CHECK(
+            purge("DELETE FROM users WHERE status = 'pending' AND updated_at < ?1 AND "
+                  "NOT EXISTS (SELECT 1 FROM verification_codes c WHERE c.user_id = "
+                  "users.id AND c.expires_at > ?2)",
+                  {cutoffs.pending_registered_before, cutoffs.now}, removed.pending_accounts));
+        FERR_CHECK(purge("DELETE FROM mail_throttle WHERE last_sent_at < ?1",
+                         {cutoffs.mail_sent_before}, removed.mail_throttle));
+        FERR_CHECK(
+            purge("DELETE FROM login_throttle WHERE last_failure_at < ?1 AND "
+                  "(locked_until IS NULL OR locked_until <= ?2)",
+                  {cutoffs.login_failed_before, cutoffs.now}, removed.login_throttle));
+        return removed;
+      });
 }
 
 Task<Result<bool>> SqliteAccountRepository::user_opt_out(const UserId& user_id) {
