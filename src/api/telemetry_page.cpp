@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 
+#include "core/base64.hpp"
 #include "core/hex.hpp"
 #include "core/time_format.hpp"
 #include "crypto/tokens.hpp"
@@ -962,35 +963,9 @@ std::string_view telemetry_page_path(PageLanguage language) {
 
 std::string_view telemetry_page_stylesheet() { return kStylesheet; }
 
-std::string base64_encode(std::span<const std::uint8_t> bytes) {
-  static constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    std::uint32_t v = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) |
-                      std::uint32_t{bytes[i + 2]};
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  std::size_t rest = bytes.size() - i;
-  if (rest > 0) {
-    std::uint32_t v = std::uint32_t{bytes[i]} << 16;
-    if (rest == 2) v |= std::uint32_t{bytes[i + 1]} << 8;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
 std::string csp_hash_source(std::string_view content) {
   auto digest = core::from_hex(crypto::sha256_hex(content));
-  return "'sha256-" + base64_encode(digest.value_or(std::vector<std::uint8_t>{})) + "'";
+  return "'sha256-" + core::base64_encode(digest.value_or(std::vector<std::uint8_t>{})) + "'";
 }
 
 std::string telemetry_page_csp() {

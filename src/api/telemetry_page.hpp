@@ -46,9 +46,6 @@ std::string csp_hash_source(std::string_view content);
 /// The page's Content-Security-Policy: nothing may load; only the page's own stylesheet applies.
 std::string telemetry_page_csp();
 
-/// Standard base64 with padding (RFC 4648 §4), as CSP hashes are written.
-std::string base64_encode(std::span<const std::uint8_t> bytes);
-
 /// `text` as the page prints it. In French, the spaces before `:`, `;`, `?` and `!` and inside
 /// `« »` become no-break spaces (narrow before `;?!`), so that no line starts with the sign; in
 /// English, `text` unchanged.

@@ -8,6 +8,7 @@
 #include <optional>
 #include <utility>
 
+#include "core/base64.hpp"
 #include "crypto/tokens.hpp"
 
 namespace ferr::crypto {
@@ -27,7 +28,7 @@ core::Error unauthorized(std::string_view why) {
 }
 
 std::string encode_text(std::string_view text) {
-  return base64url_encode({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+  return core::base64_encode(text, core::Base64::url);
 }
 
 const std::string& encoded_header() {
@@ -73,7 +74,7 @@ std::string sign_access_token(const AccessClaims& claims, const core::Secret& ke
   token += encode_text(boost::json::serialize(payload));
   auto mac = hmac_sha256(key.expose(), token);
   token += '.';
-  token += base64url_encode(mac);
+  token += core::base64_encode(mac, core::Base64::url);
   return token;
 }
 

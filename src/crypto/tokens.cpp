@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "core/base64.hpp"
 #include "core/hex.hpp"
 
 namespace ferr::crypto {
@@ -15,14 +16,6 @@ const unsigned char* bytes_of(std::string_view s) {
 }
 
 }  // namespace
-
-std::string base64url_encode(std::span<const std::uint8_t> bytes) {
-  constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), kVariant), '\0');
-  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), kVariant);
-  out.pop_back();  // the terminating NUL libsodium writes
-  return out;
-}
 
 std::optional<std::string> base64url_decode(std::string_view text) {
   // Room for a partial last group, and never empty: libsodium wants a non-null buffer.
@@ -52,7 +45,7 @@ std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view 
 std::string random_token(core::Random& random, std::size_t bytes) {
   std::vector<std::uint8_t> buffer(bytes);
   random.fill(buffer);
-  std::string token = base64url_encode(buffer);
+  std::string token = core::base64_encode(buffer, core::Base64::url);
   sodium_memzero(buffer.data(), buffer.size());
   return token;
 }
@@ -64,7 +57,7 @@ std::string sha256_hex(std::string_view data) {
 }
 
 std::string derived_token(const core::Secret& key, std::string_view input) {
-  return base64url_encode(hmac_sha256(key.expose(), input));
+  return core::base64_encode(hmac_sha256(key.expose(), input), core::Base64::url);
 }
 
 std::string keyed_hash_hex(const core::Secret& key, std::string_view data) {

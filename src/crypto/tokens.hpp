@@ -36,9 +36,6 @@ std::string six_digit_code(core::Random& random);
 /// HMAC-SHA256 of `data` under a key of any length.
 std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view data);
 
-/// base64url of `bytes`, without padding (RFC 4648 §5).
-std::string base64url_encode(std::span<const std::uint8_t> bytes);
-
 /// Strict decoding of unpadded base64url: nullopt on padding, on any character outside the
 /// alphabet, on an impossible length or on non-zero unused bits.
 std::optional<std::string> base64url_decode(std::string_view text);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <ctime>
 
+#include "core/base64.hpp"
 #include "core/email.hpp"
 #include "core/hex.hpp"
 #include "core/random.hpp"
@@ -24,29 +25,6 @@ bool is_ascii(std::string_view text) {
   return true;
 }
 
-void append_base64(std::string& out, std::string_view bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    std::uint32_t n = (std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16) |
-                      (std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8) |
-                      std::uint32_t{static_cast<unsigned char>(bytes[i + 2])};
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += kAlphabet[n & 63];
-  }
-  std::size_t rest = bytes.size() - i;
-  if (rest == 0) return;
-  std::uint32_t n = std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16;
-  if (rest == 2) n |= std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8;
-  out += kAlphabet[(n >> 18) & 63];
-  out += kAlphabet[(n >> 12) & 63];
-  out += rest == 2 ? kAlphabet[(n >> 6) & 63] : '=';
-  out += '=';
-}
-
 // RFC 2047 encoded words of at most 42 bytes each (56 base64 characters, so even the first
 // line, after `Subject: `, stays under 78), cut between UTF-8 sequences because each word must
 // decode on its own.
@@ -60,7 +38,7 @@ std::string encode_subject(std::string_view subject) {
     if (n == 0) n = subject.size() <= kChunk ? subject.size() : kChunk;  // not UTF-8: cut anyway
     if (!out.empty()) out += "\r\n ";
     out += "=?utf-8?B?";
-    append_base64(out, subject.substr(0, n));
+    out += core::base64_encode(subject.substr(0, n));
     out += "?=";
     subject.remove_prefix(n);
   }

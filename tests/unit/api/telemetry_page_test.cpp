@@ -436,21 +436,6 @@ TEST(TelemetryPageEscaping, CatalogTextsNeedingEscapesAreEscaped) {
   EXPECT_NE(render(PageLanguage::fr, counts).find("l&#39;organisation"), std::string::npos);
 }
 
-TEST(TelemetryPageCsp, Base64MatchesRfc4648) {
-  auto b64 = [](std::string_view s) {
-    return base64_encode(
-        std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()));  // NOLINT
-  };
-  EXPECT_EQ(b64(""), "");
-  EXPECT_EQ(b64("f"), "Zg==");
-  EXPECT_EQ(b64("fo"), "Zm8=");
-  EXPECT_EQ(b64("foo"), "Zm9v");
-  EXPECT_EQ(b64("foob"), "Zm9vYg==");
-  EXPECT_EQ(b64("fooba"), "Zm9vYmE=");
-  EXPECT_EQ(b64("foobar"), "Zm9vYmFy");
-  EXPECT_EQ(b64("\xff\xfe\xfd"), "//79");
-}
-
 TEST(TelemetryPageCsp, AllowsExactlyThePageStylesheetAndNothingElse) {
   // SHA-256 of the empty string, as browsers compute CSP hashes.
   EXPECT_EQ(csp_hash_source(""), "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='");

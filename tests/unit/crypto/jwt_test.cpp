@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 
+#include "core/base64.hpp"
 #include "crypto/tokens.hpp"
 
 namespace ferr::crypto {
@@ -21,16 +22,15 @@ const AccessClaims kClaims{"user-1", "sess-1", kIssued, kExpires};
 
 core::TimePoint at(std::int64_t seconds) { return core::TimePoint(std::chrono::seconds(seconds)); }
 
-std::string encode(std::string_view text) {
-  return base64url_encode({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
-}
+std::string encode(std::string_view text) { return core::base64_encode(text, core::Base64::url); }
 
 /// A token with arbitrary header and payload JSON, correctly signed with `key`: what someone
 /// holding the key could make, to show that the checks after the signature hold on their own.
 std::string forge(std::string_view header, std::string_view payload,
                   const core::Secret& key = kKey) {
   std::string signing_input = encode(header) + "." + encode(payload);
-  return signing_input + "." + base64url_encode(hmac_sha256(key.expose(), signing_input));
+  return signing_input + "." +
+         core::base64_encode(hmac_sha256(key.expose(), signing_input), core::Base64::url);
 }
 
 constexpr std::string_view kHeader = R"({"alg":"HS256","typ":"JWT"})";
@@ -221,7 +221,7 @@ TEST(Jwt, MissingOrMistypedClaimsAreRejected) {
 TEST(Jwt, HeaderAndPayloadMustBeStrictBase64) {
   // Signed as they stand, so only the decoding can reject them.
   auto sign = [](const std::string& input) {
-    return input + "." + base64url_encode(hmac_sha256(kKey.expose(), input));
+    return input + "." + core::base64_encode(hmac_sha256(kKey.expose(), input), core::Base64::url);
   };
   std::string header = encode(kHeader);
   std::string claims = encode(payload());

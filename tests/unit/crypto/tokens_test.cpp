@@ -7,6 +7,8 @@
 #include <set>
 #include <vector>
 
+#include "core/base64.hpp"
+
 namespace ferr::crypto {
 namespace {
 
@@ -41,7 +43,7 @@ TEST(Tokens, RandomTokenIsUnpaddedBase64urlOfTheBytes) {
   core::SeededRandom same(42);
   std::array<std::uint8_t, 32> bytes{};
   same.fill(bytes);
-  EXPECT_EQ(token, base64url_encode(bytes));
+  EXPECT_EQ(token, core::base64_encode(bytes, core::Base64::url));
   EXPECT_EQ(base64url_decode(token), std::string(bytes.begin(), bytes.end()));
 }
 
@@ -61,13 +63,7 @@ TEST(Tokens, RandomTokensDifferBySeedAndDraw) {
   EXPECT_NE(first, random_token(a));
 }
 
-TEST(Tokens, Base64urlKnownValues) {
-  auto bytes = [](std::string_view s) { return std::vector<std::uint8_t>(s.begin(), s.end()); };
-  EXPECT_EQ(base64url_encode(bytes("")), "");
-  EXPECT_EQ(base64url_encode(bytes("f")), "Zg");
-  EXPECT_EQ(base64url_encode(bytes("fo")), "Zm8");
-  EXPECT_EQ(base64url_encode(bytes("foo")), "Zm9v");
-  EXPECT_EQ(base64url_encode(std::vector<std::uint8_t>{0xfb, 0xff, 0xbf}), "-_-_");
+TEST(Tokens, Base64urlDecodesKnownValues) {
   EXPECT_EQ(base64url_decode(""), "");
   EXPECT_EQ(base64url_decode("Zg"), "f");
   EXPECT_EQ(base64url_decode("Zm8"), "fo");
