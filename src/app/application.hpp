@@ -2,6 +2,7 @@
 /// The composition root: builds storage, services, routes and the server from a Config.
 /// `serve` runs one; the integration tests run one in-process on port 0.
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "http/session.hpp"
 
 namespace ferr::domain {
+class ReadinessCheck;
 namespace accounts {
 class AccountService;
 class AccountEvents;
@@ -68,12 +70,21 @@ struct Tuning {
       wrap_telemetry_store;
 };
 
+/// When the database is opened: at once (the commands, the tests), or, on PostgreSQL, after the
+/// server listens (`serve`: prepare_database() is then awaited until it succeeds).
+enum class DatabaseStart { at_once, deferred };
+
 class Application {
  public:
   /// Opens the database (SQLite or PostgreSQL, app/storage_backend.hpp) and applies migrations;
-  /// a ConfigError-style line on failure.
-  static core::Result<std::unique_ptr<Application>> create(const Config& config,
-                                                           Tuning tuning = {});
+  /// a ConfigError-style line on failure. Deferred on PostgreSQL: only builds the pool.
+  static core::Result<std::unique_ptr<Application>> create(
+      const Config& config, Tuning tuning = {}, DatabaseStart when = DatabaseStart::at_once);
+  /// True until the database is migrated: every route but the probes then answers 503.
+  bool waiting_for_database() const { return !database_ready_.load(); }
+  /// One attempt to migrate a deferred database and create its partitions; on success the
+  /// routes open. `service_unavailable` while the server cannot be reached (worth retrying).
+  core::Task<core::Result<void>> prepare_database();
   ~Application();
 
   /// Registers every route, binds the listener and starts serving.
@@ -113,6 +124,9 @@ class Application {
   core::SodiumRandom random_;
   core::MetricsRegistry metrics_;
   std::unique_ptr<StorageBackend> storage_;
+  // False while a deferred database is being waited for; read by the I/O threads.
+  std::atomic<bool> database_ready_ = true;
+  std::unique_ptr<domain::ReadinessCheck> gated_readiness_;
   // The telemetry writer and the retention job run here; destroyed after them (declared before).
   std::unique_ptr<core::BackgroundLoop> background_;
   // Telemetry before the services: the events seams refer to the emitter, which must outlive them.
