@@ -7,7 +7,6 @@
 
 namespace ferr::api {
 
-namespace {
 boost::json::object user_object(const domain::accounts::User& user) {
   boost::json::object o;
   o["id"] = user.id.to_string();
@@ -18,13 +17,50 @@ boost::json::object user_object(const domain::accounts::User& user) {
   } else {
     o["display_name"] = nullptr;
   }
+  if (user.avatar_url) {
+    o["avatar_url"] = *user.avatar_url;
+  } else {
+    o["avatar_url"] = nullptr;
+  }
   o["timezone"] = user.timezone;
   o["locale"] = user.locale;
   o["created_at"] = core::format_rfc3339_ms(user.created_at);
   o["updated_at"] = core::format_rfc3339_ms(user.updated_at);
+  if (user.last_login_at) {
+    o["last_login_at"] = core::format_rfc3339_ms(*user.last_login_at);
+  } else {
+    o["last_login_at"] = nullptr;
+  }
   return o;
 }
-}  // namespace
+
+boost::json::array sessions_array(const std::vector<domain::accounts::SessionInfo>& sessions,
+                                  const core::SessionId& current) {
+  boost::json::array list;
+  list.reserve(sessions.size());
+  for (const auto& s : sessions) {
+    boost::json::object o;
+    o["id"] = s.id.to_string();
+    o["client_id"] = "password";
+    if (s.user_agent) {
+      o["user_agent"] = *s.user_agent;
+    } else {
+      o["user_agent"] = nullptr;
+    }
+    o["ip"] = nullptr;  // no address is ever stored
+    o["last_active_at"] = core::format_rfc3339_ms(s.last_active_at);
+    o["expires_at"] = core::format_rfc3339_ms(s.expires_at);
+    o["created_at"] = core::format_rfc3339_ms(s.created_at);
+    o["current"] = s.id == current;
+    list.emplace_back(std::move(o));
+  }
+  return list;
+}
+
+std::string sessions_json(const std::vector<domain::accounts::SessionInfo>& sessions,
+                          const core::SessionId& current) {
+  return boost::json::serialize(sessions_array(sessions, current));
+}
 
 std::string user_json(const domain::accounts::User& user) {
   return boost::json::serialize(user_object(user));

@@ -1,16 +1,29 @@
 #pragma once
 /// JSON shapes of "Accounts and sessions" (api.md): the user object and the token response.
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <string>
+#include <vector>
 
 #include "domain/accounts/user.hpp"
 #include "http/request.hpp"
 
 namespace ferr::api {
 
-/// `{"id", "email", "email_verified", "display_name", "timezone", "locale", "created_at",
-/// "updated_at"}`.
+/// `{"id", "email", "email_verified", "display_name", "avatar_url", "timezone", "locale",
+/// "created_at", "updated_at", "last_login_at"}`.
+boost::json::object user_object(const domain::accounts::User& user);
+/// user_object, serialised.
 std::string user_json(const domain::accounts::User& user);
+
+/// One session object per entry (api.md "Sessions"), `current` on `current`.
+boost::json::array sessions_array(const std::vector<domain::accounts::SessionInfo>& sessions,
+                                  const core::SessionId& current);
+
+/// sessions_array, serialised.
+std::string sessions_json(const std::vector<domain::accounts::SessionInfo>& sessions,
+                          const core::SessionId& current);
 
 /// How the `fl_session` cookie is set.
 struct CookiePolicy {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "api/authentication.hpp"
+#include "api/export_json.hpp"
 #include "api/request_body.hpp"
 #include "http/error_response.hpp"
 
@@ -84,7 +85,8 @@ class Routes {
       return Input{*email, *code};
     });
     if (!input) co_return http::respond_error(req, input.error());
-    auto tokens = co_await d_.accounts.verify_email(input->email, input->code);
+    auto tokens =
+        co_await d_.accounts.verify_email(input->email, input->code, req.headers.get("User-Agent"));
     if (!tokens) co_return http::respond_error(req, tokens.error());
     co_return token_response(*tokens, d_.cookie);
   }
@@ -102,7 +104,8 @@ class Routes {
     if (auto limited = d_.auth_limiter.check(req)) co_return std::move(*limited);
     auto input = read_body<Credentials>(req, read_credentials);
     if (!input) co_return http::respond_error(req, input.error());
-    auto tokens = co_await d_.accounts.login(input->email, input->password);
+    auto tokens =
+        co_await d_.accounts.login(input->email, input->password, req.headers.get("User-Agent"));
     if (!tokens) co_return http::respond_error(req, tokens.error());
     co_return token_response(*tokens, d_.cookie);
   }
@@ -153,6 +156,13 @@ class Routes {
           auto locale = r.optional_string("locale");
           if (!locale) return fail(locale.error());
           p.locale = *locale;
+          auto avatar_url = r.nullable_string("avatar_url");
+          if (!avatar_url) return fail(avatar_url.error());
+          if (avatar_url->state != Nullable<std::string>::State::absent) {
+            p.set_avatar_url = true;
+            if (avatar_url->state == Nullable<std::string>::State::value)
+              p.avatar_url = avatar_url->value;
+          }
           return p;
         });
     if (!patch) co_return co_await refuse(req, *principal, d_.accounts, patch.error());
@@ -184,6 +194,41 @@ class Routes {
     });
     if (!input) co_return http::respond_error(req, input.error());
     auto done = co_await d_.accounts.reset_password(input->token, input->password);
+    if (!done) co_return http::respond_error(req, done.error());
+    co_return Response::empty(204);
+  }
+
+  awaitable<Response> export_me(Request& req) {
+    auto principal = authenticate(req, d_.accounts);
+    if (!principal) co_return http::respond_error(req, principal.error());
+    auto data = co_await d_.personal_data.export_account(*principal);
+    if (!data) co_return http::respond_error(req, data.error());
+    Response r = Response::json(200, account_export_json(*data));
+    r.headers.add("Content-Disposition",
+                  "attachment; filename=\"" + export_file_name(*data) + "\"");
+    r.headers.add("Cache-Control", "no-store");
+    co_return r;
+  }
+
+  awaitable<Response> sessions(Request& req) {
+    auto principal = authenticate(req, d_.accounts);
+    if (!principal) co_return http::respond_error(req, principal.error());
+    auto sessions = co_await d_.accounts.sessions(*principal);
+    if (!sessions) co_return http::respond_error(req, sessions.error());
+    co_return Response::json(200, sessions_json(*sessions, principal->session_id));
+  }
+
+  awaitable<Response> revoke_session(Request& req) {
+    auto principal = authenticate(req, d_.accounts);
+    if (!principal) co_return http::respond_error(req, principal.error());
+    // An id that is not a uuid names no session: the same 404 as another user's.
+    auto session_id = core::SessionId::parse(req.param("id"));
+    if (!session_id) {
+      co_return co_await refuse(
+          req, *principal, d_.accounts,
+          core::Error::make(core::ErrorCode::session_not_found, "session not found"));
+    }
+    auto done = co_await d_.accounts.revoke_session(*principal, *session_id);
     if (!done) co_return http::respond_error(req, done.error());
     co_return Response::empty(204);
   }
@@ -234,8 +279,11 @@ void add_account_routes(http::Router& router, const AccountRoutesDeps& deps) {
   both(Method::post, "/logout", bind(&Routes::logout));
   both(Method::get, "/me", bind(&Routes::me));
   both(Method::patch, "/me", bind(&Routes::update_me), kJson);
+  both(Method::get, "/me/export", bind(&Routes::export_me));
   both(Method::post, "/forgot-password", bind(&Routes::forgot_password), kJson);
   both(Method::post, "/reset-password", bind(&Routes::reset_password), kJson);
+  router.add(Method::get, "/v1/me/sessions", bind(&Routes::sessions));
+  router.add(Method::del, "/v1/me/sessions/{id}", bind(&Routes::revoke_session));
   router.add(Method::get, "/v1/me/telemetry-prefs", bind(&Routes::telemetry_prefs));
   router.add(Method::put, "/v1/me/telemetry-prefs", bind(&Routes::set_telemetry_prefs), kJson);
 }

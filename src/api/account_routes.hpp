@@ -4,6 +4,7 @@
 
 #include "api/account_json.hpp"
 #include "domain/accounts/account_service.hpp"
+#include "domain/privacy/personal_data.hpp"
 #include "http/middleware/rate_limiter.hpp"
 #include "http/router.hpp"
 
@@ -11,12 +12,13 @@ namespace ferr::api {
 
 struct AccountRoutesDeps {
   domain::accounts::AccountService& accounts;
+  domain::privacy::PersonalData& personal_data;  ///< the export
   http::RateLimiter&
       auth_limiter;  ///< per client IP on register, login, verify-email, forgot-password
   CookiePolicy cookie;
 };
 
-/// Registers the twelve account routes.
+/// Registers the account routes (api.md "Accounts and sessions" and the account itself).
 void add_account_routes(http::Router& router, const AccountRoutesDeps& deps);
 
 }  // namespace ferr::api

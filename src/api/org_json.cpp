@@ -55,18 +55,20 @@ std::string members_json(const std::vector<domain::orgs::Member>& members) {
   return boost::json::serialize(a);
 }
 
+object audit_entry_object(const domain::orgs::AuditRecord& e) {
+  boost::system::error_code ec;
+  auto metadata = boost::json::parse(e.metadata, ec);  // written by us: always an object
+  return object{{"id", e.id.to_string()},
+                {"actor_id", e.actor_id.to_string()},
+                {"action", e.action},
+                {"target", e.target},
+                {"metadata", ec ? boost::json::value(object{}) : metadata},
+                {"created_at", core::format_rfc3339_ms(e.created_at)}};
+}
+
 std::string audit_json(const std::vector<domain::orgs::AuditRecord>& entries) {
   array a;
-  for (const auto& e : entries) {
-    boost::system::error_code ec;
-    auto metadata = boost::json::parse(e.metadata, ec);  // written by us: always an object
-    a.push_back(object{{"id", e.id.to_string()},
-                       {"actor_id", e.actor_id.to_string()},
-                       {"action", e.action},
-                       {"target", e.target},
-                       {"metadata", ec ? boost::json::value(object{}) : metadata},
-                       {"created_at", core::format_rfc3339_ms(e.created_at)}});
-  }
+  for (const auto& e : entries) a.push_back(audit_entry_object(e));
   return boost::json::serialize(a);
 }
 

@@ -58,9 +58,9 @@ class Routes {
           if (!text) return fail(text.error());
           auto product = domain::orgs::parse_product(*text);
           if (!product)
-            return fail(core::Error::validation(
-                "product",
-                "product must be ferrflow, ferrvault, ferrtrack, ferrgrowth or ferrfleet"));
+            return fail(core::Error::validation("product",
+                                                "product must be ferrflow, ferrvault, ferrtrack, "
+                                                "ferrgrowth, ferrfleet or ferrlens"));
           auto tier = optional_tier(r);
           if (!tier) return fail(tier.error());
           return Input{*product, *tier};

@@ -21,6 +21,7 @@
 #include "domain/idempotency/idempotency.hpp"
 #include "domain/orgs/org_service.hpp"
 #include "domain/orgs/subscription_service.hpp"
+#include "domain/privacy/personal_data.hpp"
 #include "domain/readiness.hpp"
 #include "domain/telemetry/emitter.hpp"
 #include "domain/telemetry/emitting_events.hpp"
@@ -139,6 +140,8 @@ core::Result<void> Application::build_services() {
       config_.jwt_secret ? *config_.jwt_secret : core::Secret(crypto::random_token(random_, 32));
   settings.code_key =
       core::Secret(crypto::keyed_hash_hex(settings.jwt_secret, "ferrlabs.verification-codes"));
+  settings.refresh_key =
+      core::Secret(crypto::keyed_hash_hex(settings.jwt_secret, "ferrlabs.refresh-successors"));
   settings.public_url = config_.public_url;
   accounts_ = std::make_unique<domain::accounts::AccountService>(
       *storage_->accounts, *password_hasher_, *hash_pool_, *mailer_, *account_events_, clock(),
@@ -172,6 +175,9 @@ core::Result<void> Application::build_telemetry() {
   emitter_ = std::make_unique<domain::telemetry::Emitter>(store, *key, clock(), random_, metrics_,
                                                           options, background_->executor());
   ingest_writer_ = std::make_unique<domain::telemetry::IngestWriter>(store);
+  // The export shows a person the rows under the pseudonym the emitter computes: the same key.
+  personal_data_ = std::make_unique<domain::privacy::PersonalData>(
+      *storage_->accounts, *storage_->orgs, store, *key, clock());
   statistics_ =
       std::make_unique<domain::telemetry::TelemetryStatistics>(store, clock(), config_.stats_k);
   return {};
@@ -205,6 +211,7 @@ core::Result<void> Application::start() {
   bool secure_cookie = config_.public_url.rfind("https://", 0) == 0 ||
                        config_.environment == Environment::production;
   api::add_account_routes(router_, {.accounts = *accounts_,
+                                    .personal_data = *personal_data_,
                                     .auth_limiter = *auth_limiter_,
                                     .cookie = {.secure = secure_cookie}});
   api::IdempotencyDeps idempotency{.idempotency = *idempotency_, .accounts = *accounts_};

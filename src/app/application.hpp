@@ -39,6 +39,9 @@ struct Expiry;
 namespace idempotency {
 class Idempotency;
 }  // namespace idempotency
+namespace privacy {
+class PersonalData;
+}  // namespace privacy
 }  // namespace ferr::domain
 namespace ferr::crypto {
 class PasswordHasher;
@@ -135,6 +138,7 @@ class Application {
   std::unique_ptr<domain::telemetry::IngestWriter> ingest_writer_;
   std::unique_ptr<domain::telemetry::RetentionJob> retention_;
   std::unique_ptr<domain::telemetry::TelemetryStatistics> statistics_;
+  std::unique_ptr<domain::privacy::PersonalData> personal_data_;
   std::unique_ptr<crypto::PasswordHasher> password_hasher_;
   std::unique_ptr<mail::QueuedMailer> mailer_;
   std::unique_ptr<domain::accounts::AccountEvents> account_events_;

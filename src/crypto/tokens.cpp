@@ -63,6 +63,10 @@ std::string sha256_hex(std::string_view data) {
   return core::to_hex(digest);
 }
 
+std::string derived_token(const core::Secret& key, std::string_view input) {
+  return base64url_encode(hmac_sha256(key.expose(), input));
+}
+
 std::string keyed_hash_hex(const core::Secret& key, std::string_view data) {
   return core::to_hex(hmac_sha256(key.expose(), data));
 }

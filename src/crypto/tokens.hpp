@@ -17,6 +17,11 @@ namespace ferr::crypto {
 /// `bytes` random bytes as base64url without padding (32 bytes → 43 characters).
 std::string random_token(core::Random& random, std::size_t bytes = 32);
 
+/// A token of random_token's form (43 characters) derived from `input` under `key` (base64url of
+/// HMAC-SHA256): the same input always gives the same token, and without the key it cannot be
+/// told from a random one nor computed.
+std::string derived_token(const core::Secret& key, std::string_view input);
+
 /// Lowercase hex SHA-256 of `data`. Enough to store high-entropy tokens (refresh, reset): they
 /// cannot be guessed from their hash.
 std::string sha256_hex(std::string_view data);

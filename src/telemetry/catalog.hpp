@@ -9,6 +9,7 @@
 #include <span>
 #include <string_view>
 
+#include "core/products.hpp"
 #include "telemetry/pattern.hpp"
 
 namespace ferr::telemetry {
@@ -74,10 +75,9 @@ inline constexpr std::array kSurfaces = {Surface::ferrlabs,   Surface::ferrflow,
 
 inline constexpr auto kRoles =
     std::to_array<std::string_view>({"owner", "admin", "member", "viewer", "billing", "auditor"});
-inline constexpr auto kProducts = std::to_array<std::string_view>(
-    {"ferrflow", "ferrvault", "ferrtrack", "ferrgrowth", "ferrfleet"});
-inline constexpr auto kTiers =
-    std::to_array<std::string_view>({"free", "pro", "team", "enterprise"});
+// Products and tiers: the subscriptions' own table (core/products.hpp).
+inline constexpr auto kProducts = core::kProductNames;
+inline constexpr auto kTiers = core::kTierNames;
 inline constexpr auto kAuthMethods =
     std::to_array<std::string_view>({"password", "oauth-google", "oauth-github", "sso"});
 inline constexpr auto kCliCommands = std::to_array<std::string_view>(

@@ -10,6 +10,7 @@
 
 #include "contract/contract_test.hpp"
 #include "contract/race.hpp"
+#include "domain/accounts/account_rules.hpp"
 
 namespace ferr::contract {
 namespace {
@@ -148,7 +149,8 @@ TEST_P(AccountRepositoryContract, ConcurrentLoginFailuresAreAllCounted) {
 TEST_P(AccountRepositoryContract, RefreshTokensRotateAndReuseRevokesTheFamily) {
   auto user = active_user("s@x.io");
   auto session = id<SessionId>(50);
-  ASSERT_TRUE(run(repo_->create_session(session, user, "r1", now() + 14 * 24h, now())));
+  ASSERT_TRUE(
+      run(repo_->create_session({session, user, "r1", now() + 14 * 24h, std::nullopt}, now())));
   EXPECT_TRUE(session_active({user, session}));
 
   auto rotated = run(repo_->rotate_refresh_token("r1", "r2", now() + 14 * 24h, now()));
@@ -158,8 +160,16 @@ TEST_P(AccountRepositoryContract, RefreshTokensRotateAndReuseRevokesTheFamily) {
   EXPECT_EQ(run(repo_->rotate_refresh_token("nope", "x", now(), now()))->kind,
             RefreshOutcome::Kind::unknown);
 
-  EXPECT_EQ(run(repo_->rotate_refresh_token("r1", "r3", now() + 14 * 24h, now()))->kind,
-            RefreshOutcome::Kind::reused);
+  // Within the grace window a spent token is reissued: nothing is written, so the successor
+  // stays the one its rotation stored.
+  clock_.advance(domain::accounts::kRefreshGrace);
+  EXPECT_EQ(run(repo_->rotate_refresh_token("r1", "r2", now() + 14 * 24h, now()))->kind,
+            RefreshOutcome::Kind::reissued);
+  EXPECT_TRUE(session_active({user, session}));
+  clock_.advance(1ms);
+  EXPECT_EQ(run(repo_->rotate_refresh_token("r1", "r2", now() + 14 * 24h, now()))->kind,
+            RefreshOutcome::Kind::reused)
+      << "after the window, a reuse";
   EXPECT_FALSE(session_active({user, session}));
   EXPECT_EQ(run(repo_->rotate_refresh_token("r2", "r4", now() + 14 * 24h, now()))->kind,
             RefreshOutcome::Kind::expired)
@@ -168,7 +178,8 @@ TEST_P(AccountRepositoryContract, RefreshTokensRotateAndReuseRevokesTheFamily) {
 
 TEST_P(AccountRepositoryContract, RefreshTokensExpire) {
   auto user = active_user("e@x.io");
-  ASSERT_TRUE(run(repo_->create_session(id<SessionId>(60), user, "r1", now() + 1h, now())));
+  ASSERT_TRUE(
+      run(repo_->create_session({id<SessionId>(60), user, "r1", now() + 1h, std::nullopt}, now())));
   clock_.advance(1h);
   EXPECT_EQ(run(repo_->rotate_refresh_token("r1", "r2", now() + 1h, now()))->kind,
             RefreshOutcome::Kind::expired);
@@ -176,8 +187,10 @@ TEST_P(AccountRepositoryContract, RefreshTokensExpire) {
 
 TEST_P(AccountRepositoryContract, RevokeEndsOneSession) {
   auto user = active_user("r@x.io");
-  ASSERT_TRUE(run(repo_->create_session(id<SessionId>(70), user, "a", now() + 1h, now())));
-  ASSERT_TRUE(run(repo_->create_session(id<SessionId>(71), user, "b", now() + 1h, now())));
+  ASSERT_TRUE(
+      run(repo_->create_session({id<SessionId>(70), user, "a", now() + 1h, std::nullopt}, now())));
+  ASSERT_TRUE(
+      run(repo_->create_session({id<SessionId>(71), user, "b", now() + 1h, std::nullopt}, now())));
   EXPECT_TRUE(run(repo_->revoke_session({user, id<SessionId>(70)}, now())).value());
   EXPECT_FALSE(session_active({user, id<SessionId>(70)}));
   EXPECT_TRUE(session_active({user, id<SessionId>(71)}));
@@ -239,7 +252,8 @@ TEST_P(AccountRepositoryContract, FindBySessionReadsTheUserOfALiveSessionOfItsOw
 
 TEST_P(AccountRepositoryContract, PasswordResetIsSingleUseAndRevokesEverything) {
   auto user = active_user("p@x.io");
-  ASSERT_TRUE(run(repo_->create_session(id<SessionId>(80), user, "a", now() + 1h, now())));
+  ASSERT_TRUE(
+      run(repo_->create_session({id<SessionId>(80), user, "a", now() + 1h, std::nullopt}, now())));
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(run(repo_->record_login_failure("p@x.io", now())));
   ASSERT_TRUE(run(repo_->login_throttle("p@x.io"))->locked_until) << "locked before the reset";
   ASSERT_TRUE(run(repo_->store_reset_token(user, "t1", now() + 30min, now())));
@@ -285,6 +299,128 @@ TEST_P(AccountRepositoryContract, ProfilePatchTouchesOnlyWhatItCarries) {
   ASSERT_TRUE(cleared);
   EXPECT_FALSE(cleared->display_name);
   EXPECT_EQ(cleared->timezone, "Europe/Paris");
+}
+
+TEST_P(AccountRepositoryContract, AvatarUrlIsSetKeptAndCleared) {
+  auto user = active_user("pic@x.io");
+  auto principal = sign_in(user);
+  domain::accounts::ProfilePatch set;
+  set.set_avatar_url = true;
+  set.avatar_url = "https://cdn.example.com/a.png";
+  EXPECT_EQ(run(repo_->update_profile(principal, set, now())).value()->avatar_url,
+            "https://cdn.example.com/a.png");
+  domain::accounts::ProfilePatch other;
+  other.locale = "fr";
+  EXPECT_EQ(run(repo_->update_profile(principal, other, now())).value()->avatar_url,
+            "https://cdn.example.com/a.png")
+      << "a patch without it keeps it";
+  EXPECT_EQ(run(repo_->find_by_id(user)).value()->avatar_url, "https://cdn.example.com/a.png");
+  domain::accounts::ProfilePatch clear;
+  clear.set_avatar_url = true;
+  EXPECT_FALSE(run(repo_->update_profile(principal, clear, now())).value()->avatar_url);
+}
+
+TEST_P(AccountRepositoryContract, OneExportSlotPerIntervalNamingTheExportThatHoldsIt) {
+  auto user = active_user("exp@x.io");
+  auto other = active_user("oth@x.io");
+  const auto first = now();
+  EXPECT_EQ(run(repo_->claim_export_slot(user, first, first - 1min)).value(), std::nullopt);
+  clock_.advance(59s);
+  EXPECT_EQ(run(repo_->claim_export_slot(user, now(), now() - 1min)).value(), first)
+      << "held by the first export";
+  EXPECT_EQ(run(repo_->claim_export_slot(other, now(), now() - 1min)).value(), std::nullopt)
+      << "each user has their own";
+  clock_.advance(1s);
+  EXPECT_EQ(run(repo_->claim_export_slot(user, now(), now() - 1min)).value(), std::nullopt)
+      << "a minute later, free again";
+  EXPECT_EQ(run(repo_->claim_export_slot(user, now() + 1s, now() - 1min)).value(), now());
+}
+
+TEST_P(AccountRepositoryContract, StartingASessionRecordsTheLastLogin) {
+  auto user = active_user("last@x.io");
+  EXPECT_FALSE(run(repo_->find_by_id(user)).value()->last_login_at) << "never logged in";
+  clock_.advance(1h);
+  auto principal = sign_in(user);
+  EXPECT_EQ(run(repo_->find_by_id(user)).value()->last_login_at, now());
+  EXPECT_EQ(run(repo_->find_by_email("last@x.io")).value()->user.last_login_at, now());
+  EXPECT_EQ(run(repo_->find_by_session(principal)).value()->last_login_at, now());
+}
+
+TEST_P(AccountRepositoryContract, SessionsAreListedLiveNewestFirstWithWhatTheLoginKept) {
+  using domain::accounts::NewSession;
+  auto user = active_user("many@x.io");
+  auto other = active_user("other@x.io");
+  const auto start = now();
+  auto first = id<SessionId>(600);
+  ASSERT_TRUE(run(
+      repo_->create_session(NewSession{first, user, "m1", start + 14 * 24h, "curl/8.0"}, start)));
+  clock_.advance(1min);
+  auto second = id<SessionId>(601);
+  ASSERT_TRUE(
+      run(repo_->create_session(NewSession{second, user, "m2", now() + 1h, std::nullopt}, now())));
+  clock_.advance(1min);
+  auto revoked = sign_in(user);
+  ASSERT_TRUE(run(repo_->revoke_session(revoked, now())).value());
+  sign_in(other);
+
+  auto listed = run(repo_->list_sessions({user, first}, now()));
+  ASSERT_TRUE(listed) << listed.error().log_detail;
+  ASSERT_TRUE(*listed);
+  ASSERT_EQ((*listed)->size(), 2u) << "not the revoked one, not another user's";
+  const auto& newest = (**listed)[0];
+  const auto& oldest = (**listed)[1];
+  EXPECT_EQ(newest.id, second);
+  EXPECT_FALSE(newest.user_agent);
+  EXPECT_EQ(oldest.id, first);
+  EXPECT_EQ(oldest.user_agent, "curl/8.0");
+  EXPECT_EQ(oldest.created_at, start);
+  EXPECT_EQ(oldest.last_active_at, start);
+  EXPECT_EQ(oldest.expires_at, start + 14 * 24h);
+
+  // A rotation moves the session's last activity and end.
+  clock_.advance(1min);
+  ASSERT_EQ(run(repo_->rotate_refresh_token("m1", "m1b", now() + 14 * 24h, now()))->kind,
+            RefreshOutcome::Kind::rotated);
+  auto after = run(repo_->list_sessions({user, first}, now())).value().value();
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[1].last_active_at, now());
+  EXPECT_EQ(after[1].expires_at, now() + 14 * 24h);
+  EXPECT_EQ(after[1].created_at, start);
+
+  // An expired session is not live; a caller whose own session is not live gets nothing.
+  clock_.advance(1h);
+  auto later = run(repo_->list_sessions({user, first}, now())).value().value();
+  ASSERT_EQ(later.size(), 1u) << "the second expired";
+  EXPECT_EQ(later[0].id, first);
+  EXPECT_FALSE(run(repo_->list_sessions(revoked, now())).value());
+  EXPECT_FALSE(run(repo_->list_sessions({other, first}, now())).value())
+      << "a session id of another user is not the caller's";
+}
+
+TEST_P(AccountRepositoryContract, RevokingASessionByIdOnlyReachesTheCallersLiveSessions) {
+  using domain::accounts::SessionRevocation;
+  auto user = active_user("rev@x.io");
+  auto other = active_user("oth@x.io");
+  auto caller = sign_in(user);
+  auto phone = sign_in(user);
+  auto theirs = sign_in(other);
+  EXPECT_EQ(run(repo_->revoke_session_by_id(caller, theirs.session_id, now())).value(),
+            SessionRevocation::not_found);
+  EXPECT_TRUE(session_active(theirs));
+  EXPECT_EQ(run(repo_->revoke_session_by_id(caller, id<SessionId>(999), now())).value(),
+            SessionRevocation::not_found);
+  EXPECT_EQ(run(repo_->revoke_session_by_id(caller, phone.session_id, now())).value(),
+            SessionRevocation::revoked);
+  EXPECT_FALSE(session_active(phone));
+  EXPECT_TRUE(session_active(caller));
+  EXPECT_EQ(run(repo_->revoke_session_by_id(caller, phone.session_id, now())).value(),
+            SessionRevocation::not_found)
+      << "revoked already";
+  EXPECT_EQ(run(repo_->revoke_session_by_id(caller, caller.session_id, now())).value(),
+            SessionRevocation::revoked)
+      << "its own too";
+  EXPECT_EQ(run(repo_->revoke_session_by_id(caller, caller.session_id, now())).value(),
+            SessionRevocation::caller_not_live);
 }
 
 TEST_P(AccountRepositoryContract, ProfilePatchWithoutALiveSessionChangesNothing) {
@@ -335,36 +471,40 @@ TEST_P(AccountRepositoryContract, AnUnknownStoredAccountStatusFailsLoudly) {
       << "registration never guesses whether the account is active";
 }
 
-TEST_P(AccountRepositoryContract, OneRefreshTokenPresentedAtOnceRotatesOnceAndRevokesTheFamily) {
+TEST_P(AccountRepositoryContract, OneRefreshTokenPresentedAtOnceRotatesOnceAndReissuesTheRest) {
+  // Eight presentations of one token at once (the service derives the successor from the
+  // token, so all carry the same one): one rotation, seven reissues, the session lives on.
   auto user = active_user("twice@x.io");
-  const auto t = now();
-  for (int round = 0; round < 5; ++round) {
+  for (int round = 0; round < 3; ++round) {
+    const auto t = now();
     auto session = id<SessionId>(200 + round);
     std::string token = "r" + std::to_string(round);
-    ASSERT_TRUE(run(repo_->create_session(session, user, token, t + 24h, t)));
-    auto results = race(2, [&](int i) {
-      std::string next = token + "-next" + std::to_string(i);
-      return run(repo_->rotate_refresh_token(token, next, t + 24h, t));
-    });
-    int rotated = -1;
-    int reused = 0;
-    for (int i = 0; i < 2; ++i) {
-      ASSERT_TRUE(results[i]) << results[i].error().log_detail;
-      EXPECT_EQ(results[i]->session_id, session);
-      EXPECT_EQ(results[i]->user_id, user);
-      if (results[i]->kind == RefreshOutcome::Kind::rotated) {
-        EXPECT_EQ(rotated, -1) << "round " << round << ": rotated twice";
-        rotated = i;
-      }
-      reused += results[i]->kind == RefreshOutcome::Kind::reused;
+    std::string next = token + "-next";
+    ASSERT_TRUE(run(repo_->create_session({session, user, token, t + 24h, std::nullopt}, t)));
+    auto results =
+        race(8, [&](int) { return run(repo_->rotate_refresh_token(token, next, t + 24h, t)); });
+    int rotated = 0;
+    int reissued = 0;
+    for (const auto& result : results) {
+      ASSERT_TRUE(result) << result.error().log_detail;
+      EXPECT_EQ(result->session_id, session);
+      EXPECT_EQ(result->user_id, user);
+      rotated += result->kind == RefreshOutcome::Kind::rotated;
+      reissued += result->kind == RefreshOutcome::Kind::reissued;
     }
-    ASSERT_NE(rotated, -1) << "round " << round;
-    EXPECT_EQ(reused, 1) << "round " << round << ": the second presentation is a reuse";
+    EXPECT_EQ(rotated, 1) << "round " << round;
+    EXPECT_EQ(reissued, 7) << "round " << round;
+    EXPECT_TRUE(session_active({user, session})) << "round " << round;
+
+    // A replay after the window is a reuse: the family ends, the successor with it.
+    clock_.advance(domain::accounts::kRefreshGrace + 1ms);
+    EXPECT_EQ(run(repo_->rotate_refresh_token(token, next, now() + 24h, now()))->kind,
+              RefreshOutcome::Kind::reused)
+        << "round " << round;
     EXPECT_FALSE(session_active({user, session})) << "round " << round;
-    std::string issued = token + "-next" + std::to_string(rotated);
-    EXPECT_EQ(run(repo_->rotate_refresh_token(issued, "later", t + 24h, t))->kind,
+    EXPECT_EQ(run(repo_->rotate_refresh_token(next, "later", now() + 24h, now()))->kind,
               RefreshOutcome::Kind::expired)
-        << "round " << round << ": the token the winner got dies with its family";
+        << "round " << round << ": the successor dies with its family";
   }
 }
 
@@ -431,7 +571,8 @@ TEST_P(AccountRepositoryContract, ConcurrentLoginFailuresLockByTheirOwnCount) {
 
 TEST_P(AccountRepositoryContract, ConcurrentPasswordResetsWithOneTokenSucceedOnce) {
   auto user = active_user("pr@x.io");
-  ASSERT_TRUE(run(repo_->create_session(id<SessionId>(320), user, "s", now() + 1h, now())));
+  ASSERT_TRUE(
+      run(repo_->create_session({id<SessionId>(320), user, "s", now() + 1h, std::nullopt}, now())));
   ASSERT_TRUE(run(repo_->store_reset_token(user, "reset", now() + 30min, now())));
   const auto t = now();
   auto results = race(6, [&](int i) {

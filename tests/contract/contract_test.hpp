@@ -100,8 +100,10 @@ class ContractTest : public ::testing::TestWithParam<BackendFactory> {
   /// A new live session of `user`, as the principal of its access tokens.
   domain::accounts::Principal sign_in(const core::UserId& user) {
     auto session = next_id<core::SessionId>();
-    auto created = run(backend_->accounts().create_session(
-        session, user, "refresh-" + session.to_string(), now() + std::chrono::hours(24), now()));
+    auto created =
+        run(backend_->accounts().create_session({session, user, "refresh-" + session.to_string(),
+                                                 now() + std::chrono::hours(24), std::nullopt},
+                                                now()));
     EXPECT_TRUE(created) << created.error().log_detail;
     return domain::accounts::Principal{user, session};
   }

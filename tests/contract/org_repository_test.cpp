@@ -187,6 +187,52 @@ TEST_P(OrgRepositoryContract, OrgsOfListsTheCallersOrgsBySlug) {
   EXPECT_TRUE(run(repo_->orgs_of(next_id<UserId>())).value().empty()) << "an unknown user has none";
 }
 
+TEST_P(OrgRepositoryContract, MembershipsOfTellEachOrgTheRoleAndWhenTheUserJoined) {
+  auto user = active_user("user@x.io");
+  auto other = active_user("other@x.io");
+  const auto created_at = now();
+  auto zeta = create("zeta", user);
+  clock_.advance(1h);
+  auto mid = create("mid", other);
+  add(mid, "user@x.io", Role::member);
+  create("alone", other);
+
+  auto memberships = run(repo_->memberships_of(user)).value();
+  ASSERT_EQ(memberships.size(), 2u) << "not the org the user is not in";
+  EXPECT_EQ(memberships[0].slug, "mid");
+  EXPECT_EQ(memberships[0].org_id, mid.id);
+  EXPECT_EQ(memberships[0].name, "Name of mid");
+  EXPECT_EQ(memberships[0].role, Role::member);
+  EXPECT_EQ(memberships[0].joined_at, now());
+  EXPECT_EQ(memberships[1].slug, "zeta");
+  EXPECT_EQ(memberships[1].org_id, zeta.id);
+  EXPECT_EQ(memberships[1].role, Role::owner);
+  EXPECT_EQ(memberships[1].joined_at, created_at);
+  EXPECT_TRUE(run(repo_->memberships_of(next_id<UserId>())).value().empty());
+}
+
+TEST_P(OrgRepositoryContract, AuditByActorGathersTheActorsEntriesOfEveryOrgNewestFirst) {
+  auto user = active_user("user@x.io");
+  auto mine = create("mine", user);  // org.created by user
+  clock_.advance(1s);
+  auto theirs = create("theirs", owner_);  // org.created by owner_
+  add(theirs, "user@x.io", Role::admin);   // by owner_
+  clock_.advance(1s);
+  ASSERT_TRUE(run(repo_->set_telemetry_opt_out(theirs.id, true,
+                                               audit(user, "telemetry.opt_out.update", "theirs"))));
+
+  auto entries = run(repo_->audit_by_actor(user)).value();
+  ASSERT_EQ(entries.size(), 2u) << "only the user's own entries";
+  EXPECT_EQ(entries[0].org_id, theirs.id);
+  EXPECT_EQ(entries[0].entry.action, "telemetry.opt_out.update");
+  EXPECT_EQ(entries[0].entry.actor_id, user);
+  EXPECT_EQ(entries[1].org_id, mine.id);
+  EXPECT_EQ(entries[1].entry.action, "org.created");
+  EXPECT_EQ(entries[1].entry.target, "mine");
+  EXPECT_EQ(run(repo_->audit_by_actor(owner_)).value().size(), 2u);
+  EXPECT_TRUE(run(repo_->audit_by_actor(next_id<UserId>())).value().empty());
+}
+
 TEST_P(OrgRepositoryContract, OrgForMemberIsEmptyForNonMembersAndMissingSlugs) {
   auto org = create("acme", owner_);
   auto outsider = active_user("outsider@x.io");

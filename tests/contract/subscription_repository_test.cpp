@@ -25,8 +25,8 @@ using domain::orgs::Subscription;
 using domain::orgs::SubscriptionStatus;
 using domain::orgs::Tier;
 
-constexpr Product kProducts[] = {Product::ferrflow, Product::ferrvault, Product::ferrtrack,
-                                 Product::ferrgrowth, Product::ferrfleet};
+constexpr Product kProducts[] = {Product::ferrflow,   Product::ferrvault, Product::ferrtrack,
+                                 Product::ferrgrowth, Product::ferrfleet, Product::ferrlens};
 
 std::string name_of(Product product) { return std::string(domain::orgs::product_name(product)); }
 

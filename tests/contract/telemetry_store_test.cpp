@@ -133,6 +133,113 @@ TEST_P(TelemetryStoreContract, ServerEventsOfOptedOutSubjectsAreNotWritten) {
   ASSERT_EQ(run(store_->write_server_events(std::vector<ServerRow>{batch[3]}))->written, 1u);
 }
 
+TEST_P(TelemetryStoreContract, AnEventThatOccurredWhileOptedOutIsNotRevivedByOptingBackIn) {
+  // telemetry.md §3: the writer may see a queued event after its subject opted out and back in;
+  // an event that occurred before the flag last changed is dropped, later ones are written.
+  auto owner = active_user("owner@x.io");
+  auto user = active_user("user@x.io");
+  auto org = run(backend_->orgs().create_org(next_id<core::OrgId>(), "acme", "Acme", owner,
+                                             audit(owner, "org.created", "acme")));
+  ASSERT_TRUE(org);
+  const std::string h(32, 'a');
+  auto at = [&](ServerRow row, core::TimePoint occurred_at) {
+    row.row.id = next_uuid();
+    row.row.occurred_at = row.row.received_at = occurred_at;
+    return row;
+  };
+  auto set_org = [&](bool out) {
+    return run(backend_->orgs().set_telemetry_opt_out(
+        org->id, out, audit(owner, "telemetry.opt_out.update", "")));
+  };
+  auto set_user = [&](bool out) {
+    return run(backend_->accounts().set_user_opt_out(user, out, now()));
+  };
+  const auto before = now();
+  ServerRow org_event = server("product.activated", OptOutSubject::org, org->id.value, h);
+  ServerRow user_event = server("auth.login", OptOutSubject::user, user.value, h);
+
+  clock_.advance(1s);
+  ASSERT_TRUE(set_org(true));
+  ASSERT_TRUE(set_user(true));
+  clock_.advance(1s);
+  const auto while_out = now();
+  clock_.advance(1s);
+  ASSERT_TRUE(set_org(false));
+  ASSERT_TRUE(set_user(false));
+  const auto opted_in = now();
+  clock_.advance(1s);
+  // Setting a flag to the value it has is no change: it must not drop the events of
+  // `after_in`, which occurred after the real opt-in.
+  const auto after_in = now();
+  clock_.advance(1s);
+  ASSERT_TRUE(set_org(false));
+  ASSERT_TRUE(set_user(false));
+
+  std::vector<ServerRow> batch{
+      at(org_event, before),     at(user_event, before),   at(org_event, while_out),
+      at(user_event, while_out), at(org_event, opted_in),  at(user_event, opted_in),
+      at(org_event, after_in),   at(user_event, after_in),
+  };
+  auto written = run(store_->write_server_events(batch));
+  ASSERT_TRUE(written) << written.error().log_detail;
+  EXPECT_EQ(written->opted_out, 4u) << "before and while opted out, both subjects";
+  EXPECT_EQ(written->written, 4u) << "at and after the opt-in";
+  EXPECT_EQ(count_since("product.activated", before), 2);
+  EXPECT_EQ(count_since("auth.login", before), 2);
+  EXPECT_EQ(count_since("auth.login", opted_in), 2) << "the two written are the later ones";
+
+  // A subject opted out now suppresses even events that occurred after its last change.
+  ASSERT_TRUE(set_user(true));
+  auto later = run(store_->write_server_events(std::vector<ServerRow>{at(user_event, now() + 1s)}));
+  ASSERT_TRUE(later);
+  EXPECT_EQ(later->written, 0u);
+  EXPECT_EQ(later->opted_out, 1u);
+}
+
+TEST_P(TelemetryStoreContract, RowsOfAPseudonymAreItsUserRowsAndTheOrgEventsItCaused) {
+  const std::string person(32, 'a');
+  const std::string someone(32, 'b');
+  auto as_user = ingested("cli.run", now() - 2h, next_uuid(), std::string(32, 'c'));
+  as_user.user_hash = person;
+  auto actor = ingested("cli.run", now() - 1h);
+  actor.origin = Origin::server;
+  actor.key_id = "8e1199f3";
+  actor.surface = "ferrlabs";
+  actor.event = "org.created";
+  actor.org_hash = std::string(32, 'd');
+  actor.properties = R"({"actor_hash":")" + person + R"("})";
+  auto others = ingested("cli.run", now() - 3h);
+  others.user_hash = someone;
+  auto others_actor = actor;
+  others_actor.id = next_uuid();
+  others_actor.properties = R"({"actor_hash":")" + someone + R"("})";
+  auto mention = ingested("cli.run", now());
+  mention.properties = R"({"command":")" + person + R"("})";  // not a link: another property
+  ASSERT_TRUE(run(store_->write_ingested(
+      std::vector<EventRow>{actor, others, as_user, others_actor, mention})));
+
+  auto rows = run(store_->rows_of_pseudonym(person));
+  ASSERT_TRUE(rows) << rows.error().log_detail;
+  ASSERT_EQ(rows->size(), 2u) << "none of another person's, nothing merely mentioning it";
+  const EventRow& first = (*rows)[0];
+  EXPECT_EQ(first.id, as_user.id) << "by occurred_at";
+  EXPECT_EQ(first.event_id, as_user.event_id);
+  EXPECT_EQ(first.user_hash, person);
+  EXPECT_EQ(first.org_hash, as_user.org_hash);
+  EXPECT_EQ(first.surface, "ferrflow");
+  EXPECT_EQ(first.origin, Origin::ingest);
+  EXPECT_EQ(first.occurred_at, as_user.occurred_at);
+  EXPECT_EQ(first.received_at, as_user.received_at);
+  const EventRow& second = (*rows)[1];
+  EXPECT_EQ(second.id, actor.id);
+  EXPECT_EQ(second.event, "org.created");
+  EXPECT_EQ(second.origin, Origin::server);
+  EXPECT_EQ(second.key_id, "8e1199f3");
+  EXPECT_FALSE(second.event_id);
+  EXPECT_EQ(second.properties.find(person) != std::string::npos, true);
+  EXPECT_TRUE(run(store_->rows_of_pseudonym(std::string(32, 'e'))).value().empty());
+}
+
 TEST_P(TelemetryStoreContract, ExpiryRollsUpWholeDaysThenDeletesThem) {
   ASSERT_TRUE(run(store_->write_ingested(std::vector<EventRow>{
       ingested("cli.run", day(3) + 1h, std::nullopt, std::string(32, 'a')),

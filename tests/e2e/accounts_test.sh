@@ -58,6 +58,37 @@ r=$(post -d "{\"refresh_token\":\"$refresh2\"}" "$(url /auth/refresh)")
 check "the logged-out family cannot refresh" 401 "$(status "$r")"
 check "its error code" AUTH_SESSION_EXPIRED "$(body "$r" | jq -r .code)"
 
+# Sessions: a second login from a named client, listed with its User-Agent, then revoked.
+r=$(post -A "e2e-script/1.0" -d "{\"email\":\"$email\",\"password\":\"$password\"}" "$(url /v1/auth/login)")
+check "a second login answers 200" 200 "$(status "$r")"
+check "the user object tells the last login" true "$(body "$r" | jq '.user.last_login_at | type == "string"')"
+script_access=$(body "$r" | jq -r .access_token)
+sessions=$(curl -s -H "Authorization: Bearer $script_access" "$(url /v1/me/sessions)")
+check "the sessions: the verification's and the script's, newest first, the caller's marked" \
+  "e2e-script/1.0 true null | curl false null" \
+  "$(jq -r '[.[] | "\(.user_agent | sub("^curl/.*"; "curl")) \(.current) \(.ip)"] | join(" | ")' <<<"$sessions")"
+first_session=$(jq -r '.[1].id' <<<"$sessions")
+check "revoking another session answers 204" 204 \
+  "$(status_of DELETE "/v1/me/sessions/$first_session" -H "Authorization: Bearer $script_access")"
+check "and it is gone from the list" 1 \
+  "$(curl -s -H "Authorization: Bearer $script_access" "$(url /v1/me/sessions)" | jq length)"
+check "revoking it again is 404 SESSION_NOT_FOUND" "404 SESSION_NOT_FOUND" \
+  "$(curl -s -w ' %{http_code}' -X DELETE -H "Authorization: Bearer $script_access" "$(url "/v1/me/sessions/$first_session")" | awk '{print $NF}') $(curl -s -X DELETE -H "Authorization: Bearer $script_access" "$(url "/v1/me/sessions/$first_session")" | jq -r .code)"
+r=$(curl -s -X PATCH -H 'Content-Type: application/json' -H "Authorization: Bearer $script_access" \
+  -d '{"avatar_url":"https://cdn.example.com/me.png"}' "$(url /v1/auth/me)")
+check "the avatar URL is set and shown" "https://cdn.example.com/me.png" "$(jq -r .avatar_url <<<"$r")"
+
+# The export (right of access): an attachment holding the person's data and telemetry rows.
+headers="$E2E_WORK/export.headers"
+export=$(curl -s -D "$headers" -H "Authorization: Bearer $script_access" "$(url /v1/auth/me/export)")
+check "the export is an attachment named after the user" \
+  "attachment; filename=\"ferrlabs-export-$(jq -r .user.id <<<"$export").json\"" \
+  "$(grep -i '^content-disposition:' "$headers" | cut -d' ' -f2- | tr -d '\r')"
+check "it holds the user, the sessions and the sign-up's telemetry row" "$email 1 true" \
+  "$(jq -r '"\(.user.email) \(.sessions | length) \(any(.telemetry.events[]; .event == "auth.signup"))"' <<<"$export")"
+check "a second export within the minute is 429" 429 \
+  "$(status_of GET /v1/auth/me/export -H "Authorization: Bearer $script_access")"
+
 check "unknown e-mail login is 401" 401 "$(status "$(post -d '{"email":"nobody@example.com","password":"whatever passphrase"}' "$(url /auth/login)")")"
 
 stop_server TERM

@@ -1,5 +1,8 @@
 #include "fakes/account_repository.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 #include "domain/accounts/account_rules.hpp"
 #include "domain/accounts/login_throttle.hpp"
 
@@ -165,6 +168,7 @@ Task<Result<std::optional<accounts::User>>> FakeAccountRepository::update_profil
     if (patch.set_display_name) user.display_name = patch.display_name;
     if (patch.timezone) user.timezone = *patch.timezone;
     if (patch.locale) user.locale = *patch.locale;
+    if (patch.set_avatar_url) user.avatar_url = patch.avatar_url;
     user.updated_at = now;
     return Found{user};
   };
@@ -202,19 +206,65 @@ Task<Result<void>> FakeAccountRepository::reset_login_failures(const std::string
   co_return co_await hooks.call<void>("reset_login_failures", db_.mutex, body);
 }
 
-Task<Result<void>> FakeAccountRepository::create_session(const core::SessionId& session_id,
-                                                         const UserId& user_id,
-                                                         const std::string& refresh_hash,
-                                                         TimePoint refresh_expires, TimePoint now) {
+Task<Result<std::optional<TimePoint>>> FakeAccountRepository::claim_export_slot(
+    const UserId& user_id, TimePoint now, TimePoint not_since) {
+  using Held = std::optional<TimePoint>;
+  auto body = [&]() -> Result<Held> {
+    auto last = db_.last_export_at.find(user_id);
+    if (last != db_.last_export_at.end() && last->second > not_since) return Held{last->second};
+    db_.last_export_at[user_id] = now;
+    return Held{};
+  };
+  co_return co_await hooks.call<Held>("claim_export_slot", db_.mutex, body);
+}
+
+Task<Result<void>> FakeAccountRepository::create_session(const accounts::NewSession& session,
+                                                         TimePoint now) {
   auto body = [&]() -> Result<void> {
-    if (db_.sessions.contains(session_id) || db_.refresh_tokens.contains(refresh_hash))
+    if (db_.sessions.contains(session.id) || db_.refresh_tokens.contains(session.refresh_hash))
       return core::fail(core::Error::database("UNIQUE constraint failed"));
-    db_.sessions.emplace(session_id, SessionRow{user_id, now, std::nullopt});
-    db_.refresh_tokens.emplace(refresh_hash,
-                               RefreshTokenRow{session_id, refresh_expires, std::nullopt});
+    db_.sessions.emplace(session.id, SessionRow{session.user_id, now, std::nullopt,
+                                                session.user_agent, now, session.refresh_expires});
+    db_.refresh_tokens.emplace(session.refresh_hash,
+                               RefreshTokenRow{session.id, session.refresh_expires, std::nullopt});
+    if (auto user = db_.users.find(session.user_id); user != db_.users.end())
+      user->second.user.last_login_at = now;
     return {};
   };
   co_return co_await hooks.call<void>("create_session", db_.mutex, body);
+}
+
+Task<Result<std::optional<std::vector<accounts::SessionInfo>>>>
+FakeAccountRepository::list_sessions(const accounts::Principal& principal, TimePoint now) {
+  using Found = std::optional<std::vector<accounts::SessionInfo>>;
+  auto body = [&]() -> Result<Found> {
+    if (!db_.session_live(principal)) return Found{};
+    std::vector<accounts::SessionInfo> live;
+    for (const auto& [id, row] : db_.sessions) {
+      if (row.user_id == principal.user_id && !row.revoked_at && row.expires_at > now)
+        live.push_back({id, row.user_agent, row.last_active_at, row.expires_at, row.created_at});
+    }
+    std::ranges::sort(live, [](const auto& a, const auto& b) {
+      return std::tie(a.created_at, a.id) > std::tie(b.created_at, b.id);
+    });
+    return Found{std::move(live)};
+  };
+  co_return co_await hooks.call<Found>("list_sessions", db_.mutex, body);
+}
+
+Task<Result<accounts::SessionRevocation>> FakeAccountRepository::revoke_session_by_id(
+    const accounts::Principal& principal, const core::SessionId& session_id, TimePoint now) {
+  auto body = [&]() -> Result<accounts::SessionRevocation> {
+    if (!db_.session_live(principal)) return accounts::SessionRevocation::caller_not_live;
+    auto row = db_.sessions.find(session_id);
+    if (row == db_.sessions.end() || row->second.user_id != principal.user_id ||
+        row->second.revoked_at || row->second.expires_at <= now)
+      return accounts::SessionRevocation::not_found;
+    row->second.revoked_at = now;
+    return accounts::SessionRevocation::revoked;
+  };
+  co_return co_await hooks.call<accounts::SessionRevocation>("revoke_session_by_id", db_.mutex,
+                                                             body);
 }
 
 Task<Result<bool>> FakeAccountRepository::session_active(const accounts::Principal& principal) {
@@ -241,9 +291,12 @@ Task<Result<accounts::RefreshOutcome>> FakeAccountRepository::rotate_refresh_tok
         out.kind = Kind::reused;
         return out;
       case accounts::RefreshAction::refuse: out.kind = Kind::expired; return out;
+      case accounts::RefreshAction::reissue: out.kind = Kind::reissued; return out;
       case accounts::RefreshAction::rotate: break;
     }
     token->second.rotated_at = now;
+    session.last_active_at = now;
+    session.expires_at = new_expires;
     db_.refresh_tokens.emplace(new_hash,
                                RefreshTokenRow{out.session_id, new_expires, std::nullopt});
     out.kind = Kind::rotated;
@@ -320,9 +373,13 @@ Task<Result<bool>> FakeAccountRepository::user_opt_out(const UserId& user_id) {
 }
 
 Task<Result<void>> FakeAccountRepository::set_user_opt_out(const UserId& user_id, bool opt_out,
-                                                           TimePoint) {
+                                                           TimePoint now) {
   auto body = [&]() -> Result<void> {
-    db_.user_opt_out[user_id] = opt_out;
+    bool& flag = db_.user_opt_out[user_id];
+    if (flag != opt_out) {
+      db_.opt_out_changed_at[{domain::telemetry::OptOutSubject::user, user_id.value}] = now;
+    }
+    flag = opt_out;
     return {};
   };
   co_return co_await hooks.call<void>("set_user_opt_out", db_.mutex, body);

@@ -92,7 +92,8 @@ core::UserId Database::add_user(const std::string& email, bool active,
 accounts::Principal Database::sign_in(const core::UserId& user) {
   std::lock_guard lock(mutex);
   auto session = next_id<core::SessionId>();
-  sessions.emplace(session, SessionRow{user, seeded_at, std::nullopt});
+  sessions.emplace(session, SessionRow{user, seeded_at, std::nullopt, std::nullopt, seeded_at,
+                                       seeded_at + std::chrono::hours(24 * 14)});
   return accounts::Principal{user, session};
 }
 

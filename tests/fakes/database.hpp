@@ -25,6 +25,7 @@
 #include "domain/orgs/organization.hpp"
 #include "domain/orgs/subscription.hpp"
 #include "domain/telemetry/event_row.hpp"
+#include "domain/telemetry/opt_out.hpp"
 
 namespace ferr::fakes {
 
@@ -38,6 +39,9 @@ struct SessionRow {
   core::UserId user_id;
   core::TimePoint created_at;
   std::optional<core::TimePoint> revoked_at;
+  std::optional<std::string> user_agent;
+  core::TimePoint last_active_at;
+  core::TimePoint expires_at;
 };
 
 struct RefreshTokenRow {
@@ -98,6 +102,7 @@ struct Database {
 
   // accounts
   std::map<core::UserId, domain::accounts::UserWithSecret> users;
+  std::map<core::UserId, core::TimePoint> last_export_at;
   std::map<std::string, core::TimePoint> mail_throttle;  ///< by address: the last mail
   std::map<core::UserId, CodeRow> verification_codes;
   std::map<std::string, domain::accounts::LoginThrottle> login_throttle;  ///< by address
@@ -105,6 +110,8 @@ struct Database {
   std::map<std::string, RefreshTokenRow> refresh_tokens;  ///< by token hash
   std::map<std::string, ResetTokenRow> password_resets;   ///< by token hash
   std::map<core::UserId, bool> user_opt_out;              ///< `user_prefs`
+  /// When an org's or user's opt-out flag last changed value (`telemetry_opt_out_changed_at`).
+  std::map<domain::telemetry::OptOutKey, core::TimePoint> opt_out_changed_at;
   // organizations
   std::vector<OrgRow> orgs;
   std::vector<MembershipRow> memberships;  ///< in the order they were made

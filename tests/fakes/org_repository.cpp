@@ -172,6 +172,10 @@ Task<Result<void>> FakeOrgRepository::set_telemetry_opt_out(const OrgId& org_id,
                                                             const orgs::AuditRecord& audit) {
   auto body = [&]() -> Result<void> {
     if (OrgRow* org = db_.org_by_id(org_id)) {
+      if (org->telemetry_opt_out != opt_out) {
+        db_.opt_out_changed_at[{domain::telemetry::OptOutSubject::org, org_id.value}] =
+            audit.created_at;
+      }
       org->telemetry_opt_out = opt_out;
       org->updated_at = audit.created_at;
     }
@@ -179,6 +183,32 @@ Task<Result<void>> FakeOrgRepository::set_telemetry_opt_out(const OrgId& org_id,
     return {};
   };
   co_return co_await hooks.call<void>("set_telemetry_opt_out", db_.mutex, body);
+}
+
+Task<Result<std::vector<orgs::Membership>>> FakeOrgRepository::memberships_of(const UserId& user) {
+  auto body = [&]() -> Result<std::vector<orgs::Membership>> {
+    std::vector<orgs::Membership> out;
+    for (const auto& m : db_.memberships) {
+      if (m.user_id != user) continue;
+      const OrgRow* org = db_.org_by_id(m.org_id);
+      if (org) out.push_back({m.org_id, org->slug, org->name, m.role, m.joined_at});
+    }
+    std::ranges::sort(out, [](const auto& a, const auto& b) { return a.slug < b.slug; });
+    return out;
+  };
+  co_return co_await hooks.call<std::vector<orgs::Membership>>("memberships_of", db_.mutex, body);
+}
+
+Task<Result<std::vector<orgs::OrgAuditRecord>>> FakeOrgRepository::audit_by_actor(
+    const UserId& user) {
+  auto body = [&]() -> Result<std::vector<orgs::OrgAuditRecord>> {
+    std::vector<orgs::OrgAuditRecord> out;
+    for (auto row = db_.audit_log.rbegin(); row != db_.audit_log.rend(); ++row)
+      if (row->record.actor_id == user) out.push_back({row->org_id, row->record});
+    return out;
+  };
+  co_return co_await hooks.call<std::vector<orgs::OrgAuditRecord>>("audit_by_actor", db_.mutex,
+                                                                   body);
 }
 
 Task<Result<std::vector<orgs::AuditRecord>>> FakeOrgRepository::audit_log(

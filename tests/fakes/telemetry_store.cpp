@@ -39,23 +39,27 @@ Task<Result<tel::ServerWrite>> FakeTelemetryStore::write_server_events(
     std::span<const tel::ServerRow> batch) {
   auto body = [&]() -> Result<tel::ServerWrite> {
     server_batches_.push_back(batch.size());
-    tel::ServerWrite result;
-    for (const auto& item : batch) {
-      bool opted_out = false;
-      if (item.subject == tel::OptOutSubject::org) {
-        const OrgRow* org = db_.org_by_id(core::OrgId{item.subject_id});
-        opted_out = org != nullptr && org->telemetry_opt_out;
+    // The stored states, then the domain's rule, as the real stores do.
+    tel::OptOutStates states;
+    for (const tel::OptOutKey& key : tel::subjects_of(batch)) {
+      tel::OptOutState state;
+      if (key.first == tel::OptOutSubject::org) {
+        const OrgRow* org = db_.org_by_id(core::OrgId{key.second});
+        state.opted_out = org != nullptr && org->telemetry_opt_out;
       } else {
-        auto prefs = db_.user_opt_out.find(core::UserId{item.subject_id});
-        opted_out = prefs != db_.user_opt_out.end() && prefs->second;
+        auto prefs = db_.user_opt_out.find(core::UserId{key.second});
+        state.opted_out = prefs != db_.user_opt_out.end() && prefs->second;
       }
-      if (opted_out) {
-        ++result.opted_out;
-        continue;
-      }
-      if (!item.row.event_id || !stored_event_id(db_.telemetry_events, *item.row.event_id))
-        db_.telemetry_events.push_back(item.row);
-      ++result.written;
+      if (auto changed = db_.opt_out_changed_at.find(key); changed != db_.opt_out_changed_at.end())
+        state.changed_at = changed->second;
+      states.emplace(key, state);
+    }
+    const std::vector<std::size_t> kept = tel::rows_to_store(batch, states);
+    tel::ServerWrite result{kept.size(), batch.size() - kept.size()};
+    for (std::size_t i : kept) {
+      const tel::EventRow& row = batch[i].row;
+      if (!row.event_id || !stored_event_id(db_.telemetry_events, *row.event_id))
+        db_.telemetry_events.push_back(row);
     }
     return result;
   };
@@ -147,6 +151,23 @@ Task<Result<std::vector<tel::DayCount>>> FakeTelemetryStore::daily_counts(TimePo
     return rows;
   };
   co_return co_await hooks.call<std::vector<tel::DayCount>>("daily_counts", db_.mutex, body);
+}
+
+Task<Result<std::vector<tel::EventRow>>> FakeTelemetryStore::rows_of_pseudonym(
+    const std::string& pseudonym) {
+  auto body = [&]() -> Result<std::vector<tel::EventRow>> {
+    // Properties are stored as the emitter serialises them: compact JSON.
+    const std::string actor = "\"actor_hash\":\"" + pseudonym + "\"";
+    std::vector<tel::EventRow> out;
+    for (const auto& row : db_.telemetry_events)
+      if (row.user_hash == pseudonym || row.properties.find(actor) != std::string::npos)
+        out.push_back(row);
+    std::ranges::stable_sort(out, [](const auto& a, const auto& b) {
+      return std::tie(a.occurred_at, a.id) < std::tie(b.occurred_at, b.id);
+    });
+    return out;
+  };
+  co_return co_await hooks.call<std::vector<tel::EventRow>>("rows_of_pseudonym", db_.mutex, body);
 }
 
 Task<Result<std::vector<tel::EventCount>>> FakeTelemetryStore::counts_since(TimePoint since) {

@@ -173,6 +173,14 @@ TEST_F(SubscriptionsTest, PlanIsTheHighestLiveTierAndTheListIsByProduct) {
   EXPECT_EQ(list[1].as_object().at("status"), "canceled");
 }
 
+TEST_F(SubscriptionsTest, FerrLensIsTheSixthProduct) {
+  auto r = activate(R"({"product":"ferrlens","tier":"team"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(json(r)["product"], "ferrlens");
+  EXPECT_EQ(retier("ferrlens", "pro").status, 200);
+  EXPECT_EQ(json(cancel("ferrlens"))["status"], "canceled");
+}
+
 TEST_F(SubscriptionsTest, BodiesAndPathsAreValidated) {
   for (const auto& [body, field] : std::vector<std::pair<std::string, std::string>>{
            {R"({"product":"ferrcake"})", "product"},

@@ -230,6 +230,37 @@ TEST_F(FaultyTelemetryTest, AFailingStoreChangesNoBusinessAnswer) {
   EXPECT_EQ(outcome("written"), 0u);
 }
 
+TEST_F(FaultyTelemetryTest, AnEventThatOccurredWhileOptedOutStaysOutAfterOptingBackIn) {
+  // Opt out, log in, opt back in, all while the writer is held: the login occurred while opted
+  // out and is never stored, though the flag is false again when the writer gets to it
+  // (telemetry.md §3; issue 14, item 8). A login after the opt-in is stored.
+  using namespace std::chrono_literals;
+  start_with(FaultyStore::Mode::stall);
+  const std::string prefs = "/v1/me/telemetry-prefs";
+  const auto auth =
+      bearer(std::string(active_user("quiet@example.com")["access_token"].as_string()));
+  clock_.advance(1s);
+  ASSERT_EQ(call("PUT", prefs, R"({"telemetry_opt_out":true})", auth).status, 200);
+  clock_.advance(1s);
+  ASSERT_EQ(login("quiet@example.com").status, 200);
+  clock_.advance(1s);
+  ASSERT_EQ(call("PUT", prefs, R"({"telemetry_opt_out":false})", auth).status, 200);
+  clock_.advance(1s);
+  const auto opted_in_again = clock_.now();
+  ASSERT_EQ(login("quiet@example.com").status, 200);
+
+  store_->release();
+  app_->emitter().flush();
+  auto logins = stored_events(*app_, "auth.login");
+  ASSERT_EQ(logins.size(), 1u) << "only the login after opting back in";
+  EXPECT_EQ(logins[0].occurred_at,
+            std::chrono::duration_cast<std::chrono::milliseconds>(opted_in_again.time_since_epoch())
+                .count());
+  EXPECT_EQ(outcome("opted_out"), 2u)
+      << "the login while opted out, and the sign-up that was queued when the user opted out";
+  EXPECT_EQ(stored_events(*app_, "auth.signup").size(), 0u);
+}
+
 TEST_F(FaultyTelemetryTest, AFullQueueDropsAndCountsWithoutBlocking) {
   start_with(FaultyStore::Mode::stall, {{"FERRLABS_TELEMETRY_QUEUE", "2"}});
   // The writer is stuck on its first batch; the queue (2) fills; later events are dropped. Every

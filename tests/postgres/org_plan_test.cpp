@@ -34,8 +34,8 @@ class OrgPlan : public ::testing::Test {
     ASSERT_TRUE(core::run_to_completion(db_->migrate()));
     ASSERT_TRUE(core::run_to_completion(
         accounts_.register_account("ada@example.com", "h", std::nullopt, owner_, clock_.now())));
-    ASSERT_TRUE(core::run_to_completion(
-        accounts_.create_session(session_, owner_, "r", clock_.now() + 1h, clock_.now())));
+    ASSERT_TRUE(core::run_to_completion(accounts_.create_session(
+        {session_, owner_, "r", clock_.now() + 1h, std::nullopt}, clock_.now())));
     ASSERT_TRUE(core::run_to_completion(
         orgs_.create_org(org_, "acme", "Acme", owner_, audit("org.created"))));
   }

@@ -49,7 +49,8 @@ class RoundTrips : public ::testing::Test {
     owner_ = user("owner@example.com");
     member_ = user("member@example.com");
     session_ = core::SessionId::generate(clock_, random_);
-    ok(accounts_.create_session(session_, owner_, "refresh-1", clock_.now() + 1h, clock_.now()));
+    ok(accounts_.create_session({session_, owner_, "refresh-1", clock_.now() + 1h, std::nullopt},
+                                clock_.now()));
     org_ = core::OrgId::generate(clock_, random_);
     ok(orgs_.create_org(org_, "acme", "Acme", owner_, audit("org.created", "acme")));
   }
@@ -139,8 +140,9 @@ TEST_F(RoundTrips, TheAuthenticatedReadsAreOne) {
 TEST_F(RoundTrips, TheLoginPathWritesInOneEach) {
   EXPECT_EQ(trips(accounts_.record_login_failure("owner@example.com", clock_.now())), 1u);
   EXPECT_EQ(trips(accounts_.reset_login_failures("owner@example.com")), 1u);
-  EXPECT_EQ(trips(accounts_.create_session(core::SessionId::generate(clock_, random_), owner_,
-                                           "refresh-2", clock_.now() + 1h, clock_.now())),
+  EXPECT_EQ(trips(accounts_.create_session({core::SessionId::generate(clock_, random_), owner_,
+                                            "refresh-2", clock_.now() + 1h, std::nullopt},
+                                           clock_.now())),
             1u);
   EXPECT_EQ(trips(accounts_.rotate_refresh_token("refresh-2", "refresh-3", clock_.now() + 1h,
                                                  clock_.now())),

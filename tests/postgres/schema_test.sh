@@ -5,9 +5,9 @@
 #   - the business tables reject what the SQLite ones reject: each case runs on SQLite (its own
 #     migrations) and on PostgreSQL and must end the same way;
 #   - telemetry_events: exact columns and order, range partitioning by day, partitions made ahead
-#     (idempotent, safe from two sessions), the batch insert (duplicates, rows
-#     without id, opt-out, concurrent writers), rows in the right partition, retention (rollups,
-#     merge rule, dropped partitions, pruned ids, concurrent runs);
+#     (idempotent, safe from two sessions), the batch insert (duplicates, rows without id,
+#     concurrent writers), opt-out states and their change times, rows in the right partition,
+#     retention (rollups, merge rule, dropped partitions, pruned ids, concurrent runs);
 #   - the concurrency statements under real contention (a second session is started
 #     only once the first holds its locks, and the first commits only once the second is seen
 #     waiting on a lock).
@@ -267,7 +267,7 @@ INSERT INTO organizations (id, slug, name, created_at, updated_at) VALUES
 INSERT INTO org_memberships (org_id, user_id, role, joined_at) VALUES ('$ORG', '$U_ADA', 'owner', @T);
 INSERT INTO subscriptions (id, org_id, product, tier, status, created_at, updated_at) VALUES
   ('00000000-0000-7000-8000-0000000000c1', '$ORG', 'ferrflow', 'free', 'active', @T, @T);
-INSERT INTO sessions (id, user_id, created_at) VALUES ('$SESSION', '$U_ADA', @T);
+INSERT INTO sessions (id, user_id, created_at, last_active_at, expires_at) VALUES ('$SESSION', '$U_ADA', @T, @T, @T);
 INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ('tok1', '$SESSION', @T);
 INSERT INTO verification_codes (user_id, code_hash, expires_at) VALUES ('$U_BOB', 'c', @T);
 INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) VALUES ('$U_ADA', 'k1', 'fp', @T);
@@ -320,7 +320,7 @@ reject|user without a password hash|INSERT INTO users (id, email, status, create
 reject|verification code of an unknown user|INSERT INTO verification_codes (user_id, code_hash, expires_at) VALUES ('$MISSING', 'c', @T)
 reject|a second code for one user|INSERT INTO verification_codes (user_id, code_hash, expires_at) VALUES ('$U_BOB', 'c2', @T)
 ok|login throttle of an unknown address (no foreign key)|INSERT INTO login_throttle (email, consecutive_failures) VALUES ('nobody@example.com', 1)
-reject|session of an unknown user|INSERT INTO sessions (id, user_id, created_at) VALUES ('$MISSING', '$MISSING', @T)
+reject|session of an unknown user|INSERT INTO sessions (id, user_id, created_at, last_active_at, expires_at) VALUES ('$MISSING', '$MISSING', @T, @T, @T)
 reject|refresh token of an unknown session|INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ('tok2', '$MISSING', @T)
 reject|a refresh token hash stored twice|INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ('tok1', '$SESSION', @T)
 reject|password reset of an unknown user|INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ('r', '$MISSING', @T, @T)
@@ -478,9 +478,9 @@ insert() { # DB JSON_ARRAY: the answer rows of insert-batch, on one line
 A=$(uid 900001)
 B=$(uid 900002)
 check "a batch: a repeated event_id is a duplicate, rows without event_id are always new" \
-  "1|f|t 2|f|t 3|f|f 4|f|t 5|f|t" \
+  "1|t 2|t 3|f 4|t 5|t" \
   "$(insert main "[$(ev "$(uid 1)" "$A" "$now_ms"),$(ev "$(uid 2)" "$B" "$now_ms"),$(ev "$(uid 3)" "$A" "$now_ms"),$(ev "$(uid 4)" - "$now_ms"),$(ev "$(uid 5)" - "$now_ms")]")"
-check "a later batch: an event_id already stored is a duplicate" "1|f|f 2|f|t" \
+check "a later batch: an event_id already stored is a duplicate" "1|f 2|t" \
   "$(insert main "[$(ev "$(uid 6)" "$B" "$now_ms"),$(ev "$(uid 7)" "$(uid 900003)" "$now_ms")]")"
 check "only the new rows are stored, the first holder of an id wins" \
   "5 $(uid 1)" \
@@ -513,28 +513,46 @@ check "a partition of a day holds only that day" "0" \
                   WHERE tableoid <> 'telemetry_events_default'::regclass
                     AND 'telemetry_events_p' || to_char(occurred_at AT TIME ZONE 'UTC', 'YYYYMMDD') <> tableoid::regclass::text")"
 
-# Opt-out at write time (server rows), as the TelemetryStore contract test does.
+# Opt-out states (server rows): what the writer reads before deciding
+# (domain/telemetry/opt_out.hpp), and when each flag last changed, maintained by the statements
+# that set them.
 ORG_OPEN=00000000-0000-7000-8000-000000000101
 ORG_HIDDEN=00000000-0000-7000-8000-000000000102
 U_QUIET=00000000-0000-7000-8000-000000000103
 run main <<EOF
 INSERT INTO organizations (id, slug, name, created_at, updated_at) VALUES
   ('$ORG_OPEN', 'open', 'Open', now(), now()), ('$ORG_HIDDEN', 'hidden', 'Hidden', now(), now());
-UPDATE organizations SET telemetry_opt_out = true WHERE id = '$ORG_HIDDEN';
 INSERT INTO users (id, email, password_hash, status, created_at, updated_at) VALUES
   ('$U_QUIET', 'quiet@example.com', 'h', 'active', now(), now());
-INSERT INTO user_prefs (user_id, telemetry_opt_out, updated_at) VALUES ('$U_QUIET', true, now());
 EOF
-srv() { # ID EVENT SUBJECT SUBJECT_ID
-  printf '{"id":"%s","surface":"ferrlabs","event":"%s","org_hash":"%s","properties":"{}","schema_version":1,"origin":"server","key_id":"8e1199f3","occurred_at":%s,"received_at":%s,"subject":"%s","subject_id":"%s"}' \
-    "$1" "$2" "$(printf 'a%.0s' {1..32})" "$now_ms" "$now_ms" "$3" "$4"
+set_org() { # OPTED_OUT MS ORG
+  sql main <<<"\\i :P/set_org_opt_out.sql
+               EXECUTE set_org_opt_out($1, $2, '$3')" >/dev/null
 }
-check "server rows of opted-out orgs and users are not written; no prefs row = opted in" \
-  "1|f|t 2|t|f 3|f|t 4|t|f 5|f|t 6|t|f" \
-  "$(insert main "[$(srv "$(uid 20)" product.activated org "$ORG_OPEN"),$(srv "$(uid 21)" product.activated org "$ORG_HIDDEN"),$(srv "$(uid 22)" auth.login user "$U_ADA"),$(srv "$(uid 23)" auth.login user "$U_QUIET"),$(srv "$(uid 24)" auth.login user "$MISSING"),$(srv "$(uid 25)" product.canceled org "$ORG_HIDDEN")]")"
-check "opting back in applies to the next batch" "1|f|t" \
-  "$(sql main <<<"UPDATE user_prefs SET telemetry_opt_out = false WHERE user_id = '$U_QUIET'" >/dev/null
-    insert main "[$(srv "$(uid 26)" auth.login user "$U_QUIET")]")"
+set_user() { # USER OPTED_OUT MS
+  sql main <<<"\\i :P/set_user_opt_out.sql
+               EXECUTE set_user_opt_out('$1', $2, $3)" >/dev/null
+}
+states() { # ORG_IDS_JSON USER_IDS_JSON: the opt_out_states answer, sorted, on one line
+  sql main <<<"\\i :P/opt_out_states.sql
+               EXECUTE opt_out_states('$1', '$2')" | sort | line
+}
+set_org true 1000 "$ORG_HIDDEN"
+set_user "$U_QUIET" true 2000
+check "opt-out states: stored flags with their change times; no row, no answer" \
+  "org|$ORG_OPEN|f| org|$ORG_HIDDEN|t|1000 user|$U_QUIET|t|2000" \
+  "$(states "[\"$ORG_OPEN\",\"$ORG_HIDDEN\",\"$MISSING\"]" "[\"$U_QUIET\",\"$U_ADA\"]")"
+set_org false 3000 "$ORG_HIDDEN"
+set_user "$U_QUIET" false 4000
+set_org false 5000 "$ORG_HIDDEN"
+set_user "$U_QUIET" false 6000
+set_org false 7000 "$ORG_OPEN"
+check "a change moves the change time; setting the same value again does not" \
+  "org|$ORG_OPEN|f| org|$ORG_HIDDEN|f|3000 user|$U_QUIET|f|4000" \
+  "$(states "[\"$ORG_OPEN\",\"$ORG_HIDDEN\"]" "[\"$U_QUIET\"]")"
+set_user "$U_ADA" false 8000
+check "a user's first row: opting in is no change" "user|$U_ADA|f|" \
+  "$(states "[]" "[\"$U_ADA\"]")"
 
 # Two writers of one event_id: the second waits for the first's outcome.
 C=$(uid 900010)
@@ -549,7 +567,7 @@ EOF
 waiter=$(PGAPPNAME=ev_waiter insert main "[$(ev "$(uid 31)" "$C" "$now_ms")]") || true
 wait_all
 check "concurrent writers of one event_id: the one that waited gets a duplicate" \
-  "1|f|t t | 1|f|f" "$(line <"$work/ev.holder") | $waiter"
+  "1|t t | 1|f" "$(line <"$work/ev.holder") | $waiter"
 holder main ev_holder2 "$work/ev.holder2" <<EOF
 BEGIN;
 \\i :P/insert_batch.sql
@@ -559,7 +577,7 @@ ROLLBACK;
 EOF
 waiter=$(PGAPPNAME=ev_waiter2 insert main "[$(ev "$(uid 33)" "$D" "$now_ms")]") || true
 wait_all
-check "… and stores it when the first rolls back" "1|f|t t | 1|f|t" \
+check "… and stores it when the first rolls back" "1|t t | 1|t" \
   "$(line <"$work/ev.holder2") | $waiter"
 check "each of the two ids is stored once" "1 1" \
   "$(sql main <<<"SELECT count(*) FROM telemetry_events WHERE event_id = '$C';
@@ -611,7 +629,7 @@ check "counts-since sees the raw rows only" "cli.run|2|0|0" \
                  EXECUTE counts_since($(day_ms 2026-04-01))" | line)"
 check "a second pass removes nothing" "0|0" \
   "$(sql ret <<<"SELECT * FROM telemetry_expire_before(ms_to_ts($D5))")"
-check "an expired event's id is free again, a young one's is still a duplicate" "1|f|t 2|f|f" \
+check "an expired event's id is free again, a young one's is still a duplicate" "1|t 2|f" \
   "$(insert ret "[$(ev "$(uid 48)" "$E2" $((D5 + 3 * H))),$(ev "$(uid 49)" "$E3" $((D5 + 3 * H)))]")"
 check "a cutoff inside a day removes only that day's earlier rows (by DELETE)" \
   "1|2 telemetry_events_p20260505|1 2026-05-05|ferrflow|cli.run|2|0|0" \
@@ -739,7 +757,7 @@ EOF
 ) || true
 wait_all
 check "two concurrent registrations of one e-mail: one account, found by the second" \
-  "$(uid 401) t | $(uid 401)|race@example.com|pending||UTC|en|$now_ms|$now_ms|hash | 1" \
+  "$(uid 401) t | $(uid 401)|race@example.com|pending||UTC|en|$now_ms|$now_ms|hash|| | 1" \
   "$(line <"$work/reg.holder") | $waiter | $(sql main <<<"SELECT count(*) FROM users WHERE email = 'race@example.com'")"
 
 # Login failures counted from five sessions at once: each sees its own count.

@@ -29,6 +29,10 @@ class ForwardingStore : public domain::telemetry::TelemetryStore {
       core::TimePoint from, core::TimePoint to) override {
     co_return co_await real_.daily_counts(from, to);
   }
+  core::Task<core::Result<std::vector<domain::telemetry::EventRow>>> rows_of_pseudonym(
+      const std::string& pseudonym) override {
+    co_return co_await real_.rows_of_pseudonym(pseudonym);
+  }
   core::Task<core::Result<std::vector<domain::telemetry::EventCount>>> counts_since(
       core::TimePoint since) override {
     co_return co_await real_.counts_since(since);

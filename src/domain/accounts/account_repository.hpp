@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -37,7 +38,9 @@ struct LoginThrottle {
 
 /// The result of presenting a refresh token.
 struct RefreshOutcome {
-  enum class Kind { rotated, unknown, reused, expired };
+  /// `reissued`: presented again within the grace window; nothing was written, the successor
+  /// issued by its rotation stands.
+  enum class Kind { rotated, reissued, unknown, reused, expired };
   Kind kind = Kind::unknown;
   core::UserId user_id;
   core::SessionId session_id;
@@ -57,6 +60,25 @@ struct ProfilePatch {
   std::optional<std::string> display_name;  ///< with set_display_name: nullopt clears it
   std::optional<std::string> timezone;
   std::optional<std::string> locale;
+  bool set_avatar_url = false;
+  std::optional<std::string> avatar_url;  ///< with set_avatar_url: nullopt clears it
+};
+
+/// A session about to start: its id, its user, its first refresh token (hashed) and the login's
+/// User-Agent (session_user_agent).
+struct NewSession {
+  core::SessionId id;
+  core::UserId user_id;
+  std::string refresh_hash;
+  core::TimePoint refresh_expires;
+  std::optional<std::string> user_agent;
+};
+
+/// What revoking one of one's sessions by id found.
+enum class SessionRevocation {
+  revoked,
+  not_found,        ///< no live session of the caller's with that id
+  caller_not_live,  ///< the caller's own session is not live: unauthorized
 };
 
 class AccountRepository {
@@ -112,16 +134,30 @@ class AccountRepository {
                                                                        core::TimePoint now) = 0;
   virtual core::Task<core::Result<void>> reset_login_failures(const std::string& email) = 0;
 
-  /// Starts a session (a refresh-token family) with its first refresh token.
-  virtual core::Task<core::Result<void>> create_session(const core::SessionId& session_id,
-                                                        const core::UserId& user_id,
-                                                        const std::string& refresh_hash,
-                                                        core::TimePoint refresh_expires,
+  /// Records an export of the user's data at `now` unless one was made after `not_since`; nullopt
+  /// when recorded, else the time of the export that holds the slot (one per interval, on every
+  /// instance).
+  virtual core::Task<core::Result<std::optional<core::TimePoint>>> claim_export_slot(
+      const core::UserId& user_id, core::TimePoint now, core::TimePoint not_since) = 0;
+
+  /// Starts a session (a refresh-token family) with its first refresh token, and records `now`
+  /// as the user's last login.
+  virtual core::Task<core::Result<void>> create_session(const NewSession& session,
                                                         core::TimePoint now) = 0;
+  /// The user's live sessions (not revoked, not expired at `now`), newest first; nullopt when
+  /// the principal's own session is not live.
+  virtual core::Task<core::Result<std::optional<std::vector<SessionInfo>>>> list_sessions(
+      const Principal& principal, core::TimePoint now) = 0;
+  /// Revokes the principal's user's live session `session_id` (the principal's own included).
+  virtual core::Task<core::Result<SessionRevocation>> revoke_session_by_id(
+      const Principal& principal, const core::SessionId& session_id, core::TimePoint now) = 0;
   /// Whether the principal's session exists, is not revoked and belongs to its user.
   virtual core::Task<core::Result<bool>> session_active(const Principal& principal) = 0;
-  /// Presents a refresh token: decide_refresh says whether it is spent and the next one issued,
-  /// or its whole session revoked, or nothing happens.
+  /// Presents a refresh token: decide_refresh says whether it is spent and the next one
+  /// (`new_hash`) issued (the session's last activity and expiry moving with it), or its whole
+  /// session revoked, or nothing happens (a refusal, or a reissue within the grace window: the
+  /// caller derives `new_hash` from the presented token, so the successor stored by the rotation is
+  /// the one it answers with again).
   virtual core::Task<core::Result<RefreshOutcome>> rotate_refresh_token(
       const std::string& presented_hash, const std::string& new_hash, core::TimePoint new_expires,
       core::TimePoint now) = 0;

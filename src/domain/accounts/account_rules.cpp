@@ -9,8 +9,13 @@ RegisterAction decide_registration(std::optional<StoredStatus> existing) {
 }
 
 RefreshAction decide_refresh(const StoredRefreshToken& token, core::TimePoint now) {
-  // Reuse is checked first: a copy of a spent token revokes its family even after expiry.
-  if (token.rotated_at) return RefreshAction::revoke_family;
+  // Reuse is checked first: a copy of a spent token revokes its family even after expiry, unless
+  // it comes back within the grace window of a live session (a retry, or a concurrent refresh).
+  if (token.rotated_at) {
+    const bool in_grace = now - *token.rotated_at <= kRefreshGrace;
+    return in_grace && !token.session_revoked ? RefreshAction::reissue
+                                              : RefreshAction::revoke_family;
+  }
   if (token.session_revoked || now >= token.expires_at) return RefreshAction::refuse;
   return RefreshAction::rotate;
 }

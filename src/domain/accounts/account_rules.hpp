@@ -3,6 +3,7 @@
 /// their transaction, ask these functions, and write what they answer: the rule itself lives
 /// only here.
 
+#include <chrono>
 #include <optional>
 
 #include "core/clock.hpp"
@@ -29,14 +30,21 @@ struct StoredRefreshToken {
   bool session_revoked = false;
 };
 
+/// How long after its rotation a refresh token may be presented again and answered with the same
+/// successor instead of being treated as reused: a client that retries a refresh whose answer it
+/// lost, or several tabs refreshing at once, keep their session (docs/accounts.md).
+inline constexpr std::chrono::seconds kRefreshGrace{10};
+
 /// What presenting a refresh token does.
 enum class RefreshAction {
   rotate,         ///< spend it and issue the next one in the family
+  reissue,        ///< spent within kRefreshGrace: answer with the successor it was rotated into
   revoke_family,  ///< a spent token came back: someone holds a copy, end the whole session
   refuse,         ///< expired, or its session was revoked: nothing changes
 };
 
-/// The rotation and reuse-detection rule of api.md for a token that exists.
+/// The rotation and reuse-detection rule of api.md for a token that exists, with the grace
+/// window of kRefreshGrace.
 RefreshAction decide_refresh(const StoredRefreshToken& token, core::TimePoint now);
 
 }  // namespace ferr::domain::accounts

@@ -126,8 +126,8 @@ Task<Result<void>> AccountService::register_account(const Registration& input) {
   co_return Result<void>{};
 }
 
-Task<Result<IssuedTokens>> AccountService::verify_email(std::string_view raw_email,
-                                                        std::string_view code) {
+Task<Result<IssuedTokens>> AccountService::verify_email(
+    std::string_view raw_email, std::string_view code, std::optional<std::string_view> user_agent) {
   auto email = normalize_email(raw_email);
   if (!email) co_return fail(code_invalid());
   FERR_CO_TRY(auto stored, co_await repository_.find_verification_code(*email));
@@ -149,7 +149,7 @@ Task<Result<IssuedTokens>> AccountService::verify_email(std::string_view raw_ema
   if (!activated) co_return fail(already_verified());
   FERR_CO_TRY(auto user, co_await repository_.find_by_id(c.user_id));
   if (!user) co_return fail(code_invalid());
-  auto tokens = co_await start_session(*user);
+  auto tokens = co_await start_session(std::move(*user), user_agent);
   if (tokens) events_.signed_up(c.user_id);
   co_return tokens;
 }
@@ -163,7 +163,8 @@ Task<Result<void>> AccountService::resend_verification(std::string_view raw_emai
 }
 
 Task<Result<IssuedTokens>> AccountService::login(std::string_view raw_email,
-                                                 std::string_view password) {
+                                                 std::string_view password,
+                                                 std::optional<std::string_view> user_agent) {
   auto email = normalize_email(raw_email);
   if (!email) {
     // Not an address anyone can have: nothing is looked up or stored for it, but the answer
@@ -198,7 +199,7 @@ Task<Result<IssuedTokens>> AccountService::login(std::string_view raw_email,
       FERR_CO_CHECK(co_await repository_.update_password_hash(account.user.id, *upgraded, now));
     }
   }
-  auto tokens = co_await start_session(account.user);
+  auto tokens = co_await start_session(account.user, user_agent);
   if (tokens) events_.logged_in(account.user.id);
   co_return tokens;
 }
@@ -211,23 +212,34 @@ std::string AccountService::sign_access_token(const core::UserId& user_id,
                                    settings_.jwt_secret);
 }
 
-Task<Result<IssuedTokens>> AccountService::start_session(const User& user) {
+Task<Result<IssuedTokens>> AccountService::start_session(
+    User user, std::optional<std::string_view> user_agent) {
   auto now = clock_.now();
   auto session_id = core::SessionId::generate(clock_, random_);
   std::string refresh = crypto::random_token(random_);
-  FERR_CO_CHECK(co_await repository_.create_session(
-      session_id, user.id, crypto::sha256_hex(refresh), now + settings_.refresh_ttl, now));
-  co_return IssuedTokens{sign_access_token(user.id, session_id), refresh,
-                         static_cast<int>(settings_.access_ttl.count()), user};
+  // A named value, not a braced temporary inside the co_await: GCC 12 destroys such aggregate
+  // temporaries of a coroutine twice.
+  const NewSession session{session_id, user.id, crypto::sha256_hex(refresh),
+                           now + settings_.refresh_ttl, session_user_agent(user_agent)};
+  FERR_CO_CHECK(co_await repository_.create_session(session, now));
+  user.last_login_at = now;  // what create_session recorded
+  std::string access = sign_access_token(user.id, session_id);
+  co_return IssuedTokens{std::move(access), std::move(refresh),
+                         static_cast<int>(settings_.access_ttl.count()), std::move(user)};
 }
 
 Task<Result<IssuedTokens>> AccountService::refresh(std::string_view refresh_token) {
   auto now = clock_.now();
-  std::string next = crypto::random_token(random_);
+  // The successor is derived from the presented token, not drawn: a presentation within the
+  // grace window (a retry, a concurrent refresh) gets the very token the rotation stored.
+  std::string next = crypto::derived_token(settings_.refresh_key, refresh_token);
   FERR_CO_TRY(auto outcome, co_await repository_.rotate_refresh_token(
                                 crypto::sha256_hex(refresh_token), crypto::sha256_hex(next),
                                 now + settings_.refresh_ttl, now));
-  if (outcome.kind != RefreshOutcome::Kind::rotated) co_return fail(session_expired());
+  if (outcome.kind != RefreshOutcome::Kind::rotated &&
+      outcome.kind != RefreshOutcome::Kind::reissued) {
+    co_return fail(session_expired());
+  }
   FERR_CO_TRY(auto user, co_await repository_.find_by_id(outcome.user_id));
   if (!user) co_return fail(session_expired());
   co_return IssuedTokens{sign_access_token(outcome.user_id, outcome.session_id), next,
@@ -269,6 +281,10 @@ Task<Result<User>> AccountService::update_profile(const Principal& principal,
                     "timezone"};
   else if (patch.locale && !is_valid_locale(*patch.locale))
     invalid = Error{ErrorCode::user_invalid_locale, "locale must look like en or en-US", "locale"};
+  else if (patch.set_avatar_url && patch.avatar_url && !is_valid_avatar_url(*patch.avatar_url))
+    invalid = Error::validation(
+        "avatar_url",
+        "avatar_url must be an absolute http(s) URL of at most 2048 characters or null");
   if (invalid) {
     // A revoked session hears that first, as if the session had been checked up front.
     FERR_CO_CHECK(co_await require_session(principal));
@@ -277,6 +293,24 @@ Task<Result<User>> AccountService::update_profile(const Principal& principal,
   FERR_CO_TRY(auto user, co_await repository_.update_profile(principal, patch, clock_.now()));
   if (!user) co_return fail(unauthorized());
   co_return std::move(*user);
+}
+
+Task<Result<std::vector<SessionInfo>>> AccountService::sessions(const Principal& principal) {
+  FERR_CO_TRY(auto found, co_await repository_.list_sessions(principal, clock_.now()));
+  if (!found) co_return fail(unauthorized());
+  co_return std::move(*found);
+}
+
+Task<Result<void>> AccountService::revoke_session(const Principal& principal,
+                                                  const core::SessionId& session_id) {
+  FERR_CO_TRY(auto outcome,
+              co_await repository_.revoke_session_by_id(principal, session_id, clock_.now()));
+  switch (outcome) {
+    case SessionRevocation::revoked: co_return Result<void>{};
+    case SessionRevocation::caller_not_live: co_return fail(unauthorized());
+    case SessionRevocation::not_found: break;
+  }
+  co_return fail(Error::make(ErrorCode::session_not_found, "session not found"));
 }
 
 Task<Result<void>> AccountService::forgot_password(std::string_view raw_email) {

@@ -25,9 +25,10 @@ namespace ferr::domain::accounts {
 
 /// Durations and secrets of the account rules.
 struct AccountSettings {
-  core::Secret jwt_secret;  ///< signs access tokens
-  core::Secret code_key;    ///< keys the stored hashes of verification codes
-  std::string public_url;   ///< base of links in e-mails
+  core::Secret jwt_secret;   ///< signs access tokens
+  core::Secret code_key;     ///< keys the stored hashes of verification codes
+  core::Secret refresh_key;  ///< derives each refresh token's successor from it
+  std::string public_url;    ///< base of links in e-mails
   std::chrono::seconds access_ttl{900};
   std::chrono::hours refresh_ttl{24 * 14};
   std::chrono::minutes code_ttl{15};
@@ -52,10 +53,14 @@ class AccountService {
 
   /// Enumeration-resistant: succeeds for every well-formed input, known address or not.
   core::Task<core::Result<void>> register_account(const Registration& input);
-  core::Task<core::Result<IssuedTokens>> verify_email(std::string_view email,
-                                                      std::string_view code);
+  /// `user_agent`: the request's User-Agent, kept by the session it starts (session_user_agent).
+  core::Task<core::Result<IssuedTokens>> verify_email(
+      std::string_view email, std::string_view code,
+      std::optional<std::string_view> user_agent = std::nullopt);
   core::Task<core::Result<void>> resend_verification(std::string_view email);
-  core::Task<core::Result<IssuedTokens>> login(std::string_view email, std::string_view password);
+  core::Task<core::Result<IssuedTokens>> login(
+      std::string_view email, std::string_view password,
+      std::optional<std::string_view> user_agent = std::nullopt);
   core::Task<core::Result<IssuedTokens>> refresh(std::string_view refresh_token);
   /// Ends the principal's session; AUTH_UNAUTHORIZED when it was not live.
   core::Task<core::Result<void>> logout(const Principal& principal);
@@ -71,11 +76,18 @@ class AccountService {
   core::Task<core::Result<void>> forgot_password(std::string_view email);
   core::Task<core::Result<void>> reset_password(std::string_view token,
                                                 std::string_view new_password);
+  /// The live sessions of the principal's user, newest first.
+  core::Task<core::Result<std::vector<SessionInfo>>> sessions(const Principal& principal);
+  /// Revokes one of the principal's user's live sessions (its own included); SESSION_NOT_FOUND
+  /// for any other id.
+  core::Task<core::Result<void>> revoke_session(const Principal& principal,
+                                                const core::SessionId& session_id);
   core::Task<core::Result<bool>> telemetry_opt_out(const Principal& principal);
   core::Task<core::Result<bool>> set_telemetry_opt_out(const Principal& principal, bool opt_out);
 
  private:
-  core::Task<core::Result<IssuedTokens>> start_session(const User& user);
+  core::Task<core::Result<IssuedTokens>> start_session(User user,
+                                                       std::optional<std::string_view> user_agent);
   std::string sign_access_token(const core::UserId& user_id,
                                 const core::SessionId& session_id) const;
   core::Task<core::Result<void>> issue_verification_code(const core::UserId& user_id,

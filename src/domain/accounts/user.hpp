@@ -17,8 +17,19 @@ struct User {
   std::optional<std::string> display_name;
   std::string timezone = "UTC";
   std::string locale = "en";
+  std::optional<std::string> avatar_url;  ///< an absolute http(s) URL
   core::TimePoint created_at;
   core::TimePoint updated_at;
+  std::optional<core::TimePoint> last_login_at;  ///< when a session last started
+};
+
+/// One of a user's sessions (a login's refresh-token family), as the session list shows it.
+struct SessionInfo {
+  core::SessionId id;
+  std::optional<std::string> user_agent;  ///< the login's, cut to 256 characters
+  core::TimePoint last_active_at;         ///< the last refresh (the login when none)
+  core::TimePoint expires_at;             ///< the expiry of its current refresh token
+  core::TimePoint created_at;
 };
 
 /// A user together with the stored password hash (never leaves the domain and storage layers).

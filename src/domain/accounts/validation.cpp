@@ -62,4 +62,35 @@ bool is_valid_timezone(std::string_view name) {
   return std::binary_search(kTimezoneNames, kTimezoneNames + kTimezoneCount, name);
 }
 
+bool is_valid_avatar_url(std::string_view url) {
+  constexpr std::size_t kMaxLength = 2048;
+  if (url.size() > kMaxLength) return false;
+  if (!std::all_of(url.begin(), url.end(), [](char c) { return c > ' ' && c < 0x7f; }))
+    return false;
+  std::string_view rest;
+  if (url.starts_with("https://")) {
+    rest = url.substr(8);
+  } else if (url.starts_with("http://")) {
+    rest = url.substr(7);
+  } else {
+    return false;
+  }
+  // The authority runs to the first `/`, `?` or `#`; its host part (after any `user@`, before
+  // any `:port`) must not be empty.
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  std::string_view host = authority.starts_with('[') ? authority.substr(0, authority.find(']') + 1)
+                                                     : authority.substr(0, authority.find(':'));
+  return !host.empty() && host != "[";
+}
+
+std::optional<std::string> session_user_agent(std::optional<std::string_view> header) {
+  constexpr std::size_t kMaxLength = 256;
+  if (!header || header->empty()) return std::nullopt;
+  std::string kept(header->substr(0, kMaxLength));
+  for (char& c : kept)
+    if (c < ' ' || c > '~') c = '?';
+  return kept;
+}
+
 }  // namespace ferr::domain::accounts

@@ -68,6 +68,13 @@ class OrgRepository {
                                                                bool opt_out,
                                                                const AuditRecord& audit) = 0;
 
+  /// The user's memberships, by slug.
+  virtual core::Task<core::Result<std::vector<Membership>>> memberships_of(
+      const core::UserId& user) = 0;
+  /// Every audit entry whose actor is `user`, in every organization, newest first.
+  virtual core::Task<core::Result<std::vector<OrgAuditRecord>>> audit_by_actor(
+      const core::UserId& user) = 0;
+
   /// Audit entries newest first, at most `limit`, only older than `before` when given.
   virtual core::Task<core::Result<std::vector<AuditRecord>>> audit_log(
       const core::OrgId& org_id, int limit, const std::optional<core::AuditEntryId>& before) = 0;

@@ -43,4 +43,19 @@ struct AuditRecord {
   core::TimePoint created_at;
 };
 
+/// One of a user's memberships, as their data export shows it.
+struct Membership {
+  core::OrgId org_id;
+  std::string slug;
+  std::string name;
+  Role role = Role::viewer;
+  core::TimePoint joined_at;
+};
+
+/// An audit entry with the organization it belongs to.
+struct OrgAuditRecord {
+  core::OrgId org_id;
+  AuditRecord entry;
+};
+
 }  // namespace ferr::domain::orgs

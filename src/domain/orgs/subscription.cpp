@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "core/products.hpp"
+
 namespace ferr::domain::orgs {
 
 namespace {
@@ -11,15 +13,19 @@ namespace {
 template <typename E, std::size_t N>
 using NameTable = std::array<std::pair<E, std::string_view>, N>;
 
-constexpr NameTable<Product, 5> kProducts{{{Product::ferrflow, "ferrflow"},
-                                           {Product::ferrvault, "ferrvault"},
-                                           {Product::ferrtrack, "ferrtrack"},
-                                           {Product::ferrgrowth, "ferrgrowth"},
-                                           {Product::ferrfleet, "ferrfleet"}}};
-constexpr NameTable<Tier, 4> kTiers{{{Tier::free, "free"},
-                                     {Tier::pro, "pro"},
-                                     {Tier::team, "team"},
-                                     {Tier::enterprise, "enterprise"}}};
+// Products and tiers take their names from the one table of core/products.hpp, by position.
+template <typename E, std::size_t N>
+constexpr NameTable<E, N> positional(const std::array<std::string_view, N>& names) {
+  NameTable<E, N> table{};
+  for (std::size_t i = 0; i < N; ++i) table[i] = {static_cast<E>(i), names[i]};
+  return table;
+}
+constexpr auto kProducts = positional<Product>(core::kProductNames);
+constexpr auto kTiers = positional<Tier>(core::kTierNames);
+static_assert(kProducts.back().first == Product::ferrlens && kProducts.back().second == "ferrlens",
+              "Product's enumerators follow core::kProductNames");
+static_assert(kTiers.back().first == Tier::enterprise && kTiers.back().second == "enterprise",
+              "Tier's enumerators follow core::kTierNames");
 constexpr NameTable<SubscriptionStatus, 5> kStatuses{
     {{SubscriptionStatus::trialing, "trialing"},
      {SubscriptionStatus::active, "active"},

@@ -10,9 +10,10 @@
 
 namespace ferr::domain::orgs {
 
-/// Enumerators are the wire names.
-enum class Product { ferrflow, ferrvault, ferrtrack, ferrgrowth, ferrfleet };
-/// Lowest first: the order defines an organization's `plan` (its highest live tier).
+/// Enumerators are the wire names, in the order of core::kProductNames.
+enum class Product { ferrflow, ferrvault, ferrtrack, ferrgrowth, ferrfleet, ferrlens };
+/// Lowest first, in the order of core::kTierNames: the order defines an organization's `plan`
+/// (its highest live tier).
 enum class Tier { free, pro, team, enterprise };
 enum class SubscriptionStatus { trialing, active, past_due, canceled, incomplete };
 

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/clock.hpp"
 #include "core/uuid.hpp"
@@ -16,6 +17,13 @@ enum class Origin { server, ingest };
 /// `server` or `ingest`.
 inline const char* origin_name(Origin origin) {
   return origin == Origin::server ? "server" : "ingest";
+}
+
+/// The origin named `name`; nullopt for any other text.
+inline std::optional<Origin> parse_origin(std::string_view name) {
+  if (name == "server") return Origin::server;
+  if (name == "ingest") return Origin::ingest;
+  return std::nullopt;
 }
 
 struct EventRow {

@@ -28,7 +28,7 @@ struct ServerRow {
 /// What writing a batch of server events did.
 struct ServerWrite {
   std::size_t written = 0;
-  std::size_t opted_out = 0;  ///< suppressed: their subject has opted out
+  std::size_t opted_out = 0;  ///< suppressed by their subject's opt-out (opt_out.hpp)
 };
 
 /// Events of one UTC day, from raw rows or from the day's rollup.
@@ -58,8 +58,9 @@ class TelemetryStore {
  public:
   virtual ~TelemetryStore() = default;
 
-  /// In one transaction: reads the opt-out flags of the batch's subjects (so a change is
-  /// effective for the next batch) and inserts the rows of the subjects that have not opted out.
+  /// In one transaction: reads the opt-out state of the batch's subjects (so a change is
+  /// effective for the next batch) and inserts the rows that domain/telemetry/opt_out.hpp's
+  /// rows_to_store keeps.
   virtual core::Task<core::Result<ServerWrite>> write_server_events(
       std::span<const ServerRow> batch) = 0;
   /// In one transaction: inserts every row unless its `event_id` is already stored (or appears
@@ -75,6 +76,10 @@ class TelemetryStore {
   /// excluded): raw rows and rollups together (a day is one or the other), by day then event.
   virtual core::Task<core::Result<std::vector<DayCount>>> daily_counts(core::TimePoint from,
                                                                        core::TimePoint to) = 0;
+  /// The raw rows linked to a person: whose `user_hash`, or whose `actor_hash` property, is
+  /// `pseudonym`; by occurred_at then id.
+  virtual core::Task<core::Result<std::vector<EventRow>>> rows_of_pseudonym(
+      const std::string& pseudonym) = 0;
   /// Per event, over the raw rows that occurred at or after `since`.
   virtual core::Task<core::Result<std::vector<EventCount>>> counts_since(core::TimePoint since) = 0;
 };

@@ -48,6 +48,8 @@ Result<std::optional<accounts::UserWithSecret>> first_user(const QueryResult& ro
   FERR_TRY(u.user.created_at, read_time(rows, 0, 6));
   FERR_TRY(u.user.updated_at, read_time(rows, 0, 7));
   FERR_TRY(u.password_hash, rows.string(0, 8));
+  FERR_TRY(u.user.avatar_url, rows.optional_string(0, 9));
+  FERR_TRY(u.user.last_login_at, read_optional_time(rows, 0, 10));
   return std::optional<accounts::UserWithSecret>{std::move(u)};
 }
 
@@ -181,8 +183,8 @@ Task<Result<void>> PgAccountRepository::update_password_hash(const core::UserId&
 
 Task<Result<std::optional<accounts::User>>> PgAccountRepository::update_profile(
     const accounts::Principal& principal, const accounts::ProfilePatch& patch, TimePoint now) {
-  // Each member is replaced only when the patch carries it (flags $1, $3, $5); the session check
-  // is part of the statement.
+  // Each member is replaced only when the patch carries it (flags $1, $3, $5, $10); the session
+  // check is part of the statement.
   std::vector<Param> params{patch.set_display_name,
                             patch.display_name,
                             patch.timezone.has_value(),
@@ -191,7 +193,9 @@ Task<Result<std::optional<accounts::User>>> PgAccountRepository::update_profile(
                             patch.locale,
                             to_ms(now),
                             principal.user_id.to_string(),
-                            principal.session_id.to_string()};
+                            principal.session_id.to_string(),
+                            patch.set_avatar_url,
+                            patch.avatar_url};
   FERR_CO_TRY(auto rows, co_await db_.pool().query(sql::update_profile, std::move(params)));
   co_return first_user_public(rows);
 }
@@ -229,18 +233,67 @@ Task<Result<void>> PgAccountRepository::reset_login_failures(const std::string& 
   co_return Result<void>{};
 }
 
-Task<Result<void>> PgAccountRepository::create_session(const core::SessionId& session_id,
-                                                       const core::UserId& user_id,
-                                                       const std::string& refresh_hash,
-                                                       TimePoint refresh_expires, TimePoint now) {
+Task<Result<std::optional<TimePoint>>> PgAccountRepository::claim_export_slot(
+    const core::UserId& user_id, TimePoint now, TimePoint not_since) {
+  FERR_CO_TRY(auto rows, co_await db_.pool().query(sql::export_slot, user_id.to_string(),
+                                                   to_ms(now), to_ms(not_since)));
+  FERR_CO_TRY(const bool claimed, rows.boolean(0, 0));
+  if (claimed) co_return std::optional<TimePoint>{};
+  FERR_CO_TRY(auto previous, read_optional_time(rows, 0, 1));
+  // No previous export yet no claim: the user row is gone; nothing holds the slot but now.
+  co_return std::optional<TimePoint>{previous.value_or(now)};
+}
+
+Task<Result<void>> PgAccountRepository::create_session(const accounts::NewSession& session,
+                                                       TimePoint now) {
   // One round trip; a pipeline is all or nothing, like SQLite's transaction.
+  const std::string session_id = session.id.to_string();
+  const std::string user_id = session.user_id.to_string();
   std::vector<Statement> statements;
   statements.push_back(
-      {sql::create_session, {session_id.to_string(), user_id.to_string(), to_ms(now)}});
-  statements.push_back(
-      {sql::insert_refresh_token, {refresh_hash, session_id.to_string(), to_ms(refresh_expires)}});
+      {sql::create_session,
+       {session_id, user_id, to_ms(now), session.user_agent, to_ms(session.refresh_expires)}});
+  statements.push_back({sql::insert_refresh_token,
+                        {session.refresh_hash, session_id, to_ms(session.refresh_expires)}});
+  statements.push_back({sql::record_login, {to_ms(now), user_id}});
   FERR_CO_CHECK(co_await db_.pool().pipeline(std::move(statements)));
   co_return Result<void>{};
+}
+
+Task<Result<std::optional<std::vector<accounts::SessionInfo>>>> PgAccountRepository::list_sessions(
+    const accounts::Principal& principal, TimePoint now) {
+  using Found = std::optional<std::vector<accounts::SessionInfo>>;
+  // The caller's session check and the list in one round trip.
+  std::vector<Statement> statements;
+  statements.push_back(
+      {sql::session_active, {principal.session_id.to_string(), principal.user_id.to_string()}});
+  statements.push_back({sql::list_sessions, {principal.user_id.to_string(), to_ms(now)}});
+  FERR_CO_TRY(auto results, co_await db_.pool().pipeline(std::move(statements)));
+  if (results[0].rows() == 0) co_return Found{};
+  const QueryResult& rows = results[1];
+  std::vector<accounts::SessionInfo> sessions;
+  sessions.reserve(static_cast<std::size_t>(rows.rows()));
+  for (int r = 0; r < rows.rows(); ++r) {
+    accounts::SessionInfo s;
+    FERR_CO_TRY(s.id, read_id<core::SessionId>(rows, r, 0));
+    FERR_CO_TRY(s.user_agent, rows.optional_string(r, 1));
+    FERR_CO_TRY(s.last_active_at, read_time(rows, r, 2));
+    FERR_CO_TRY(s.expires_at, read_time(rows, r, 3));
+    FERR_CO_TRY(s.created_at, read_time(rows, r, 4));
+    sessions.push_back(std::move(s));
+  }
+  co_return Found{std::move(sessions)};
+}
+
+Task<Result<accounts::SessionRevocation>> PgAccountRepository::revoke_session_by_id(
+    const accounts::Principal& principal, const core::SessionId& session_id, TimePoint now) {
+  FERR_CO_TRY(auto rows, co_await db_.pool().query(
+                             sql::revoke_session_by_id, principal.user_id.to_string(),
+                             principal.session_id.to_string(), session_id.to_string(), to_ms(now)));
+  FERR_CO_TRY(const bool caller_live, rows.boolean(0, 0));
+  FERR_CO_TRY(const bool revoked, rows.boolean(0, 1));
+  if (!caller_live) co_return accounts::SessionRevocation::caller_not_live;
+  co_return revoked ? accounts::SessionRevocation::revoked : accounts::SessionRevocation::not_found;
 }
 
 Task<Result<bool>> PgAccountRepository::session_active(const accounts::Principal& principal) {
@@ -256,7 +309,7 @@ Task<Result<accounts::RefreshOutcome>> PgAccountRepository::rotate_refresh_token
   using Kind = accounts::RefreshOutcome::Kind;
   auto body = [&](Transaction& tx) -> Task<Result<accounts::RefreshOutcome>> {
     // BEGIN + the token, locked until commit: the same token presented twice at once waits
-    // here, then sees it spent and revokes the family.
+    // here, then sees it spent (within the grace window: reissued).
     FERR_CO_TRY(auto rows, co_await tx.query(sql::lock_refresh_token, presented_hash));
     accounts::RefreshOutcome out;
     if (rows.rows() == 0) co_return out;  // unknown
@@ -273,12 +326,15 @@ Task<Result<accounts::RefreshOutcome>> PgAccountRepository::rotate_refresh_token
         writes.push_back({sql::spend_refresh_token, {to_ms(now), presented_hash}});
         writes.push_back({sql::insert_refresh_token,
                           {new_hash, out.session_id.to_string(), to_ms(new_expires)}});
+        writes.push_back(
+            {sql::touch_session, {to_ms(now), to_ms(new_expires), out.session_id.to_string()}});
         out.kind = Kind::rotated;
         break;
       case accounts::RefreshAction::revoke_family:
         writes.push_back({sql::revoke_family, {to_ms(now), out.session_id.to_string()}});
         out.kind = Kind::reused;
         break;
+      case accounts::RefreshAction::reissue: out.kind = Kind::reissued; break;
       case accounts::RefreshAction::refuse: out.kind = Kind::expired; break;
     }
     // The writes + COMMIT: the second and last round trip.

@@ -32,6 +32,19 @@ Result<orgs::Role> read_role(const QueryResult& rows, int row, int column) {
   return core::known_stored_value(orgs::parse_role(text), "org_memberships.role", text);
 }
 
+/// An audit entry from `id, actor_id, action, target, metadata, created_at` at `first`.
+Result<orgs::AuditRecord> read_audit(const QueryResult& rows, int row, int first) {
+  orgs::AuditRecord a;
+  FERR_TRY(a.id, read_id<core::AuditEntryId>(rows, row, first));
+  FERR_TRY(a.actor_id, read_id<core::UserId>(rows, row, first + 1));
+  FERR_TRY(a.action, rows.string(row, first + 2));
+  FERR_TRY(a.target, rows.string(row, first + 3));
+  // json keeps the text as written: this is the service's metadata, byte for byte.
+  FERR_TRY(a.metadata, rows.string(row, first + 4));
+  FERR_TRY(a.created_at, read_time(rows, row, first + 5));
+  return a;
+}
+
 /// The plan from the comma-separated tiers of the org's live subscriptions: the highest, free
 /// when there is none. Every tier must be one the code knows.
 Result<orgs::Tier> read_plan(const QueryResult& rows, int row, int column) {
@@ -310,15 +323,38 @@ Task<Result<std::vector<orgs::AuditRecord>>> PgOrgRepository::audit_log(
   std::vector<orgs::AuditRecord> out;
   out.reserve(static_cast<std::size_t>(rows.rows()));
   for (int i = 0; i < rows.rows(); ++i) {
-    orgs::AuditRecord a;
-    FERR_CO_TRY(a.id, read_id<core::AuditEntryId>(rows, i, 0));
-    FERR_CO_TRY(a.actor_id, read_id<core::UserId>(rows, i, 1));
-    FERR_CO_TRY(a.action, rows.string(i, 2));
-    FERR_CO_TRY(a.target, rows.string(i, 3));
-    // json keeps the text as written: this is the service's metadata, byte for byte.
-    FERR_CO_TRY(a.metadata, rows.string(i, 4));
-    FERR_CO_TRY(a.created_at, read_time(rows, i, 5));
-    out.push_back(std::move(a));
+    FERR_CO_TRY(auto entry, read_audit(rows, i, 0));
+    out.push_back(std::move(entry));
+  }
+  co_return out;
+}
+
+Task<Result<std::vector<orgs::Membership>>> PgOrgRepository::memberships_of(
+    const core::UserId& user) {
+  FERR_CO_TRY(auto rows, co_await db_.pool().query(sql::memberships_of, user.to_string()));
+  std::vector<orgs::Membership> out;
+  out.reserve(static_cast<std::size_t>(rows.rows()));
+  for (int i = 0; i < rows.rows(); ++i) {
+    orgs::Membership m;
+    FERR_CO_TRY(m.org_id, read_id<core::OrgId>(rows, i, 0));
+    FERR_CO_TRY(m.slug, rows.string(i, 1));
+    FERR_CO_TRY(m.name, rows.string(i, 2));
+    FERR_CO_TRY(m.role, read_role(rows, i, 3));
+    FERR_CO_TRY(m.joined_at, read_time(rows, i, 4));
+    out.push_back(std::move(m));
+  }
+  co_return out;
+}
+
+Task<Result<std::vector<orgs::OrgAuditRecord>>> PgOrgRepository::audit_by_actor(
+    const core::UserId& user) {
+  FERR_CO_TRY(auto rows, co_await db_.pool().query(sql::audit_by_actor, user.to_string()));
+  std::vector<orgs::OrgAuditRecord> out;
+  out.reserve(static_cast<std::size_t>(rows.rows()));
+  for (int i = 0; i < rows.rows(); ++i) {
+    FERR_CO_TRY(auto org_id, read_id<core::OrgId>(rows, i, 0));
+    FERR_CO_TRY(auto entry, read_audit(rows, i, 1));
+    out.push_back({org_id, std::move(entry)});
   }
   co_return out;
 }

@@ -6,13 +6,14 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
-#include <functional>
 #include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "core/stored_value.hpp"
 #include "core/try.hpp"
+#include "domain/telemetry/opt_out.hpp"
 #include "storage/postgres/codec.hpp"
 #include "storage/postgres/statements.hpp"
 
@@ -34,9 +35,8 @@ json::value string_or_null(const std::optional<std::string>& value) {
   return value ? json::value(*value) : json::value(nullptr);
 }
 
-/// One element of the insert-batch `$1` array (README layout). `server` is null for ingested
-/// rows: their subject is null, so no opt-out flag is read for them.
-json::object batch_element(const tel::EventRow& row, const tel::ServerRow* server) {
+/// One element of the insert-batch `$1` array (README layout).
+json::object batch_element(const tel::EventRow& row) {
   json::object o;
   o["id"] = row.id.to_string();
   o["event_id"] = row.event_id ? json::value(row.event_id->to_string()) : json::value(nullptr);
@@ -51,21 +51,8 @@ json::object batch_element(const tel::EventRow& row, const tel::ServerRow* serve
   o["key_id"] = string_or_null(row.key_id);
   o["occurred_at"] = to_ms(row.occurred_at);
   o["received_at"] = to_ms(row.received_at);
-  if (server) {
-    o["subject"] = server->subject == tel::OptOutSubject::org ? "org" : "user";
-    o["subject_id"] = server->subject_id.to_string();
-  } else {
-    o["subject"] = nullptr;
-    o["subject_id"] = nullptr;
-  }
   return o;
 }
-
-/// What the insert-batch statement answered for one input row.
-struct RowOutcome {
-  bool opted_out = false;
-  bool written = false;
-};
 
 /// The UTC day of `t` as `YYYY-MM-DD`.
 std::string utc_day(core::TimePoint t) {
@@ -81,86 +68,148 @@ std::string utc_day(core::TimePoint t) {
 /// registry locks in one global order, so two concurrent batches sharing ids in different orders
 /// wait for each other instead of deadlocking (issue 14, item 12), and the first row of a
 /// repeated id still comes first.
-std::vector<std::size_t> send_order(
-    std::size_t count, const std::function<const std::optional<core::Uuid>&(std::size_t)>& id) {
-  std::vector<std::size_t> order(count);
-  for (std::size_t i = 0; i < count; ++i) order[i] = i;
+std::vector<std::size_t> send_order(std::span<const tel::EventRow* const> rows) {
+  std::vector<std::size_t> order(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) order[i] = i;
   std::ranges::stable_sort(order, [&](std::size_t a, std::size_t b) {
-    const auto& x = id(a);
-    const auto& y = id(b);
+    const auto& x = rows[a]->event_id;
+    const auto& y = rows[b]->event_id;
     if (!x || !y) return x.has_value() && !y.has_value();
     return *x < *y;
   });
   return order;
 }
 
-/// Writes `count` rows (element i made by `element(i)`, event_id `id(i)`) with
-/// statements/insert_batch.sql, in send_order, in chunks of kChunkRows sent as one pipeline: one
-/// round trip, and one implicit transaction, so the batch is stored whole or not at all, and an
-/// event_id repeated in a later chunk meets the registry row of the earlier one. Returns each
-/// row's outcome, in batch order.
-Task<Result<std::vector<RowOutcome>>> insert_batch(
-    Pool& pool, std::size_t count, const std::function<json::object(std::size_t)>& element,
-    const std::function<const std::optional<core::Uuid>&(std::size_t)>& id) {
-  const std::vector<std::size_t> order = send_order(count, id);
+/// `rows` as statements/insert_batch.sql statements: in send_order, in chunks of kChunkRows, to
+/// be sent as one pipeline (one round trip, and one transaction, so the batch is stored whole or
+/// not at all, and an event_id repeated in a later chunk meets the registry row of the earlier
+/// one).
+struct BatchInsert {
+  std::vector<std::size_t> order;  ///< the row sent at position i is rows[order[i]]
   std::vector<Statement> statements;
-  for (std::size_t start = 0; start < count; start += kChunkRows) {
-    const std::size_t end = std::min(count, start + kChunkRows);
+};
+BatchInsert batch_insert(std::span<const tel::EventRow* const> rows) {
+  BatchInsert insert{send_order(rows), {}};
+  for (std::size_t start = 0; start < rows.size(); start += kChunkRows) {
+    const std::size_t end = std::min(rows.size(), start + kChunkRows);
     json::array chunk;
     chunk.reserve(end - start);
-    for (std::size_t i = start; i < end; ++i) chunk.emplace_back(element(order[i]));
-    statements.push_back(Statement{sql::insert_batch, {Param(json::serialize(chunk))}});
+    for (std::size_t i = start; i < end; ++i)
+      chunk.emplace_back(batch_element(*rows[insert.order[i]]));
+    insert.statements.push_back(Statement{sql::insert_batch, {Param(json::serialize(chunk))}});
   }
-  if (statements.empty()) co_return std::vector<RowOutcome>{};
-  FERR_CO_TRY(auto results, co_await pool.pipeline(std::move(statements)));
+  return insert;
+}
 
+/// Whether each row of a batch_insert was written (false: a duplicate), in the order of `rows`,
+/// from the answers of its statements.
+Result<std::vector<bool>> written_rows(const BatchInsert& insert,
+                                       std::span<const QueryResult> results) {
   std::size_t answered = 0;
   for (const QueryResult& rows : results) answered += static_cast<std::size_t>(rows.rows());
-  if (answered != count) {
-    co_return fail(core::Error::database("postgres telemetry insert: one answer per row expected"));
+  if (answered != insert.order.size()) {
+    return fail(core::Error::database("postgres telemetry insert: one answer per row expected"));
   }
-  std::vector<RowOutcome> outcomes(count);
+  std::vector<bool> written(insert.order.size());
   std::size_t sent = 0;
   for (const QueryResult& rows : results) {
     for (int r = 0; r < rows.rows(); ++r, ++sent) {
-      RowOutcome& outcome = outcomes[order[sent]];
-      FERR_CO_TRY(outcome.opted_out, rows.boolean(r, 1));
-      FERR_CO_TRY(outcome.written, rows.boolean(r, 2));
+      FERR_TRY(const bool stored, rows.boolean(r, 1));
+      written[insert.order[sent]] = stored;
     }
   }
-  co_return outcomes;
+  return written;
+}
+
+/// The opt_out_states parameters: the batch's org ids and user ids, as JSON arrays.
+std::pair<std::string, std::string> subject_ids(std::span<const tel::OptOutKey> subjects) {
+  json::array orgs;
+  json::array users;
+  for (const auto& [subject, id] : subjects) {
+    (subject == tel::OptOutSubject::org ? orgs : users).emplace_back(id.to_string());
+  }
+  return {json::serialize(orgs), json::serialize(users)};
+}
+
+/// The opt_out_states answer, keyed by subject.
+Result<tel::OptOutStates> opt_out_states(const QueryResult& rows) {
+  tel::OptOutStates states;
+  for (int r = 0; r < rows.rows(); ++r) {
+    FERR_TRY(const std::string subject, rows.string(r, 0));
+    if (subject != "org" && subject != "user") {
+      return fail(core::Error::database("postgres opt_out_states: unknown subject"));
+    }
+    FERR_TRY(const core::Uuid id, read_uuid(rows, r, 1));
+    tel::OptOutState state;
+    FERR_TRY(state.opted_out, rows.boolean(r, 2));
+    FERR_TRY(const auto changed_at, rows.optional_int64(r, 3));
+    if (changed_at) state.changed_at = from_ms(*changed_at);
+    states.emplace(
+        tel::OptOutKey{subject == "org" ? tel::OptOutSubject::org : tel::OptOutSubject::user, id},
+        state);
+  }
+  return states;
 }
 
 }  // namespace
 
 Task<Result<tel::ServerWrite>> PgTelemetryStore::write_server_events(
     std::span<const tel::ServerRow> batch) {
-  FERR_CO_TRY(auto outcomes,
-              co_await insert_batch(
-                  db_.pool(), batch.size(),
-                  [&](std::size_t i) { return batch_element(batch[i].row, &batch[i]); },
-                  [&](std::size_t i) -> const std::optional<core::Uuid>& {
-                    return batch[i].row.event_id;
-                  }));
-  tel::ServerWrite result;
-  for (const RowOutcome& o : outcomes) {
-    if (o.opted_out) ++result.opted_out;
-    if (o.written) ++result.written;
-  }
-  co_return result;
+  // Two round trips: BEGIN and the subjects' opt-out states, then the rows the domain keeps and
+  // COMMIT. A change committed before the first applies to the batch.
+  auto body = [&](Transaction& tx) -> Task<Result<tel::ServerWrite>> {
+    const auto [orgs, users] = subject_ids(tel::subjects_of(batch));
+    FERR_CO_TRY(auto read, co_await tx.query(sql::opt_out_states, orgs, users));
+    FERR_CO_TRY(const tel::OptOutStates states, opt_out_states(read));
+    std::vector<const tel::EventRow*> kept;
+    for (std::size_t i : tel::rows_to_store(batch, states)) kept.push_back(&batch[i].row);
+    BatchInsert insert = batch_insert(kept);
+    FERR_CO_TRY(auto results, co_await tx.commit_with(std::move(insert.statements)));
+    FERR_CO_TRY(auto written, written_rows(insert, results));
+    co_return tel::ServerWrite{static_cast<std::size_t>(std::ranges::count(written, true)),
+                               batch.size() - kept.size()};
+  };
+  co_return co_await in_transaction(db_.pool(), body);
 }
 
 Task<Result<std::vector<bool>>> PgTelemetryStore::write_ingested(
     std::span<const tel::EventRow> rows) {
-  FERR_CO_TRY(
-      auto outcomes,
-      co_await insert_batch(
-          db_.pool(), rows.size(), [&](std::size_t i) { return batch_element(rows[i], nullptr); },
-          [&](std::size_t i) -> const std::optional<core::Uuid>& { return rows[i].event_id; }));
-  std::vector<bool> inserted;
-  inserted.reserve(outcomes.size());
-  for (const RowOutcome& o : outcomes) inserted.push_back(o.written);
-  co_return inserted;
+  std::vector<const tel::EventRow*> all;
+  all.reserve(rows.size());
+  for (const tel::EventRow& row : rows) all.push_back(&row);
+  BatchInsert insert = batch_insert(all);
+  if (insert.statements.empty()) co_return std::vector<bool>{};
+  FERR_CO_TRY(auto results, co_await db_.pool().pipeline(std::move(insert.statements)));
+  co_return written_rows(insert, results);
+}
+
+Task<Result<std::vector<tel::EventRow>>> PgTelemetryStore::rows_of_pseudonym(
+    const std::string& pseudonym) {
+  FERR_CO_TRY(auto rows, co_await db_.pool().query(sql::rows_of_pseudonym, pseudonym));
+  std::vector<tel::EventRow> out;
+  out.reserve(static_cast<std::size_t>(rows.rows()));
+  for (int i = 0; i < rows.rows(); ++i) {
+    tel::EventRow r;
+    FERR_CO_TRY(r.id, read_uuid(rows, i, 0));
+    if (!rows.is_null(i, 1)) {
+      FERR_CO_TRY(r.event_id, read_uuid(rows, i, 1));
+    }
+    FERR_CO_TRY(r.surface, rows.string(i, 2));
+    FERR_CO_TRY(r.event, rows.string(i, 3));
+    FERR_CO_TRY(r.org_hash, rows.optional_string(i, 4));
+    FERR_CO_TRY(r.user_hash, rows.optional_string(i, 5));
+    FERR_CO_TRY(r.properties, rows.string(i, 6));
+    FERR_CO_TRY(const std::int64_t version, rows.int64(i, 7));
+    r.schema_version = static_cast<int>(version);
+    FERR_CO_TRY(const std::string origin, rows.string(i, 8));
+    FERR_CO_TRY(r.origin, core::known_stored_value(tel::parse_origin(origin),
+                                                   "telemetry_events.origin", origin));
+    FERR_CO_TRY(r.key_id, rows.optional_string(i, 9));
+    FERR_CO_TRY(r.occurred_at, read_time(rows, i, 10));
+    FERR_CO_TRY(r.received_at, read_time(rows, i, 11));
+    out.push_back(std::move(r));
+  }
+  co_return out;
 }
 
 Task<Result<int>> PgTelemetryStore::ensure_partitions(core::TimePoint now) {

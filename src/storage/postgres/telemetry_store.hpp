@@ -27,6 +27,8 @@ class PgTelemetryStore final : public domain::telemetry::TelemetryStore {
       core::TimePoint before) override;
   core::Task<core::Result<std::vector<domain::telemetry::DayCount>>> daily_counts(
       core::TimePoint from, core::TimePoint to) override;
+  core::Task<core::Result<std::vector<domain::telemetry::EventRow>>> rows_of_pseudonym(
+      const std::string& pseudonym) override;
   core::Task<core::Result<std::vector<domain::telemetry::EventCount>>> counts_since(
       core::TimePoint since) override;
 

@@ -23,7 +23,8 @@ namespace {
 // --- Statements used by more than one method (each text lives here once) ---------------------
 
 constexpr std::string_view kUserColumns =
-    "id, email, status, display_name, timezone, locale, created_at, updated_at, password_hash";
+    "id, email, status, display_name, timezone, locale, created_at, updated_at, password_hash, "
+    "avatar_url, last_login_at";
 
 const std::string kUserByEmail =
     "SELECT " + std::string(kUserColumns) + " FROM users WHERE email = ?";
@@ -31,12 +32,13 @@ const std::string kUserById = "SELECT " + std::string(kUserColumns) + " FROM use
 // The principal's account when its session is live: ?1 session, ?2 user.
 const std::string kUserBySession = "SELECT " + std::string(kUserColumns) +
                                    " FROM users WHERE id = ?2 AND " + std::string(kSessionIsLive);
-// Each member is replaced only when the patch carries it (flags ?3, ?5, ?7); nothing is changed
-// unless the principal's session is live (?1 session, ?2 user).
+// Each member is replaced only when the patch carries it (flags ?3, ?5, ?7, ?10); nothing is
+// changed unless the principal's session is live (?1 session, ?2 user).
 const std::string kUpdateProfile =
     "UPDATE users SET display_name = CASE WHEN ?3 THEN ?4 ELSE display_name END, "
     "timezone = CASE WHEN ?5 THEN ?6 ELSE timezone END, "
-    "locale = CASE WHEN ?7 THEN ?8 ELSE locale END, updated_at = ?9 "
+    "locale = CASE WHEN ?7 THEN ?8 ELSE locale END, "
+    "avatar_url = CASE WHEN ?10 THEN ?11 ELSE avatar_url END, updated_at = ?9 "
     "WHERE id = ?2 AND " +
     std::string(kSessionIsLive) + " RETURNING " + std::string(kUserColumns);
 const std::string kSessionActive = "SELECT " + std::string(kSessionIsLive);
@@ -72,6 +74,8 @@ Result<accounts::UserWithSecret> read_user(const Statement& row) {
   u.user.created_at = from_ms(row.column_int(6));
   u.user.updated_at = from_ms(row.column_int(7));
   u.password_hash = row.column_text(8);
+  if (!row.column_is_null(9)) u.user.avatar_url = row.column_text(9);
+  if (!row.column_is_null(10)) u.user.last_login_at = from_ms(row.column_int(10));
   return u;
 }
 
@@ -256,10 +260,12 @@ Task<Result<std::optional<accounts::User>>> SqliteAccountRepository::update_prof
     q->bind(3, std::int64_t{patch.set_display_name})
         .bind(5, std::int64_t{patch.timezone.has_value()})
         .bind(7, std::int64_t{patch.locale.has_value()})
-        .bind(9, to_ms(now));
+        .bind(9, to_ms(now))
+        .bind(10, std::int64_t{patch.set_avatar_url});
     bind_optional(*q, 4, patch.display_name);
     bind_optional(*q, 6, patch.timezone);
     bind_optional(*q, 8, patch.locale);
+    bind_optional(*q, 11, patch.avatar_url);
     FERR_TRY(auto updated, one_user(q));
     return without_secret(std::move(updated));
   });
@@ -311,19 +317,86 @@ Task<Result<void>> SqliteAccountRepository::reset_login_failures(const std::stri
   });
 }
 
-Task<Result<void>> SqliteAccountRepository::create_session(const core::SessionId& session_id,
-                                                           const UserId& user_id,
-                                                           const std::string& refresh_hash,
-                                                           TimePoint refresh_expires,
+Task<Result<std::optional<TimePoint>>> SqliteAccountRepository::claim_export_slot(
+    const UserId& user_id, TimePoint now, TimePoint not_since) {
+  using Held = std::optional<TimePoint>;
+  co_return co_await db_.transaction_async([&](Connection& c) -> Result<Held> {
+    FERR_TRY(auto q, c.query("UPDATE users SET last_export_at = ?1 WHERE id = ?2 AND "
+                             "(last_export_at IS NULL OR last_export_at <= ?3)"));
+    q->bind(1, to_ms(now)).bind(2, user_id).bind(3, to_ms(not_since));
+    FERR_CHECK(q->run());
+    if (c.changes() == 1) return Held{};
+    FERR_TRY(auto held, c.query("SELECT last_export_at FROM users WHERE id = ?"));
+    held->bind(1, user_id);
+    FERR_TRY(bool found, held->step());
+    // No such user: nothing to export, and nothing holds the slot; the caller's session check
+    // comes first, so this is a user deleted in between.
+    if (!found || held->column_is_null(0)) return Held{now};
+    return Held{from_ms(held->column_int(0))};
+  });
+}
+
+Task<Result<void>> SqliteAccountRepository::create_session(const accounts::NewSession& session,
                                                            TimePoint now) {
   co_return co_await db_.transaction_async([&](Connection& c) -> Result<void> {
-    FERR_TRY(auto s, c.query("INSERT INTO sessions (id, user_id, created_at) VALUES (?, ?, ?)"));
-    s->bind(1, session_id).bind(2, user_id).bind(3, to_ms(now));
+    FERR_TRY(auto s, c.query("INSERT INTO sessions (id, user_id, created_at, user_agent, "
+                             "last_active_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?3, ?5)"));
+    s->bind(1, session.id).bind(2, session.user_id).bind(3, to_ms(now));
+    bind_optional(*s, 4, session.user_agent);
+    s->bind(5, to_ms(session.refresh_expires));
     FERR_CHECK(s->run());
     FERR_TRY(auto t, c.query(kInsertRefreshToken));
-    t->bind(1, refresh_hash).bind(2, session_id).bind(3, to_ms(refresh_expires));
-    return t->run();
+    t->bind(1, session.refresh_hash).bind(2, session.id).bind(3, to_ms(session.refresh_expires));
+    FERR_CHECK(t->run());
+    FERR_TRY(auto u, c.query("UPDATE users SET last_login_at = ? WHERE id = ?"));
+    u->bind(1, to_ms(now)).bind(2, session.user_id);
+    return u->run();
   });
+}
+
+Task<Result<std::optional<std::vector<accounts::SessionInfo>>>>
+SqliteAccountRepository::list_sessions(const accounts::Principal& principal, TimePoint now) {
+  using Found = std::optional<std::vector<accounts::SessionInfo>>;
+  co_return co_await db_.read_async([&](Connection& c) -> Result<Found> {
+    FERR_TRY(auto live, c.query(kSessionActive));
+    live->bind(1, principal.session_id).bind(2, principal.user_id);
+    FERR_CHECK(live->step());
+    if (live->column_int(0) == 0) return Found{};
+    FERR_TRY(auto q, c.query("SELECT id, user_agent, last_active_at, expires_at, created_at FROM "
+                             "sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? "
+                             "ORDER BY created_at DESC, id DESC"));
+    q->bind(1, principal.user_id).bind(2, to_ms(now));
+    std::vector<accounts::SessionInfo> sessions;
+    for (;;) {
+      FERR_TRY(bool row, q->step());
+      if (!row) return Found{std::move(sessions)};
+      accounts::SessionInfo s;
+      s.id = read_id<core::SessionId>(*q, 0);
+      if (!q->column_is_null(1)) s.user_agent = q->column_text(1);
+      s.last_active_at = from_ms(q->column_int(2));
+      s.expires_at = from_ms(q->column_int(3));
+      s.created_at = from_ms(q->column_int(4));
+      sessions.push_back(std::move(s));
+    }
+  });
+}
+
+Task<Result<accounts::SessionRevocation>> SqliteAccountRepository::revoke_session_by_id(
+    const accounts::Principal& principal, const core::SessionId& session_id, TimePoint now) {
+  co_return co_await db_.transaction_async(
+      [&](Connection& c) -> Result<accounts::SessionRevocation> {
+        FERR_TRY(auto live, c.query(kSessionActive));
+        live->bind(1, principal.session_id).bind(2, principal.user_id);
+        FERR_CHECK(live->step());
+        if (live->column_int(0) == 0) return accounts::SessionRevocation::caller_not_live;
+        FERR_TRY(auto q,
+                 c.query("UPDATE sessions SET revoked_at = ?1 WHERE id = ?2 AND user_id = ?3 "
+                         "AND revoked_at IS NULL AND expires_at > ?1"));
+        q->bind(1, to_ms(now)).bind(2, session_id).bind(3, principal.user_id);
+        FERR_CHECK(q->run());
+        return c.changes() == 1 ? accounts::SessionRevocation::revoked
+                                : accounts::SessionRevocation::not_found;
+      });
 }
 
 Task<Result<bool>> SqliteAccountRepository::session_active(const accounts::Principal& principal) {
@@ -364,6 +437,7 @@ Task<Result<accounts::RefreshOutcome>> SqliteAccountRepository::rotate_refresh_t
         return out;
       }
       case accounts::RefreshAction::refuse: out.kind = Kind::expired; return out;
+      case accounts::RefreshAction::reissue: out.kind = Kind::reissued; return out;
       case accounts::RefreshAction::rotate: break;
     }
     FERR_TRY(auto spend, c.query("UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ?"));
@@ -372,6 +446,10 @@ Task<Result<accounts::RefreshOutcome>> SqliteAccountRepository::rotate_refresh_t
     FERR_TRY(auto issue, c.query(kInsertRefreshToken));
     issue->bind(1, new_hash).bind(2, out.session_id).bind(3, to_ms(new_expires));
     FERR_CHECK(issue->run());
+    FERR_TRY(auto touch,
+             c.query("UPDATE sessions SET last_active_at = ?, expires_at = ? WHERE id = ?"));
+    touch->bind(1, to_ms(now)).bind(2, to_ms(new_expires)).bind(3, out.session_id);
+    FERR_CHECK(touch->run());
     out.kind = Kind::rotated;
     return out;
   });
@@ -445,7 +523,7 @@ Task<Result<bool>> SqliteAccountRepository::complete_password_reset(const std::s
 
 Task<Result<bool>> SqliteAccountRepository::user_opt_out(const UserId& user_id) {
   co_return co_await db_.read_async([&](Connection& c) -> Result<bool> {
-    FERR_TRY(auto q, c.query(kUserOptOut));
+    FERR_TRY(auto q, c.query("SELECT telemetry_opt_out FROM user_prefs WHERE user_id = ?"));
     q->bind(1, user_id);
     FERR_TRY(bool found, q->step());
     return found && q->column_int(0) != 0;
@@ -455,10 +533,15 @@ Task<Result<bool>> SqliteAccountRepository::user_opt_out(const UserId& user_id) 
 Task<Result<void>> SqliteAccountRepository::set_user_opt_out(const UserId& user_id, bool opt_out,
                                                              TimePoint now) {
   co_return co_await db_.write_async([&](Connection& c) -> Result<void> {
-    FERR_TRY(auto q, c.query("INSERT INTO user_prefs (user_id, telemetry_opt_out, updated_at) "
-                             "VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
-                             "telemetry_opt_out = excluded.telemetry_opt_out, updated_at = "
-                             "excluded.updated_at"));
+    // The change time moves only when the value does (a new row starts from the default, false).
+    FERR_TRY(auto q,
+             c.query("INSERT INTO user_prefs (user_id, telemetry_opt_out, updated_at, "
+                     "telemetry_opt_out_changed_at) VALUES (?1, ?2, ?3, CASE WHEN ?2 THEN ?3 END) "
+                     "ON CONFLICT (user_id) DO UPDATE SET telemetry_opt_out = "
+                     "excluded.telemetry_opt_out, updated_at = excluded.updated_at, "
+                     "telemetry_opt_out_changed_at = CASE WHEN telemetry_opt_out <> "
+                     "excluded.telemetry_opt_out THEN excluded.updated_at ELSE "
+                     "telemetry_opt_out_changed_at END"));
     q->bind(1, user_id).bind(2, std::int64_t{opt_out}).bind(3, to_ms(now));
     return q->run();
   });

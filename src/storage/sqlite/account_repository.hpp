@@ -15,6 +15,8 @@ class SqliteAccountRepository final : public domain::accounts::AccountRepository
   register_account(const std::string& email, const std::string& password_hash,
                    const std::optional<std::string>& display_name, const core::UserId& new_id,
                    core::TimePoint now) override;
+  core::Task<core::Result<std::optional<core::TimePoint>>> claim_export_slot(
+      const core::UserId& user_id, core::TimePoint now, core::TimePoint not_since) override;
   core::Task<core::Result<bool>> claim_mail_slot(const std::string& email, core::TimePoint now,
                                                  core::TimePoint not_since) override;
   core::Task<core::Result<void>> store_verification_code(const core::UserId& user_id,
@@ -42,11 +44,13 @@ class SqliteAccountRepository final : public domain::accounts::AccountRepository
   core::Task<core::Result<domain::accounts::LoginThrottle>> record_login_failure(
       const std::string& email, core::TimePoint now) override;
   core::Task<core::Result<void>> reset_login_failures(const std::string& email) override;
-  core::Task<core::Result<void>> create_session(const core::SessionId& session_id,
-                                                const core::UserId& user_id,
-                                                const std::string& refresh_hash,
-                                                core::TimePoint refresh_expires,
+  core::Task<core::Result<void>> create_session(const domain::accounts::NewSession& session,
                                                 core::TimePoint now) override;
+  core::Task<core::Result<std::optional<std::vector<domain::accounts::SessionInfo>>>> list_sessions(
+      const domain::accounts::Principal& principal, core::TimePoint now) override;
+  core::Task<core::Result<domain::accounts::SessionRevocation>> revoke_session_by_id(
+      const domain::accounts::Principal& principal, const core::SessionId& session_id,
+      core::TimePoint now) override;
   core::Task<core::Result<bool>> session_active(
       const domain::accounts::Principal& principal) override;
   core::Task<core::Result<domain::accounts::RefreshOutcome>> rotate_refresh_token(

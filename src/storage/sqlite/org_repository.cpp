@@ -67,6 +67,18 @@ constexpr std::string_view kInsertMembership =
 
 // ---------------------------------------------------------------------------------------------
 
+/// An audit entry from `id, actor_id, action, target, metadata, created_at` at `first`.
+orgs::AuditRecord read_audit(const Statement& row, int first) {
+  orgs::AuditRecord a;
+  a.id = read_id<core::AuditEntryId>(row, first);
+  a.actor_id = read_id<UserId>(row, first + 1);
+  a.action = row.column_text(first + 2);
+  a.target = row.column_text(first + 3);
+  a.metadata = row.column_text(first + 4);
+  a.created_at = from_ms(row.column_int(first + 5));
+  return a;
+}
+
 Result<orgs::Role> read_role(const Statement& row, int column) {
   return read_enum(row, column, orgs::parse_role, "org_memberships.role");
 }
@@ -321,8 +333,10 @@ Task<Result<void>> SqliteOrgRepository::remove_member(const OrgId& org_id, const
 Task<Result<void>> SqliteOrgRepository::set_telemetry_opt_out(const OrgId& org_id, bool opt_out,
                                                               const orgs::AuditRecord& audit) {
   co_return co_await db_.transaction_async([&](Connection& c) -> Result<void> {
-    FERR_TRY(auto q, c.query("UPDATE organizations SET telemetry_opt_out = ?, updated_at = ? "
-                             "WHERE id = ?"));
+    // The change time moves only when the value does (SET reads the row's old values).
+    FERR_TRY(auto q, c.query("UPDATE organizations SET telemetry_opt_out = ?1, updated_at = ?2, "
+                             "telemetry_opt_out_changed_at = CASE WHEN telemetry_opt_out <> ?1 "
+                             "THEN ?2 ELSE telemetry_opt_out_changed_at END WHERE id = ?3"));
     q->bind(1, std::int64_t{opt_out}).bind(2, to_ms(audit.created_at)).bind(3, org_id);
     FERR_CHECK(q->run());
     return write_audit(c, org_id, audit);
@@ -348,16 +362,48 @@ Task<Result<std::vector<orgs::AuditRecord>>> SqliteOrgRepository::audit_log(
     for (;;) {
       FERR_TRY(bool row, q->step());
       if (!row) return out;
-      orgs::AuditRecord a;
-      a.id = read_id<core::AuditEntryId>(*q, 0);
-      a.actor_id = read_id<UserId>(*q, 1);
-      a.action = q->column_text(2);
-      a.target = q->column_text(3);
-      a.metadata = q->column_text(4);
-      a.created_at = from_ms(q->column_int(5));
-      out.push_back(std::move(a));
+      out.push_back(read_audit(*q, 0));
     }
   });
+}
+
+Task<Result<std::vector<orgs::Membership>>> SqliteOrgRepository::memberships_of(
+    const UserId& user) {
+  co_return co_await db_.read_async([&](Connection& c) -> Result<std::vector<orgs::Membership>> {
+    FERR_TRY(auto q, c.query("SELECT o.id, o.slug, o.name, m.role, m.joined_at FROM "
+                             "org_memberships m JOIN organizations o ON o.id = m.org_id WHERE "
+                             "m.user_id = ? ORDER BY o.slug"));
+    q->bind(1, user);
+    std::vector<orgs::Membership> out;
+    for (;;) {
+      FERR_TRY(bool row, q->step());
+      if (!row) return out;
+      orgs::Membership m;
+      m.org_id = read_id<OrgId>(*q, 0);
+      m.slug = q->column_text(1);
+      m.name = q->column_text(2);
+      FERR_TRY(m.role, read_role(*q, 3));
+      m.joined_at = from_ms(q->column_int(4));
+      out.push_back(std::move(m));
+    }
+  });
+}
+
+Task<Result<std::vector<orgs::OrgAuditRecord>>> SqliteOrgRepository::audit_by_actor(
+    const UserId& user) {
+  co_return co_await db_.read_async(
+      [&](Connection& c) -> Result<std::vector<orgs::OrgAuditRecord>> {
+        FERR_TRY(auto q,
+                 c.query("SELECT org_id, id, actor_id, action, target, metadata, created_at "
+                         "FROM org_audit_log WHERE actor_id = ? ORDER BY seq DESC"));
+        q->bind(1, user);
+        std::vector<orgs::OrgAuditRecord> out;
+        for (;;) {
+          FERR_TRY(bool row, q->step());
+          if (!row) return out;
+          out.push_back({read_id<OrgId>(*q, 0), read_audit(*q, 1)});
+        }
+      });
 }
 
 }  // namespace ferr::storage::sqlite

@@ -35,6 +35,10 @@ class SqliteOrgRepository final : public domain::orgs::OrgRepository {
                                                domain::orgs::AuditRecord audit) override;
   core::Task<core::Result<void>> set_telemetry_opt_out(
       const core::OrgId& org_id, bool opt_out, const domain::orgs::AuditRecord& audit) override;
+  core::Task<core::Result<std::vector<domain::orgs::Membership>>> memberships_of(
+      const core::UserId& user) override;
+  core::Task<core::Result<std::vector<domain::orgs::OrgAuditRecord>>> audit_by_actor(
+      const core::UserId& user) override;
   core::Task<core::Result<std::vector<domain::orgs::AuditRecord>>> audit_log(
       const core::OrgId& org_id, int limit,
       const std::optional<core::AuditEntryId>& before) override;

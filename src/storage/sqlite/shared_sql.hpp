@@ -12,8 +12,4 @@ namespace ferr::storage::sqlite {
 inline constexpr std::string_view kSessionIsLive =
     "EXISTS (SELECT 1 FROM sessions WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL)";
 
-/// A user's telemetry opt-out flag (no row: not opted out); binds the user id.
-inline constexpr std::string_view kUserOptOut =
-    "SELECT telemetry_opt_out FROM user_prefs WHERE user_id = ?";
-
 }  // namespace ferr::storage::sqlite

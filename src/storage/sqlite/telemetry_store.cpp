@@ -1,11 +1,12 @@
 #include "storage/sqlite/telemetry_store.hpp"
 
-#include <map>
+#include <optional>
 #include <utility>
 
+#include "core/stored_value.hpp"
 #include "core/try.hpp"
+#include "domain/telemetry/opt_out.hpp"
 #include "storage/sqlite/codec.hpp"
-#include "storage/sqlite/shared_sql.hpp"
 
 namespace ferr::storage::sqlite {
 
@@ -35,14 +36,19 @@ Result<bool> insert_row(Connection& c, const tel::EventRow& row) {
   return c.changes() == 1;
 }
 
-/// Whether `subject` has opted out of telemetry; no row means not opted out.
-Result<bool> opted_out(Connection& c, tel::OptOutSubject subject, const core::Uuid& id) {
-  FERR_TRY(auto q, c.query(subject == tel::OptOutSubject::org
-                               ? "SELECT telemetry_opt_out FROM organizations WHERE id = ?"
-                               : kUserOptOut));
-  q->bind(1, id.to_string());
+/// The stored opt-out state of `key`'s subject; nullopt when it has no row.
+Result<std::optional<tel::OptOutState>> opt_out_state(Connection& c, const tel::OptOutKey& key) {
+  FERR_TRY(auto q, c.query(key.first == tel::OptOutSubject::org
+                               ? "SELECT telemetry_opt_out, telemetry_opt_out_changed_at FROM "
+                                 "organizations WHERE id = ?"
+                               : "SELECT telemetry_opt_out, telemetry_opt_out_changed_at FROM "
+                                 "user_prefs WHERE user_id = ?"));
+  q->bind(1, key.second.to_string());
   FERR_TRY(bool found, q->step());
-  return found && q->column_int(0) != 0;
+  if (!found) return std::optional<tel::OptOutState>{};
+  tel::OptOutState state{q->column_int(0) != 0, std::nullopt};
+  if (!q->column_is_null(1)) state.changed_at = from_ms(q->column_int(1));
+  return std::optional(state);
 }
 
 }  // namespace
@@ -50,24 +56,15 @@ Result<bool> opted_out(Connection& c, tel::OptOutSubject subject, const core::Uu
 Task<Result<tel::ServerWrite>> SqliteTelemetryStore::write_server_events(
     std::span<const tel::ServerRow> batch) {
   co_return co_await db_.transaction_async([&](Connection& c) -> Result<tel::ServerWrite> {
-    // The flags are read here, in the writing transaction: a change committed before it applies.
-    std::map<std::pair<tel::OptOutSubject, core::Uuid>, bool> flags;
-    tel::ServerWrite result;
-    for (const auto& item : batch) {
-      auto key = std::make_pair(item.subject, item.subject_id);
-      auto flag = flags.find(key);
-      if (flag == flags.end()) {
-        FERR_TRY(bool out, opted_out(c, item.subject, item.subject_id));
-        flag = flags.emplace(key, out).first;
-      }
-      if (flag->second) {
-        ++result.opted_out;
-        continue;
-      }
-      FERR_CHECK(insert_row(c, item.row));
-      ++result.written;
+    // The states are read here, in the writing transaction: a change committed before it applies.
+    tel::OptOutStates states;
+    for (const tel::OptOutKey& key : tel::subjects_of(batch)) {
+      FERR_TRY(auto state, opt_out_state(c, key));
+      if (state) states.emplace(key, *state);
     }
-    return result;
+    const std::vector<std::size_t> kept = tel::rows_to_store(batch, states);
+    for (std::size_t i : kept) FERR_CHECK(insert_row(c, batch[i].row));
+    return tel::ServerWrite{kept.size(), batch.size() - kept.size()};
   });
 }
 
@@ -81,6 +78,41 @@ Task<Result<std::vector<bool>>> SqliteTelemetryStore::write_ingested(
       inserted.push_back(added);
     }
     return inserted;
+  });
+}
+
+Task<Result<std::vector<tel::EventRow>>> SqliteTelemetryStore::rows_of_pseudonym(
+    const std::string& pseudonym) {
+  co_return co_await db_.read_async([&](Connection& c) -> Result<std::vector<tel::EventRow>> {
+    FERR_TRY(auto q, c.query("SELECT id, event_id, surface, event, org_hash, user_hash, "
+                             "properties, schema_version, origin, key_id, occurred_at, received_at "
+                             "FROM telemetry_events WHERE user_hash = ?1 OR "
+                             "json_extract(properties, '$.actor_hash') = ?1 "
+                             "ORDER BY occurred_at, id"));
+    q->bind(1, pseudonym);
+    std::vector<tel::EventRow> out;
+    for (;;) {
+      FERR_TRY(bool row, q->step());
+      if (!row) return out;
+      tel::EventRow r;
+      auto id = core::Uuid::parse(q->column_text(0));
+      if (!id) return core::fail(core::Error::database("sqlite: a stored event id is not a uuid"));
+      r.id = *id;
+      if (!q->column_is_null(1)) r.event_id = core::Uuid::parse(q->column_text(1));
+      r.surface = q->column_text(2);
+      r.event = q->column_text(3);
+      if (!q->column_is_null(4)) r.org_hash = q->column_text(4);
+      if (!q->column_is_null(5)) r.user_hash = q->column_text(5);
+      r.properties = q->column_text(6);
+      r.schema_version = static_cast<int>(q->column_int(7));
+      const std::string origin = q->column_text(8);
+      FERR_TRY(r.origin, core::known_stored_value(tel::parse_origin(origin),
+                                                  "telemetry_events.origin", origin));
+      if (!q->column_is_null(9)) r.key_id = q->column_text(9);
+      r.occurred_at = from_ms(q->column_int(10));
+      r.received_at = from_ms(q->column_int(11));
+      out.push_back(std::move(r));
+    }
   });
 }
 

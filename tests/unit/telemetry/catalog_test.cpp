@@ -24,8 +24,9 @@ struct ExpectedEvent {
 };
 
 const std::vector<std::string> kTierValues = {"free", "pro", "team", "enterprise"};
-const std::vector<std::string> kProductValues = {"ferrflow", "ferrvault", "ferrtrack", "ferrgrowth",
-                                                 "ferrfleet"};
+// telemetry.md: the same product table as subscriptions, FerrLens included.
+const std::vector<std::string> kProductValues = {"ferrflow",   "ferrvault", "ferrtrack",
+                                                 "ferrgrowth", "ferrfleet", "ferrlens"};
 const std::vector<std::string> kMethodValues = {"password", "oauth-google", "oauth-github", "sso"};
 const std::vector<std::string> kCommandValues = {"bump", "release", "changelog", "check",
                                                  "init", "status",  "version",   "other"};

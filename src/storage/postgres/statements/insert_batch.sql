@@ -1,6 +1,7 @@
 -- $1 a JSON array, one object per row in batch order (migrations/README.md, "Insert a batch").
--- De-duplication (telemetry_event_ids) and the opt-out check of server rows in one statement;
--- one answer row (ord, opted_out, written) per input row, in batch order.
+-- De-duplication (telemetry_event_ids) and the insert in one statement; one answer row
+-- (ord, written) per input row, in batch order. Server rows arrive already filtered by the
+-- opt-out rule (domain/telemetry/opt_out.hpp).
 -- The batch, numbered from 1 in the order it was given.
 WITH batch AS (
   SELECT *
@@ -8,35 +9,17 @@ WITH batch AS (
     json_to_recordset($1::json) AS (
       id uuid, event_id uuid, surface text, event text, org_hash text, user_hash text,
       properties text, schema_version integer, origin text, key_id text,
-      occurred_at bigint, received_at bigint, subject text, subject_id uuid)
+      occurred_at bigint, received_at bigint)
   ) WITH ORDINALITY AS b (
     id, event_id, surface, event, org_hash, user_hash,
     properties, schema_version, origin, key_id,
-    occurred_at, received_at, subject, subject_id, ord)
-),
--- Server rows: the subject's opt-out flag, read when the event is written (telemetry.md §3). No
--- organizations or user_prefs row means opted in. One index probe per server row; none for
--- ingested rows.
-flagged AS (
-  SELECT b.*,
-         coalesce(
-           CASE b.subject
-             WHEN 'org' THEN (SELECT o.telemetry_opt_out
-                              FROM organizations o
-                              WHERE o.id = b.subject_id)
-             WHEN 'user' THEN (SELECT p.telemetry_opt_out
-                               FROM user_prefs p
-                               WHERE p.user_id = b.subject_id)
-           END,
-           false) AS opted_out
-  FROM batch b
+    occurred_at, received_at, ord)
 ),
 -- The first row of the batch carrying each event_id: later ones repeat it.
 firsts AS (
   SELECT DISTINCT ON (event_id) event_id, ord, occurred_at
-  FROM flagged
+  FROM batch
   WHERE event_id IS NOT NULL
-    AND NOT opted_out
   ORDER BY event_id, ord
 ),
 -- The ids nobody stored before. A concurrent transaction inserting the same id makes this wait
@@ -51,13 +34,12 @@ claimed AS (
   ON CONFLICT (event_id) DO NOTHING
   RETURNING event_id
 ),
--- Rows to write: not opted out, and either without event_id or the first holder of a new one.
+-- Rows to write: without event_id, or the first holder of a new one.
 fresh AS (
-  SELECT f.*
-  FROM flagged f
-  WHERE NOT f.opted_out
-    AND (f.event_id IS NULL
-         OR f.ord IN (SELECT firsts.ord FROM firsts JOIN claimed USING (event_id)))
+  SELECT b.*
+  FROM batch b
+  WHERE b.event_id IS NULL
+     OR b.ord IN (SELECT firsts.ord FROM firsts JOIN claimed USING (event_id))
 ),
 -- Each row lands in the partition of its UTC day (or the default partition).
 written AS (
@@ -70,9 +52,8 @@ written AS (
   RETURNING 1
 )
 -- One answer row per input row, in batch order.
-SELECT f.ord,
-       f.opted_out,
+SELECT b.ord,
        w.ord IS NOT NULL AS written
-FROM flagged f
-LEFT JOIN fresh w ON w.ord = f.ord
-ORDER BY f.ord
+FROM batch b
+LEFT JOIN fresh w ON w.ord = b.ord
+ORDER BY b.ord

@@ -46,6 +46,18 @@ TEST_F(DecideRefresh, ASpentTokenRevokesTheFamilyWhateverElseHolds) {
   }
 }
 
+TEST_F(DecideRefresh, ASpentTokenBackWithinTheGraceWindowIsReissued) {
+  StoredRefreshToken spent = token(false, false, later_);
+  spent.rotated_at = now_;
+  EXPECT_EQ(decide_refresh(spent, now_), RefreshAction::reissue) << "a concurrent refresh";
+  EXPECT_EQ(decide_refresh(spent, now_ + kRefreshGrace), RefreshAction::reissue)
+      << "the window is inclusive";
+  EXPECT_EQ(decide_refresh(spent, now_ + kRefreshGrace + 1ns), RefreshAction::revoke_family);
+  spent.session_revoked = true;
+  EXPECT_EQ(decide_refresh(spent, now_), RefreshAction::revoke_family)
+      << "a revoked session is never revived";
+}
+
 TEST_F(DecideRefresh, AnExpiredTokenIsRefusedFromItsExpiryOn) {
   EXPECT_EQ(decide_refresh(token(false, false, now_), now_), RefreshAction::refuse)
       << "expiry is exclusive";

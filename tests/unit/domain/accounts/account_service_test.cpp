@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "crypto/tokens.hpp"
+#include "domain/accounts/account_rules.hpp"
 #include "fakes/account_repository.hpp"
 #include "fakes/database.hpp"
 #include "fakes/recorders.hpp"
@@ -51,6 +52,7 @@ AccountSettings settings() {
   AccountSettings s;
   s.jwt_secret = core::Secret(std::string(32, 'j'));
   s.code_key = core::Secret(std::string(32, 'c'));
+  s.refresh_key = core::Secret(std::string(32, 'r'));
   s.public_url = "https://ferrlabs.test";
   return s;
 }
@@ -342,6 +344,7 @@ TEST_F(AccountServiceTest, ARefreshTokenUsedTwiceRevokesItsWholeFamily) {
   auto principal = principal_of(first);
   auto second = run(service_.refresh(first.refresh_token));
   ASSERT_TRUE(second);
+  clock_.advance(domain::accounts::kRefreshGrace + 1ms);
   auto reused = run(service_.refresh(first.refresh_token));
   ASSERT_FALSE(reused);
   EXPECT_EQ(reused.error().code, ErrorCode::auth_session_expired);
@@ -350,6 +353,22 @@ TEST_F(AccountServiceTest, ARefreshTokenUsedTwiceRevokesItsWholeFamily) {
   ASSERT_FALSE(after);
   EXPECT_EQ(after.error().code, ErrorCode::auth_session_expired) << "the legitimate copy too";
   EXPECT_EQ(run(service_.profile(principal)).error().code, ErrorCode::auth_unauthorized);
+}
+
+TEST_F(AccountServiceTest, ARefreshRetriedWithinTheGraceWindowGetsTheSameSuccessor) {
+  auto first = active("ada@example.com");
+  auto principal = principal_of(first);
+  auto second = run(service_.refresh(first.refresh_token));
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->refresh_token.size(), 43u) << "the form of a random token";
+  clock_.advance(domain::accounts::kRefreshGrace);
+  auto retried = run(service_.refresh(first.refresh_token));
+  ASSERT_TRUE(retried) << "a lost answer retried: not a reuse";
+  EXPECT_EQ(retried->refresh_token, second->refresh_token);
+  EXPECT_EQ(principal_of(*retried).session_id, principal.session_id);
+  EXPECT_TRUE(db_.session_live(principal));
+  EXPECT_EQ(db_.refresh_tokens.size(), 2u) << "nothing was issued twice";
+  EXPECT_TRUE(run(service_.refresh(second->refresh_token))) << "the successor works";
 }
 
 TEST_F(AccountServiceTest, UnknownAndExpiredRefreshTokensAreRefused) {

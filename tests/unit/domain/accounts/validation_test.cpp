@@ -57,5 +57,32 @@ TEST(Timezone, KnowsIanaNamesAndLinks) {
     EXPECT_FALSE(is_valid_timezone(bad)) << bad;
 }
 
+TEST(AvatarUrl, AbsoluteHttpOrHttpsWithAHostUpTo2048Characters) {
+  for (const char* ok :
+       {"https://cdn.example.com/a.png", "http://example.com", "https://example.com:8443/x?y=1#z",
+        "https://u@example.com/p", "https://[2001:db8::1]/a.png", "https://example.com/%C3%A9.png"})
+    EXPECT_TRUE(is_valid_avatar_url(ok)) << ok;
+  const std::string longest = "https://example.com/" + std::string(2048 - 20, 'a');
+  EXPECT_TRUE(is_valid_avatar_url(longest));
+  EXPECT_FALSE(is_valid_avatar_url(longest + "a")) << "2 049 characters";
+  for (const char* bad :
+       {"", "example.com/a.png", "ftp://example.com/a", "javascript:alert(1)", "//example.com/a",
+        "https://", "https:///a.png", "https://:443/a", "https://u@/a", "HTTPS://example.com",
+        "https://exa mple.com", "https://example.com/\xc3\xa9", "https://example.com/\n",
+        "data:image/png;base64,AAAA"})
+    EXPECT_FALSE(is_valid_avatar_url(bad)) << bad;
+}
+
+TEST(SessionUserAgent, PrintableAsciiCutTo256) {
+  EXPECT_FALSE(session_user_agent(std::nullopt));
+  EXPECT_FALSE(session_user_agent(""));
+  EXPECT_EQ(session_user_agent("curl/8.0"), "curl/8.0");
+  EXPECT_EQ(session_user_agent("a\xc3\xa9"
+                               "b\tc"),
+            "a??b?c")
+      << "stored text is always UTF-8";
+  EXPECT_EQ(session_user_agent(std::string(300, 'x'))->size(), 256u);
+}
+
 }  // namespace
 }  // namespace ferr::domain::accounts
