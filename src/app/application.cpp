@@ -30,6 +30,7 @@
 #include "domain/telemetry/retention.hpp"
 #include "domain/telemetry/statistics.hpp"
 #include "http/dispatcher.hpp"
+#include "http/error_response.hpp"
 #include "http/middleware/rate_limiter.hpp"
 #include "http/server.hpp"
 #include "mail/factory.hpp"
@@ -37,11 +38,50 @@
 
 namespace ferr::app {
 
+namespace {
+
+/// /readyz while a deferred database is waited for: not ready until it is migrated, even if
+/// another instance has already migrated it (this one has not created its partitions yet).
+class GatedReadiness final : public domain::ReadinessCheck {
+ public:
+  GatedReadiness(domain::ReadinessCheck& inner, const std::atomic<bool>& ready)
+      : inner_(inner), ready_(ready) {}
+  core::Task<core::Result<void>> check() override {
+    if (!ready_.load()) {
+      core::Error waiting =
+          core::Error::make(core::ErrorCode::service_unavailable, "waiting for the database");
+      waiting.log_detail = "waiting for the database";
+      co_return core::fail(std::move(waiting));
+    }
+    co_return co_await inner_.check();
+  }
+
+ private:
+  domain::ReadinessCheck& inner_;
+  const std::atomic<bool>& ready_;
+};
+
+// Answered whatever the database: the probes and the metrics.
+bool always_open(std::string_view pattern) {
+  return pattern == "/health" || pattern == "/v1/health" || pattern == "/readyz" ||
+         pattern == "/metrics";
+}
+
+}  // namespace
+
 Application::Application(const Config& config, Tuning tuning) : config_(config), tuning_(tuning) {}
 
-core::Result<std::unique_ptr<Application>> Application::create(const Config& config,
-                                                               Tuning tuning) {
+core::Result<std::unique_ptr<Application>> Application::create(const Config& config, Tuning tuning,
+                                                               DatabaseStart when) {
   std::unique_ptr<Application> app(new Application(config, tuning));
+  if (when == DatabaseStart::deferred && config.database.kind == DatabaseTarget::Kind::postgres) {
+    app->storage_ = std::make_unique<StorageBackend>(build_postgres(config));
+    app->database_ready_ = false;
+    app->gated_readiness_ =
+        std::make_unique<GatedReadiness>(*app->storage_->readiness, app->database_ready_);
+    if (auto built = app->build_services(); !built) return core::fail(built.error());
+    return app;
+  }
   SchemaReport report;
   auto storage = open_storage(config, app->system_clock_, &report);
   if (!storage) return core::fail(storage.error());
@@ -52,6 +92,30 @@ core::Result<std::unique_ptr<Application>> Application::create(const Config& con
   }
   if (auto built = app->build_services(); !built) return core::fail(built.error());
   return app;
+}
+
+core::Task<core::Result<void>> Application::prepare_database() {
+  auto prepared = co_await prepare_postgres(*storage_, clock());
+  if (!prepared) co_return core::fail(prepared.error());
+  if (prepared->applied > 0) {
+    core::log::info("migrations applied", {{"from_version", prepared->from_version},
+                                           {"to_version", prepared->to_version}});
+  }
+  // The hourly passes start with the database, not against a server that is still down.
+  start_database_jobs();
+  database_ready_ = true;
+  co_return core::Result<void>{};
+}
+
+void Application::start_database_jobs() {
+  if (!retention_) {
+    retention_ = std::make_unique<domain::telemetry::RetentionJob>(
+        telemetry_store(), clock(), config_.telemetry_retention_days, background_->executor());
+  }
+  if (!housekeeping_) {
+    housekeeping_ = std::make_unique<domain::accounts::HousekeepingJob>(
+        *storage_->accounts, clock(), metrics_, background_->executor());
+  }
 }
 
 core::Result<void> Application::build_services() {
@@ -143,11 +207,9 @@ core::Result<domain::telemetry::Expiry> Application::purge_telemetry() {
 }
 
 core::Result<void> Application::start() {
-  retention_ = std::make_unique<domain::telemetry::RetentionJob>(
-      telemetry_store(), clock(), config_.telemetry_retention_days, background_->executor());
-  housekeeping_ = std::make_unique<domain::accounts::HousekeepingJob>(
-      *storage_->accounts, clock(), metrics_, background_->executor());
-  api::add_operator_routes(router_, {.readiness = *storage_->readiness,
+  if (database_ready_) start_database_jobs();
+  auto& readiness = gated_readiness_ ? *gated_readiness_ : *storage_->readiness;
+  api::add_operator_routes(router_, {.readiness = readiness,
                                      .metrics = metrics_,
                                      .draining = [this] { return server_ && server_->draining(); },
                                      .metrics_token = config_.metrics_token,
@@ -177,6 +239,23 @@ core::Result<void> Application::start() {
   api::add_telemetry_public_routes(router_, publication);
   api::add_telemetry_page_routes(router_, publication);
 
+  // While a deferred database is waited for, every route but the probes answers 503 with
+  // Retry-After (never a 500 from a schema that is not there yet).
+  if (!database_ready_) {
+    for (const auto& route : router_.routes()) {
+      if (always_open(route->pattern)) continue;
+      route->handler = [this, inner = std::move(route->handler)](
+                           http::Request& request) -> core::Task<http::Response> {
+        if (!database_ready_.load()) {
+          co_return http::error_response(
+              core::Error::make(core::ErrorCode::service_unavailable,
+                                "the database is not available yet, retry shortly"),
+              request.request_id);
+        }
+        co_return co_await inner(request);
+      };
+    }
+  }
   dispatcher_ = std::make_unique<http::Dispatcher>(router_, metrics_, config_.cors_allowed_origins);
   http::ServerOptions options;
   options.host = config_.listen_host;

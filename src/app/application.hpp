@@ -2,6 +2,7 @@
 /// The composition root: builds storage, services, routes and the server from a Config.
 /// `serve` runs one; the integration tests run one in-process on port 0.
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "http/session.hpp"
 
 namespace ferr::domain {
+class ReadinessCheck;
 namespace accounts {
 class AccountService;
 class AccountEvents;
@@ -72,12 +74,21 @@ struct Tuning {
       wrap_telemetry_store;
 };
 
+/// When the database is opened: at once (the commands, the tests), or, on PostgreSQL, after the
+/// server listens (`serve`: prepare_database() is then awaited until it succeeds).
+enum class DatabaseStart { at_once, deferred };
+
 class Application {
  public:
   /// Opens the database (SQLite or PostgreSQL, app/storage_backend.hpp) and applies migrations;
-  /// a ConfigError-style line on failure.
-  static core::Result<std::unique_ptr<Application>> create(const Config& config,
-                                                           Tuning tuning = {});
+  /// a ConfigError-style line on failure. Deferred on PostgreSQL: only builds the pool.
+  static core::Result<std::unique_ptr<Application>> create(
+      const Config& config, Tuning tuning = {}, DatabaseStart when = DatabaseStart::at_once);
+  /// True until the database is migrated: every route but the probes then answers 503.
+  bool waiting_for_database() const { return !database_ready_.load(); }
+  /// One attempt to migrate a deferred database and create its partitions; on success the
+  /// routes open. `service_unavailable` while the server cannot be reached (worth retrying).
+  core::Task<core::Result<void>> prepare_database();
   ~Application();
 
   /// Registers every route, binds the listener and starts serving.
@@ -109,6 +120,8 @@ class Application {
 
   const core::Clock& clock() const { return tuning_.clock ? *tuning_.clock : system_clock_; }
   core::Result<void> build_services();
+  /// Starts the hourly retention and housekeeping passes (once the database is there).
+  void start_database_jobs();
   core::Result<void> build_telemetry();
   /// The store telemetry writes to: the backend's, or its wrapper under fault injection.
   domain::telemetry::TelemetryStore& telemetry_store();
@@ -119,6 +132,9 @@ class Application {
   core::SodiumRandom random_;
   core::MetricsRegistry metrics_;
   std::unique_ptr<StorageBackend> storage_;
+  // False while a deferred database is being waited for; read by the I/O threads.
+  std::atomic<bool> database_ready_ = true;
+  std::unique_ptr<domain::ReadinessCheck> gated_readiness_;
   // The telemetry writer, the retention and housekeeping jobs run here; destroyed after them
   // (declared before).
   std::unique_ptr<core::BackgroundLoop> background_;

@@ -1,12 +1,19 @@
 #include "app/cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "app/application.hpp"
@@ -71,6 +78,50 @@ void warn_about_development_settings(const Config& config) {
   // FERRLABS_MAIL=log in production is refused by parse_config, never merely warned about.
 }
 
+/// `serve` on PostgreSQL: attempts to migrate until it works, with a capped back-off, within
+/// FERRLABS_DATABASE_WAIT_S. Each failed attempt is logged (the error, never the URL).
+struct DatabaseWait {
+  Application& app;
+  std::chrono::seconds bound;
+  boost::asio::steady_timer timer;
+  bool stopping = false;
+  std::optional<core::Error> failure;  ///< set when the wait ends without a database
+
+  core::Task<void> run() {
+    auto deadline = std::chrono::steady_clock::now() + bound;
+    std::chrono::milliseconds delay{250};
+    for (int attempt = 1;; ++attempt) {
+      auto ready = co_await app.prepare_database();
+      if (ready) {
+        core::log::info("database ready", {{"attempts", attempt}});
+        co_return;
+      }
+      const core::Error& error = ready.error();
+      if (error.code != core::ErrorCode::service_unavailable) {
+        failure = error;
+        co_return;
+      }
+      if (stopping) co_return;
+      auto detail = error.log_detail.empty() ? error.message : error.log_detail;
+      if (std::chrono::steady_clock::now() + delay >= deadline) {
+        failure = core::Error::internal("DATABASE_URL: the database did not answer within " +
+                                        std::to_string(bound.count()) +
+                                        " s (FERRLABS_DATABASE_WAIT_S): " + detail);
+        co_return;
+      }
+      core::log::warn("database not available, retrying",
+                      {{"attempt", attempt}, {"retry_in_ms", delay.count()}, {"error", detail}});
+      timer.expires_after(delay);
+      boost::system::error_code ignored;
+      co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+      if (stopping) co_return;
+      // Doubling up to 5 s: a database back within seconds is found at once, a long outage is
+      // not hammered.
+      delay = std::min(delay * 2, std::chrono::milliseconds{5000});
+    }
+  }
+};
+
 int serve(const Config& config) {
   core::log::init(config.log_level);
   core::init_sodium();
@@ -82,7 +133,7 @@ int serve(const Config& config) {
     std::fprintf(stderr, "invalid configuration: %s\n", error.log_detail.c_str());
     return kExitBadConfig;
   };
-  auto app = Application::create(config);
+  auto app = Application::create(config, {}, DatabaseStart::deferred);
   if (!app) return refuse(app.error());
   if (auto started = (*app)->start(); !started) return refuse(started.error());
   warn_about_development_settings(config);
@@ -90,7 +141,21 @@ int serve(const Config& config) {
   boost::asio::io_context signal_context;
   boost::asio::signal_set signals(signal_context, SIGINT, SIGTERM);
   int received = 0;
-  signals.async_wait([&](const boost::system::error_code&, int signal) { received = signal; });
+  std::optional<DatabaseWait> wait;
+  if ((*app)->waiting_for_database()) {
+    wait.emplace(DatabaseWait{.app = **app,
+                              .bound = std::chrono::seconds(config.database_wait_seconds),
+                              .timer = boost::asio::steady_timer(signal_context)});
+  }
+  signals.async_wait([&](const boost::system::error_code& error, int signal) {
+    if (error) return;  // cancelled: the database wait gave up
+    received = signal;
+    // SIGTERM while waiting for the database: the wait ends after its current attempt.
+    if (wait) {
+      wait->stopping = true;
+      wait->timer.cancel();
+    }
+  });
 
   auto startup_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_at)
@@ -102,7 +167,17 @@ int serve(const Config& config) {
                                 {"startup_ms", startup_ms}});
   core::log::flush();
 
+  if (wait) {
+    boost::asio::co_spawn(signal_context, wait->run(), [&](const std::exception_ptr&) {
+      if (wait->failure) signals.cancel();
+    });
+  }
   signal_context.run();
+  if (wait && wait->failure) {
+    (*app)->shutdown(std::chrono::seconds(0));
+    app->reset();
+    return refuse(*wait->failure);
+  }
   core::log::info("draining", {{"signal", received}, {"grace_s", config.shutdown_grace_seconds}});
   bool drained = (*app)->shutdown(std::chrono::seconds(config.shutdown_grace_seconds));
   app->reset();

@@ -46,6 +46,8 @@ const std::vector<Setting>& settings() {
       {"METRICS_TOKEN", "--metrics-token", "", "bearer token required by /metrics when set"},
       {"FERRLABS_SHUTDOWN_GRACE_S", "--shutdown-grace-s", "10",
        "drain deadline on SIGTERM, in seconds"},
+      {"FERRLABS_DATABASE_WAIT_S", "--database-wait-s", "300",
+       "PostgreSQL: how long `serve` waits at start-up for the database, in seconds"},
       {"FERRLABS_LOG", "--log", "info", "trace, debug, info, warn, error or off"},
       {"FERRLABS_PASSWORD_MEMORY_KIB", "--password-memory-kib", "19456",
        "argon2id memory per password hash, in KiB (older hashes still verify)"},
@@ -237,6 +239,8 @@ std::optional<ConfigError> parse_config(const RawSettings& raw, std::size_t core
   c.metrics_token = core::Secret(*value("METRICS_TOKEN"));
   if (!parse_number(*value("FERRLABS_SHUTDOWN_GRACE_S"), 0, 3600, c.shutdown_grace_seconds))
     return ConfigError{"FERRLABS_SHUTDOWN_GRACE_S", "must be a number of seconds from 0 to 3600"};
+  if (!parse_number(*value("FERRLABS_DATABASE_WAIT_S"), 0, 86400, c.database_wait_seconds))
+    return ConfigError{"FERRLABS_DATABASE_WAIT_S", "must be a number of seconds from 0 to 86400"};
   if (!parse_number<std::size_t>(*value("FERRLABS_PASSWORD_MEMORY_KIB"), 8, std::size_t{4} << 20,
                                  c.password_memory_kib))
     return ConfigError{"FERRLABS_PASSWORD_MEMORY_KIB", "must be a number of KiB from 8 to 4194304"};

@@ -48,6 +48,7 @@ struct Config {
   std::size_t max_connections_per_client = 256;  ///< open connections from one peer address
   core::Secret metrics_token;
   int shutdown_grace_seconds = 10;
+  int database_wait_seconds = 300;  ///< PostgreSQL: start-up wait for the database (serve only)
   std::size_t password_memory_kib = 19456;  ///< argon2id m (19 MiB)
   unsigned password_iterations = 2;         ///< argon2id t
   core::log::Level log_level = core::log::Level::info;

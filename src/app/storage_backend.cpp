@@ -61,34 +61,16 @@ core::Result<StorageBackend> open_sqlite(const Config& config, const core::Clock
 
 core::Result<StorageBackend> open_postgres(const Config& config, const core::Clock& clock,
                                            SchemaReport* report) {
-  StorageBackend s;
-  storage::postgres::PoolOptions options;
-  options.connection.url = config.database.location;
-  options.max_size = config.database_max_connections;
-  s.postgres = std::make_unique<storage::postgres::Database>(options);
-  // A server that is down at start-up fails the start (the orchestrator restarts the process);
-  // once running, outages are answered with 503 and reconnected to (docs/postgres.md). Start-up
-  // is not yet inside an event loop: the migration runs on one of its own, on this thread.
-  auto migrated = core::run_to_completion(s.postgres->migrate());
-  if (!migrated) return core::fail(storage_error("migration failed", migrated.error()));
-  if (report) *report = {migrated->from_version, migrated->to_version, migrated->applied};
-  auto& db_ref = *s.postgres;
-  s.readiness = std::make_unique<storage::postgres::PgReadinessCheck>(db_ref);
-  s.accounts = std::make_unique<storage::postgres::PgAccountRepository>(db_ref);
-  s.orgs = std::make_unique<storage::postgres::PgOrgRepository>(db_ref);
-  s.subscriptions = std::make_unique<storage::postgres::PgSubscriptionRepository>(db_ref);
-  s.idempotency = std::make_unique<storage::postgres::PgIdempotencyStore>(db_ref);
-  auto telemetry = std::make_unique<storage::postgres::PgTelemetryStore>(
-      db_ref, config.telemetry_retention_days);
-  // The day partitions of the retention window and the days ahead, before the first event. A
-  // failure is not fatal: rows of a day without its partition land in the default partition
-  // until the retention pass (hourly) creates it.
-  if (auto made = core::run_to_completion(telemetry->ensure_partitions(clock.now())); !made) {
-    core::log::warn("telemetry partitions not created", {{"error", made.error().log_detail}});
-  } else if (*made > 0) {
-    core::log::info("telemetry partitions created", {{"count", *made}});
+  // The commands (migrate, purge, stats) fail fast on a server that is down; `serve` waits for
+  // it instead (cli.cpp).
+  StorageBackend s = build_postgres(config);
+  auto prepared = core::run_to_completion(prepare_postgres(s, clock));
+  if (!prepared) {
+    if (prepared.error().code == core::ErrorCode::service_unavailable)
+      return core::fail(storage_error("migration failed", prepared.error()));
+    return core::fail(prepared.error());
   }
-  s.telemetry = std::move(telemetry);
+  if (report) *report = *prepared;
   return s;
 }
 
@@ -102,6 +84,44 @@ StorageBackend::~StorageBackend() = default;
 
 void StorageBackend::quiesce() {
   if (sqlite) sqlite->join_threads();
+}
+
+StorageBackend build_postgres(const Config& config) {
+  StorageBackend s;
+  storage::postgres::PoolOptions options;
+  options.connection.url = config.database.location;
+  options.max_size = config.database_max_connections;
+  s.postgres = std::make_unique<storage::postgres::Database>(options);
+  auto& db_ref = *s.postgres;
+  s.readiness = std::make_unique<storage::postgres::PgReadinessCheck>(db_ref);
+  s.accounts = std::make_unique<storage::postgres::PgAccountRepository>(db_ref);
+  s.orgs = std::make_unique<storage::postgres::PgOrgRepository>(db_ref);
+  s.subscriptions = std::make_unique<storage::postgres::PgSubscriptionRepository>(db_ref);
+  s.idempotency = std::make_unique<storage::postgres::PgIdempotencyStore>(db_ref);
+  s.telemetry = std::make_unique<storage::postgres::PgTelemetryStore>(
+      db_ref, config.telemetry_retention_days);
+  return s;
+}
+
+core::Task<core::Result<SchemaReport>> prepare_postgres(StorageBackend& storage,
+                                                        const core::Clock& clock) {
+  auto migrated = co_await storage.postgres->migrate();
+  if (!migrated) {
+    // Unreachable: the caller may retry; anything else is final.
+    if (migrated.error().code == core::ErrorCode::service_unavailable)
+      co_return core::fail(migrated.error());
+    co_return core::fail(storage_error("migration failed", migrated.error()));
+  }
+  // The day partitions of the retention window and the days ahead, before the first event. A
+  // failure is not fatal: rows of a day without its partition land in the default partition
+  // until the retention pass (hourly) creates it.
+  auto& telemetry = static_cast<storage::postgres::PgTelemetryStore&>(*storage.telemetry);
+  if (auto made = co_await telemetry.ensure_partitions(clock.now()); !made) {
+    core::log::warn("telemetry partitions not created", {{"error", made.error().log_detail}});
+  } else if (*made > 0) {
+    core::log::info("telemetry partitions created", {{"count", *made}});
+  }
+  co_return SchemaReport{migrated->from_version, migrated->to_version, migrated->applied};
 }
 
 core::Result<StorageBackend> open_storage(const Config& config, const core::Clock& clock,

@@ -8,6 +8,7 @@
 #include "app/config.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/task.hpp"
 
 namespace ferr::domain {
 class ReadinessCheck;
@@ -69,5 +70,15 @@ struct StorageBackend {
 /// the migration run did. Errors carry a `DATABASE_URL: …` log_detail.
 core::Result<StorageBackend> open_storage(const Config& config, const core::Clock& clock,
                                           SchemaReport* report = nullptr);
+
+/// The PostgreSQL backend without touching the server (the pool connects lazily): `serve`
+/// listens at once and waits for the database with prepare_postgres.
+StorageBackend build_postgres(const Config& config);
+
+/// Migrates a backend from build_postgres and creates its telemetry partitions. A server that
+/// cannot be reached fails with `service_unavailable` (worth retrying); other failures carry a
+/// `DATABASE_URL: …` log_detail.
+core::Task<core::Result<SchemaReport>> prepare_postgres(StorageBackend& storage,
+                                                        const core::Clock& clock);
 
 }  // namespace ferr::app

@@ -79,6 +79,13 @@ launch_server() {
   # Emptied here, not only by the background redirection below: a restart under the same name
   # would otherwise let await_server read the previous run's "listening" line (and port).
   : >"$E2E_WORK/$name/server.log"
+  # On PostgreSQL `serve` listens before the database is ready (docs/postgres.md, "Start-up"):
+  # await_server then also waits for it, unless E2E_AWAIT_DATABASE=0 (pg_startup_test.sh).
+  rm -f "$E2E_WORK/$name/on-postgres"
+  local arg
+  for arg in "$@"; do
+    [[ "$arg" == DATABASE_URL=postgres* ]] && : >"$E2E_WORK/$name/on-postgres"
+  done
   (cd "$E2E_WORK/$name" && exec env FERRLABS_LISTEN=127.0.0.1:0 FERRLABS_THREADS=2 "$@" "$FERR_BIN" serve) \
     2>"$E2E_WORK/$name/server.log" >"$E2E_WORK/$name/stdout.log" &
   SERVER_PID=$!
@@ -94,6 +101,11 @@ await_server() {
     return 1
   fi
   SERVER_PORT=$(grep '"msg":"listening"' "$SERVER_LOG" | jq -r .port)
+  if [ -f "$SERVER_DIR/on-postgres" ] && [ "${E2E_AWAIT_DATABASE:-1}" != 0 ] &&
+    ! wait_for_line "$SERVER_LOG" '"msg":"database ready"' 60; then
+    echo "server $1 did not reach its database:"; cat "$SERVER_LOG"
+    return 1
+  fi
 }
 
 # stop_server [SIGNAL]: signals the server and sets SERVER_EXIT to its exit status.

@@ -87,6 +87,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& invalid_val
       // Over the default total (10000) is refused too: one client could take every connection.
       {"FERRLABS_MAX_CONNECTIONS_PER_CLIENT", {"", "0", "10001", "-1", "some"}},
       {"FERRLABS_SHUTDOWN_GRACE_S", {"", "-1", "3601", "10s"}},
+      {"FERRLABS_DATABASE_WAIT_S", {"", "-1", "86401", "5m"}},
       {"FERRLABS_LOG", {"", "INFO", "verbose", "warning"}},
       {"FERRLABS_PASSWORD_MEMORY_KIB", {"", "7", "4194305", "lots"}},
       {"FERRLABS_PASSWORD_ITERATIONS", {"", "0", "101", "two"}},

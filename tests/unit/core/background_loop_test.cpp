@@ -90,13 +90,32 @@ TEST(BackgroundLoop, StopLetsTheRunningJobFinish) {
 }
 
 TEST(BackgroundLoop, TheDestructorStops) {
-  std::promise<void> ran;
+  // Without an explicit stop(): the destructor ends the loop promptly (not after the hour-long
+  // timer), destroys the coroutine suspended on it without resuming it, and joins the thread
+  // (a thread left joinable would terminate the test).
+  std::atomic<bool> destroyed = false;
+  std::atomic<bool> resumed = false;
+  auto start = std::chrono::steady_clock::now();
   {
     BackgroundLoop loop;
-    asio::post(loop.executor(), [&] { ran.set_value(); });
-    ran.get_future().get();
-  }  // joins without an explicit stop()
-  SUCCEED();
+    std::promise<void> suspended;
+    asio::co_spawn(
+        loop.executor(),
+        [&]() -> Task<void> {
+          DestroyedFlag guard{&destroyed};
+          asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::hours(1));
+          suspended.set_value();
+          co_await timer.async_wait(asio::use_awaitable);
+          resumed = true;
+        },
+        [](std::exception_ptr) {});
+    suspended.get_future().get();
+    EXPECT_FALSE(destroyed) << "the coroutine is alive while the loop runs";
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30))
+      << "the destructor does not wait for the hour-long timer";
+  EXPECT_TRUE(destroyed) << "the suspended coroutine went with the loop";
+  EXPECT_FALSE(resumed);
 }
 
 }  // namespace
