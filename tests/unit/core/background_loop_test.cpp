@@ -45,23 +45,30 @@ struct DestroyedFlag {
   ~DestroyedFlag() { *flag = true; }
 };
 
+/// Spawns on `loop` a coroutine suspended on an hour-long timer and returns once it is suspended;
+/// `destroyed` is set when its frame goes, `resumed` if the timer ever completes.
+void suspend_for_an_hour(BackgroundLoop& loop, std::atomic<bool>& destroyed,
+                         std::atomic<bool>& resumed) {
+  std::promise<void> suspended;
+  asio::co_spawn(
+      loop.executor(),
+      [&]() -> Task<void> {
+        DestroyedFlag guard{&destroyed};
+        asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::hours(1));
+        suspended.set_value();
+        co_await timer.async_wait(asio::use_awaitable);
+        resumed = true;
+      },
+      [](std::exception_ptr) {});
+  suspended.get_future().get();
+}
+
 TEST(BackgroundLoop, StopEndsTheThreadAndDestroysSuspendedCoroutinesWithTheLoop) {
   std::atomic<bool> destroyed = false;
-  bool resumed = false;
+  std::atomic<bool> resumed = false;
   {
     BackgroundLoop loop;
-    std::promise<void> suspended;
-    asio::co_spawn(
-        loop.executor(),
-        [&]() -> Task<void> {
-          DestroyedFlag guard{&destroyed};
-          asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::hours(1));
-          suspended.set_value();
-          co_await timer.async_wait(asio::use_awaitable);
-          resumed = true;
-        },
-        [](std::exception_ptr) {});
-    suspended.get_future().get();
+    suspend_for_an_hour(loop, destroyed, resumed);
     auto start = std::chrono::steady_clock::now();
     loop.stop();
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30))
@@ -98,18 +105,7 @@ TEST(BackgroundLoop, TheDestructorStops) {
   auto start = std::chrono::steady_clock::now();
   {
     BackgroundLoop loop;
-    std::promise<void> suspended;
-    asio::co_spawn(
-        loop.executor(),
-        [&]() -> Task<void> {
-          DestroyedFlag guard{&destroyed};
-          asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::hours(1));
-          suspended.set_value();
-          co_await timer.async_wait(asio::use_awaitable);
-          resumed = true;
-        },
-        [](std::exception_ptr) {});
-    suspended.get_future().get();
+    suspend_for_an_hour(loop, destroyed, resumed);
     EXPECT_FALSE(destroyed) << "the coroutine is alive while the loop runs";
   }
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30))
