@@ -13,7 +13,9 @@
 # product.tier_changed); then pgbench on the same cluster with the very statements one such
 # request sends, in the same round trips (the statement files of src/storage/postgres/statements,
 # parameters bound the same way; BEGIN travels with the first statements and COMMIT with the
-# last, as pipelines). It prints every run, the medians and the ratios the issue asks for.
+# last, as pipelines). The same read is also run with a personal API token in both headers
+# (issue 15: presenting a token must cost no more than an access token). It prints every run,
+# the medians and the ratios the issues ask for.
 # Everything listens on 127.0.0.1 only, and stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,7 +69,8 @@ start() {
   printf -v "port_$name" '%s' "$(grep '"msg":"listening"' "$work/$name/log" | sed -E 's/.*"port":([0-9]+).*/\1/')"
 }
 
-# setup NAME: an account, an org `acme` with ferrflow live; sets token_NAME.
+# setup NAME: an account, an org `acme` with ferrflow live; sets token_NAME (an access token)
+# and pat_NAME (a personal API token; "null" on a baseline that predates them).
 setup() {
   local name=$1 port_var="port_$1"
   local base="http://127.0.0.1:${!port_var}" email=bench@example.com password="benchmark passphrase that is long"
@@ -80,6 +83,7 @@ setup() {
   call POST /v1/orgs "$token" '{"slug":"acme","name":"Acme"}' >/dev/null
   call POST /v1/orgs/acme/subscriptions "$token" '{"product":"ferrflow","tier":"team"}' >/dev/null
   printf -v "token_$name" '%s' "$token"
+  printf -v "pat_$name" '%s' "$(call POST /v1/auth/tokens "$token" '{"name":"bench","scopes":["*"]}' | jq -r .plaintext 2>/dev/null)"
 }
 
 servers=(sqlite postgres)
@@ -159,6 +163,9 @@ for round in $(seq "$ROUNDS"); do
     base="http://127.0.0.1:${!port_var}"
     printf "  %-9s %-30s %s\n" "$s" "GET /v1/orgs/acme" "$(run_wrk "read_$s" "$base/v1/orgs/acme" -H "Authorization: Bearer ${!token_var}")"
     printf "  %-9s %-30s %s\n" "$s" "PATCH …/subscriptions/ferrflow" "$(BENCH_PATH=/v1/orgs/acme/subscriptions/ferrflow BENCH_AUTH=${!token_var} run_wrk "write_$s" "$base" -s bench/retier.lua)"
+    pat_var="pat_$s"
+    [ "${!pat_var}" = null ] || printf "  %-9s %-30s %s\n" "$s" "GET /v1/orgs/acme (API token)" \
+      "$(run_wrk "pat_$s" "$base/v1/orgs/acme" -H "Authorization: Bearer ${!pat_var}" -H "x-api-token: ${!pat_var}")"
   done
   printf "  %-9s %-30s %s\n" pgbench "read statement" "$(run_pgbench pgbench_read "$work/read.sql")"
   printf "  %-9s %-30s %s\n" pgbench "re-tier statements" "$(run_pgbench pgbench_write "$work/retier_pro.sql" "$work/retier_team.sql")"
@@ -177,6 +184,8 @@ printf "PostgreSQL / SQLite:   read %s (target >= 0.5)   re-tier %s (target >= 0
   "$(ratio "$(median read_postgres 1)" "$(median read_sqlite 1)")" "$(ratio "$(median write_postgres 1)" "$(median write_sqlite 1)")"
 printf "PostgreSQL / pgbench:  read %s                   re-tier %s (where PostgreSQL is the ceiling: target >= 0.8)\n" \
   "$(ratio "$(median read_postgres 1)" "$(median pgbench_read 1)")" "$(ratio "$(median write_postgres 1)" "$(median pgbench_write 1)")"
+printf "API token / access token, same read:  SQLite %s   PostgreSQL %s (target >= 1, within noise)\n" \
+  "$(ratio "$(median pat_sqlite 1)" "$(median read_sqlite 1)")" "$(ratio "$(median pat_postgres 1)" "$(median read_postgres 1)")"
 if [ -n "$BASELINE_BIN" ]; then
   printf "SQLite, this / baseline %s:  read %s   re-tier %s (target >= 1, within noise)\n" "$rev" \
     "$(ratio "$(median read_sqlite 1)" "$(median read_baseline 1)")" "$(ratio "$(median write_sqlite 1)" "$(median write_baseline 1)")"

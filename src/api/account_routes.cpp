@@ -120,7 +120,7 @@ class Routes {
   }
 
   awaitable<Response> logout(Request& req) {
-    auto principal = authenticate(req, d_.accounts);
+    auto principal = co_await d_.auth.authenticate(req, Accepts::session);
     if (!principal) co_return http::respond_error(req, principal.error());
     auto done = co_await d_.accounts.logout(*principal);
     if (!done) co_return http::respond_error(req, done.error());
@@ -130,7 +130,7 @@ class Routes {
   }
 
   awaitable<Response> me(Request& req) {
-    auto principal = authenticate(req, d_.accounts);
+    auto principal = co_await d_.auth.authenticate(req, Accepts::personal);
     if (!principal) co_return http::respond_error(req, principal.error());
     auto user = co_await d_.accounts.profile(*principal);
     if (!user) co_return http::respond_error(req, user.error());
@@ -138,7 +138,7 @@ class Routes {
   }
 
   awaitable<Response> update_me(Request& req) {
-    auto principal = authenticate(req, d_.accounts);
+    auto principal = co_await d_.auth.authenticate(req, Accepts::personal);
     if (!principal) co_return http::respond_error(req, principal.error());
     auto patch = read_body<domain::accounts::ProfilePatch>(
         req, [](ObjectReader& r) -> Result<domain::accounts::ProfilePatch> {
@@ -165,7 +165,7 @@ class Routes {
           }
           return p;
         });
-    if (!patch) co_return co_await refuse(req, *principal, d_.accounts, patch.error());
+    if (!patch) co_return co_await d_.auth.refuse(req, *principal, patch.error());
     auto user = co_await d_.accounts.update_profile(*principal, *patch);
     if (!user) co_return http::respond_error(req, user.error());
     co_return Response::json(200, user_json(*user));
@@ -199,8 +199,14 @@ class Routes {
   }
 
   awaitable<Response> export_me(Request& req) {
-    auto principal = authenticate(req, d_.accounts);
+    auto principal = co_await d_.auth.authenticate(req, Accepts::personal);
     if (!principal) co_return http::respond_error(req, principal.error());
+    // Everything about the person: a personal token needs the `*` scope, not `read` alone.
+    if (principal->token && !principal->token->full_scope) {
+      co_return http::respond_error(
+          req, core::Error::make(core::ErrorCode::auth_forbidden,
+                                 "exporting the account needs a token with the * scope"));
+    }
     auto data = co_await d_.personal_data.export_account(*principal);
     if (!data) co_return http::respond_error(req, data.error());
     Response r = Response::json(200, account_export_json(*data));
@@ -210,8 +216,21 @@ class Routes {
     co_return r;
   }
 
+  awaitable<Response> delete_me(Request& req) {
+    auto principal = co_await d_.auth.authenticate(req, Accepts::session);
+    if (!principal) co_return http::respond_error(req, principal.error());
+    auto password = read_body<std::string>(
+        req, [](ObjectReader& r) { return read_single_string(r, "password"); });
+    if (!password) co_return co_await d_.auth.refuse(req, *principal, password.error());
+    auto done = co_await d_.personal_data.erase_account(*principal, *password);
+    if (!done) co_return http::respond_error(req, done.error());
+    Response r = Response::empty(204);
+    r.headers.add("Set-Cookie", clear_session_cookie(d_.cookie));
+    co_return r;
+  }
+
   awaitable<Response> sessions(Request& req) {
-    auto principal = authenticate(req, d_.accounts);
+    auto principal = co_await d_.auth.authenticate(req, Accepts::personal);
     if (!principal) co_return http::respond_error(req, principal.error());
     auto sessions = co_await d_.accounts.sessions(*principal);
     if (!sessions) co_return http::respond_error(req, sessions.error());
@@ -219,13 +238,13 @@ class Routes {
   }
 
   awaitable<Response> revoke_session(Request& req) {
-    auto principal = authenticate(req, d_.accounts);
+    auto principal = co_await d_.auth.authenticate(req, Accepts::personal);
     if (!principal) co_return http::respond_error(req, principal.error());
     // An id that is not a uuid names no session: the same 404 as another user's.
     auto session_id = core::SessionId::parse(req.param("id"));
     if (!session_id) {
-      co_return co_await refuse(
-          req, *principal, d_.accounts,
+      co_return co_await d_.auth.refuse(
+          req, *principal,
           core::Error::make(core::ErrorCode::session_not_found, "session not found"));
     }
     auto done = co_await d_.accounts.revoke_session(*principal, *session_id);
@@ -234,7 +253,7 @@ class Routes {
   }
 
   awaitable<Response> telemetry_prefs(Request& req) {
-    auto principal = authenticate(req, d_.accounts);
+    auto principal = co_await d_.auth.authenticate(req, Accepts::personal);
     if (!principal) co_return http::respond_error(req, principal.error());
     auto opt_out = co_await d_.accounts.telemetry_opt_out(*principal);
     if (!opt_out) co_return http::respond_error(req, opt_out.error());
@@ -242,11 +261,11 @@ class Routes {
   }
 
   awaitable<Response> set_telemetry_prefs(Request& req) {
-    auto principal = authenticate(req, d_.accounts);
+    auto principal = co_await d_.auth.authenticate(req, Accepts::personal);
     if (!principal) co_return http::respond_error(req, principal.error());
     auto wanted =
         read_body<bool>(req, [](ObjectReader& r) { return r.required_bool("telemetry_opt_out"); });
-    if (!wanted) co_return co_await refuse(req, *principal, d_.accounts, wanted.error());
+    if (!wanted) co_return co_await d_.auth.refuse(req, *principal, wanted.error());
     auto saved = co_await d_.accounts.set_telemetry_opt_out(*principal, *wanted);
     if (!saved) co_return http::respond_error(req, saved.error());
     co_return telemetry_prefs_response(*saved);
@@ -279,6 +298,7 @@ void add_account_routes(http::Router& router, const AccountRoutesDeps& deps) {
   both(Method::post, "/logout", bind(&Routes::logout));
   both(Method::get, "/me", bind(&Routes::me));
   both(Method::patch, "/me", bind(&Routes::update_me), kJson);
+  both(Method::del, "/me", bind(&Routes::delete_me), kJson);
   both(Method::get, "/me/export", bind(&Routes::export_me));
   both(Method::post, "/forgot-password", bind(&Routes::forgot_password), kJson);
   both(Method::post, "/reset-password", bind(&Routes::reset_password), kJson);

@@ -3,6 +3,7 @@
 /// /v1/me/telemetry-prefs.
 
 #include "api/account_json.hpp"
+#include "api/authentication.hpp"
 #include "domain/accounts/account_service.hpp"
 #include "domain/privacy/personal_data.hpp"
 #include "http/middleware/rate_limiter.hpp"
@@ -12,6 +13,7 @@ namespace ferr::api {
 
 struct AccountRoutesDeps {
   domain::accounts::AccountService& accounts;
+  const Authenticator& auth;
   domain::privacy::PersonalData& personal_data;  ///< the export
   http::RateLimiter&
       auth_limiter;  ///< per client IP on register, login, verify-email, forgot-password

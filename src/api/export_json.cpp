@@ -4,6 +4,7 @@
 
 #include "api/account_json.hpp"
 #include "api/org_json.hpp"
+#include "api/token_json.hpp"
 #include "core/time_format.hpp"
 
 namespace ferr::api {
@@ -43,8 +44,7 @@ std::string account_export_json(const domain::privacy::AccountExport& data) {
   out["user"] = user_object(data.user);
   out["telemetry_prefs"] = json::object{{"telemetry_opt_out", data.telemetry_opt_out}};
   out["sessions"] = sessions_array(data.sessions, data.current_session);
-  // API tokens are not built yet: the list is empty until they are (docs/accounts.md).
-  out["api_tokens"] = json::array{};
+  out["api_tokens"] = personal_tokens_array(data.api_tokens);
   json::array memberships;
   for (const auto& m : data.memberships) {
     memberships.push_back(json::object{{"org_id", m.org_id.to_string()},

@@ -43,8 +43,8 @@ boost::asio::awaitable<Response> idempotent(http::Request& request,
   if (!header) co_return co_await work();
   std::string key(*header);
   if (!domain::idempotency::is_valid_key(key))
-    co_return co_await refuse(
-        request, caller, deps.accounts,
+    co_return co_await deps.auth.refuse(
+        request, caller,
         core::Error::validation("Idempotency-Key",
                                 "Idempotency-Key must be 1 to 255 printable characters"));
 
@@ -85,9 +85,9 @@ boost::asio::awaitable<Response> idempotent(http::Request& request,
   core::Result<void> recorded;
   if (keep) {
     domain::idempotency::StoredResponse stored{static_cast<int>(response->status), response->body};
-    recorded = co_await deps.idempotency.complete(caller.user_id, key, stored);
+    recorded = co_await deps.idempotency.complete(caller.key_owner(), key, stored);
   } else {
-    recorded = co_await deps.idempotency.release(caller.user_id, key);
+    recorded = co_await deps.idempotency.release(caller.key_owner(), key);
   }
   if (!recorded)
     core::log::warn("idempotency key not recorded",

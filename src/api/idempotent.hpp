@@ -7,7 +7,7 @@
 
 #include <functional>
 
-#include "domain/accounts/account_service.hpp"
+#include "api/authentication.hpp"
 #include "domain/accounts/principal.hpp"
 #include "domain/idempotency/idempotency.hpp"
 #include "http/request.hpp"
@@ -16,7 +16,7 @@ namespace ferr::api {
 
 struct IdempotencyDeps {
   domain::idempotency::Idempotency& idempotency;
-  domain::accounts::AccountService& accounts;  ///< answers a refused key of a revoked session
+  const Authenticator& auth;  ///< answers a refused key of a revoked session
 };
 
 /// The work of an idempotent route once the caller is known.

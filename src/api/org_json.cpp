@@ -59,7 +59,8 @@ object audit_entry_object(const domain::orgs::AuditRecord& e) {
   boost::system::error_code ec;
   auto metadata = boost::json::parse(e.metadata, ec);  // written by us: always an object
   return object{{"id", e.id.to_string()},
-                {"actor_id", e.actor_id.to_string()},
+                {"actor_id", e.actor_id ? boost::json::value(e.actor_id->to_string())
+                                        : boost::json::value(nullptr)},
                 {"action", e.action},
                 {"target", e.target},
                 {"metadata", ec ? boost::json::value(object{}) : metadata},

@@ -53,7 +53,7 @@ class Routes {
 
   template <typename F>
   awaitable<Response> as_user(Request& req, F&& work) {
-    return api::as_user(req, d_.accounts, std::forward<F>(work));
+    return api::as_user(req, d_.auth, std::forward<F>(work));
   }
 
   awaitable<Response> create(Request& req) {
@@ -69,7 +69,7 @@ class Routes {
           if (!name) return fail(name.error());
           return Input{*slug, *name};
         });
-        if (!input) co_return co_await refuse(req, user, d_.accounts, input.error());
+        if (!input) co_return co_await d_.auth.refuse(req, user, input.error());
         auto org = co_await d_.orgs.create(user, input->slug, input->name);
         if (!org) co_return http::respond_error(req, org.error());
         co_return Response::json(201, org_json(*org));
@@ -106,7 +106,7 @@ class Routes {
         if (!slug) return fail(slug.error());
         return Input{*name, *slug};
       });
-      if (!input) co_return co_await refuse(req, user, d_.accounts, input.error());
+      if (!input) co_return co_await d_.auth.refuse(req, user, input.error());
       std::string slug(req.param("slug"));
       auto org = co_await d_.orgs.update(user, slug, input->name, input->slug);
       if (!org) co_return http::respond_error(req, org.error());
@@ -137,7 +137,7 @@ class Routes {
           if (!role) return fail(role.error());
           return Input{*email, *role};
         });
-        if (!input) co_return co_await refuse(req, user, d_.accounts, input.error());
+        if (!input) co_return co_await d_.auth.refuse(req, user, input.error());
         std::string slug(req.param("slug"));
         auto member = co_await d_.orgs.add_member(user, slug, input->email, input->role);
         if (!member) co_return http::respond_error(req, member.error());
@@ -149,7 +149,7 @@ class Routes {
   awaitable<Response> change_role(Request& req) {
     co_return co_await as_user(req, [&](const Principal& user) -> awaitable<Response> {
       auto role = read_body<Role>(req, [](ObjectReader& r) { return read_role(r, true); });
-      if (!role) co_return co_await refuse(req, user, d_.accounts, role.error());
+      if (!role) co_return co_await d_.auth.refuse(req, user, role.error());
       std::string slug(req.param("slug"));
       auto member = co_await d_.orgs.change_role(user, slug, req.param("user_id"), *role);
       if (!member) co_return http::respond_error(req, member.error());
@@ -179,7 +179,7 @@ class Routes {
     co_return co_await as_user(req, [&](const Principal& user) -> awaitable<Response> {
       auto wanted = read_body<bool>(
           req, [](ObjectReader& r) { return r.required_bool("telemetry_opt_out"); });
-      if (!wanted) co_return co_await refuse(req, user, d_.accounts, wanted.error());
+      if (!wanted) co_return co_await d_.auth.refuse(req, user, wanted.error());
       std::string slug(req.param("slug"));
       auto saved = co_await d_.orgs.set_telemetry_opt_out(user, slug, *wanted);
       if (!saved) co_return http::respond_error(req, saved.error());
@@ -193,17 +193,15 @@ class Routes {
       if (auto text = req.query_param("limit")) {
         auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
         if (ec != std::errc() || end != text->data() + text->size() || limit < 1 || limit > 200)
-          co_return co_await refuse(
-              req, user, d_.accounts,
-              core::Error::validation("limit", "limit must be a number from 1 to 200"));
+          co_return co_await d_.auth.refuse(
+              req, user, core::Error::validation("limit", "limit must be a number from 1 to 200"));
       }
       std::optional<core::AuditEntryId> before;
       if (auto text = req.query_param("before")) {
         before = core::AuditEntryId::parse(*text);
         if (!before)
-          co_return co_await refuse(
-              req, user, d_.accounts,
-              core::Error::validation("before", "before must be an audit entry id"));
+          co_return co_await d_.auth.refuse(
+              req, user, core::Error::validation("before", "before must be an audit entry id"));
       }
       std::string slug(req.param("slug"));
       auto entries = co_await d_.orgs.audit(user, slug, limit, before);

@@ -1,8 +1,8 @@
 #pragma once
 /// The routes of "Organizations and members" (api.md): /v1/orgs… and the audit log.
 
+#include "api/authentication.hpp"
 #include "api/idempotent.hpp"
-#include "domain/accounts/account_service.hpp"
 #include "domain/orgs/org_service.hpp"
 #include "http/router.hpp"
 
@@ -10,8 +10,8 @@ namespace ferr::api {
 
 struct OrgRoutesDeps {
   domain::orgs::OrgService& orgs;
-  domain::accounts::AccountService& accounts;  ///< authenticates callers
-  IdempotencyDeps idempotency;                 ///< for POST /v1/orgs and POST …/members
+  const Authenticator& auth;
+  IdempotencyDeps idempotency;  ///< for POST /v1/orgs and POST …/members
 };
 
 /// Registers the organization, member and audit routes.

@@ -38,7 +38,7 @@ class Routes {
   explicit Routes(const SubscriptionRoutesDeps& deps) : d_(deps) {}
 
   awaitable<Response> list(Request& req) {
-    co_return co_await as_user(req, d_.accounts, [&](const Principal& user) -> awaitable<Response> {
+    co_return co_await as_user(req, d_.auth, [&](const Principal& user) -> awaitable<Response> {
       std::string slug(req.param("slug"));
       auto rows = co_await d_.subscriptions.list(user, slug);
       if (!rows) co_return http::respond_error(req, rows.error());
@@ -47,7 +47,7 @@ class Routes {
   }
 
   awaitable<Response> activate(Request& req) {
-    co_return co_await as_user(req, d_.accounts, [&](const Principal& user) -> awaitable<Response> {
+    co_return co_await as_user(req, d_.auth, [&](const Principal& user) -> awaitable<Response> {
       co_return co_await idempotent(req, user, d_.idempotency, [&]() -> awaitable<Response> {
         struct Input {
           Product product;
@@ -65,7 +65,7 @@ class Routes {
           if (!tier) return fail(tier.error());
           return Input{*product, *tier};
         });
-        if (!input) co_return co_await refuse(req, user, d_.accounts, input.error());
+        if (!input) co_return co_await d_.auth.refuse(req, user, input.error());
         std::string slug(req.param("slug"));
         auto row = co_await d_.subscriptions.activate(user, slug, input->product, input->tier);
         if (!row) co_return http::respond_error(req, row.error());
@@ -75,10 +75,10 @@ class Routes {
   }
 
   awaitable<Response> change_tier(Request& req) {
-    co_return co_await as_user(req, d_.accounts, [&](const Principal& user) -> awaitable<Response> {
+    co_return co_await as_user(req, d_.auth, [&](const Principal& user) -> awaitable<Response> {
       auto tier = read_body<Tier>(
           req, [](ObjectReader& r) { return tier_from(r.required_string("tier")); });
-      if (!tier) co_return co_await refuse(req, user, d_.accounts, tier.error());
+      if (!tier) co_return co_await d_.auth.refuse(req, user, tier.error());
       std::string slug(req.param("slug"));
       std::string product(req.param("product"));
       auto row = co_await d_.subscriptions.change_tier(user, slug, product, *tier);
@@ -88,7 +88,7 @@ class Routes {
   }
 
   awaitable<Response> cancel(Request& req) {
-    co_return co_await as_user(req, d_.accounts, [&](const Principal& user) -> awaitable<Response> {
+    co_return co_await as_user(req, d_.auth, [&](const Principal& user) -> awaitable<Response> {
       // `immediate` is accepted and changes nothing: without a payment provider every
       // cancellation takes effect at once.
       std::string slug(req.param("slug"));

@@ -1,8 +1,8 @@
 #pragma once
 /// The routes of "Subscriptions" (api.md): /v1/orgs/{slug}/subscriptions….
 
+#include "api/authentication.hpp"
 #include "api/idempotent.hpp"
-#include "domain/accounts/account_service.hpp"
 #include "domain/orgs/subscription_service.hpp"
 #include "http/router.hpp"
 
@@ -10,8 +10,8 @@ namespace ferr::api {
 
 struct SubscriptionRoutesDeps {
   domain::orgs::SubscriptionService& subscriptions;
-  domain::accounts::AccountService& accounts;  ///< authenticates callers
-  IdempotencyDeps idempotency;                 ///< for POST …/subscriptions
+  const Authenticator& auth;
+  IdempotencyDeps idempotency;  ///< for POST …/subscriptions
 };
 
 /// Registers the subscription routes.

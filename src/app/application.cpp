@@ -5,12 +5,14 @@
 #include <thread>
 
 #include "api/account_routes.hpp"
+#include "api/authentication.hpp"
 #include "api/operator_routes.hpp"
 #include "api/org_routes.hpp"
 #include "api/subscription_routes.hpp"
 #include "api/telemetry_ingest_routes.hpp"
 #include "api/telemetry_page_routes.hpp"
 #include "api/telemetry_public_routes.hpp"
+#include "api/token_routes.hpp"
 #include "app/storage_backend.hpp"
 #include "app/version.hpp"
 #include "core/log.hpp"
@@ -29,6 +31,8 @@
 #include "domain/telemetry/ingest_writer.hpp"
 #include "domain/telemetry/retention.hpp"
 #include "domain/telemetry/statistics.hpp"
+#include "domain/tokens/token_repository.hpp"
+#include "domain/tokens/token_service.hpp"
 #include "http/dispatcher.hpp"
 #include "http/error_response.hpp"
 #include "http/middleware/rate_limiter.hpp"
@@ -160,6 +164,13 @@ core::Result<void> Application::build_services() {
                                                      *org_events_, clock(), random_);
   subscriptions_ = std::make_unique<domain::orgs::SubscriptionService>(
       *storage_->orgs, *storage_->subscriptions, *org_events_, clock(), random_);
+  tokens_ = std::make_unique<domain::tokens::TokenService>(*storage_->tokens, *storage_->orgs,
+                                                           clock(), random_);
+  authenticator_ = std::make_unique<api::Authenticator>(*accounts_, *tokens_);
+  // The export shows a person the rows under the pseudonym the emitter computes: the same key.
+  personal_data_ = std::make_unique<domain::privacy::PersonalData>(
+      *accounts_, *storage_->accounts, *storage_->orgs, *storage_->tokens, telemetry_store(),
+      emitter_->key(), clock());
   idempotency_ = std::make_unique<domain::idempotency::Idempotency>(*storage_->idempotency,
                                                                     *storage_->accounts, clock());
   auth_limiter_ =
@@ -184,9 +195,6 @@ core::Result<void> Application::build_telemetry() {
   emitter_ = std::make_unique<domain::telemetry::Emitter>(store, *key, clock(), random_, metrics_,
                                                           options, background_->executor());
   ingest_writer_ = std::make_unique<domain::telemetry::IngestWriter>(store);
-  // The export shows a person the rows under the pseudonym the emitter computes: the same key.
-  personal_data_ = std::make_unique<domain::privacy::PersonalData>(
-      *storage_->accounts, *storage_->orgs, store, *key, clock());
   statistics_ =
       std::make_unique<domain::telemetry::TelemetryStatistics>(store, clock(), config_.stats_k);
   return {};
@@ -217,15 +225,17 @@ core::Result<void> Application::start() {
   bool secure_cookie = config_.public_url.rfind("https://", 0) == 0 ||
                        config_.environment == Environment::production;
   api::add_account_routes(router_, {.accounts = *accounts_,
+                                    .auth = *authenticator_,
                                     .personal_data = *personal_data_,
                                     .auth_limiter = *auth_limiter_,
                                     .cookie = {.secure = secure_cookie}});
-  api::IdempotencyDeps idempotency{.idempotency = *idempotency_, .accounts = *accounts_};
+  api::IdempotencyDeps idempotency{.idempotency = *idempotency_, .auth = *authenticator_};
   api::add_org_routes(router_,
-                      {.orgs = *orgs_, .accounts = *accounts_, .idempotency = idempotency});
+                      {.orgs = *orgs_, .auth = *authenticator_, .idempotency = idempotency});
   api::add_subscription_routes(
       router_,
-      {.subscriptions = *subscriptions_, .accounts = *accounts_, .idempotency = idempotency});
+      {.subscriptions = *subscriptions_, .auth = *authenticator_, .idempotency = idempotency});
+  api::add_token_routes(router_, {.tokens = *tokens_, .auth = *authenticator_, .clock = clock()});
   api::add_telemetry_ingest_routes(router_, {.writer = *ingest_writer_,
                                              .limiter = *ingest_limiter_,
                                              .metrics = metrics_,

@@ -17,6 +17,9 @@
 #include "http/router.hpp"
 #include "http/session.hpp"
 
+namespace ferr::api {
+class Authenticator;
+}
 namespace ferr::domain {
 class ReadinessCheck;
 namespace accounts {
@@ -37,6 +40,9 @@ class RetentionJob;
 class TelemetryStatistics;
 struct Expiry;
 }  // namespace telemetry
+namespace tokens {
+class TokenService;
+}
 namespace idempotency {
 class Idempotency;
 }  // namespace idempotency
@@ -154,6 +160,8 @@ class Application {
   std::unique_ptr<domain::orgs::OrgService> orgs_;
   std::unique_ptr<domain::orgs::SubscriptionService> subscriptions_;
   std::unique_ptr<domain::idempotency::Idempotency> idempotency_;
+  std::unique_ptr<domain::tokens::TokenService> tokens_;
+  std::unique_ptr<api::Authenticator> authenticator_;
   std::unique_ptr<http::RateLimiter> auth_limiter_;
   std::unique_ptr<http::RateLimiter> ingest_limiter_;
   std::unique_ptr<core::BlockingPool> hash_pool_;

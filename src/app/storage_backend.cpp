@@ -14,6 +14,7 @@
 #include "storage/postgres/readiness.hpp"
 #include "storage/postgres/subscription_repository.hpp"
 #include "storage/postgres/telemetry_store.hpp"
+#include "storage/postgres/token_repository.hpp"
 #include "storage/sqlite/account_repository.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/idempotency_store.hpp"
@@ -22,6 +23,7 @@
 #include "storage/sqlite/readiness.hpp"
 #include "storage/sqlite/subscription_repository.hpp"
 #include "storage/sqlite/telemetry_store.hpp"
+#include "storage/sqlite/token_repository.hpp"
 
 namespace ferr::app {
 
@@ -53,6 +55,7 @@ core::Result<StorageBackend> open_sqlite(const Config& config, const core::Clock
   s.readiness = std::make_unique<storage::sqlite::SqliteReadinessCheck>(db_ref);
   s.accounts = std::make_unique<storage::sqlite::SqliteAccountRepository>(db_ref);
   s.orgs = std::make_unique<storage::sqlite::SqliteOrgRepository>(db_ref);
+  s.tokens = std::make_unique<storage::sqlite::SqliteTokenRepository>(db_ref);
   s.subscriptions = std::make_unique<storage::sqlite::SqliteSubscriptionRepository>(db_ref);
   s.idempotency = std::make_unique<storage::sqlite::SqliteIdempotencyStore>(db_ref);
   s.telemetry = std::make_unique<storage::sqlite::SqliteTelemetryStore>(db_ref);
@@ -96,6 +99,7 @@ StorageBackend build_postgres(const Config& config) {
   s.readiness = std::make_unique<storage::postgres::PgReadinessCheck>(db_ref);
   s.accounts = std::make_unique<storage::postgres::PgAccountRepository>(db_ref);
   s.orgs = std::make_unique<storage::postgres::PgOrgRepository>(db_ref);
+  s.tokens = std::make_unique<storage::postgres::PgTokenRepository>(db_ref);
   s.subscriptions = std::make_unique<storage::postgres::PgSubscriptionRepository>(db_ref);
   s.idempotency = std::make_unique<storage::postgres::PgIdempotencyStore>(db_ref);
   s.telemetry = std::make_unique<storage::postgres::PgTelemetryStore>(

@@ -25,6 +25,9 @@ class TelemetryStore;
 namespace idempotency {
 class IdempotencyStore;
 }
+namespace tokens {
+class TokenRepository;
+}
 }  // namespace ferr::domain
 namespace ferr::storage::sqlite {
 class Database;
@@ -63,6 +66,7 @@ struct StorageBackend {
   std::unique_ptr<domain::orgs::SubscriptionRepository> subscriptions;
   std::unique_ptr<domain::idempotency::IdempotencyStore> idempotency;
   std::unique_ptr<domain::telemetry::TelemetryStore> telemetry;
+  std::unique_ptr<domain::tokens::TokenRepository> tokens;
 };
 
 /// Opens the configured database and applies pending migrations (under the backend's lock: two

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <tl/expected.hpp>
 
@@ -61,6 +62,7 @@ struct Error {
   std::optional<std::string> field;        ///< the offending member on validation errors
   std::optional<int> retry_after_seconds;  ///< for 423, 429 and 503
   std::string log_detail;                  ///< internal detail, logged with the request id only
+  std::vector<std::string> orgs;           ///< the slugs an ORG_LAST_OWNER refusal names
 
   static Error make(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
   static Error validation(std::string field, std::string message) {

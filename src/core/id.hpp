@@ -43,5 +43,7 @@ using SessionId = Id<struct SessionTag>;
 using SubscriptionId = Id<struct SubscriptionTag>;
 /// An entry of an organization's audit log.
 using AuditEntryId = Id<struct AuditEntryTag>;
+/// A personal or organization API token.
+using ApiTokenId = Id<struct ApiTokenTag>;
 
 }  // namespace ferr::core

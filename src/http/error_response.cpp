@@ -57,6 +57,11 @@ Response error_response(const core::Error& error, std::string_view request_id) {
   body["error"] = error.message;
   body["request_id"] = request_id;
   if (error.field) body["field"] = *error.field;
+  if (!error.orgs.empty()) {
+    boost::json::array orgs;
+    for (const auto& slug : error.orgs) orgs.emplace_back(slug);
+    body["orgs"] = std::move(orgs);
+  }
   Response r = Response::json(status_for(error.code), boost::json::serialize(body));
   if (error.retry_after_seconds) {
     r.headers.add("Retry-After", std::to_string(*error.retry_after_seconds));

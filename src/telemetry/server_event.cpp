@@ -11,7 +11,9 @@ using core::Error;
 /// Whether `value` holds what a field of `kind` takes.
 bool has_kind(const PropertyValue& value, FieldKind kind) {
   switch (kind) {
-    case FieldKind::hash: return std::holds_alternative<core::Uuid>(value);
+    case FieldKind::hash:
+      return std::holds_alternative<core::Uuid>(value) ||
+             std::holds_alternative<std::monostate>(value);
     case FieldKind::enumeration:
     case FieldKind::string: return std::holds_alternative<std::string>(value);
     case FieldKind::integer: return std::holds_alternative<std::int64_t>(value);

@@ -40,8 +40,9 @@ struct FixedString {
 };
 
 /// A property value. A `hash` field holds the raw id: the writer hashes it with the key, so the
-/// key never has to reach a handler.
-using PropertyValue = std::variant<std::string, std::int64_t, bool, core::Uuid>;
+/// key never has to reach a handler; `std::monostate` is a hash field with nobody behind it
+/// (`actor_hash` of a change made through an `org`-owned API token), written as null.
+using PropertyValue = std::variant<std::string, std::int64_t, bool, core::Uuid, std::monostate>;
 
 /// One property of an event; `name` points into the catalog (or, in tests, at a literal).
 struct Property {
@@ -109,7 +110,8 @@ template <typename T>
 constexpr bool accepts(FieldKind kind) {
   using V = std::remove_cvref_t<T>;
   switch (kind) {
-    case FieldKind::hash: return std::same_as<V, core::Uuid>;
+    case FieldKind::hash:
+      return std::same_as<V, core::Uuid> || std::same_as<V, std::optional<core::Uuid>>;
     case FieldKind::enumeration:
     case FieldKind::string: return std::convertible_to<T, std::string_view>;
     case FieldKind::integer: return std::integral<V> && !std::same_as<V, bool>;
@@ -165,6 +167,9 @@ class ServerEventBuilder {
         event.properties_.push_back({kSpec.name, std::string(std::string_view(value))});
       } else if constexpr (kSpec.kind == FieldKind::integer) {
         event.properties_.push_back({kSpec.name, static_cast<std::int64_t>(value)});
+      } else if constexpr (std::same_as<std::remove_cvref_t<T>, std::optional<core::Uuid>>) {
+        event.properties_.push_back(
+            {kSpec.name, value ? PropertyValue(*value) : PropertyValue(std::monostate{})});
       } else {
         event.properties_.push_back({kSpec.name, value});
       }

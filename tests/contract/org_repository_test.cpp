@@ -301,7 +301,7 @@ TEST_P(OrgRepositoryContract, UpdateCoalescesNameAndSlug) {
   auto org = create("acme", owner_);
   clock_.advance(1s);
   auto renamed = run(repo_->update_org(
-      org.id, owner_, std::string("Acme Inc"), std::nullopt,
+      org.id, Role::owner, std::string("Acme Inc"), std::nullopt,
       audit(
           owner_, "org.updated", "acme",
           domain::orgs::org_updated_metadata(org, std::string("Acme Inc"), std::nullopt).value())));
@@ -314,7 +314,7 @@ TEST_P(OrgRepositoryContract, UpdateCoalescesNameAndSlug) {
 
   clock_.advance(1s);
   auto moved = run(repo_->update_org(
-      org.id, owner_, std::nullopt, std::string("acme-inc"),
+      org.id, Role::owner, std::nullopt, std::string("acme-inc"),
       audit(owner_, "org.updated", "acme-inc",
             domain::orgs::org_updated_metadata(*renamed, std::nullopt, std::string("acme-inc"))
                 .value())));
@@ -338,8 +338,8 @@ TEST_P(OrgRepositoryContract, UpdateRefusesATakenSlugAndChangesNothing) {
   auto beta = create("beta", owner_);
   clock_.advance(1s);
   EXPECT_TRUE(
-      fails_with(run(repo_->update_org(beta.id, owner_, std::string("New"), std::string("acme"),
-                                       audit(owner_, "org.updated", "acme"))),
+      fails_with(run(repo_->update_org(beta.id, Role::owner, std::string("New"),
+                                       std::string("acme"), audit(owner_, "org.updated", "acme"))),
                  ErrorCode::org_slug_taken));
   auto after = seen_by("beta", owner_);
   ASSERT_TRUE(after);
@@ -347,7 +347,7 @@ TEST_P(OrgRepositoryContract, UpdateRefusesATakenSlugAndChangesNothing) {
   EXPECT_EQ(after->updated_at, beta.updated_at);
   EXPECT_EQ(log_ids(beta.id).size(), 1u);
 
-  auto same = run(repo_->update_org(beta.id, owner_, std::string("New"), std::string("beta"),
+  auto same = run(repo_->update_org(beta.id, Role::owner, std::string("New"), std::string("beta"),
                                     audit(owner_, "org.updated", "beta")));
   ASSERT_TRUE(same) << "its own slug is not taken: " << same.error().log_detail;
   EXPECT_EQ(same->slug, "beta");
@@ -721,7 +721,7 @@ TEST_P(OrgRepositoryContract, RefusedMutationsWriteNoAuditRow) {
 
   EXPECT_FALSE(
       run(repo_->create_org(org.id, "beta", "B", owner_, audit(owner_, "org.created", "b"))));
-  EXPECT_FALSE(run(repo_->update_org(org.id, owner_, std::string("N"), std::string("beta"),
+  EXPECT_FALSE(run(repo_->update_org(org.id, Role::owner, std::string("N"), std::string("beta"),
                                      audit(owner_, "org.updated", "beta"))));
   for (const std::string email : {"nobody@x.io", "pending@x.io", "m@x.io"})
     EXPECT_FALSE(run(repo_->add_member(org.id, email, Role::viewer, audit(owner_, "o.m.a", ""))))
@@ -774,7 +774,7 @@ TEST_P(OrgRepositoryContract, PlanIsTheHighestLiveTier) {
   EXPECT_EQ(plan(), Tier::free) << "a live free subscription";
   cancel(Product::ferrtrack);
   EXPECT_EQ(plan(), Tier::free) << "only canceled rows";
-  auto updated = run(repo_->update_org(org.id, owner_, std::string("Acme"), std::nullopt,
+  auto updated = run(repo_->update_org(org.id, Role::owner, std::string("Acme"), std::nullopt,
                                        audit(owner_, "org.updated", "acme")));
   ASSERT_TRUE(updated);
   EXPECT_EQ(updated->plan, Tier::free);
@@ -836,7 +836,7 @@ TEST_P(OrgRepositoryContract, ConcurrentReSlugsToOneSlugMoveOneOrg) {
     std::vector<std::function<core::Result<OrgView>()>> calls;
     for (std::size_t i = 0; i < ids.size(); ++i) {
       calls.emplace_back([&, i] {
-        return run(repo_->update_org(ids[i], owner_, std::nullopt, slug, records[i]));
+        return run(repo_->update_org(ids[i], Role::owner, std::nullopt, slug, records[i]));
       });
     }
     auto results = race(calls);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Two API instances on one PostgreSQL database at once (operations.md, "Backends"): any instance
-# serves any request. A session made on one works on the other (and its revocation too), login
-# throttling and opt-out flags hold across both, and events sent to both land once.
+# serves any request. A session made on one works on the other (and its revocation too), so do
+# API tokens and account erasure, login throttling and opt-out flags hold across both, and events
+# sent to both land once.
 FERR_BIN=${1:?usage: multi_instance_test.sh PATH_TO_BINARY}
 source "$(dirname "$0")/lib.sh"
 [ "$E2E_BACKEND" = postgres ] || { echo "multi_instance_test.sh needs FERR_E2E_BACKEND=postgres"; exit 1; }
@@ -46,6 +47,37 @@ check "a logout on A" 204 \
   "$(on_a status_of POST /auth/logout -H "Authorization: Bearer $(body_of "$replayed" | jq -r .access_token)")"
 check "revokes the session for B too" 401 \
   "$(on_b status_of POST /auth/refresh -H 'Content-Type: application/json' -d "{\"refresh_token\":\"$successor\"}")"
+
+# API tokens: made on A, used on B with both headers, revoked on A: refused by B at once (no
+# cache holds a token); an org token dies on B when its creator is demoted on A; an erasure on A
+# kills every credential of the person on B.
+dora=$(on_a active_account dora@example.com "$password" "$mail_dir")
+pat=$(body_of "$(on_a api POST /v1/auth/tokens "$dora" '{"name":"mcp","scopes":["*"]}')" | jq -r .plaintext)
+pat_id=$(body_of "$(on_a api GET /v1/auth/tokens "$dora")" | jq -r '.[0].id')
+check "a personal token made on A works on B, in both headers" 200 \
+  "$(on_b status_of GET /v1/auth/me -H "Authorization: Bearer $pat" -H "x-api-token: $pat")"
+check "it is revoked on A" 200 "$(status_in "$(on_a api DELETE "/v1/auth/tokens/$pat_id" "$dora")")"
+check "and refused by B at once" 401 \
+  "$(on_b status_of GET /v1/auth/me -H "Authorization: Bearer $pat" -H "x-api-token: $pat")"
+check "dora creates an org on A" 201 \
+  "$(status_in "$(on_a api POST /v1/orgs "$dora" '{"slug":"dora-co","name":"Dora Co"}')")"
+on_a active_account eve@example.com "$password" "$mail_dir" >/dev/null
+check "eve joins it as an admin" 201 "$(status_in "$(on_a api POST /v1/orgs/dora-co/members "$dora" \
+  '{"email":"eve@example.com","role":"admin"}')")"
+eve=$(body_of "$(on_b api POST /auth/login "" "{\"email\":\"eve@example.com\",\"password\":\"$password\"}")" | jq -r .access_token)
+eve_id=$(body_of "$(on_b api GET /v1/auth/me "$eve")" | jq -r .id)
+org_token=$(body_of "$(on_b api POST /v1/orgs/dora-co/tokens "$eve" '{"name":"bot","scopes":["*"]}')" | jq -r .plaintext)
+check "eve's org token works on A" 200 "$(on_a status_of GET /v1/orgs/dora-co -H "x-api-token: $org_token")"
+check "dora demotes eve on A" 200 "$(status_in "$(on_a api PATCH "/v1/orgs/dora-co/members/$eve_id" "$dora" '{"role":"member"}')")"
+check "eve's creator-owned token is refused by B" 401 \
+  "$(on_b status_of GET /v1/orgs/dora-co -H "x-api-token: $org_token")"
+eve_pat=$(body_of "$(on_b api POST /v1/auth/tokens "$eve" '{"name":"ci","scopes":["*"]}')" | jq -r .plaintext)
+check "eve erases her account on A" 204 \
+  "$(status_in "$(on_a api DELETE /v1/auth/me "$eve" "{\"password\":\"$password\"}")")"
+check "her session and her token are refused by B" "401 401" \
+  "$(on_b status_of GET /v1/auth/me -H "Authorization: Bearer $eve") $(on_b status_of GET /v1/auth/me -H "x-api-token: $eve_pat")"
+check "no row of eve is left but audit actor ids" "0 0 0 0" \
+  "$(sql "SELECT (SELECT count(*) FROM users WHERE id = '$eve_id'), (SELECT count(*) FROM sessions WHERE user_id = '$eve_id'), (SELECT count(*) FROM api_tokens WHERE user_id = '$eve_id'), (SELECT count(*) FROM org_memberships WHERE user_id = '$eve_id')" | tr '|' ' ')"
 
 # Login throttling counts failures made on either instance.
 on_a active_account bob@example.com "$password" "$mail_dir" >/dev/null

@@ -425,6 +425,41 @@ Task<Result<accounts::HousekeepingRemoved>> FakeAccountRepository::delete_expire
   co_return co_await hooks.call<accounts::HousekeepingRemoved>("delete_expired", db_.mutex, body);
 }
 
+Task<Result<accounts::Erasure>> FakeAccountRepository::erase_account(
+    const UserId& user_id, const std::string& email, const accounts::RemovalAudit& audit,
+    TimePoint) {
+  auto body = [&]() -> Result<accounts::Erasure> {
+    std::vector<accounts::ErasedMembership> memberships;
+    for (const auto& m : db_.memberships) {
+      if (m.user_id != user_id) continue;
+      const OrgRow* org = db_.org_by_id(m.org_id);
+      int owners = static_cast<int>(std::ranges::count_if(db_.memberships, [&](const auto& o) {
+        return o.org_id == m.org_id && o.role == domain::orgs::Role::owner;
+      }));
+      memberships.push_back({m.org_id, org->slug, m.role, owners});
+    }
+    accounts::Erasure erasure{accounts::sole_owner_orgs(memberships)};
+    if (!erasure.sole_owner_of.empty()) return erasure;
+    for (const auto& m : memberships) db_.audit_log.push_back(AuditRow{m.org_id, audit(m)});
+    // The fake holds no API tokens; the rest is what the user row's foreign keys cascade to.
+    std::erase_if(db_.memberships, [&](const auto& m) { return m.user_id == user_id; });
+    std::erase_if(db_.sessions, [&](const auto& s) { return s.second.user_id == user_id; });
+    std::erase_if(db_.refresh_tokens,
+                  [&](const auto& t) { return !db_.sessions.contains(t.second.session_id); });
+    std::erase_if(db_.idempotency_keys, [&](const auto& k) { return k.first.first == user_id; });
+    db_.login_throttle.erase(email);
+    db_.login_last_failure.erase(email);
+    db_.mail_throttle.erase(email);
+    db_.verification_codes.erase(user_id);
+    std::erase_if(db_.password_resets, [&](const auto& r) { return r.second.user_id == user_id; });
+    db_.user_opt_out.erase(user_id);
+    db_.last_export_at.erase(user_id);
+    db_.users.erase(user_id);
+    return erasure;
+  };
+  co_return co_await hooks.call<accounts::Erasure>("erase_account", db_.mutex, body);
+}
+
 Task<Result<bool>> FakeAccountRepository::user_opt_out(const UserId& user_id) {
   auto body = [&]() -> Result<bool> {
     auto row = db_.user_opt_out.find(user_id);

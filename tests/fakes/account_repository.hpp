@@ -80,6 +80,9 @@ class FakeAccountRepository final : public domain::accounts::AccountRepository {
                                                          core::TimePoint now) override;
   core::Task<core::Result<domain::accounts::HousekeepingRemoved>> delete_expired(
       const domain::accounts::HousekeepingCutoffs& cutoffs) override;
+  core::Task<core::Result<domain::accounts::Erasure>> erase_account(
+      const core::UserId& user_id, const std::string& email,
+      const domain::accounts::RemovalAudit& audit, core::TimePoint now) override;
   core::Task<core::Result<bool>> user_opt_out(const core::UserId& user_id) override;
   core::Task<core::Result<void>> set_user_opt_out(const core::UserId& user_id, bool opt_out,
                                                   core::TimePoint now) override;

@@ -9,6 +9,7 @@
 #include "fakes/readiness.hpp"
 #include "fakes/subscription_repository.hpp"
 #include "fakes/telemetry_store.hpp"
+#include "fakes/token_repository.hpp"
 
 namespace ferr::fakes {
 
@@ -19,6 +20,7 @@ struct FakeBackend {
   FakeSubscriptionRepository subscriptions{db};
   FakeIdempotencyStore idempotency{db};
   FakeTelemetryStore telemetry{db};
+  FakeTokenRepository tokens{db};
   FakeReadinessCheck readiness;
 };
 

@@ -47,15 +47,16 @@ MembershipRow* Database::membership(const core::OrgId& org, const core::UserId& 
   return nullptr;
 }
 
-std::optional<orgs::OrgView> Database::view(const core::OrgId& org_id, const core::UserId& viewer) {
+std::optional<orgs::OrgView> Database::view(const core::OrgId& org_id,
+                                            const std::optional<core::UserId>& viewer) {
   const OrgRow* org = org_by_id(org_id);
-  const MembershipRow* member = membership(org_id, viewer);
-  if (org == nullptr || member == nullptr) return std::nullopt;
+  const MembershipRow* member = viewer ? membership(org_id, *viewer) : nullptr;
+  if (org == nullptr || (viewer && member == nullptr)) return std::nullopt;
   orgs::OrgView out;
   out.id = org->id;
   out.slug = org->slug;
   out.name = org->name;
-  out.role = member->role;
+  if (member != nullptr) out.role = member->role;
   out.member_count = static_cast<int>(std::count_if(
       memberships.begin(), memberships.end(), [&](const auto& m) { return m.org_id == org_id; }));
   out.telemetry_opt_out = org->telemetry_opt_out;

@@ -26,6 +26,7 @@
 #include "domain/orgs/subscription.hpp"
 #include "domain/telemetry/event_row.hpp"
 #include "domain/telemetry/opt_out.hpp"
+#include "domain/tokens/api_token.hpp"
 
 namespace ferr::fakes {
 
@@ -71,6 +72,11 @@ struct MembershipRow {
   core::UserId user_id;
   domain::orgs::Role role = domain::orgs::Role::viewer;
   core::TimePoint joined_at;
+};
+
+/// An API token as stored (its hash, never its plaintext).
+struct TokenRow {
+  domain::tokens::NewToken stored;
 };
 
 struct AuditRow {
@@ -120,6 +126,8 @@ struct Database {
   std::map<std::pair<core::OrgId, domain::orgs::Product>, domain::orgs::Subscription> subscriptions;
   // idempotency
   std::map<std::pair<core::UserId, std::string>, IdempotencyRow> idempotency_keys;
+  // API tokens
+  std::vector<TokenRow> api_tokens;
   // telemetry
   std::vector<domain::telemetry::EventRow> telemetry_events;
   std::vector<DailyRow> telemetry_daily;
@@ -135,7 +143,10 @@ struct Database {
   MembershipRow* membership(const core::OrgId& org, const core::UserId& user);
   /// The organization as `viewer` sees it; nullopt when the org is missing or `viewer` is not a
   /// member.
-  std::optional<domain::orgs::OrgView> view(const core::OrgId& org, const core::UserId& viewer);
+  /// The org as `viewer` sees it (nullopt when they are no member); without a viewer, the org
+  /// with a placeholder role.
+  std::optional<domain::orgs::OrgView> view(const core::OrgId& org,
+                                            const std::optional<core::UserId>& viewer);
   /// Audit rows of `org`, oldest first.
   std::vector<domain::orgs::AuditRecord> audit_of(const core::OrgId& org) const;
 

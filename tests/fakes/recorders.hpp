@@ -65,9 +65,9 @@ class RecordingOrgEvents final : public domain::orgs::OrgEvents {
   void org_created(const core::OrgId& org_id, const core::UserId& creator) override {
     record(org_id, "org.created " + creator.to_string());
   }
-  void member_added(const core::OrgId& org_id, const core::UserId& actor,
+  void member_added(const core::OrgId& org_id, const std::optional<core::UserId>& actor,
                     domain::orgs::Role role) override {
-    record(org_id, "org.member.added " + actor.to_string() + " " +
+    record(org_id, "org.member.added " + (actor ? actor->to_string() : "null") + " " +
                        std::string(domain::orgs::role_name(role)));
   }
   void product_activated(const core::OrgId& org_id, domain::orgs::Product product,

@@ -170,6 +170,17 @@ Task<Result<std::vector<tel::EventRow>>> FakeTelemetryStore::rows_of_pseudonym(
   co_return co_await hooks.call<std::vector<tel::EventRow>>("rows_of_pseudonym", db_.mutex, body);
 }
 
+Task<Result<std::int64_t>> FakeTelemetryStore::delete_rows_of_pseudonym(
+    const std::string& pseudonym) {
+  auto body = [&]() -> Result<std::int64_t> {
+    const std::string actor = "\"actor_hash\":\"" + pseudonym + "\"";
+    return static_cast<std::int64_t>(std::erase_if(db_.telemetry_events, [&](const auto& row) {
+      return row.user_hash == pseudonym || row.properties.find(actor) != std::string::npos;
+    }));
+  };
+  co_return co_await hooks.call<std::int64_t>("delete_rows_of_pseudonym", db_.mutex, body);
+}
+
 Task<Result<std::vector<tel::EventCount>>> FakeTelemetryStore::counts_since(TimePoint since) {
   auto body = [&]() -> Result<std::vector<tel::EventCount>> {
     std::map<std::string, Group> groups;

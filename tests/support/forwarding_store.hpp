@@ -33,6 +33,10 @@ class ForwardingStore : public domain::telemetry::TelemetryStore {
       const std::string& pseudonym) override {
     co_return co_await real_.rows_of_pseudonym(pseudonym);
   }
+  core::Task<core::Result<std::int64_t>> delete_rows_of_pseudonym(
+      const std::string& pseudonym) override {
+    co_return co_await real_.delete_rows_of_pseudonym(pseudonym);
+  }
   core::Task<core::Result<std::vector<domain::telemetry::EventCount>>> counts_since(
       core::TimePoint since) override {
     co_return co_await real_.counts_since(since);

@@ -5,6 +5,7 @@
 /// transaction. Implemented per backend in src/storage/.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -16,6 +17,8 @@
 #include "core/task.hpp"
 #include "domain/accounts/principal.hpp"
 #include "domain/accounts/user.hpp"
+#include "domain/orgs/organization.hpp"
+#include "domain/orgs/role.hpp"
 
 namespace ferr::domain::accounts {
 
@@ -107,6 +110,22 @@ struct HousekeepingRemoved {
   std::int64_t sessions = 0;
   std::int64_t refresh_tokens = 0;
 };
+
+/// One of the memberships an erasure removes, as its transaction found it (its org locked).
+struct ErasedMembership {
+  core::OrgId org_id;
+  std::string slug;
+  orgs::Role role = orgs::Role::viewer;
+  int owners = 0;  ///< the org's number of owners, this member included
+};
+
+/// What erasing an account found: nothing was erased when `sole_owner_of` is not empty.
+struct Erasure {
+  std::vector<std::string> sole_owner_of;  ///< slugs of the orgs the user is the only owner of
+};
+
+/// The audit row of one membership an erasure removes (stamped by the domain).
+using RemovalAudit = std::function<orgs::AuditRecord(const ErasedMembership&)>;
 
 class AccountRepository {
  public:
@@ -213,6 +232,16 @@ class AccountRepository {
   virtual core::Task<core::Result<HousekeepingRemoved>> delete_expired(
       const HousekeepingCutoffs& cutoffs) = 0;
 
+  /// Erases the user in one transaction (api.md "Deletion"): reads their memberships with each
+  /// org locked; when sole_owner_orgs (account_rules.hpp) names any, changes nothing and names
+  /// those orgs; otherwise audits each membership's removal (`audit`), revokes the org tokens
+  /// they own as `creator`, deletes their idempotency keys and the throttle rows of `email`, then
+  /// the user row and everything that cascades from it (sessions, refresh tokens, personal
+  /// tokens, memberships, codes, resets, prefs).
+  virtual core::Task<core::Result<Erasure>> erase_account(const core::UserId& user_id,
+                                                          const std::string& email,
+                                                          const RemovalAudit& audit,
+                                                          core::TimePoint now) = 0;
   virtual core::Task<core::Result<bool>> user_opt_out(const core::UserId& user_id) = 0;
   virtual core::Task<core::Result<void>> set_user_opt_out(const core::UserId& user_id, bool opt_out,
                                                           core::TimePoint now) = 0;

@@ -20,4 +20,11 @@ RefreshAction decide_refresh(const StoredRefreshToken& token, core::TimePoint no
   return RefreshAction::rotate;
 }
 
+std::vector<std::string> sole_owner_orgs(const std::vector<ErasedMembership>& memberships) {
+  std::vector<std::string> out;
+  for (const auto& m : memberships)
+    if (m.role == orgs::Role::owner && m.owners <= 1) out.push_back(m.slug);
+  return out;
+}
+
 }  // namespace ferr::domain::accounts

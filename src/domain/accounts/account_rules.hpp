@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "core/clock.hpp"
+#include "domain/accounts/account_repository.hpp"
 
 namespace ferr::domain::accounts {
 
@@ -46,5 +47,10 @@ enum class RefreshAction {
 /// The rotation and reuse-detection rule of api.md for a token that exists, with the grace
 /// window of kRefreshGrace.
 RefreshAction decide_refresh(const StoredRefreshToken& token, core::TimePoint now);
+
+/// The orgs whose only owner the user is: erasing the account would leave them ownerless
+/// (ORG_LAST_OWNER), so the erasure changes nothing while any is listed. Slugs, in the order
+/// given.
+std::vector<std::string> sole_owner_orgs(const std::vector<ErasedMembership>& memberships);
 
 }  // namespace ferr::domain::accounts

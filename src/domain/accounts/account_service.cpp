@@ -7,6 +7,7 @@
 #include "crypto/tokens.hpp"
 #include "domain/accounts/session_check.hpp"
 #include "domain/accounts/validation.hpp"
+#include "domain/orgs/audit.hpp"
 
 namespace ferr::domain::accounts {
 
@@ -268,6 +269,44 @@ Task<Result<void>> AccountService::require_session(const Principal& principal) {
 Task<Result<User>> AccountService::profile(const Principal& principal) {
   FERR_CO_TRY(auto user, co_await repository_.find_by_session(principal));
   if (!user) co_return fail(unauthorized());
+  co_return std::move(*user);
+}
+
+Task<Result<User>> AccountService::erase_account(const Principal& principal,
+                                                 std::string_view password) {
+  FERR_CO_TRY(auto user, co_await repository_.find_by_session(principal));
+  if (!user) co_return fail(unauthorized());
+  FERR_CO_TRY(auto account, co_await repository_.find_by_email(user->email));
+  if (!account) co_return fail(unauthorized());  // erased in the meantime
+  auto now = clock_.now();
+  // The password confirms the erasure as it would a login, under the same throttle.
+  FERR_CO_TRY(auto throttle, co_await repository_.login_throttle(user->email));
+  if (throttle.locked_until && *throttle.locked_until > now) {
+    Error e = Error::make(ErrorCode::auth_account_temporarily_locked,
+                          "too many failed logins: try again later");
+    e.retry_after_seconds = seconds_until(*throttle.locked_until, now);
+    co_return fail(std::move(e));
+  }
+  if (!co_await verify_password(account->password_hash, password)) {
+    FERR_CO_CHECK(co_await repository_.record_login_failure(user->email, now));
+    co_return fail(invalid_credentials());
+  }
+  const Principal& actor = principal;
+  RemovalAudit audit = [&](const ErasedMembership& m) {
+    return orgs::audit_record(clock_, random_, actor.user_id, "org.member.removed",
+                              actor.user_id.to_string(), orgs::member_removed_metadata(m.role));
+  };
+  FERR_CO_TRY(auto erasure, co_await repository_.erase_account(user->id, user->email, audit, now));
+  if (!erasure.sole_owner_of.empty()) {
+    Error e = Error::make(ErrorCode::org_last_owner,
+                          "you are the only owner of these organizations: transfer or delete "
+                          "them first");
+    e.orgs = std::move(erasure.sole_owner_of);
+    co_return fail(std::move(e));
+  }
+  mailer_.send({user->email, "Your FerrLabs account was deleted",
+                "Your FerrLabs account and everything stored about it were deleted at your "
+                "request. If you did not ask for this, contact FerrLabs support.\n"});
   co_return std::move(*user);
 }
 

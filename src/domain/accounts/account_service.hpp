@@ -71,6 +71,14 @@ class AccountService {
   /// its use case ran, so that a revoked session is told so first, as if checked up front.
   core::Task<core::Result<void>> require_session(const Principal& principal);
   core::Task<core::Result<User>> profile(const Principal& principal);
+  /// Erases the principal's account (api.md "Deletion"), once `password` confirms it: a wrong
+  /// one is AUTH_INVALID_CREDENTIALS and counts toward the login throttle (a lock answers 423);
+  /// ORG_LAST_OWNER naming the orgs (Error::orgs) while the person is any org's only owner.
+  /// Everything of the account goes in one transaction (AccountRepository::erase_account) and a
+  /// notice is mailed; returns the erased account. Its telemetry rows are the caller's to delete
+  /// (privacy::PersonalData, which holds the telemetry key).
+  core::Task<core::Result<User>> erase_account(const Principal& principal,
+                                               std::string_view password);
   core::Task<core::Result<User>> update_profile(const Principal& principal,
                                                 const ProfilePatch& patch);
   core::Task<core::Result<void>> forgot_password(std::string_view email);

@@ -8,7 +8,8 @@
 
 namespace ferr::domain::accounts {
 
-/// AUTH_UNAUTHORIZED unless the principal's session is live and belongs to its user.
+/// AUTH_UNAUTHORIZED unless the principal's session is live and belongs to its user. An API
+/// token's principal passes: the token was found live when the request presented it.
 core::Task<core::Result<void>> require_session(AccountRepository& accounts,
                                                const Principal& principal);
 

@@ -17,7 +17,7 @@ core::Task<core::Result<Claim>> Idempotency::claim(const accounts::Principal& ca
                                                    const std::string& fingerprint) {
   FERR_CO_CHECK(co_await accounts::require_session(accounts_, caller));
   auto now = clock_.now();
-  FERR_CO_TRY(auto entry, co_await store_.claim(caller.user_id, key, fingerprint, now,
+  FERR_CO_TRY(auto entry, co_await store_.claim(caller.key_owner(), key, fingerprint, now,
                                                 now - kKeepFor, now - kAbandonedAfter));
   if (entry.claimed) co_return Claim{Decision::run, {}};
   if (entry.fingerprint != fingerprint) co_return Claim{Decision::key_reused, {}};

@@ -33,14 +33,36 @@ std::string single_object(std::string_view name, std::string_view value) {
 
 }  // namespace
 
-AuditRecord audit_record(const core::Clock& clock, core::Random& random, const core::UserId& actor,
-                         std::string action, std::string target, std::string metadata) {
+AuditRecord audit_record(const core::Clock& clock, core::Random& random,
+                         std::optional<core::UserId> actor, std::string action, std::string target,
+                         std::string metadata) {
   return AuditRecord{core::AuditEntryId::generate(clock, random),
                      actor,
                      std::move(action),
                      std::move(target),
                      std::move(metadata),
                      clock.now()};
+}
+
+AuditRecord audit_record(const core::Clock& clock, core::Random& random,
+                         const accounts::Principal& actor, std::string action, std::string target,
+                         std::string metadata) {
+  auto record = audit_record(clock, random, actor.actor(), std::move(action), std::move(target),
+                             std::move(metadata));
+  if (actor.token) record.via_token = actor.token->id;
+  return record;
+}
+
+std::string stored_metadata(const AuditRecord& record) {
+  if (!record.via_token) return record.metadata;
+  std::string out = record.metadata;
+  // Every metadata is a JSON object written by this file: insert before its closing brace.
+  while (!out.empty() && out.back() != '}') out.pop_back();
+  if (out.empty()) out = "{}";
+  out.pop_back();
+  if (out.size() > 1) out += ',';
+  out += "\"via_token\":\"" + record.via_token->to_string() + "\"}";
+  return out;
 }
 
 std::string json_string(std::string_view s) {
@@ -73,6 +95,15 @@ std::optional<std::string> org_updated_metadata(const OrgView& current,
   }
   if (changed.empty()) return std::nullopt;
   return "{" + changed + "}";
+}
+
+std::string token_created_metadata(std::string_view name, std::string_view owner) {
+  std::string out = "{\"name\":";
+  core::append_json_string(out, name);
+  out += ",\"owner\":";
+  core::append_json_string(out, owner);
+  out += '}';
+  return out;
 }
 
 std::string member_added_metadata(Role role) { return single_object("role", role_name(role)); }

@@ -9,14 +9,25 @@
 #include "core/clock.hpp"
 #include "core/id.hpp"
 #include "core/random.hpp"
+#include "domain/accounts/principal.hpp"
 #include "domain/orgs/organization.hpp"
 
 namespace ferr::domain::orgs {
 
 /// A new audit row stamped now, with a UUIDv7 id; its metadata is filled in by the rule that
 /// decides the change (the functions below).
-AuditRecord audit_record(const core::Clock& clock, core::Random& random, const core::UserId& actor,
-                         std::string action, std::string target, std::string metadata = "{}");
+AuditRecord audit_record(const core::Clock& clock, core::Random& random,
+                         std::optional<core::UserId> actor, std::string action, std::string target,
+                         std::string metadata = "{}");
+/// The same for a change the principal makes: its actor (none for an `org`-owned token) and the
+/// API token it came through.
+AuditRecord audit_record(const core::Clock& clock, core::Random& random,
+                         const accounts::Principal& actor, std::string action, std::string target,
+                         std::string metadata = "{}");
+
+/// The metadata as stored: the record's, with `"via_token": <token id>` added when the change
+/// came through an API token (api.md "API tokens"). Both backends write this.
+std::string stored_metadata(const AuditRecord& record);
 
 /// `s` as a JSON string literal.
 std::string json_string(std::string_view s);
@@ -36,6 +47,8 @@ std::string role_changed_metadata(Role from, Role to);
 std::string member_removed_metadata(Role role);
 /// `telemetry.opt_out.update`: `{"from", "to"}`.
 std::string opt_out_metadata(bool from, bool to);
+/// `org.token.created`: `{"name", "owner"}`.
+std::string token_created_metadata(std::string_view name, std::string_view owner);
 /// `subscription.activated`: `{"product", "tier"}`.
 std::string subscription_activated_metadata(Product product, Tier tier);
 /// `subscription.tier_changed`: `{"from", "to"}`.

@@ -18,6 +18,15 @@ enum class Access { read, write };
 /// The organization `slug` as the principal sees it: AUTH_UNAUTHORIZED when its session is not
 /// live; ORG_NOT_FOUND for a missing org and for a non-member alike; AUTH_FORBIDDEN when
 /// `access` is write and the caller is below admin.
+/// What an org token may do in its org, from what looking it up found: an admin's rights;
+/// AUTH_UNAUTHORIZED when it is revoked, or creator-owned and its creator is no longer admin+.
+core::Result<Role> org_token_role(const OrgTokenLookup& found);
+
+/// The org of the principal's org token (principal.via_org_token()), as org_as sees it.
+core::Task<core::Result<OrgView>> token_org(OrgRepository& repository,
+                                            const accounts::Principal& principal);
+
+/// For an org token (principal.via_org_token()) the token's org alone, with an admin's rights.
 core::Task<core::Result<OrgView>> org_as(OrgRepository& repository,
                                          const accounts::Principal& principal,
                                          const std::string& slug, Access access);

@@ -14,8 +14,10 @@ class OrgEvents {
   virtual ~OrgEvents() = default;
   /// `org.created`: the org and its creator.
   virtual void org_created(const core::OrgId& org_id, const core::UserId& creator) = 0;
-  /// `org.member.added`: the org, who added, and the role given.
-  virtual void member_added(const core::OrgId& org_id, const core::UserId& actor, Role role) = 0;
+  /// `org.member.added`: the org, who added (nobody for an `org`-owned API token), and the role
+  /// given.
+  virtual void member_added(const core::OrgId& org_id, const std::optional<core::UserId>& actor,
+                            Role role) = 0;
   /// `product.activated`: a product became live (new or reactivated) at `tier`.
   virtual void product_activated(const core::OrgId& org_id, Product product, Tier tier) = 0;
   /// `product.tier_changed`: a live subscription moved from one tier to another.
@@ -29,7 +31,7 @@ class OrgEvents {
 class NoOrgEvents final : public OrgEvents {
  public:
   void org_created(const core::OrgId&, const core::UserId&) override {}
-  void member_added(const core::OrgId&, const core::UserId&, Role) override {}
+  void member_added(const core::OrgId&, const std::optional<core::UserId>&, Role) override {}
   void product_activated(const core::OrgId&, Product, Tier) override {}
   void product_tier_changed(const core::OrgId&, Product, Tier, Tier) override {}
   void product_canceled(const core::OrgId&, Product) override {}

@@ -23,6 +23,14 @@ struct OrgLookup {
   std::optional<OrgView> org;  ///< nullopt for a missing org and a non-member alike
 };
 
+/// What looking an organization up for an org token found, in one step.
+struct OrgTokenLookup {
+  bool token_live = false;  ///< the token exists and is not revoked; nothing else counts if not
+  bool org_owned = false;   ///< `owner: org`
+  std::optional<Role> creator_role;  ///< the creator's role in the org; nullopt if no member
+  std::optional<OrgView> org;  ///< the token's org, when the slug names it (role: a placeholder)
+};
+
 class OrgRepository {
  public:
   virtual ~OrgRepository() = default;
@@ -39,9 +47,13 @@ class OrgRepository {
   /// live: the authentication of every organization route and its first read in one step.
   virtual core::Task<core::Result<OrgLookup>> org_for_member(
       const std::string& slug, const accounts::Principal& principal) = 0;
-  /// Renames and/or re-slugs; ORG_SLUG_TAKEN when the new slug is used.
-  virtual core::Task<core::Result<OrgView>> update_org(const core::OrgId& org_id,
-                                                       const core::UserId& viewer,
+  /// The org token's organization, when `slug` (if given) names it, and what the domain needs to
+  /// decide what the token may do there.
+  virtual core::Task<core::Result<OrgTokenLookup>> org_for_token(
+      const core::ApiTokenId& token, const std::optional<std::string>& slug) = 0;
+  /// Renames and/or re-slugs; ORG_SLUG_TAKEN when the new slug is used. The org comes back as
+  /// a caller with `viewer_role` sees it.
+  virtual core::Task<core::Result<OrgView>> update_org(const core::OrgId& org_id, Role viewer_role,
                                                        const std::optional<std::string>& name,
                                                        const std::optional<std::string>& slug,
                                                        const AuditRecord& audit) = 0;

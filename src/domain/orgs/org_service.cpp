@@ -50,12 +50,15 @@ OrgService::OrgService(OrgRepository& repository, accounts::AccountRepository& a
 
 AuditRecord OrgService::stamp(const Principal& actor, std::string action, std::string target,
                               std::string metadata) {
-  return audit_record(clock_, random_, actor.user_id, std::move(action), std::move(target),
+  return audit_record(clock_, random_, actor, std::move(action), std::move(target),
                       std::move(metadata));
 }
 
 Task<Result<OrgView>> OrgService::create(const Principal& actor, const std::string& slug,
                                          const std::string& name) {
+  if (actor.via_org_token())
+    co_return fail(Error::make(ErrorCode::auth_forbidden,
+                               "an organization token acts only inside its organization"));
   FERR_CO_CHECK(co_await accounts::require_session(accounts_, actor));
   FERR_CO_CHECK(check_slug(slug));
   FERR_CO_CHECK(check_name(name));
@@ -68,6 +71,10 @@ Task<Result<OrgView>> OrgService::create(const Principal& actor, const std::stri
 }
 
 Task<Result<std::vector<OrgView>>> OrgService::list(const Principal& actor) {
+  if (actor.via_org_token()) {  // its org alone
+    FERR_CO_TRY(auto org, co_await token_org(repository_, actor));
+    co_return std::vector<OrgView>{std::move(org)};
+  }
   FERR_CO_CHECK(co_await accounts::require_session(accounts_, actor));
   co_return co_await repository_.orgs_of(actor.user_id);
 }
@@ -85,7 +92,7 @@ Task<Result<OrgView>> OrgService::update(const Principal& actor, const std::stri
   auto metadata = org_updated_metadata(org, name, new_slug);
   if (!metadata) co_return org;  // nothing changes, nothing to audit
   co_return co_await repository_.update_org(
-      org.id, actor.user_id, name, new_slug,
+      org.id, org.role, name, new_slug,
       stamp(actor, "org.updated", new_slug.value_or(org.slug), std::move(*metadata)));
 }
 
@@ -107,7 +114,7 @@ Task<Result<Member>> OrgService::add_member(const Principal& actor, const std::s
   FERR_CO_TRY(auto member, co_await repository_.add_member(
                                org.id, *normalized, role,
                                stamp(actor, "org.member.added", "", member_added_metadata(role))));
-  events_.member_added(org.id, actor.user_id, role);
+  events_.member_added(org.id, actor.actor(), role);
   co_return member;
 }
 

@@ -36,11 +36,12 @@ struct Member {
 /// One row of `org_audit_log`, written in the same transaction as the change it records.
 struct AuditRecord {
   core::AuditEntryId id;
-  core::UserId actor_id;
-  std::string action;    ///< e.g. `org.member.added`
-  std::string target;    ///< what the action touched (a user id, a slug, a product)
-  std::string metadata;  ///< a JSON object, as text
+  std::optional<core::UserId> actor_id;  ///< nobody for an `org`-owned API token
+  std::string action;                    ///< e.g. `org.member.added`
+  std::string target;                    ///< what the action touched (a user id, a slug, a product)
+  std::string metadata;                  ///< a JSON object, as text
   core::TimePoint created_at;
+  std::optional<core::ApiTokenId> via_token;  ///< the API token the change was made through
 };
 
 /// One of a user's memberships, as their data export shows it.

@@ -32,7 +32,7 @@ Task<Result<Subscription>> SubscriptionService::activate(const Principal& actor,
   FERR_CO_TRY(auto activated,
               co_await subscriptions_.activate(
                   org.id, core::SubscriptionId::generate(clock_, random_), product, tier,
-                  audit_record(clock_, random_, actor.user_id, "subscription.activated",
+                  audit_record(clock_, random_, actor, "subscription.activated",
                                std::string(product_name(product)),
                                subscription_activated_metadata(product, tier))));
   events_.product_activated(org.id, product, tier);
@@ -46,11 +46,10 @@ Task<Result<Subscription>> SubscriptionService::change_tier(const Principal& act
   FERR_CO_TRY(auto org, co_await org_as(orgs_, actor, slug, Access::write));
   auto product = parse_product(product_text);
   if (!product) co_return core::fail(subscription_not_found());
-  FERR_CO_TRY(auto change,
-              co_await subscriptions_.change_tier(
-                  org.id, *product, tier,
-                  audit_record(clock_, random_, actor.user_id, "subscription.tier_changed",
-                               std::string(product_name(*product)))));
+  FERR_CO_TRY(auto change, co_await subscriptions_.change_tier(
+                               org.id, *product, tier,
+                               audit_record(clock_, random_, actor, "subscription.tier_changed",
+                                            std::string(product_name(*product)))));
   if (change.changed()) events_.product_tier_changed(org.id, *product, change.from, tier);
   co_return change.subscription;
 }
@@ -61,11 +60,10 @@ Task<Result<Subscription>> SubscriptionService::cancel(const Principal& actor,
   FERR_CO_TRY(auto org, co_await org_as(orgs_, actor, slug, Access::write));
   auto product = parse_product(product_text);
   if (!product) co_return core::fail(subscription_not_found());
-  FERR_CO_TRY(auto canceled,
-              co_await subscriptions_.cancel(
-                  org.id, *product,
-                  audit_record(clock_, random_, actor.user_id, "subscription.canceled",
-                               std::string(product_name(*product)))));
+  FERR_CO_TRY(auto canceled, co_await subscriptions_.cancel(
+                                 org.id, *product,
+                                 audit_record(clock_, random_, actor, "subscription.canceled",
+                                              std::string(product_name(*product)))));
   events_.product_canceled(org.id, *product);
   co_return canceled;
 }

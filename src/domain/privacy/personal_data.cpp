@@ -15,10 +15,13 @@ using core::fail;
 using core::Result;
 using core::Task;
 
-PersonalData::PersonalData(accounts::AccountRepository& accounts, orgs::OrgRepository& orgs,
+PersonalData::PersonalData(accounts::AccountService& service, accounts::AccountRepository& accounts,
+                           orgs::OrgRepository& orgs, tokens::TokenRepository& tokens,
                            telemetry::TelemetryStore& telemetry, const crypto::TelemetryKey& key,
                            const core::Clock& clock)
-    : accounts_(accounts),
+    : service_(service),
+      accounts_(accounts),
+      tokens_(tokens),
       orgs_(orgs),
       telemetry_(telemetry),
       key_(key),
@@ -46,6 +49,8 @@ Task<Result<AccountExport>> PersonalData::export_account(const accounts::Princip
   FERR_CO_TRY(out.telemetry_opt_out, co_await accounts_.user_opt_out(user->id));
   FERR_CO_TRY(auto sessions, co_await accounts_.list_sessions(principal, now));
   if (sessions) out.sessions = std::move(*sessions);
+  FERR_CO_TRY(auto tokens, co_await tokens_.personal_tokens(principal, now));
+  if (tokens) out.api_tokens = std::move(*tokens);
   FERR_CO_TRY(out.memberships, co_await orgs_.memberships_of(user->id));
   FERR_CO_TRY(out.audit_entries_by_you, co_await orgs_.audit_by_actor(user->id));
   out.pseudonym = crypto::pseudonym(key_, user->id.value);
@@ -53,6 +58,16 @@ Task<Result<AccountExport>> PersonalData::export_account(const accounts::Princip
   FERR_CO_TRY(out.telemetry_events, co_await telemetry_.rows_of_pseudonym(out.pseudonym));
   out.user = std::move(*user);
   co_return out;
+}
+
+Task<Result<void>> PersonalData::erase_account(const accounts::Principal& principal,
+                                               std::string_view password) {
+  FERR_CO_TRY(auto erased, co_await service_.erase_account(principal, password));
+  // After the account's transaction: a failure here leaves rows that no account links to any
+  // more; the 500 says so and retention removes them within its window.
+  FERR_CO_CHECK(
+      co_await telemetry_.delete_rows_of_pseudonym(crypto::pseudonym(key_, erased.id.value)));
+  co_return Result<void>{};
 }
 
 }  // namespace ferr::domain::privacy

@@ -11,12 +11,14 @@
 #include "core/task.hpp"
 #include "crypto/keyed_hash.hpp"
 #include "domain/accounts/account_repository.hpp"
+#include "domain/accounts/account_service.hpp"
 #include "domain/accounts/principal.hpp"
 #include "domain/accounts/user.hpp"
 #include "domain/orgs/org_repository.hpp"
 #include "domain/orgs/organization.hpp"
 #include "domain/telemetry/event_row.hpp"
 #include "domain/telemetry/telemetry_store.hpp"
+#include "domain/tokens/token_repository.hpp"
 
 namespace ferr::domain::privacy {
 
@@ -29,6 +31,7 @@ struct AccountExport {
   accounts::User user;
   bool telemetry_opt_out = false;
   std::vector<accounts::SessionInfo> sessions;
+  std::vector<tokens::ApiToken> api_tokens;  ///< live personal tokens, metadata only
   core::SessionId current_session;
   std::vector<orgs::Membership> memberships;
   std::vector<orgs::OrgAuditRecord> audit_entries_by_you;
@@ -39,7 +42,8 @@ struct AccountExport {
 
 class PersonalData {
  public:
-  PersonalData(accounts::AccountRepository& accounts, orgs::OrgRepository& orgs,
+  PersonalData(accounts::AccountService& service, accounts::AccountRepository& accounts,
+               orgs::OrgRepository& orgs, tokens::TokenRepository& tokens,
                telemetry::TelemetryStore& telemetry, const crypto::TelemetryKey& key,
                const core::Clock& clock);
 
@@ -47,8 +51,15 @@ class PersonalData {
   /// Retry-After) within kExportInterval of the previous export.
   core::Task<core::Result<AccountExport>> export_account(const accounts::Principal& principal);
 
+  /// The right to erasure: AccountService::erase_account, then the telemetry rows linked to the
+  /// person's pseudonym (daily rollups hold none and stay).
+  core::Task<core::Result<void>> erase_account(const accounts::Principal& principal,
+                                               std::string_view password);
+
  private:
+  accounts::AccountService& service_;
   accounts::AccountRepository& accounts_;
+  tokens::TokenRepository& tokens_;
   orgs::OrgRepository& orgs_;
   telemetry::TelemetryStore& telemetry_;
   crypto::TelemetryKey key_;

@@ -38,6 +38,8 @@ ServerRow server_row(const ::ferr::telemetry::ServerEvent& event, const crypto::
             properties += value ? "true" : "false";
           } else if constexpr (std::is_same_v<V, core::Uuid>) {
             core::append_json_string(properties, crypto::pseudonym(key, value));
+          } else if constexpr (std::is_same_v<V, std::monostate>) {
+            properties += "null";
           } else {
             properties += std::to_string(value);
           }

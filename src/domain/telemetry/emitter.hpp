@@ -61,6 +61,8 @@ class Emitter {
   /// Stops accepting events and writes what is queued, waiting at most `deadline` (blocks; at
   /// shutdown). True when nothing was left behind.
   bool drain(std::chrono::milliseconds deadline);
+  /// The key pseudonyms are computed under.
+  const crypto::TelemetryKey& key() const { return key_; }
   /// The key id stored with every row (8 hex characters).
   const std::string& key_id() const { return key_id_; }
 

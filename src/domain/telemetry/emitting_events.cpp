@@ -22,11 +22,13 @@ void EmittingOrgEvents::org_created(const core::OrgId& org_id, const core::UserI
                     .with<"user_hash">(creator.value));
 }
 
-void EmittingOrgEvents::member_added(const core::OrgId& org_id, const core::UserId& actor,
-                                     orgs::Role role) {
+void EmittingOrgEvents::member_added(const core::OrgId& org_id,
+                                     const std::optional<core::UserId>& actor, orgs::Role role) {
+  std::optional<core::Uuid> actor_id;
+  if (actor) actor_id = actor->value;
   emitter_.emit(ServerEvent::make<"org.member.added">()
                     .with<"org_hash">(org_id.value)
-                    .with<"actor_hash">(actor.value)
+                    .with<"actor_hash">(actor_id)
                     .with<"role">(orgs::role_name(role)));
 }
 

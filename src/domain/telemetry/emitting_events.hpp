@@ -26,7 +26,8 @@ class EmittingOrgEvents final : public orgs::OrgEvents {
  public:
   explicit EmittingOrgEvents(Emitter& emitter) : emitter_(emitter) {}
   void org_created(const core::OrgId& org_id, const core::UserId& creator) override;
-  void member_added(const core::OrgId& org_id, const core::UserId& actor, orgs::Role role) override;
+  void member_added(const core::OrgId& org_id, const std::optional<core::UserId>& actor,
+                    orgs::Role role) override;
   void product_activated(const core::OrgId& org_id, orgs::Product product,
                          orgs::Tier tier) override;
   void product_tier_changed(const core::OrgId& org_id, orgs::Product product, orgs::Tier from,

@@ -80,6 +80,9 @@ class TelemetryStore {
   /// `pseudonym`; by occurred_at then id.
   virtual core::Task<core::Result<std::vector<EventRow>>> rows_of_pseudonym(
       const std::string& pseudonym) = 0;
+  /// Deletes the rows rows_of_pseudonym shows (an erased account's); returns how many.
+  virtual core::Task<core::Result<std::int64_t>> delete_rows_of_pseudonym(
+      const std::string& pseudonym) = 0;
   /// Per event, over the raw rows that occurred at or after `since`.
   virtual core::Task<core::Result<std::vector<EventCount>>> counts_since(core::TimePoint since) = 0;
 };

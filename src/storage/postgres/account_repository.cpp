@@ -8,6 +8,8 @@
 #include "core/try.hpp"
 #include "domain/accounts/account_rules.hpp"
 #include "domain/accounts/login_throttle.hpp"
+#include "domain/orgs/role.hpp"
+#include "storage/postgres/audit_writer.hpp"
 #include "storage/postgres/codec.hpp"
 #include "storage/postgres/statements.hpp"
 
@@ -19,6 +21,7 @@ using core::Result;
 using core::Task;
 using core::TimePoint;
 namespace accounts = domain::accounts;
+namespace orgs = domain::orgs;
 
 namespace {
 
@@ -416,6 +419,40 @@ Task<Result<accounts::HousekeepingRemoved>> PgAccountRepository::delete_expired(
       FERR_CO_TRY(*counts[i], results[i].int64(0, 0));
     }
     co_return removed;
+  };
+  co_return co_await in_transaction(db_.pool(), body);
+}
+
+Task<Result<accounts::Erasure>> PgAccountRepository::erase_account(
+    const core::UserId& user_id, const std::string& email, const accounts::RemovalAudit& audit,
+    TimePoint now) {
+  auto body = [&](Transaction& tx) -> Task<Result<accounts::Erasure>> {
+    // BEGIN + the user and their orgs locked, with what the last-owner rule needs.
+    std::vector<Statement> reads;
+    reads.push_back({sql::lock_user, {user_id.to_string()}});
+    reads.push_back({sql::memberships_for_erasure, {user_id.to_string()}});
+    FERR_CO_TRY(auto read, co_await tx.pipeline(std::move(reads)));
+    const QueryResult& rows = read[1];
+    std::vector<accounts::ErasedMembership> memberships;
+    for (int r = 0; r < rows.rows(); ++r) {
+      accounts::ErasedMembership m;
+      FERR_CO_TRY(m.org_id, read_id<core::OrgId>(rows, r, 0));
+      FERR_CO_TRY(m.slug, rows.string(r, 1));
+      FERR_CO_TRY(auto role, rows.string(r, 2));
+      FERR_CO_TRY(m.role,
+                  core::known_stored_value(orgs::parse_role(role), "org_memberships.role", role));
+      FERR_CO_TRY(const std::int64_t owners, rows.int64(r, 3));
+      m.owners = static_cast<int>(owners);
+      memberships.push_back(std::move(m));
+    }
+    accounts::Erasure erasure{accounts::sole_owner_orgs(memberships)};
+    if (!erasure.sole_owner_of.empty()) co_return erasure;  // commits nothing
+    std::vector<Statement> writes;
+    writes.reserve(memberships.size() + 1);
+    for (const auto& m : memberships) writes.push_back(insert_audit(m.org_id, audit(m)));
+    writes.push_back({sql::erase_user, {user_id.to_string(), email, to_ms(now)}});
+    FERR_CO_CHECK(co_await tx.commit_with(std::move(writes)));
+    co_return erasure;
   };
   co_return co_await in_transaction(db_.pool(), body);
 }

@@ -3,6 +3,7 @@
 /// twin of storage/sqlite/audit_writer.hpp): `lock_org` first, `insert_audit` with the change.
 
 #include "core/id.hpp"
+#include "domain/orgs/audit.hpp"
 #include "domain/orgs/organization.hpp"
 #include "storage/postgres/codec.hpp"
 #include "storage/postgres/param.hpp"
@@ -24,8 +25,9 @@ inline Statement lock_org(const core::OrgId& org_id) {
 /// is stored as written.
 inline Statement insert_audit(const core::OrgId& org_id, const domain::orgs::AuditRecord& a) {
   return Statement{sql::insert_audit,
-                   {a.id.to_string(), org_id.to_string(), a.actor_id.to_string(), a.action,
-                    a.target, a.metadata, to_ms(a.created_at)}};
+                   {a.id.to_string(), org_id.to_string(),
+                    a.actor_id ? std::optional<std::string>(a.actor_id->to_string()) : std::nullopt,
+                    a.action, a.target, domain::orgs::stored_metadata(a), to_ms(a.created_at)}};
 }
 
 }  // namespace ferr::storage::postgres

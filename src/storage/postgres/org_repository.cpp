@@ -36,7 +36,9 @@ Result<orgs::Role> read_role(const QueryResult& rows, int row, int column) {
 Result<orgs::AuditRecord> read_audit(const QueryResult& rows, int row, int first) {
   orgs::AuditRecord a;
   FERR_TRY(a.id, read_id<core::AuditEntryId>(rows, row, first));
-  FERR_TRY(a.actor_id, read_id<core::UserId>(rows, row, first + 1));
+  if (!rows.is_null(row, first + 1)) {  // NULL: an `org`-owned token's change
+    FERR_TRY(a.actor_id, read_id<core::UserId>(rows, row, first + 1));
+  }
   FERR_TRY(a.action, rows.string(row, first + 2));
   FERR_TRY(a.target, rows.string(row, first + 3));
   // json keeps the text as written: this is the service's metadata, byte for byte.
@@ -162,7 +164,7 @@ Task<Result<orgs::OrgView>> PgOrgRepository::create_org(const core::OrgId& id,
                       {id.to_string(), owner.to_string(), orgs::role_name(orgs::Role::owner),
                        to_ms(audit.created_at)}});
     writes.push_back(insert_audit(id, audit));
-    writes.push_back({sql::org_by_id, {owner.to_string(), id.to_string()}});
+    writes.push_back({sql::org_by_id, {orgs::role_name(orgs::Role::owner), id.to_string()}});
     FERR_CO_TRY(auto written, co_await tx.commit_with(std::move(writes)));
     co_return only_org(written[2]);
   };
@@ -195,15 +197,32 @@ Task<Result<orgs::OrgLookup>> PgOrgRepository::org_for_member(
   co_return lookup;
 }
 
+Task<Result<orgs::OrgTokenLookup>> PgOrgRepository::org_for_token(
+    const core::ApiTokenId& token, const std::optional<std::string>& slug) {
+  FERR_CO_TRY(auto rows, co_await db_.pool().query(sql::org_for_token, token.to_string(), slug));
+  orgs::OrgTokenLookup lookup;
+  if (rows.rows() == 0) co_return lookup;
+  lookup.token_live = true;
+  FERR_CO_TRY(auto owner, rows.string(0, 0));
+  lookup.org_owned = owner == "org";
+  if (!rows.is_null(0, 1)) {
+    FERR_CO_TRY(lookup.creator_role, read_role(rows, 0, 1));
+  }
+  if (!rows.is_null(0, 2)) {
+    FERR_CO_TRY(lookup.org, read_org(rows, 0, 2));
+  }
+  co_return lookup;
+}
+
 Task<Result<orgs::OrgView>> PgOrgRepository::update_org(const core::OrgId& org_id,
-                                                        const core::UserId& viewer,
+                                                        orgs::Role viewer_role,
                                                         const std::optional<std::string>& name,
                                                         const std::optional<std::string>& slug,
                                                         const orgs::AuditRecord& audit) {
   auto body = [&](Transaction& tx) -> Task<Result<orgs::OrgView>> {
     std::vector<Statement> reads;
     reads.push_back(lock_org(org_id));
-    reads.push_back({sql::org_by_id, {viewer.to_string(), org_id.to_string()}});
+    reads.push_back({sql::org_by_id, {orgs::role_name(viewer_role), org_id.to_string()}});
     FERR_CO_TRY(auto read, co_await tx.pipeline(std::move(reads)));
     if (read[1].rows() == 0)
       co_return fail(Error::make(ErrorCode::org_not_found, "organization not found"));
@@ -212,7 +231,7 @@ Task<Result<orgs::OrgView>> PgOrgRepository::update_org(const core::OrgId& org_i
     std::vector<Statement> writes;
     writes.push_back({sql::update_org, {name, slug, to_ms(audit.created_at), org_id.to_string()}});
     writes.push_back(insert_audit(org_id, audit));
-    writes.push_back({sql::org_by_id, {viewer.to_string(), org_id.to_string()}});
+    writes.push_back({sql::org_by_id, {orgs::role_name(viewer_role), org_id.to_string()}});
     auto written = co_await tx.commit_with(std::move(writes));
     if (!written) {
       if (violates(written.error(), "organizations_slug_key")) co_return fail(slug_in_use());

@@ -183,6 +183,12 @@ Task<Result<std::vector<bool>>> PgTelemetryStore::write_ingested(
   co_return written_rows(insert, results);
 }
 
+Task<Result<std::int64_t>> PgTelemetryStore::delete_rows_of_pseudonym(
+    const std::string& pseudonym) {
+  FERR_CO_TRY(auto done, co_await db_.pool().query(sql::delete_rows_of_pseudonym, pseudonym));
+  co_return done.affected_rows();
+}
+
 Task<Result<std::vector<tel::EventRow>>> PgTelemetryStore::rows_of_pseudonym(
     const std::string& pseudonym) {
   FERR_CO_TRY(auto rows, co_await db_.pool().query(sql::rows_of_pseudonym, pseudonym));

@@ -29,6 +29,8 @@ class PgTelemetryStore final : public domain::telemetry::TelemetryStore {
       core::TimePoint from, core::TimePoint to) override;
   core::Task<core::Result<std::vector<domain::telemetry::EventRow>>> rows_of_pseudonym(
       const std::string& pseudonym) override;
+  core::Task<core::Result<std::int64_t>> delete_rows_of_pseudonym(
+      const std::string& pseudonym) override;
   core::Task<core::Result<std::vector<domain::telemetry::EventCount>>> counts_since(
       core::TimePoint since) override;
 

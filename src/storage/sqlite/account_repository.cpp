@@ -8,6 +8,8 @@
 #include "core/try.hpp"
 #include "domain/accounts/account_rules.hpp"
 #include "domain/accounts/login_throttle.hpp"
+#include "domain/orgs/role.hpp"
+#include "storage/sqlite/audit_writer.hpp"
 #include "storage/sqlite/codec.hpp"
 #include "storage/sqlite/shared_sql.hpp"
 
@@ -569,6 +571,51 @@ Task<Result<accounts::HousekeepingRemoved>> SqliteAccountRepository::delete_expi
                   {cutoffs.login_failed_before, cutoffs.now}, removed.login_throttle));
         return removed;
       });
+}
+
+Task<Result<accounts::Erasure>> SqliteAccountRepository::erase_account(
+    const UserId& user_id, const std::string& email, const accounts::RemovalAudit& audit,
+    TimePoint now) {
+  // PostgreSQL's statements/memberships_for_erasure.sql and erase_user.sql say why; the IMMEDIATE
+  // transaction holds the whole database, so the owner counts stand until commit.
+  co_return co_await db_.transaction_async([&](Connection& c) -> Result<accounts::Erasure> {
+    FERR_TRY(auto q, c.query("SELECT o.id, o.slug, m.role, (SELECT count(*) FROM org_memberships c "
+                             "WHERE c.org_id = o.id AND c.role = 'owner') FROM org_memberships m "
+                             "JOIN organizations o ON o.id = m.org_id WHERE m.user_id = ? "
+                             "ORDER BY o.id"));
+    q->bind(1, user_id);
+    std::vector<accounts::ErasedMembership> memberships;
+    for (;;) {
+      FERR_TRY(bool row, q->step());
+      if (!row) break;
+      accounts::ErasedMembership m;
+      m.org_id = read_id<core::OrgId>(*q, 0);
+      m.slug = q->column_text(1);
+      FERR_TRY(m.role, read_enum(*q, 2, domain::orgs::parse_role, "org_memberships.role"));
+      m.owners = static_cast<int>(q->column_int(3));
+      memberships.push_back(std::move(m));
+    }
+    accounts::Erasure erasure{accounts::sole_owner_orgs(memberships)};
+    if (!erasure.sole_owner_of.empty()) return erasure;  // commits nothing
+    for (const auto& m : memberships) FERR_CHECK(write_audit(c, m.org_id, audit(m)));
+    FERR_TRY(auto tokens, c.query("UPDATE api_tokens SET revoked_at = ? WHERE created_by = ? AND "
+                                  "owner = 'creator' AND revoked_at IS NULL"));
+    tokens->bind(1, to_ms(now)).bind(2, user_id);
+    FERR_CHECK(tokens->run());
+    FERR_TRY(auto keys, c.query("DELETE FROM idempotency_keys WHERE user_id = ?"));
+    keys->bind(1, user_id);
+    FERR_CHECK(keys->run());
+    FERR_TRY(auto logins, c.query(kClearLoginThrottle));
+    logins->bind(1, email);
+    FERR_CHECK(logins->run());
+    FERR_TRY(auto mails, c.query("DELETE FROM mail_throttle WHERE email = ?"));
+    mails->bind(1, email);
+    FERR_CHECK(mails->run());
+    FERR_TRY(auto user, c.query("DELETE FROM users WHERE id = ?"));
+    user->bind(1, user_id);
+    FERR_CHECK(user->run());
+    return erasure;
+  });
 }
 
 Task<Result<bool>> SqliteAccountRepository::user_opt_out(const UserId& user_id) {

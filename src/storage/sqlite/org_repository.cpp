@@ -38,8 +38,10 @@ constexpr std::string_view kOrgOfMember =
 
 const std::string kOrgsOf =
     "SELECT " + std::string(kOrgColumns) + std::string(kOrgOfMember) + " ORDER BY o.slug";
-const std::string kOrgById =
-    "SELECT " + std::string(kOrgColumns) + std::string(kOrgOfMember) + " WHERE o.id = ?3";
+// The org as a caller with role ?2 sees it (the role the lookup that let them in found).
+const std::string kOrgById = "SELECT o.id, o.slug, o.name, ?2, " +
+                             std::string(kOrgColumns.substr(kOrgColumns.find("(SELECT count"))) +
+                             " FROM organizations o WHERE o.id = ?3";
 // The session check (?1 session, ?2 user) beside the lookup of slug ?3, in one statement. It
 // yields one row always: `live`, then kOrgColumns, whose `m.role` is NULL for a dead session, a
 // missing org and a non-member alike. Two LEFT JOINs rather than a LEFT JOIN of a join, which
@@ -48,6 +50,15 @@ const std::string kOrgForMember =
     "SELECT l.live, " + std::string(kOrgColumns) + " FROM (SELECT " + std::string(kSessionIsLive) +
     " AS live) l LEFT JOIN organizations o ON l.live AND o.slug = ?3 LEFT JOIN org_memberships m "
     "ON m.org_id = o.id AND m.user_id = ?2";
+
+// Org token ?1 when it is not revoked (PostgreSQL's statements/org_for_token.sql says what each
+// column is): owner, creator's role, then kOrgColumns for slug ?2 (any slug when NULL).
+const std::string kOrgForToken =
+    "SELECT t.owner, cm.role, " +
+    std::string(kOrgColumns).replace(std::string(kOrgColumns).find("m.role"), 6, "'admin'") +
+    " FROM api_tokens t LEFT JOIN org_memberships cm ON cm.org_id = t.org_id AND cm.user_id = "
+    "t.created_by LEFT JOIN organizations o ON o.id = t.org_id AND (?2 IS NULL OR o.slug = ?2) "
+    "WHERE t.id = ?1 AND t.org_id IS NOT NULL AND t.revoked_at IS NULL";
 
 constexpr std::string_view kMemberColumns =
     "SELECT m.user_id, u.email, u.display_name, m.role, m.joined_at";
@@ -71,7 +82,7 @@ constexpr std::string_view kInsertMembership =
 orgs::AuditRecord read_audit(const Statement& row, int first) {
   orgs::AuditRecord a;
   a.id = read_id<core::AuditEntryId>(row, first);
-  a.actor_id = read_id<UserId>(row, first + 1);
+  if (!row.column_is_null(first + 1)) a.actor_id = read_id<UserId>(row, first + 1);
   a.action = row.column_text(first + 2);
   a.target = row.column_text(first + 3);
   a.metadata = row.column_text(first + 4);
@@ -116,9 +127,9 @@ Result<orgs::OrgView> read_org(const Statement& row, int first = 0) {
 }
 
 Result<std::optional<orgs::OrgView>> select_org(Connection& c, const OrgId& id,
-                                                const UserId& viewer) {
+                                                orgs::Role viewer_role) {
   FERR_TRY(auto q, c.query(kOrgById));
-  q->bind(2, viewer).bind(3, id);
+  q->bind(2, orgs::role_name(viewer_role)).bind(3, id);
   FERR_TRY(bool found, q->step());
   if (!found) return std::optional<orgs::OrgView>{};
   FERR_TRY(auto org, read_org(*q));
@@ -187,7 +198,7 @@ Task<Result<orgs::OrgView>> SqliteOrgRepository::create_org(const OrgId& id,
     member->bind(1, id).bind(2, owner).bind(3, orgs::role_name(orgs::Role::owner)).bind(4, now);
     FERR_CHECK(member->run());
     FERR_CHECK(write_audit(c, id, audit));
-    FERR_TRY(auto view, select_org(c, id, owner));
+    FERR_TRY(auto view, select_org(c, id, orgs::Role::owner));
     if (!view) return fail(Error::database("organization vanished inside its transaction"));
     return std::move(*view);
   });
@@ -223,13 +234,34 @@ Task<Result<orgs::OrgLookup>> SqliteOrgRepository::org_for_member(
   });
 }
 
+Task<Result<orgs::OrgTokenLookup>> SqliteOrgRepository::org_for_token(
+    const core::ApiTokenId& token, const std::optional<std::string>& slug) {
+  co_return co_await db_.read_async([&](Connection& c) -> Result<orgs::OrgTokenLookup> {
+    FERR_TRY(auto q, c.query(kOrgForToken));
+    q->bind(1, token);
+    bind_optional(*q, 2, slug);
+    orgs::OrgTokenLookup lookup;
+    FERR_TRY(bool row, q->step());
+    if (!row) return lookup;
+    lookup.token_live = true;
+    lookup.org_owned = q->column_text(0) == "org";
+    if (!q->column_is_null(1)) {
+      FERR_TRY(lookup.creator_role, read_role(*q, 1));
+    }
+    if (!q->column_is_null(2)) {
+      FERR_TRY(lookup.org, read_org(*q, 2));
+    }
+    return lookup;
+  });
+}
+
 Task<Result<orgs::OrgView>> SqliteOrgRepository::update_org(const OrgId& org_id,
-                                                            const UserId& viewer,
+                                                            orgs::Role viewer_role,
                                                             const std::optional<std::string>& name,
                                                             const std::optional<std::string>& slug,
                                                             const orgs::AuditRecord& audit) {
   co_return co_await db_.transaction_async([&](Connection& c) -> Result<orgs::OrgView> {
-    FERR_TRY(auto current, select_org(c, org_id, viewer));
+    FERR_TRY(auto current, select_org(c, org_id, viewer_role));
     if (!current) return fail(Error::make(ErrorCode::org_not_found, "organization not found"));
     if (slug && *slug != current->slug) {
       FERR_TRY(bool taken, slug_taken(c, *slug));
@@ -242,7 +274,7 @@ Task<Result<orgs::OrgView>> SqliteOrgRepository::update_org(const OrgId& org_id,
     q->bind(3, to_ms(audit.created_at)).bind(4, org_id);
     FERR_CHECK(q->run());
     FERR_CHECK(write_audit(c, org_id, audit));
-    FERR_TRY(auto view, select_org(c, org_id, viewer));
+    FERR_TRY(auto view, select_org(c, org_id, viewer_role));
     if (!view) return fail(Error::database("organization vanished inside its transaction"));
     return std::move(*view);
   });

@@ -19,9 +19,12 @@ class SqliteOrgRepository final : public domain::orgs::OrgRepository {
       const core::UserId& user) override;
   core::Task<core::Result<domain::orgs::OrgLookup>> org_for_member(
       const std::string& slug, const domain::accounts::Principal& principal) override;
+  core::Task<core::Result<domain::orgs::OrgTokenLookup>> org_for_token(
+      const core::ApiTokenId& token, const std::optional<std::string>& slug) override;
   core::Task<core::Result<domain::orgs::OrgView>> update_org(
-      const core::OrgId& org_id, const core::UserId& viewer, const std::optional<std::string>& name,
-      const std::optional<std::string>& slug, const domain::orgs::AuditRecord& audit) override;
+      const core::OrgId& org_id, domain::orgs::Role viewer_role,
+      const std::optional<std::string>& name, const std::optional<std::string>& slug,
+      const domain::orgs::AuditRecord& audit) override;
   core::Task<core::Result<std::vector<domain::orgs::Member>>> members(
       const core::OrgId& org_id) override;
   core::Task<core::Result<domain::orgs::Member>> add_member(

@@ -5,11 +5,12 @@
 
 namespace ferr::storage::sqlite {
 
-/// True when session ?1 exists, is not revoked and belongs to user ?2: the session check every
-/// principal's request makes, as a fragment, so that it rides in the statement of the request's
+/// True when credential ?1 — a session, or a personal API token — is live and belongs to user ?2
+/// (the live_credentials view, migration 0011): the session check every principal's request
+/// makes, as a fragment, so that it rides in the statement of the request's
 /// first read or write instead of costing one of its own. A statement that embeds it binds the
 /// session id to ?1 and the principal's user id to ?2.
 inline constexpr std::string_view kSessionIsLive =
-    "EXISTS (SELECT 1 FROM sessions WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL)";
+    "EXISTS (SELECT 1 FROM live_credentials WHERE id = ?1 AND user_id = ?2)";
 
 }  // namespace ferr::storage::sqlite

@@ -81,6 +81,17 @@ Task<Result<std::vector<bool>>> SqliteTelemetryStore::write_ingested(
   });
 }
 
+Task<Result<std::int64_t>> SqliteTelemetryStore::delete_rows_of_pseudonym(
+    const std::string& pseudonym) {
+  co_return co_await db_.transaction_async([&](Connection& c) -> Result<std::int64_t> {
+    FERR_TRY(auto q, c.query("DELETE FROM telemetry_events WHERE user_hash = ?1 OR "
+                             "json_extract(properties, '$.actor_hash') = ?1"));
+    q->bind(1, pseudonym);
+    FERR_CHECK(q->run());
+    return static_cast<std::int64_t>(c.changes());
+  });
+}
+
 Task<Result<std::vector<tel::EventRow>>> SqliteTelemetryStore::rows_of_pseudonym(
     const std::string& pseudonym) {
   co_return co_await db_.read_async([&](Connection& c) -> Result<std::vector<tel::EventRow>> {

@@ -1,6 +1,6 @@
 -- $1 user, $2 slug, $3 session. The hot path of every organization route, in one statement:
--- always one row, whether the principal's session is live (and theirs), then the org as
--- org_by_id's columns (NULLs for a missing org, a non-member, or a dead session).
+-- always one row, whether the principal's session (or personal API token) is live and theirs,
+-- then the org as org_by_id's columns (NULLs for a missing org, a non-member, or a dead session).
 SELECT principal.live,
        o.id, o.slug, o.name, m.role,
        (SELECT count(*) FROM org_memberships c WHERE c.org_id = o.id),
@@ -10,10 +10,9 @@ SELECT principal.live,
         WHERE s.org_id = o.id
           AND s.status <> 'canceled')
 FROM (SELECT EXISTS (SELECT 1
-                     FROM sessions
+                     FROM live_credentials
                      WHERE id = $3
-                       AND user_id = $1
-                       AND revoked_at IS NULL) AS live
+                       AND user_id = $1) AS live
       -- OFFSET 0 keeps the subquery a subquery: pulled up, its EXISTS would run twice (once
       -- for the output column, once for the join filter).
       OFFSET 0) AS principal

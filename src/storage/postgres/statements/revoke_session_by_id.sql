@@ -1,12 +1,11 @@
--- $1 caller's user id, $2 caller's session id, $3 session to revoke, $4 now (ms). One row:
+-- $1 caller's user id, $2 caller's session (or personal API token) id, $3 session to revoke, $4 now (ms). One row:
 -- whether the caller's session is live, and whether the session was one of the caller's user's
 -- live ones and is now revoked (only done while the caller's is live).
 WITH caller AS (
   SELECT 1
-  FROM sessions
+  FROM live_credentials
   WHERE id = $2
     AND user_id = $1
-    AND revoked_at IS NULL
 ),
 revoked AS (
   UPDATE sessions

@@ -1,6 +1,6 @@
--- $1 session id, $2 user id: a row when the session is live and belongs to that user.
+-- $1 session id, $2 user id: a row when the session — or personal API token — is live and
+-- belongs to that user (the live_credentials view, migration 0014).
 SELECT 1
-FROM sessions
+FROM live_credentials
 WHERE id = $1
   AND user_id = $2
-  AND revoked_at IS NULL

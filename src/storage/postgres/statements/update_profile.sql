@@ -10,10 +10,9 @@ SET display_name = CASE WHEN $1::boolean THEN $2::text ELSE u.display_name END,
     updated_at = ms_to_ts($7)
 WHERE u.id = $8
   AND EXISTS (SELECT 1
-              FROM sessions s
+              FROM live_credentials s
               WHERE s.id = $9
-                AND s.user_id = u.id
-                AND s.revoked_at IS NULL)
+                AND s.user_id = u.id)
 RETURNING u.id, u.email, u.status, u.display_name, u.timezone, u.locale,
           ts_to_ms(u.created_at), ts_to_ms(u.updated_at), u.password_hash,
           u.avatar_url, ts_to_ms(u.last_login_at)

@@ -1,5 +1,7 @@
-// The export use case over the in-memory repositories: the session check comes first, one export
-// per user per minute (with the wait), and what it gathers belongs to the caller alone.
+// The export and erasure use cases over the in-memory repositories: the session check comes
+// first, one export per user per minute (with the wait), what it gathers belongs to the caller
+// alone; an erasure needs the password, refuses while the person is an org's only owner, and
+// removes the account and its telemetry rows, no one else's.
 
 #include "domain/privacy/personal_data.hpp"
 
@@ -11,7 +13,9 @@
 #include "fakes/account_repository.hpp"
 #include "fakes/database.hpp"
 #include "fakes/org_repository.hpp"
+#include "fakes/recorders.hpp"
 #include "fakes/telemetry_store.hpp"
+#include "fakes/token_repository.hpp"
 
 namespace ferr::domain::privacy {
 namespace {
@@ -27,6 +31,16 @@ T run(core::Task<T> task) {
 crypto::TelemetryKey test_key() {
   return *crypto::TelemetryKey::from_salt(core::Secret(std::string(32, 's')));
 }
+
+accounts::AccountSettings settings() {
+  accounts::AccountSettings s;
+  s.jwt_secret = core::Secret(std::string(32, 'j'));
+  s.code_key = core::Secret(std::string(32, 'c'));
+  s.refresh_key = core::Secret(std::string(32, 'r'));
+  return s;
+}
+
+constexpr const char* kPassword = "a long and unusual passphrase";
 
 class PersonalDataTest : public ::testing::Test {
  protected:
@@ -45,7 +59,16 @@ class PersonalDataTest : public ::testing::Test {
   fakes::FakeAccountRepository accounts_{db_};
   fakes::FakeOrgRepository orgs_{db_};
   fakes::FakeTelemetryStore telemetry_{db_};
-  PersonalData service_{accounts_, orgs_, telemetry_, test_key(), clock_};
+  fakes::FakeTokenRepository tokens_{db_};
+  core::SeededRandom random_{5};
+  crypto::PasswordHasher hasher_{crypto::PasswordParams{1, 8192}};
+  core::BlockingPool hash_pool_{1};
+  fakes::RecordingMailer mailer_;
+  fakes::RecordingAccountEvents events_;
+  accounts::AccountService account_service_{accounts_, hasher_, hash_pool_, mailer_,
+                                            events_,   clock_,  random_,    settings()};
+  PersonalData service_{account_service_, accounts_,  orgs_, tokens_,
+                        telemetry_,       test_key(), clock_};
 };
 
 TEST_F(PersonalDataTest, ARevokedSessionIsUnauthorizedAndTakesNoSlot) {
@@ -93,6 +116,64 @@ TEST_F(PersonalDataTest, TheExportGathersTheCallersOwnData) {
   EXPECT_EQ(data->key_id, crypto::key_id(test_key()));
   ASSERT_EQ(data->telemetry_events.size(), 1u);
   EXPECT_EQ(data->telemetry_events[0].user_hash, ada_pseudonym);
+}
+
+TEST_F(PersonalDataTest, ErasureNeedsThePasswordAndCountsAWrongOne) {
+  auto ada = db_.add_user("ada@example.com", true, *hasher_.hash(kPassword));
+  auto principal = db_.sign_in(ada);
+  auto refused = run(service_.erase_account(principal, "not the password"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::auth_invalid_credentials);
+  EXPECT_EQ(db_.login_throttle["ada@example.com"].consecutive_failures, 1);
+  EXPECT_TRUE(db_.users.contains(ada));
+  db_.revoke(principal);
+  EXPECT_EQ(run(service_.erase_account(principal, kPassword)).error().code,
+            ErrorCode::auth_unauthorized);
+}
+
+TEST_F(PersonalDataTest, ErasureIsRefusedWhileThePersonIsAnOrgsOnlyOwner) {
+  auto ada = db_.add_user("ada@example.com", true, *hasher_.hash(kPassword));
+  auto bob = db_.add_user("bob@example.com");
+  auto acme = db_.add_org("acme", "Acme");
+  auto beta = db_.add_org("beta", "Beta");
+  auto shared = db_.add_org("shared", "Shared");
+  db_.add_member(acme, ada, orgs::Role::owner);
+  db_.add_member(beta, ada, orgs::Role::owner);
+  db_.add_member(shared, ada, orgs::Role::owner);
+  db_.add_member(shared, bob, orgs::Role::owner);
+  auto refused = run(service_.erase_account(db_.sign_in(ada), kPassword));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::org_last_owner);
+  EXPECT_EQ(refused.error().orgs, (std::vector<std::string>{"acme", "beta"}));
+  EXPECT_TRUE(db_.users.contains(ada)) << "nothing changed";
+  EXPECT_EQ(db_.memberships.size(), 4u);
+}
+
+TEST_F(PersonalDataTest, ErasureRemovesTheAccountAndItsTelemetryRowsOnly) {
+  auto ada = db_.add_user("ada@example.com", true, *hasher_.hash(kPassword));
+  auto bob = db_.add_user("bob@example.com");
+  auto acme = db_.add_org("acme", "Acme");
+  db_.add_member(acme, bob, orgs::Role::owner);
+  db_.add_member(acme, ada, orgs::Role::admin);
+  auto principal = db_.sign_in(ada);
+  db_.telemetry_events.push_back(row_of(crypto::pseudonym(test_key(), ada.value)));
+  db_.telemetry_events.push_back(row_of(crypto::pseudonym(test_key(), bob.value)));
+
+  auto erased = run(service_.erase_account(principal, kPassword));
+  ASSERT_TRUE(erased) << erased.error().message;
+  EXPECT_FALSE(db_.users.contains(ada));
+  EXPECT_TRUE(db_.users.contains(bob));
+  EXPECT_EQ(db_.memberships.size(), 1u);
+  EXPECT_FALSE(db_.session_live(principal));
+  ASSERT_EQ(db_.telemetry_events.size(), 1u);
+  EXPECT_EQ(db_.telemetry_events[0].user_hash, crypto::pseudonym(test_key(), bob.value));
+  auto audit = db_.audit_of(acme);
+  ASSERT_FALSE(audit.empty());
+  EXPECT_EQ(audit.back().action, "org.member.removed");
+  EXPECT_EQ(audit.back().actor_id, ada);
+  EXPECT_EQ(audit.back().metadata, R"({"role":"admin"})");
+  ASSERT_FALSE(mailer_.sent().empty());
+  EXPECT_EQ(mailer_.sent().back().to, "ada@example.com");
 }
 
 }  // namespace
