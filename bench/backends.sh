@@ -67,6 +67,12 @@ start() {
   pids+=($!)
   for _ in $(seq 200); do grep -q '"msg":"listening"' "$work/$name/log" 2>/dev/null && break; sleep 0.05; done
   printf -v "port_$name" '%s' "$(grep '"msg":"listening"' "$work/$name/log" | sed -E 's/.*"port":([0-9]+).*/\1/')"
+  # On PostgreSQL the server listens before its database is ready (operations.md): wait for it.
+  local port_var="port_$name"
+  for _ in $(seq 200); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${!port_var}/readyz")" = 200 ] && break
+    sleep 0.05
+  done
 }
 
 # setup NAME: an account, an org `acme` with ferrflow live; sets token_NAME (an access token)

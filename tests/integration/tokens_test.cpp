@@ -281,7 +281,14 @@ TEST_F(TokensTest, OrgTokenCreationAnswerAndList) {
   clock_.advance(1s);  // the list is newest first
   auto owned = org_token("owner", R"({"name":"org-bot","scopes":["*"],"owner":"org"})");
   std::string owned_id(owned["token"].as_object()["id"].as_string());
+  const auto owned_headers = both(plaintext(owned));
+  ASSERT_EQ(call("GET", "/v1/orgs", "", owned_headers).status, 200) << "known to this instance now";
   ASSERT_EQ(call("DELETE", "/v1/orgs/acme/tokens/" + owned_id, "", auth_["admin"]).status, 204);
+  EXPECT_EQ(call("GET", "/v1/orgs/acme", "", owned_headers).status, 401) << "refused at once";
+  EXPECT_EQ(call("GET", "/v1/orgs", "", owned_headers).status, 401);
+  EXPECT_EQ(call("POST", "/v1/orgs/acme/members", R"({"email":"extra@example.com"})", owned_headers)
+                .status,
+            401);
   EXPECT_EQ(code_of(call("DELETE", "/v1/orgs/acme/tokens/" + owned_id, "", auth_["admin"])),
             "TOKEN_NOT_FOUND");
   EXPECT_EQ(audit_of("org.token.revoked").size(), 1u);

@@ -8,8 +8,8 @@
 
 namespace ferr::domain::accounts {
 
-/// AUTH_UNAUTHORIZED unless the principal's session is live and belongs to its user. An API
-/// token's principal passes: the token was found live when the request presented it.
+/// AUTH_UNAUTHORIZED unless the principal's session (or personal API token) is live and belongs
+/// to its user. An org token passes: organization use cases check it in their org lookup.
 core::Task<core::Result<void>> require_session(AccountRepository& accounts,
                                                const Principal& principal);
 

@@ -40,12 +40,19 @@ TokenService::TokenService(TokenRepository& tokens, orgs::OrgRepository& orgs,
 
 Task<Result<accounts::Principal>> TokenService::authenticate(const std::string& plaintext,
                                                              RequestKind kind) {
-  FERR_CO_TRY(auto found, co_await tokens_.find_by_hash(token_hash(plaintext)));
-  if (!found) co_return fail(accounts::unauthorized());
+  const std::string hash = token_hash(plaintext);
+  auto found = known_.find(hash);
+  if (!found) {
+    FERR_CO_TRY(found, co_await tokens_.find_by_hash(hash));
+    if (!found) co_return fail(accounts::unauthorized());
+    known_.remember(hash, *found);
+  }
   auto now = clock_.now();
   FERR_CO_TRY(auto principal, principal_of(*found, now, kind));
-  if (due_for_last_used(*found, now))
+  if (due_for_last_used(*found, now)) {
     FERR_CO_CHECK(co_await tokens_.record_use(found->id, now, now - kLastUsedResolution));
+    known_.used(hash, now);
+  }
   co_return principal;
 }
 

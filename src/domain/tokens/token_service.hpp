@@ -13,6 +13,7 @@
 #include "domain/accounts/principal.hpp"
 #include "domain/orgs/org_repository.hpp"
 #include "domain/tokens/api_token.hpp"
+#include "domain/tokens/known_tokens.hpp"
 #include "domain/tokens/token_repository.hpp"
 
 namespace ferr::domain::tokens {
@@ -36,9 +37,10 @@ class TokenService {
   TokenService(TokenRepository& tokens, orgs::OrgRepository& orgs, const core::Clock& clock,
                core::Random& random);
 
-  /// The principal of a presented token (a hash lookup, no password hashing): AUTH_UNAUTHORIZED
-  /// when unknown, revoked or expired; AUTH_FORBIDDEN when a `read` token writes. Records the
-  /// use at most once a minute.
+  /// The principal of a presented token (a hash lookup, no password hashing; none at all for a
+  /// token this instance knows: KnownTokens): AUTH_UNAUTHORIZED when unknown, revoked or expired;
+  /// AUTH_FORBIDDEN when a `read` token writes. Records the use at most once a minute. A token
+  /// revoked since this instance knew it is refused by the use case's first storage step.
   core::Task<core::Result<accounts::Principal>> authenticate(const std::string& plaintext,
                                                              RequestKind kind);
 
@@ -63,6 +65,7 @@ class TokenService {
   orgs::OrgRepository& orgs_;
   const core::Clock& clock_;
   core::Random& random_;
+  KnownTokens known_;
 };
 
 }  // namespace ferr::domain::tokens

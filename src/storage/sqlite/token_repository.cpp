@@ -26,7 +26,8 @@ constexpr std::string_view kFindToken =
     "SELECT id, user_id, org_id, owner, created_by, scopes, expires_at, last_used_at, "
     "revoked_at IS NOT NULL FROM api_tokens WHERE token_hash = ?";
 constexpr std::string_view kRecordUse =
-    "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1 AND (last_used_at IS NULL OR "
+    "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1 AND revoked_at IS NULL AND "
+    "(last_used_at IS NULL OR "
     "last_used_at <= ?3)";
 // ?1 user or NULL, ?2 org or NULL, ?3 now. Inside the IMMEDIATE transaction the count stands.
 constexpr std::string_view kLiveTokenCount =

@@ -3,4 +3,5 @@
 UPDATE api_tokens
 SET last_used_at = ms_to_ts($2)
 WHERE id = $1
+  AND revoked_at IS NULL
   AND (last_used_at IS NULL OR last_used_at <= ms_to_ts($3))
