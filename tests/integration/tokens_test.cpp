@@ -95,6 +95,48 @@ TEST_F(TokensTest, PersonalTokenIsShownOnceAndActsForItsUser) {
             "AUTH_FORBIDDEN");
 }
 
+TEST_F(TokensTest, APersonalTokenHasItsUsersRightsInEveryRole) {
+  // The authorization matrix: for every kind of caller, a `*` personal token answers exactly as
+  // the person's session does, route by route.
+  const std::vector<std::tuple<std::string, std::string, std::string>> routes{
+      {"GET", "/v1/orgs/acme", ""},
+      {"GET", "/v1/orgs/acme/members", ""},
+      {"PATCH", "/v1/orgs/acme", R"({"name":"Acme"})"},
+      {"GET", "/v1/orgs/acme/audit", ""},
+      {"GET", "/v1/orgs/acme/tokens", ""},
+      {"GET", "/v1/orgs/acme/subscriptions", ""},
+      {"PATCH", "/v1/orgs/acme/members/" + id_["viewer"], R"({"role":"viewer"})"},
+      {"PUT", "/v1/orgs/acme/telemetry-prefs", R"({"telemetry_opt_out":false})"}};
+  for (const std::string who : {"owner", "admin", "member", "viewer", "outsider"}) {
+    auto token = both(plaintext(personal_token(who)));
+    for (const auto& [method, path, body] : routes) {
+      auto with_session = call(method, path, body, auth_[who]);
+      auto with_token = call(method, path, body, token);
+      EXPECT_EQ(with_token.status, with_session.status) << who << " " << method << " " << path;
+      if (with_session.status >= 400) {
+        EXPECT_EQ(code_of(with_token), code_of(with_session))
+            << who << " " << method << " " << path;
+      }
+    }
+  }
+}
+
+TEST_F(TokensTest, TheExportListsTheTokensMetadata) {
+  auto created = personal_token("member", R"({"name":"exported","scopes":["read"]})");
+  auto exported = call("GET", "/v1/auth/me/export", "", auth_["member"]);
+  ASSERT_EQ(exported.status, 200) << exported.body;
+  auto tokens = json(exported)["api_tokens"].as_array();
+  ASSERT_EQ(tokens.size(), 1u);
+  auto t = tokens[0].as_object();
+  EXPECT_EQ(t["id"], created["id"]);
+  EXPECT_EQ(t["name"], "exported");
+  EXPECT_EQ(t["token_prefix"], created["token_prefix"]);
+  EXPECT_FALSE(t.contains("plaintext"));
+  EXPECT_EQ(json(call("GET", "/v1/auth/me/export", "", auth_["admin"]))["api_tokens"],
+            boost::json::array())
+      << "another person's tokens are not theirs";
+}
+
 TEST_F(TokensTest, StoredOnlyAsItsHash) {
   auto token = plaintext(personal_token("member"));
   // The data export shows the tokens' metadata: never the plaintext nor the hash.
