@@ -15,6 +15,7 @@
 #include "storage/postgres/org_repository.hpp"
 #include "storage/postgres/subscription_repository.hpp"
 #include "storage/postgres/telemetry_store.hpp"
+#include "storage/postgres/token_repository.hpp"
 #include "storage/sqlite/account_repository.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/idempotency_store.hpp"
@@ -22,6 +23,7 @@
 #include "storage/sqlite/org_repository.hpp"
 #include "storage/sqlite/subscription_repository.hpp"
 #include "storage/sqlite/telemetry_store.hpp"
+#include "storage/sqlite/token_repository.hpp"
 
 namespace ferr::contract {
 
@@ -43,12 +45,14 @@ class SqliteBackend final : public Backend {
     subscriptions_ = std::make_unique<storage::sqlite::SqliteSubscriptionRepository>(*db_);
     idempotency_ = std::make_unique<storage::sqlite::SqliteIdempotencyStore>(*db_);
     telemetry_ = std::make_unique<storage::sqlite::SqliteTelemetryStore>(*db_);
+    tokens_ = std::make_unique<storage::sqlite::SqliteTokenRepository>(*db_);
   }
   domain::accounts::AccountRepository& accounts() override { return *accounts_; }
   domain::orgs::OrgRepository& orgs() override { return *orgs_; }
   domain::orgs::SubscriptionRepository& subscriptions() override { return *subscriptions_; }
   domain::idempotency::IdempotencyStore& idempotency() override { return *idempotency_; }
   domain::telemetry::TelemetryStore& telemetry() override { return *telemetry_; }
+  domain::tokens::TokenRepository& tokens() override { return *tokens_; }
 
   void force_stored_value(const std::string& table, const std::string& column,
                           const std::string& value) override {
@@ -68,6 +72,7 @@ class SqliteBackend final : public Backend {
   std::unique_ptr<storage::sqlite::SqliteSubscriptionRepository> subscriptions_;
   std::unique_ptr<storage::sqlite::SqliteIdempotencyStore> idempotency_;
   std::unique_ptr<storage::sqlite::SqliteTelemetryStore> telemetry_;
+  std::unique_ptr<storage::sqlite::SqliteTokenRepository> tokens_;
 };
 
 // A scratch database of the test's own on the shared throwaway cluster (tests/postgres).
@@ -87,12 +92,14 @@ class PostgresBackend final : public Backend {
     subscriptions_ = std::make_unique<storage::postgres::PgSubscriptionRepository>(*db_);
     idempotency_ = std::make_unique<storage::postgres::PgIdempotencyStore>(*db_);
     telemetry_ = std::make_unique<storage::postgres::PgTelemetryStore>(*db_);
+    tokens_ = std::make_unique<storage::postgres::PgTokenRepository>(*db_);
   }
   domain::accounts::AccountRepository& accounts() override { return *accounts_; }
   domain::orgs::OrgRepository& orgs() override { return *orgs_; }
   domain::orgs::SubscriptionRepository& subscriptions() override { return *subscriptions_; }
   domain::idempotency::IdempotencyStore& idempotency() override { return *idempotency_; }
   domain::telemetry::TelemetryStore& telemetry() override { return *telemetry_; }
+  domain::tokens::TokenRepository& tokens() override { return *tokens_; }
 
   void force_stored_value(const std::string& table, const std::string& column,
                           const std::string& value) override {
@@ -113,6 +120,7 @@ class PostgresBackend final : public Backend {
   std::unique_ptr<storage::postgres::PgSubscriptionRepository> subscriptions_;
   std::unique_ptr<storage::postgres::PgIdempotencyStore> idempotency_;
   std::unique_ptr<storage::postgres::PgTelemetryStore> telemetry_;
+  std::unique_ptr<storage::postgres::PgTokenRepository> tokens_;
 };
 
 }  // namespace

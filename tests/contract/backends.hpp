@@ -13,6 +13,7 @@
 #include "domain/orgs/org_repository.hpp"
 #include "domain/orgs/subscription_repository.hpp"
 #include "domain/telemetry/telemetry_store.hpp"
+#include "domain/tokens/token_repository.hpp"
 
 namespace ferr::contract {
 
@@ -25,6 +26,7 @@ class Backend {
   virtual domain::orgs::SubscriptionRepository& subscriptions() = 0;
   virtual domain::idempotency::IdempotencyStore& idempotency() = 0;
   virtual domain::telemetry::TelemetryStore& telemetry() = 0;
+  virtual domain::tokens::TokenRepository& tokens() = 0;
 
   /// Sets `column` of every row of `table` to the text `value` with a raw UPDATE, past the
   /// schema's CHECK constraint: a value only a newer binary or a hand edit would store, which
