@@ -76,10 +76,24 @@ Task<Result<orgs::OrgLookup>> FakeOrgRepository::org_for_member(
 }
 
 Task<Result<orgs::OrgTokenLookup>> FakeOrgRepository::org_for_token(
-    const core::ApiTokenId&, const std::optional<std::string>&) {
-  // The fake database holds no API tokens (token use cases run on the real backends in the
-  // contract and integration suites): no token is ever live here.
-  co_return orgs::OrgTokenLookup{};
+    const core::ApiTokenId& token, const std::optional<std::string>& slug) {
+  auto body = [&]() -> Result<orgs::OrgTokenLookup> {
+    orgs::OrgTokenLookup lookup;
+    for (const auto& row : db_.api_tokens) {
+      const auto& t = row.stored.token;
+      if (t.id != token || !t.org_id || t.revoked_at) continue;
+      lookup.token_live = true;
+      lookup.org_owned = t.owner == domain::tokens::Owner::org;
+      if (const auto* creator = db_.membership(*t.org_id, t.created_by)) {
+        lookup.creator_role = creator->role;
+      }
+      const OrgRow* org = db_.org_by_id(*t.org_id);
+      if (org != nullptr && (!slug || org->slug == *slug))
+        lookup.org = db_.view(org->id, std::nullopt);
+    }
+    return lookup;
+  };
+  co_return co_await hooks.call<orgs::OrgTokenLookup>("org_for_token", db_.mutex, body);
 }
 
 Task<Result<orgs::OrgView>> FakeOrgRepository::update_org(const OrgId& org_id,

@@ -291,10 +291,10 @@ Task<Result<User>> AccountService::erase_account(const Principal& principal,
     FERR_CO_CHECK(co_await repository_.record_login_failure(user->email, now));
     co_return fail(invalid_credentials());
   }
-  const Principal& actor = principal;
+  // Each membership's removal is audited in its org, the person as actor.
   RemovalAudit audit = [&](const ErasedMembership& m) {
-    return orgs::audit_record(clock_, random_, actor.user_id, "org.member.removed",
-                              actor.user_id.to_string(), orgs::member_removed_metadata(m.role));
+    return orgs::audit_record(clock_, random_, user->id, "org.member.removed", user->id.to_string(),
+                              orgs::member_removed_metadata(m.role));
   };
   FERR_CO_TRY(auto erasure, co_await repository_.erase_account(user->id, user->email, audit, now));
   if (!erasure.sole_owner_of.empty()) {

@@ -30,7 +30,6 @@ struct Principal {
   core::SessionId session_id;
   std::optional<TokenGrant> token;  ///< set when the caller presented an API token
 
-  bool via_session() const { return !token; }
   bool via_org_token() const { return token && token->org; }
   /// Whose `Idempotency-Key`s the caller's are: its person's, or an `org`-owned token's own
   /// (the key table's column holds either; migration 0014).

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/tokens/api_token.hpp"
 #include "fakes/account_repository.hpp"
 #include "fakes/database.hpp"
 #include "fakes/org_repository.hpp"
@@ -357,6 +358,58 @@ TEST_F(OrgServiceTest, TheAuditLogIsNewestFirstWithLimitAndBefore) {
   ASSERT_TRUE(page);
   ASSERT_EQ(page->size(), 1u);
   EXPECT_EQ(page->at(0).id, all->at(1).id);
+}
+
+// --- organization tokens --------------------------------------------------------------------
+
+/// A principal presenting a new org token of acme made by `creator`, stored in the fake database.
+Principal org_token_of(fakes::Database& db, core::ManualClock& clock, core::SeededRandom& random,
+                       const core::OrgId& org, const core::UserId& creator, tokens::Owner owner) {
+  auto issued = tokens::issue_token(clock, random, "bot", tokens::Scopes{true, false}, std::nullopt,
+                                    creator, org, owner);
+  db.api_tokens.push_back(fakes::TokenRow{issued.stored});
+  const auto& t = issued.stored.token;
+  tokens::PresentedToken presented{t.id,     std::nullopt, t.org_id,     t.owner, t.created_by,
+                                   t.scopes, std::nullopt, std::nullopt, false};
+  return tokens::principal_of(presented, clock.now(), tokens::RequestKind::write).value();
+}
+
+TEST_F(OrgServiceTest, AnOrgTokenActsInItsOrgAloneWithAnAdminsRights) {
+  auto other = db_.add_org("beta", "Beta");
+  db_.add_member(other, owner_.user_id, Role::owner);
+  auto token = org_token_of(db_, clock_, random_, org_id_, owner_.user_id, tokens::Owner::creator);
+
+  auto listed = run(service_.list(token));
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u) << "its org alone";
+  EXPECT_EQ((*listed)[0].role, Role::admin) << "an owner's token has an admin's rights";
+  EXPECT_TRUE(fails_with(run(service_.get(token, "beta")), ErrorCode::org_not_found));
+  EXPECT_TRUE(fails_with(run(service_.create(token, "gamma", "G")), ErrorCode::auth_forbidden));
+  EXPECT_TRUE(
+      fails_with(run(service_.change_role(token, "acme", admin_.user_id.to_string(), Role::owner)),
+                 ErrorCode::auth_forbidden));
+  ASSERT_TRUE(run(service_.update(token, "acme", std::string("Acme 2"), std::nullopt)));
+  auto audit = audits().back();
+  EXPECT_EQ(audit.actor_id, owner_.user_id);
+  EXPECT_EQ(audit.via_token->value, token.token->id.value);
+}
+
+TEST_F(OrgServiceTest, ACreatorTokenDiesWithItsCreatorsAdminRoleAnOrgTokenDoesNot) {
+  auto creator =
+      org_token_of(db_, clock_, random_, org_id_, admin_.user_id, tokens::Owner::creator);
+  auto org_owned = org_token_of(db_, clock_, random_, org_id_, admin_.user_id, tokens::Owner::org);
+  ASSERT_TRUE(run(service_.get(creator, "acme")));
+  db_.membership(org_id_, admin_.user_id)->role = Role::member;
+  EXPECT_TRUE(fails_with(run(service_.get(creator, "acme")), ErrorCode::auth_unauthorized));
+  ASSERT_TRUE(run(service_.get(org_owned, "acme")));
+
+  auto added = run(service_.add_member(org_owned, "acme", "outsider@example.com", Role::viewer));
+  ASSERT_TRUE(added) << added.error().message;
+  EXPECT_FALSE(audits().back().actor_id) << "no person acted";
+  EXPECT_EQ(events_.events().back(), "org.member.added null viewer");
+
+  db_.api_tokens.back().stored.token.revoked_at = clock_.now();
+  EXPECT_TRUE(fails_with(run(service_.get(org_owned, "acme")), ErrorCode::auth_unauthorized));
 }
 
 }  // namespace

@@ -62,7 +62,7 @@ TEST(ApiToken, WhatPresentingOneGrants) {
   ASSERT_TRUE(principal);
   EXPECT_EQ(principal->user_id, *t.user_id);
   EXPECT_EQ(principal->session_id.value, t.id.value) << "what live_credentials knows it by";
-  EXPECT_FALSE(principal->via_session());
+  EXPECT_TRUE(principal->token);
   EXPECT_EQ(principal->actor(), *t.user_id);
 
   t.scopes = Scopes{false, true};
