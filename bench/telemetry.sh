@@ -45,6 +45,11 @@ pid=$!
 for _ in $(seq 200); do grep -q '"msg":"listening"' "$work/log" 2>/dev/null && break; sleep 0.05; done
 port=$(grep '"msg":"listening"' "$work/log" | sed -E 's/.*"port":([0-9]+).*/\1/')
 base="http://127.0.0.1:$port"
+# On PostgreSQL the server listens before its database is ready (operations.md): wait for it.
+for _ in $(seq 200); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz")" = 200 ] && break
+  sleep 0.05
+done
 
 call() { curl -s -X "$1" -H 'Content-Type: application/json' ${3:+-H "Authorization: Bearer $3"} ${4:+-d "$4"} "$base$2"; }
 
