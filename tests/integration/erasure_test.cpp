@@ -18,7 +18,8 @@ using namespace std::chrono_literals;
 
 class ErasureTest : public testing::OrgFixture {
  protected:
-  testing::HttpReply erase(const std::string& who, const std::string& password = testing::kPassword) {
+  testing::HttpReply erase(const std::string& who,
+                           const std::string& password = testing::kPassword) {
     return call("DELETE", "/v1/auth/me", R"({"password":")" + password + "\"}", auth_[who]);
   }
   std::string org_token_of(const std::string& who) {
