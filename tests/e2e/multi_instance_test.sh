@@ -72,10 +72,17 @@ check "dora demotes eve on A" 200 "$(status_in "$(on_a api PATCH "/v1/orgs/dora-
 check "eve's creator-owned token is refused by B" 401 \
   "$(on_b status_of GET /v1/orgs/dora-co -H "x-api-token: $org_token")"
 eve_pat=$(body_of "$(on_b api POST /v1/auth/tokens "$eve" '{"name":"ci","scopes":["*"]}')" | jq -r .plaintext)
+# Her login on B is written by B's emitter (asynchronously): wait for it beside ada's, so that
+# the erasure below has a row of hers to delete.
+logins() { sql "SELECT count(*) FROM telemetry_events WHERE event = 'auth.login'"; }
+deadline=$((SECONDS + 10))
+until [ "$(logins)" = 2 ] || [ $SECONDS -ge $deadline ]; do sleep 0.05; done
+check "eve's login is stored beside ada's" 2 "$(logins)"
 check "eve erases her account on A" 204 \
   "$(status_in "$(on_a api DELETE /v1/auth/me "$eve" "{\"password\":\"$password\"}")")"
 check "her session and her token are refused by B" "401 401" \
   "$(on_b status_of GET /v1/auth/me -H "Authorization: Bearer $eve") $(on_b status_of GET /v1/auth/me -H "x-api-token: $eve_pat")"
+check "her auth.login row is deleted, ada's kept" 1 "$(logins)"
 check "no row of eve is left but audit actor ids" "0 0 0 0" \
   "$(sql "SELECT (SELECT count(*) FROM users WHERE id = '$eve_id'), (SELECT count(*) FROM sessions WHERE user_id = '$eve_id'), (SELECT count(*) FROM api_tokens WHERE user_id = '$eve_id'), (SELECT count(*) FROM org_memberships WHERE user_id = '$eve_id')" | tr '|' ' ')"
 
@@ -127,7 +134,7 @@ check "racing copies: 20 accepted in all" 20 "$(cat "$E2E_WORK"/race-* | grep -o
 check "and one row each" 23 "$(sql "SELECT count(*) FROM telemetry_events WHERE event = 'cli.run'")"
 
 # Both stop cleanly, and the server events they accepted were written: ada's login on A (bob's
-# were refused, carol's opted out).
+# were refused, carol's opted out, eve's went with her account).
 kill -TERM "$a_pid" "$b_pid"
 wait "$a_pid"; a_exit=$?
 wait "$b_pid"; b_exit=$?
