@@ -196,6 +196,34 @@ TEST_P(TelemetryStoreContract, AnEventThatOccurredWhileOptedOutIsNotRevivedByOpt
   EXPECT_EQ(later->opted_out, 1u);
 }
 
+TEST_P(TelemetryStoreContract, DeletingAPseudonymsRowsLeavesEveryoneElses) {
+  const std::string person(32, 'a');
+  const std::string someone(32, 'b');
+  auto as_user = ingested("cli.run", now() - 2h);
+  as_user.user_hash = person;
+  auto actor = ingested("cli.run", now() - 1h);
+  actor.origin = Origin::server;
+  actor.surface = "ferrlabs";
+  actor.event = "org.created";
+  actor.org_hash = std::string(32, 'd');
+  actor.properties = R"({"actor_hash":")" + person + R"("})";
+  auto others = ingested("cli.run", now() - 3h);
+  others.user_hash = someone;
+  auto mention = ingested("cli.run", now());
+  mention.properties = R"({"command":")" + person + R"("})";
+  ASSERT_TRUE(run(store_->write_ingested(std::vector<EventRow>{as_user, actor, others, mention})));
+
+  auto deleted = run(store_->delete_rows_of_pseudonym(person));
+  ASSERT_TRUE(deleted) << deleted.error().log_detail;
+  EXPECT_EQ(*deleted, 2) << "their user rows and the org events they caused";
+  EXPECT_TRUE(run(store_->rows_of_pseudonym(person)).value().empty());
+  EXPECT_EQ(run(store_->rows_of_pseudonym(someone)).value().size(), 1u);
+  EXPECT_EQ(run(store_->delete_rows_of_pseudonym(person)).value(), 0) << "nothing left";
+  auto week = run(store_->counts_since(now() - 24h * 7)).value();
+  ASSERT_EQ(week.size(), 1u);
+  EXPECT_EQ(week[0].count, 2) << "another person's row and the mere mention stay";
+}
+
 TEST_P(TelemetryStoreContract, RowsOfAPseudonymAreItsUserRowsAndTheOrgEventsItCaused) {
   const std::string person(32, 'a');
   const std::string someone(32, 'b');

@@ -83,8 +83,20 @@ check "eve erases her account on A" 204 \
 check "her session and her token are refused by B" "401 401" \
   "$(on_b status_of GET /v1/auth/me -H "Authorization: Bearer $eve") $(on_b status_of GET /v1/auth/me -H "x-api-token: $eve_pat")"
 check "her auth.login row is deleted, ada's kept" 1 "$(logins)"
-check "no row of eve is left but audit actor ids" "0 0 0 0" \
-  "$(sql "SELECT (SELECT count(*) FROM users WHERE id = '$eve_id'), (SELECT count(*) FROM sessions WHERE user_id = '$eve_id'), (SELECT count(*) FROM api_tokens WHERE user_id = '$eve_id'), (SELECT count(*) FROM org_memberships WHERE user_id = '$eve_id')" | tr '|' ' ')"
+left_of_eve="SELECT (SELECT count(*) FROM users WHERE id = '$eve_id' OR email = 'eve@example.com')
+  + (SELECT count(*) FROM sessions WHERE user_id = '$eve_id')
+  + (SELECT count(*) FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE s.user_id = '$eve_id')
+  + (SELECT count(*) FROM api_tokens WHERE user_id = '$eve_id')
+  + (SELECT count(*) FROM org_memberships WHERE user_id = '$eve_id')
+  + (SELECT count(*) FROM user_prefs WHERE user_id = '$eve_id')
+  + (SELECT count(*) FROM verification_codes WHERE user_id = '$eve_id')
+  + (SELECT count(*) FROM password_resets WHERE user_id = '$eve_id')
+  + (SELECT count(*) FROM idempotency_keys WHERE user_id = '$eve_id')
+  + (SELECT count(*) FROM login_throttle WHERE email = 'eve@example.com')
+  + (SELECT count(*) FROM mail_throttle WHERE email = 'eve@example.com')"
+check "no row of eve is left but audit actor ids" 0 "$(sql "$left_of_eve")"
+check "whose audit entries keep her id" 1 \
+  "$(sql "SELECT (count(*) > 0)::int FROM org_audit_log WHERE actor_id = '$eve_id'")"
 
 # Login throttling counts failures made on either instance.
 on_a active_account bob@example.com "$password" "$mail_dir" >/dev/null
