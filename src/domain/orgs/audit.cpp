@@ -22,6 +22,21 @@ std::string pair_object(std::string_view a, std::string_view x, std::string_view
   return out;
 }
 
+/// `{"a":x,"b":y}` with both values escaped (free text such as names).
+std::string escaped_pair_object(std::string_view a, std::string_view x, std::string_view b,
+                                std::string_view y) {
+  std::string out = "{\"";
+  out += a;
+  out += "\":";
+  core::append_json_string(out, x);
+  out += ",\"";
+  out += b;
+  out += "\":";
+  core::append_json_string(out, y);
+  out += '}';
+  return out;
+}
+
 std::string single_object(std::string_view name, std::string_view value) {
   std::string out = "{\"";
   out += name;
@@ -72,12 +87,7 @@ std::string json_string(std::string_view s) {
 }
 
 std::string org_created_metadata(std::string_view slug, std::string_view name) {
-  std::string out = "{\"slug\":";
-  core::append_json_string(out, slug);
-  out += ",\"name\":";
-  core::append_json_string(out, name);
-  out += '}';
-  return out;
+  return escaped_pair_object("slug", slug, "name", name);
 }
 
 std::optional<std::string> org_updated_metadata(const OrgView& current,
@@ -98,12 +108,7 @@ std::optional<std::string> org_updated_metadata(const OrgView& current,
 }
 
 std::string token_created_metadata(std::string_view name, std::string_view owner) {
-  std::string out = "{\"name\":";
-  core::append_json_string(out, name);
-  out += ",\"owner\":";
-  core::append_json_string(out, owner);
-  out += '}';
-  return out;
+  return escaped_pair_object("name", name, "owner", owner);
 }
 
 std::string member_added_metadata(Role role) { return single_object("role", role_name(role)); }
