@@ -3,10 +3,12 @@
 #
 #   bench/backends.sh [ROUNDS] [SECONDS]
 #   BENCH_BASELINE=<git revision> bench/backends.sh …   also the release binary of that revision
+#   BENCH_BASELINE_DATABASE=postgres …                 that binary on PostgreSQL (a database of
+#                                                       its own in the same cluster), not SQLite
 #
 # Starts, at once and for the whole run: this release binary on SQLite, the same binary on a
 # throwaway PostgreSQL cluster (scripts/pg-test-cluster.sh, fsync off, on these same cores), and,
-# with BENCH_BASELINE, the baseline revision's release binary on SQLite (built once into
+# with BENCH_BASELINE, the baseline revision's release binary on SQLite or PostgreSQL (built once into
 # build/baseline-<rev>/ from `git archive`, no network). Each round runs, against each server in
 # turn, `wrk -t2 -c$CONNECTIONS`: an authenticated GET /v1/orgs/{slug}, then a PATCH of a
 # subscription alternating tiers (every request changes the tier, writes an audit row and emits
@@ -95,8 +97,16 @@ setup() {
 servers=(sqlite postgres)
 start sqlite "$BIN" "sqlite:./bench.db"
 start postgres "$BIN" "$pg_url"
+BASELINE_DATABASE=${BENCH_BASELINE_DATABASE:-sqlite}
 if [ -n "$BASELINE_BIN" ]; then
-  start baseline "$BASELINE_BIN" "sqlite:./bench.db"
+  case $BASELINE_DATABASE in
+    sqlite) start baseline "$BASELINE_BIN" "sqlite:./bench.db" ;;
+    postgres)
+      psql_q "CREATE DATABASE baseline"
+      start baseline "$BASELINE_BIN" "${pg_url%/*}/baseline"
+      ;;
+    *) echo "BENCH_BASELINE_DATABASE: sqlite or postgres"; exit 2 ;;
+  esac
   servers+=(baseline)
 fi
 for s in "${servers[@]}"; do setup "$s"; done
@@ -193,6 +203,7 @@ printf "PostgreSQL / pgbench:  read %s                   re-tier %s (where Postg
 printf "API token / access token, same read:  SQLite %s   PostgreSQL %s (target >= 1, within noise)\n" \
   "$(ratio "$(median pat_sqlite 1)" "$(median read_sqlite 1)")" "$(ratio "$(median pat_postgres 1)" "$(median read_postgres 1)")"
 if [ -n "$BASELINE_BIN" ]; then
-  printf "SQLite, this / baseline %s:  read %s   re-tier %s (target >= 1, within noise)\n" "$rev" \
-    "$(ratio "$(median read_sqlite 1)" "$(median read_baseline 1)")" "$(ratio "$(median write_sqlite 1)" "$(median write_baseline 1)")"
+  printf "%s, this / baseline %s:  read %s   re-tier %s (target >= 1, within noise)\n" "$BASELINE_DATABASE" "$rev" \
+    "$(ratio "$(median "read_$BASELINE_DATABASE" 1)" "$(median read_baseline 1)")" \
+    "$(ratio "$(median "write_$BASELINE_DATABASE" 1)" "$(median write_baseline 1)")"
 fi
