@@ -40,6 +40,8 @@ bench: release
 	./bench/idle_memory.sh
 	./bench/telemetry.sh
 	BENCH_DATABASE=postgres ./bench/telemetry.sh
+	./bench/stats.sh
+	BENCH_DATABASE=postgres ./bench/stats.sh
 	BENCH_BASELINE=$(BENCH_BASELINE) ./bench/backends.sh
 
 # The SQLite figures of bench/backends.sh are compared with this revision's binary, measured in

@@ -3,6 +3,7 @@
 #
 #   bench/telemetry.sh [ROUNDS] [SECONDS]
 #   BENCH_DATABASE=postgres bench/telemetry.sh [ROUNDS] [SECONDS]
+#   BENCH_BIN=path/to/ferrlabs-api bench/telemetry.sh …   another build (alternate runs with a baseline)
 #
 # Against one release server on SQLite, or on a throwaway PostgreSQL cluster of its own
 # (scripts/pg-test-cluster.sh, stopped at the end), logging at info, rate limits off; alternating within each
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
 DURATION=${2:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
-BIN=$PWD/build/release/src/ferrlabs-api
+BIN=${BENCH_BIN:-$PWD/build/release/src/ferrlabs-api}  # BENCH_BIN: another build (a baseline)
 [ -x "$BIN" ] || { echo "build the release preset first (make release)"; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh"; exit 1; }
 

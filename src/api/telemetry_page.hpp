@@ -25,6 +25,8 @@ struct TelemetryPageData {
   std::string_view key_id;  ///< the running key's id, 8 hex
   int retention_days = 90;  ///< raw events are kept this many days
   int k = 5;                ///< counts over fewer distinct subjects are withheld
+  /// When the live counts were computed (they are shared for a few seconds,
+  /// FERRLABS_STATS_CACHE_S); the footer's date too.
   core::TimePoint generated_at;
   /// The live counts, normally one per catalog event (`TelemetryStatistics::recent()`); an event
   /// without an entry shows as unavailable.

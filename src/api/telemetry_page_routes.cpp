@@ -24,8 +24,8 @@ void add_telemetry_page_routes(http::Router& router, const TelemetryPublicDeps& 
                                                         .key_id = deps.key_id,
                                                         .retention_days = deps.retention_days,
                                                         .k = deps.statistics.k(),
-                                                        .generated_at = deps.clock.now(),
-                                                        .counts = *counts});
+                                                        .generated_at = counts->computed_at,
+                                                        .counts = *counts->value});
                  response.headers.add("Content-Type", "text/html; charset=utf-8");
                  response.headers.add("Content-Security-Policy", *csp);
                  response.headers.add("Content-Language",

@@ -51,7 +51,8 @@ void add_telemetry_public_routes(http::Router& router, const TelemetryPublicDeps
     }
     auto cells = co_await deps.statistics.daily(days);
     if (!cells) co_return http::respond_error(req, cells.error());
-    co_return Response::json(200, stats_json(*cells, deps.statistics.k(), deps.clock.now()));
+    co_return Response::json(200,
+                             stats_json(*cells->value, deps.statistics.k(), cells->computed_at));
   });
 }
 

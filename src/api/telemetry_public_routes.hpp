@@ -5,13 +5,14 @@
 
 #include "core/clock.hpp"
 #include "domain/telemetry/statistics.hpp"
+#include "domain/telemetry/statistics_cache.hpp"
 #include "http/router.hpp"
 
 namespace ferr::api {
 
 struct TelemetryPublicDeps {
-  domain::telemetry::TelemetryStatistics& statistics;
-  const core::Clock& clock;
+  /// Shared and briefly reused computations: an anonymous visitor cannot make the database work.
+  domain::telemetry::StatisticsCache& statistics;
   std::string key_id;
   int retention_days;
 };
@@ -19,7 +20,8 @@ struct TelemetryPublicDeps {
 /// Registers `GET /v1/telemetry/catalog` and `GET /v1/telemetry/stats`.
 void add_telemetry_public_routes(http::Router& router, const TelemetryPublicDeps& deps);
 
-/// The statistics body: `{"generated_at", "k", "days": [{"date", "event", "count"}…]}`.
+/// The statistics body: `{"generated_at", "k", "days": [{"date", "event", "count"}…]}`;
+/// `generated_at` is when the counts were computed.
 std::string stats_json(const std::vector<domain::telemetry::DailyCell>& cells, int k,
                        core::TimePoint generated_at);
 

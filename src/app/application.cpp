@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <chrono>
 #include <thread>
 
 #include "api/account_routes.hpp"
@@ -31,6 +32,7 @@
 #include "domain/telemetry/ingest_writer.hpp"
 #include "domain/telemetry/retention.hpp"
 #include "domain/telemetry/statistics.hpp"
+#include "domain/telemetry/statistics_cache.hpp"
 #include "domain/tokens/token_repository.hpp"
 #include "domain/tokens/token_service.hpp"
 #include "http/dispatcher.hpp"
@@ -197,6 +199,8 @@ core::Result<void> Application::build_telemetry() {
   ingest_writer_ = std::make_unique<domain::telemetry::IngestWriter>(store);
   statistics_ =
       std::make_unique<domain::telemetry::TelemetryStatistics>(store, clock(), config_.stats_k);
+  statistics_cache_ = std::make_unique<domain::telemetry::StatisticsCache>(
+      *statistics_, clock(), std::chrono::seconds(config_.stats_cache_s));
   return {};
 }
 
@@ -242,8 +246,7 @@ core::Result<void> Application::start() {
                                              .clock = clock(),
                                              .random = random_,
                                              .retention_days = config_.telemetry_retention_days});
-  const api::TelemetryPublicDeps publication{.statistics = *statistics_,
-                                             .clock = clock(),
+  const api::TelemetryPublicDeps publication{.statistics = *statistics_cache_,
                                              .key_id = emitter_->key_id(),
                                              .retention_days = config_.telemetry_retention_days};
   api::add_telemetry_public_routes(router_, publication);

@@ -38,6 +38,7 @@ class Emitter;
 class IngestWriter;
 class RetentionJob;
 class TelemetryStatistics;
+class StatisticsCache;
 struct Expiry;
 }  // namespace telemetry
 namespace tokens {
@@ -151,6 +152,7 @@ class Application {
   std::unique_ptr<domain::telemetry::RetentionJob> retention_;
   std::unique_ptr<domain::accounts::HousekeepingJob> housekeeping_;
   std::unique_ptr<domain::telemetry::TelemetryStatistics> statistics_;
+  std::unique_ptr<domain::telemetry::StatisticsCache> statistics_cache_;
   std::unique_ptr<domain::privacy::PersonalData> personal_data_;
   std::unique_ptr<crypto::PasswordHasher> password_hasher_;
   std::unique_ptr<mail::QueuedMailer> mailer_;

@@ -25,6 +25,8 @@ const std::vector<Setting>& settings() {
        "raw event retention in days"},
       {"FERRLABS_TELEMETRY_QUEUE", "--telemetry-queue", "65536", "emitter queue capacity (events)"},
       {"FERRLABS_STATS_K", "--stats-k", "5", "k-anonymity threshold of public statistics"},
+      {"FERRLABS_STATS_CACHE_S", "--stats-cache-s", "5",
+       "seconds the public statistics and /telemetry counts are reused (0: computed per request)"},
       {"JWT_SECRET", "--jwt-secret", nullptr, "at least 32 bytes (ephemeral in development)"},
       {"FERRLABS_PUBLIC_URL", "--public-url", "http://127.0.0.1:8080", "base of links in e-mails"},
       {"FERRLABS_MAIL", "--mail", "log", "log, file:DIR, smtp://host:port or smtps://host:port"},
@@ -180,6 +182,8 @@ std::optional<ConfigError> parse_config(const RawSettings& raw, std::size_t core
     return ConfigError{"FERRLABS_TELEMETRY_QUEUE", "must be a number from 1 to 16777216"};
   if (!parse_number(*value("FERRLABS_STATS_K"), 1, 1000, c.stats_k))
     return ConfigError{"FERRLABS_STATS_K", "must be a number from 1 to 1000"};
+  if (!parse_number(*value("FERRLABS_STATS_CACHE_S"), 0, 3600, c.stats_cache_s))
+    return ConfigError{"FERRLABS_STATS_CACHE_S", "must be a number of seconds from 0 to 3600"};
 
   if (auto secret = value("JWT_SECRET")) {
     if (secret->size() < 32) return ConfigError{"JWT_SECRET", "must be at least 32 bytes long"};

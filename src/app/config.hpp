@@ -34,6 +34,8 @@ struct Config {
   int telemetry_retention_days = 90;
   std::size_t telemetry_queue = 65536;
   int stats_k = 5;
+  /// How long a computation of the public statistics is reused (statistics_cache.hpp).
+  int stats_cache_s = 5;
   std::optional<core::Secret> jwt_secret;  ///< absent in development → ephemeral
   std::string public_url = "http://127.0.0.1:8080";
   std::string mail = "log";

@@ -58,7 +58,7 @@ core::Result<StorageBackend> open_sqlite(const Config& config, const core::Clock
   s.tokens = std::make_unique<storage::sqlite::SqliteTokenRepository>(db_ref);
   s.subscriptions = std::make_unique<storage::sqlite::SqliteSubscriptionRepository>(db_ref);
   s.idempotency = std::make_unique<storage::sqlite::SqliteIdempotencyStore>(db_ref);
-  s.telemetry = std::make_unique<storage::sqlite::SqliteTelemetryStore>(db_ref);
+  s.telemetry = std::make_unique<storage::sqlite::SqliteTelemetryStore>(db_ref, config.stats_k);
   return s;
 }
 
@@ -103,7 +103,7 @@ StorageBackend build_postgres(const Config& config) {
   s.subscriptions = std::make_unique<storage::postgres::PgSubscriptionRepository>(db_ref);
   s.idempotency = std::make_unique<storage::postgres::PgIdempotencyStore>(db_ref);
   s.telemetry = std::make_unique<storage::postgres::PgTelemetryStore>(
-      db_ref, config.telemetry_retention_days);
+      db_ref, config.telemetry_retention_days, config.stats_k);
   return s;
 }
 

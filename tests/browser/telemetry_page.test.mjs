@@ -77,6 +77,7 @@ function startServer() {
       DATABASE_URL: `sqlite:${path.join(tmp, 'ferrlabs.db')}`,
       FERRLABS_MAIL: `file:${mailDir}`,
       FERRLABS_STATS_K: '1',
+      FERRLABS_STATS_CACHE_S: '0', // the page is read right after events are written
       FERRLABS_AUTH_RATE: '0',
       FERRLABS_PASSWORD_MEMORY_KIB: '1024',
       FERRLABS_PASSWORD_ITERATIONS: '1',

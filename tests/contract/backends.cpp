@@ -44,7 +44,7 @@ class SqliteBackend final : public Backend {
     orgs_ = std::make_unique<storage::sqlite::SqliteOrgRepository>(*db_);
     subscriptions_ = std::make_unique<storage::sqlite::SqliteSubscriptionRepository>(*db_);
     idempotency_ = std::make_unique<storage::sqlite::SqliteIdempotencyStore>(*db_);
-    telemetry_ = std::make_unique<storage::sqlite::SqliteTelemetryStore>(*db_);
+    telemetry_ = std::make_unique<storage::sqlite::SqliteTelemetryStore>(*db_, kEvidenceCap);
     tokens_ = std::make_unique<storage::sqlite::SqliteTokenRepository>(*db_);
   }
   domain::accounts::AccountRepository& accounts() override { return *accounts_; }
@@ -91,7 +91,7 @@ class PostgresBackend final : public Backend {
     orgs_ = std::make_unique<storage::postgres::PgOrgRepository>(*db_);
     subscriptions_ = std::make_unique<storage::postgres::PgSubscriptionRepository>(*db_);
     idempotency_ = std::make_unique<storage::postgres::PgIdempotencyStore>(*db_);
-    telemetry_ = std::make_unique<storage::postgres::PgTelemetryStore>(*db_);
+    telemetry_ = std::make_unique<storage::postgres::PgTelemetryStore>(*db_, 90, kEvidenceCap);
     tokens_ = std::make_unique<storage::postgres::PgTokenRepository>(*db_);
   }
   domain::accounts::AccountRepository& accounts() override { return *accounts_; }

@@ -17,6 +17,9 @@
 
 namespace ferr::contract {
 
+/// The evidence cap (the statistics' k) of the telemetry stores under test.
+inline constexpr int kEvidenceCap = 5;
+
 /// A fresh, migrated, empty database and the repositories on it.
 class Backend {
  public:

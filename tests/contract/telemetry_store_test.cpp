@@ -224,6 +224,113 @@ TEST_P(TelemetryStoreContract, DeletingAPseudonymsRowsLeavesEveryoneElses) {
   EXPECT_EQ(week[0].count, 2) << "another person's row and the mere mention stay";
 }
 
+TEST_P(TelemetryStoreContract, ErasureRecountsTheHoursOfTheErasedRows) {
+  // One hour of logins by five people and an org event one of them caused.
+  const core::TimePoint hour = day(3) + 10h;
+  std::vector<EventRow> rows;
+  for (char who : std::string("abcde")) {
+    auto login = ingested("auth.login", hour + 1min);
+    login.user_hash = std::string(32, who);
+    rows.push_back(login);
+  }
+  auto caused = ingested("org.created", hour + 2min, std::nullopt, std::string(32, 'o'));
+  caused.properties = R"({"actor_hash":")" + std::string(32, 'a') + R"("})";
+  rows.push_back(caused);
+  ASSERT_TRUE(run(store_->write_ingested(rows)));
+  EXPECT_EQ(day_rows(day(3), day(4)), (std::vector<std::string>{"2026-05-03 auth.login 5 0 5",
+                                                                "2026-05-03 org.created 1 1 0"}));
+
+  ASSERT_EQ(run(store_->delete_rows_of_pseudonym(std::string(32, 'a'))).value(), 2);
+  EXPECT_EQ(day_rows(day(3), day(4)), std::vector<std::string>{"2026-05-03 auth.login 4 0 4"})
+      << "the count and the evidence of the hour lose the erased person's rows; an hour left "
+         "with no event is not listed";
+  auto week = run(store_->counts_since(hour - 24h)).value();
+  ASSERT_EQ(week.size(), 1u);
+  EXPECT_EQ(week[0].event, "auth.login");
+  EXPECT_EQ(week[0].distinct_users, 4);
+}
+
+TEST_P(TelemetryStoreContract, HourlyCountsDecideKAnonymityOverAnyUnionOfHours) {
+  auto by = [&](core::TimePoint at, char who, std::optional<core::Uuid> event_id = std::nullopt) {
+    auto row = ingested("cli.run", at, event_id);
+    row.user_hash = std::string(32, who);
+    return row;
+  };
+  const auto repeated = next_uuid();
+  // 10:00 a, b, c; 11:00 c, d: four people, fewer than the cap of 5, counted exactly.
+  ASSERT_TRUE(run(store_->write_ingested(std::vector<EventRow>{
+      by(day(3) + 10h, 'a'), by(day(3) + 10h + 1min, 'b', repeated), by(day(3) + 10h, 'c')})));
+  ASSERT_TRUE(run(store_->write_ingested(std::vector<EventRow>{
+      by(day(3) + 11h, 'c'), by(day(3) + 11h + 59min, 'd'), by(day(3) + 11h, 'z', repeated)})));
+  EXPECT_EQ(day_rows(day(3), day(4)), std::vector<std::string>{"2026-05-03 cli.run 5 0 4"})
+      << "the repeated event_id counts once and its second sender is no evidence";
+  // 12:00: seven more people; a cell keeps 5 of them, which proves "at least 5" for the day.
+  std::vector<EventRow> many;
+  for (char who : std::string("efghijk")) many.push_back(by(day(3) + 12h, who));
+  ASSERT_TRUE(run(store_->write_ingested(many)));
+  EXPECT_EQ(day_rows(day(3), day(4)), std::vector<std::string>{"2026-05-03 cli.run 12 0 5"});
+  // Windows are whole hours: from the start of the hour holding `since`.
+  auto since = run(store_->counts_since(day(3) + 11h + 59min)).value();
+  ASSERT_EQ(since.size(), 1u);
+  EXPECT_EQ(since[0].count, 9) << "11:00 and 12:00";
+  EXPECT_EQ(since[0].distinct_users, 5);
+  since = run(store_->counts_since(day(3) + 11h)).value();
+  EXPECT_EQ(since[0].count, 9);
+  since = run(store_->counts_since(day(3) + 10h + 59min)).value();
+  EXPECT_EQ(since[0].count, 12);
+
+  // Two hours of three people each, none full: their union of six reads as the cap.
+  std::vector<EventRow> errors;
+  for (char who : std::string("abc")) errors.push_back(by(day(4) + 1h, who));
+  for (char who : std::string("def")) errors.push_back(by(day(4) + 2h, who));
+  for (auto& row : errors) row.event = "cli.error";
+  ASSERT_TRUE(run(store_->write_ingested(errors)));
+  EXPECT_EQ(day_rows(day(4), day(5)), std::vector<std::string>{"2026-05-04 cli.error 6 0 5"});
+  since = run(store_->counts_since(day(4))).value();
+  ASSERT_EQ(since.size(), 1u);
+  EXPECT_EQ(since[0].distinct_users, 5);
+}
+
+TEST_P(TelemetryStoreContract, TheCountsAreReadFromTheHourlyCellsNotFromTheRawRows) {
+  ASSERT_TRUE(run(store_->write_ingested(std::vector<EventRow>{
+      ingested("cli.run", day(3) + 10h), ingested("cli.run", day(3) + 11h)})));
+  // Behind the store's back: what the statistics read must not depend on the raw rows (issue 14,
+  // item 15: their cost grew with them).
+  backend_->force_stored_value("telemetry_events", "event", "cli.renamed");
+  EXPECT_EQ(day_rows(day(3), day(4)), std::vector<std::string>{"2026-05-03 cli.run 2 0 0"});
+  EXPECT_EQ(count_since("cli.run", day(3)), 2);
+  EXPECT_EQ(count_since("cli.renamed", day(3)), 0);
+}
+
+TEST_P(TelemetryStoreContract, ConcurrentBatchesIntoOneHourAddUp) {
+  constexpr int kThreads = 4;
+  constexpr int kRows = 50;
+  std::vector<std::vector<EventRow>> batches(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kRows; ++i) {
+      auto row = ingested("cli.run", day(3) + 10h + std::chrono::seconds(i), next_uuid());
+      row.user_hash = std::string(31, 'a') + static_cast<char>('a' + (t * kRows + i) % 26);
+      batches[t].push_back(row);
+    }
+  }
+  std::promise<void> start;
+  std::shared_future<void> started = start.get_future().share();
+  std::vector<core::Result<std::vector<bool>>> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      started.wait();
+      results[t] = run(store_->write_ingested(batches[t]));
+    });
+  }
+  start.set_value();
+  for (auto& thread : threads) thread.join();
+  for (const auto& result : results) ASSERT_TRUE(result) << result.error().log_detail;
+  EXPECT_EQ(
+      day_rows(day(3), day(4)),
+      std::vector<std::string>{"2026-05-03 cli.run " + std::to_string(kThreads * kRows) + " 0 5"});
+}
+
 TEST_P(TelemetryStoreContract, RowsOfAPseudonymAreItsUserRowsAndTheOrgEventsItCaused) {
   const std::string person(32, 'a');
   const std::string someone(32, 'b');

@@ -86,7 +86,8 @@ launch_server() {
   for arg in "$@"; do
     [[ "$arg" == DATABASE_URL=postgres* ]] && : >"$E2E_WORK/$name/on-postgres"
   done
-  (cd "$E2E_WORK/$name" && exec env FERRLABS_LISTEN=127.0.0.1:0 FERRLABS_THREADS=2 "$@" "$FERR_BIN" serve) \
+  # FERRLABS_STATS_CACHE_S=0: the suites read the statistics right after writing events.
+  (cd "$E2E_WORK/$name" && exec env FERRLABS_LISTEN=127.0.0.1:0 FERRLABS_THREADS=2 FERRLABS_STATS_CACHE_S=0 "$@" "$FERR_BIN" serve) \
     2>"$E2E_WORK/$name/server.log" >"$E2E_WORK/$name/stdout.log" &
   SERVER_PID=$!
   E2E_PIDS+=("$SERVER_PID")

@@ -1,10 +1,13 @@
 #include "fakes/telemetry_store.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 #include <string>
 #include <tuple>
+
+#include "domain/telemetry/hourly_counts.hpp"
 
 namespace ferr::fakes {
 
@@ -183,9 +186,11 @@ Task<Result<std::int64_t>> FakeTelemetryStore::delete_rows_of_pseudonym(
 
 Task<Result<std::vector<tel::EventCount>>> FakeTelemetryStore::counts_since(TimePoint since) {
   auto body = [&]() -> Result<std::vector<tel::EventCount>> {
+    // Whole hours, as the real stores count them (domain/telemetry/hourly_counts.hpp).
+    const core::TimePoint from{std::chrono::milliseconds(tel::hour_of(since))};
     std::map<std::string, Group> groups;
     for (const auto& row : db_.telemetry_events)
-      if (row.occurred_at >= since) groups[row.event].add(row);
+      if (row.occurred_at >= from) groups[row.event].add(row);
     std::vector<tel::EventCount> out;
     for (const auto& [event, group] : groups)
       out.push_back({event, group.count, static_cast<std::int64_t>(group.orgs.size()),

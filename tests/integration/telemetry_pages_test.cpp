@@ -103,6 +103,24 @@ TEST_F(TelemetryPagesTest, CountsStayWithheldBelowKThenShow) {
   EXPECT_EQ(counter(page(), "auth.login", "24h"), "suppressed: fewer than 5 users");
 }
 
+TEST_F(TelemetryPagesTest, LiveCountsAreSharedForTheCacheIntervalInBothLanguages) {
+  start({{"FERRLABS_STATS_K", "1"}, {"FERRLABS_STATS_CACHE_S", "10"}});
+  active_user("a@example.com");
+  auto first = page();
+  EXPECT_EQ(counter(first, "auth.signup", "24h"), "1");
+  EXPECT_NE(first.find("datetime=\"2026-05-05T00:00:00.000Z\""), std::string::npos);
+  active_user("b@example.com");
+  clock_.advance(9s);
+  auto french = page("/fr/telemetry");
+  EXPECT_EQ(counter(french, "auth.signup", "24h"), "1") << "the English page's computation";
+  EXPECT_NE(french.find("datetime=\"2026-05-05T00:00:00.000Z\""), std::string::npos)
+      << "the time shown is when the counts were computed";
+  clock_.advance(1s);
+  auto later = page();
+  EXPECT_EQ(counter(later, "auth.signup", "24h"), "2");
+  EXPECT_NE(later.find("datetime=\"2026-05-05T00:00:10.000Z\""), std::string::npos);
+}
+
 TEST_F(TelemetryPagesTest, CountsCoverTheLast24HoursAndTheLast7Days) {
   start({{"FERRLABS_STATS_K", "1"}});
   active_user("a@example.com");

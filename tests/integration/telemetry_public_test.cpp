@@ -130,6 +130,28 @@ TEST_F(TelemetryPublicTest, RolledUpDaysStayInTheStatistics) {
   EXPECT_TRUE(cells(stats("?days=30"), "auth.signup").empty());
 }
 
+TEST_F(TelemetryPublicTest, AComputationIsReusedForTheCacheIntervalThenRedone) {
+  start({{"FERRLABS_STATS_K", "1"}, {"FERRLABS_STATS_CACHE_S", "60"}});
+  active_user("a@example.com");
+  auto first = stats();
+  EXPECT_EQ(cells(first, "auth.signup"), std::vector<std::string>{"2026-05-05=1"});
+  EXPECT_EQ(first["generated_at"], "2026-05-05T00:00:00.000Z");
+
+  active_user("b@example.com");
+  clock_.advance(59s);
+  auto reused = stats();
+  EXPECT_EQ(cells(reused, "auth.signup"), std::vector<std::string>{"2026-05-05=1"})
+      << "younger than FERRLABS_STATS_CACHE_S: the same computation";
+  EXPECT_EQ(reused["generated_at"], first["generated_at"]) << "it says when it was counted";
+  EXPECT_EQ(cells(stats("?days=2"), "auth.signup"), std::vector<std::string>{"2026-05-05=2"})
+      << "another number of days is another computation";
+
+  clock_.advance(1s);
+  auto redone = stats();
+  EXPECT_EQ(cells(redone, "auth.signup"), std::vector<std::string>{"2026-05-05=2"});
+  EXPECT_EQ(redone["generated_at"], "2026-05-05T00:01:00.000Z");
+}
+
 TEST_F(TelemetryPublicTest, DaysMustBeOneTo365) {
   for (const std::string bad : {"0", "366", "-1", "x", "1.5", ""}) {
     auto r = call("GET", "/v1/telemetry/stats?days=" + bad);

@@ -180,5 +180,36 @@ TEST_F(MigratorTest, TheEmbeddedSchemaAppliesOnceThroughTheMigrator) {
             "jsonb");
 }
 
+// Migration 0015 counts the events already stored into hourly cells, with evidence capped at 5.
+TEST_F(MigratorTest, TheHourlyCountsMigrationCountsTheEventsAlreadyStored) {
+  auto conn = connect();
+  ASSERT_TRUE(conn);
+  const auto& schema = embedded_migrations();
+  ASSERT_EQ(schema.at(14).name, "telemetry_hourly");
+  std::vector<Migration> before(schema.begin(), schema.begin() + 14);
+  ASSERT_TRUE(migrate_with(*conn, before));
+  // 10:00-10:59 on 2026-05-03: seven users' logins and one org event; 11:00: one more login.
+  admin(
+      "INSERT INTO telemetry_events (id, surface, event, org_hash, user_hash, schema_version, "
+      "origin, occurred_at, received_at) SELECT gen_random_uuid(), 'ferrlabs', 'auth.login', "
+      "NULL, lpad(to_hex(i), 32, '0'), 1, 'server', '2026-05-03 10:00Z'::timestamptz + i * "
+      "interval '1 minute', now() FROM generate_series(1, 7) AS i");
+  admin(
+      "INSERT INTO telemetry_events (id, surface, event, org_hash, user_hash, schema_version, "
+      "origin, occurred_at, received_at) VALUES (gen_random_uuid(), 'ferrlabs', 'org.created', "
+      "repeat('o', 32), NULL, 1, 'server', '2026-05-03 10:30Z', now()), (gen_random_uuid(), "
+      "'ferrlabs', 'auth.login', NULL, repeat('a', 32), 1, 'server', '2026-05-03 11:00Z', now())");
+  auto rest = migrate_with(*conn, schema);
+  ASSERT_TRUE(rest) << rest.error().log_detail;
+  EXPECT_EQ(admin("SELECT string_agg(to_char(to_timestamp(hour / 1000) AT TIME ZONE 'UTC', 'HH24') "
+                  "|| ' ' || event || ' ' || count || ' ' || cardinality(orgs) || ' ' || "
+                  "cardinality(users), ', ' ORDER BY hour, event) FROM telemetry_hourly"),
+            "10 auth.login 7 0 5, 10 org.created 1 1 0, 11 auth.login 1 0 1");
+  EXPECT_EQ(admin("SELECT users[5] FROM telemetry_hourly WHERE event = 'auth.login' ORDER BY hour "
+                  "LIMIT 1"),
+            "00000000000000000000000000000005")
+      << "the five smallest";
+}
+
 }  // namespace
 }  // namespace ferr::storage::postgres

@@ -168,7 +168,7 @@ TEST_F(RoundTrips, OneStatementMethodsAreOne) {
 }
 
 TEST_F(RoundTrips, ATelemetryBatchIsOnePipeline) {
-  PgTelemetryStore telemetry(*db_);
+  PgTelemetryStore telemetry(*db_, 90, 5);
   std::vector<domain::telemetry::EventRow> rows(600);  // three chunks of statements
   for (auto& row : rows) {
     row.id = core::Uuid::v7(clock_, random_);

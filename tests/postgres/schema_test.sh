@@ -274,6 +274,7 @@ INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) VALUES ('$U
 INSERT INTO org_audit_log (id, org_id, actor_id, action, target, created_at) VALUES
   ('00000000-0000-7000-8000-0000000000d1', '$ORG', '$U_ADA', 'org.created', 'acme', @T);
 INSERT INTO telemetry_daily VALUES ('2026-05-03', 'ferrflow', 'cli.run', 1, 0, 0);
+INSERT INTO telemetry_hourly (hour, event, count) VALUES (1777773600000, 'cli.run', 3);
 "
 sqlite_db=$work/sqlite.db
 for f in "$sqlite_migrations"/[0-9][0-9][0-9][0-9]_*.sql; do sqlite3 -bail "$sqlite_db" <"$f"; done
@@ -359,6 +360,10 @@ reject|telemetry origin outside server/ingest|INSERT INTO telemetry_events (id, 
 reject|telemetry event without a surface|INSERT INTO telemetry_events (id, event, properties, schema_version, origin, occurred_at, received_at) VALUES ('$MISSING', 'cli.run', '{}', 1, 'ingest', @T, @T)
 pg-only|telemetry properties that are not a JSON object|INSERT INTO telemetry_events (id, surface, event, properties, schema_version, origin, occurred_at, received_at) VALUES ('$MISSING', 'ferrflow', 'cli.run', '"x"', 1, 'ingest', @T, @T)
 reject|a second rollup row for one day, surface and event|INSERT INTO telemetry_daily VALUES ('2026-05-03', 'ferrflow', 'cli.run', 2, 0, 0)
+ok|an hourly cell|INSERT INTO telemetry_hourly (hour, event, count) VALUES (1777777200000, 'cli.run', 3)
+reject|an hourly cell off the hour|INSERT INTO telemetry_hourly (hour, event, count) VALUES (1777773600001, 'cli.error', 3)
+reject|an hourly cell with a negative count|INSERT INTO telemetry_hourly (hour, event, count) VALUES (1777777200000, 'cli.run', -1)
+reject|a second hourly cell for one hour and event|INSERT INTO telemetry_hourly (hour, event, count) VALUES (1777773600000, 'cli.run', 1)
 EOF
 
 # Defaults and cascades read back the same on both.
@@ -478,9 +483,9 @@ ev() {
     "$1" "$event_id" "${5:-cli.run}" "$org" "$user" "$3" "$now_ms"
 }
 uid() { printf '0190f5c2-7b1a-7cde-8f00-%012d' "$1"; }
-insert() { # DB JSON_ARRAY: the answer rows of insert-batch, on one line
+insert() { # DB JSON_ARRAY: the answer rows of insert-batch (evidence cap 5), on one line
   sql "$1" -v batch="$2" <<<"\\i :P/insert_batch.sql
-                            EXECUTE insert_batch(:'batch')" | line
+                            EXECUTE insert_batch(:'batch', 5)" | line
 }
 A=$(uid 900001)
 B=$(uid 900002)
@@ -493,6 +498,18 @@ check "only the new rows are stored, the first holder of an id wins" \
   "5 $(uid 1)" \
   "$(sql main <<<"SELECT count(*) FROM telemetry_events WHERE occurred_at = ms_to_ts($now_ms) AND origin = 'ingest';
                   SELECT id FROM telemetry_events WHERE event_id = '$A'" | line)"
+hour_ms=$((now_ms - now_ms % 3600000))
+check "the hour's cell counts the rows written, not the duplicates" "5" \
+  "$(sql main <<<"SELECT count FROM telemetry_hourly WHERE hour = $hour_ms AND event = 'cli.run'")"
+u() { printf '%032d' "$1"; }
+insert main "[$(ev "$(uid 40)" - "$now_ms" - cli.error "$(u 7)"),$(ev "$(uid 41)" - "$now_ms" - cli.error "$(u 3)"),$(ev "$(uid 42)" - "$now_ms" - cli.error "$(u 5)"),$(ev "$(uid 43)" - "$now_ms" - cli.error "$(u 6)"),$(ev "$(uid 44)" - "$now_ms" - cli.error "$(u 2)"),$(ev "$(uid 45)" - "$now_ms" - cli.error "$(u 4)"),$(ev "$(uid 46)" - "$now_ms" - cli.error "$(u 3)")]" >/dev/null
+check "a cell keeps the 5 smallest distinct pseudonyms of its events" "7|2,3,4,5,6" \
+  "$(sql main <<<"SELECT count || '|' || array_to_string(ARRAY(SELECT ltrim(x, '0') FROM unnest(users) x), ',')
+                  FROM telemetry_hourly WHERE hour = $hour_ms AND event = 'cli.error'")"
+insert main "[$(ev "$(uid 47)" - "$now_ms" - cli.error "$(u 1)"),$(ev "$(uid 48)" - "$now_ms" - cli.error "$(u 9)")]" >/dev/null
+check "a later batch merges under the cell's lock: smaller ones enter, the largest leave" "9|1,2,3,4,5" \
+  "$(sql main <<<"SELECT count || '|' || array_to_string(ARRAY(SELECT ltrim(x, '0') FROM unnest(users) x), ',')
+                  FROM telemetry_hourly WHERE hour = $hour_ms AND event = 'cli.error'")"
 check "every stored event_id is in the registry, once" "3 3" \
   "$(sql main <<<"SELECT count(*) FROM telemetry_event_ids; SELECT count(DISTINCT event_id) FROM telemetry_events" | line)"
 check "properties are stored as the same object (jsonb, telemetry.md §5)" 't' \
@@ -567,7 +584,7 @@ D=$(uid 900011)
 holder main ev_holder "$work/ev.holder" <<EOF
 BEGIN;
 \\i :P/insert_batch.sql
-EXECUTE insert_batch('[$(ev "$(uid 30)" "$C" "$now_ms")]');
+EXECUTE insert_batch('[$(ev "$(uid 30)" "$C" "$now_ms")]', 5);
 SELECT test_support.wait_for_blocked('ev_waiter');
 COMMIT;
 EOF
@@ -578,7 +595,7 @@ check "concurrent writers of one event_id: the one that waited gets a duplicate"
 holder main ev_holder2 "$work/ev.holder2" <<EOF
 BEGIN;
 \\i :P/insert_batch.sql
-EXECUTE insert_batch('[$(ev "$(uid 32)" "$D" "$now_ms")]');
+EXECUTE insert_batch('[$(ev "$(uid 32)" "$D" "$now_ms")]', 5);
 SELECT test_support.wait_for_blocked('ev_waiter2');
 ROLLBACK;
 EOF
@@ -610,9 +627,15 @@ check "set-up: rows in three daily partitions and the default partition" \
 check "nothing before the oldest row: nothing expires" "0|0" \
   "$(sql ret <<<"\\i :P/expire_telemetry.sql
                  EXECUTE expire_telemetry($(day_ms 2026-04-20))")"
+check "set-up: the batch counted its rows into 8 hourly cells" "8 8" \
+  "$(sql ret <<<"SELECT count(*) FROM telemetry_hourly; SELECT sum(count) FROM telemetry_hourly" | line)"
 check "expiring before 2026-05-05 rolls up 3 days and removes 6 raw rows" "3|6" \
   "$(sql ret <<<"\\i :P/expire_telemetry.sql
                  EXECUTE expire_telemetry($D5)")"
+check "… and their hourly cells go with them (the store runs both in one transaction)" "2" \
+  "$(sql ret <<<"\\i :P/expire_hourly.sql
+                 EXECUTE expire_hourly($D5);
+                 SELECT count(*) FROM telemetry_hourly")"
 check "the rollups: counts, distinct orgs and users, merged into the existing row" \
   "2026-04-20|ferrflow|cli.run|1|0|1 2026-05-03|ferrflow|cli.run|4|2|1 2026-05-04|ferrflow|cli.error|11|3|5" \
   "$(sql ret <<<"SELECT to_char(day, 'YYYY-MM-DD'), surface, event, count, distinct_orgs, distinct_users
@@ -627,13 +650,13 @@ check "the de-dup ids of expired events are pruned, the young one's stays" "$E3"
 check "daily-counts reads rolled-up and raw days alike" \
   "2026-04-20|cli.run|1|0|1 2026-05-03|cli.run|4|2|1 2026-05-04|cli.error|11|3|5 2026-05-05|cli.run|2|0|0" \
   "$(sql ret <<<"\\i :P/daily_counts.sql
-                 EXECUTE daily_counts($(day_ms 2026-04-01), $(day_ms 2026-05-06))" | line)"
+                 EXECUTE daily_counts($(day_ms 2026-04-01), $(day_ms 2026-05-06), 5)" | line)"
 check "daily-counts ranges are half-open" "2026-05-05|cli.run|2|0|0" \
   "$(sql ret <<<"\\i :P/daily_counts.sql
-                 EXECUTE daily_counts($D5, $(day_ms 2026-05-06))" | line)"
-check "counts-since sees the raw rows only" "cli.run|2|0|0" \
+                 EXECUTE daily_counts($D5, $(day_ms 2026-05-06), 5)" | line)"
+check "counts-since reads the hourly cells of the days still raw" "cli.run|2|0|0" \
   "$(sql ret <<<"\\i :P/counts_since.sql
-                 EXECUTE counts_since($(day_ms 2026-04-01))" | line)"
+                 EXECUTE counts_since($(day_ms 2026-04-01), 5)" | line)"
 check "a second pass removes nothing" "0|0" \
   "$(sql ret <<<"SELECT * FROM telemetry_expire_before(ms_to_ts($D5))")"
 check "an expired event's id is free again, a young one's is still a duplicate" "1|t 2|f" \

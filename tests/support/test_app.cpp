@@ -30,7 +30,10 @@ app::Config test_config(const app::RawSettings& overrides) {
        overrides.contains("DATABASE_URL") ? overrides.at("DATABASE_URL") : default_database_url()},
       {"FERRLABS_LISTEN", "127.0.0.1:0"},
       {"FERRLABS_THREADS", "2"},
-      {"FERRLABS_LOG", "off"}};
+      {"FERRLABS_LOG", "off"},
+      // Every read of the statistics computes afresh unless a test says otherwise: tests read
+      // them right after writing events.
+      {"FERRLABS_STATS_CACHE_S", "0"}};
   for (const auto& [k, v] : overrides) raw[k] = v;
   app::Config config;
   if (auto error = app::parse_config(raw, 2, config)) throw std::runtime_error(error->line());

@@ -1,6 +1,7 @@
 #pragma once
-/// Storage of telemetry: raw events, the opt-out flags they are checked against, and the daily
-/// rollups that outlive the raw rows.
+/// Storage of telemetry: raw events, the opt-out flags they are checked against, the hourly
+/// counts the statistics read (hourly_counts.hpp, kept in the transactions that write and erase
+/// events), and the daily rollups that outlive the raw rows.
 
 #include <cstddef>
 #include <cstdint>
@@ -31,7 +32,9 @@ struct ServerWrite {
   std::size_t opted_out = 0;  ///< suppressed by their subject's opt-out (opt_out.hpp)
 };
 
-/// Events of one UTC day, from raw rows or from the day's rollup.
+/// Events of one UTC day, from its hourly counts or from the day's rollup. For a day still raw,
+/// the distinct counts are those of the cells' evidence united: exact below the evidence cap k,
+/// k when there are at least k.
 struct DayCount {
   std::string day;  ///< YYYY-MM-DD
   std::string event;
@@ -40,7 +43,7 @@ struct DayCount {
   std::int64_t distinct_users = 0;
 };
 
-/// Events of one kind over a window of raw rows.
+/// Events of one kind over a window of hourly counts (distinct counts as in DayCount).
 struct EventCount {
   std::string event;
   std::int64_t count = 0;
@@ -69,21 +72,24 @@ class TelemetryStore {
   virtual core::Task<core::Result<std::vector<bool>>> write_ingested(
       std::span<const EventRow> rows) = 0;
   /// In one transaction: computes the `telemetry_daily` rollup of every UTC day before `before`
-  /// (a UTC midnight) that still has raw rows, then deletes those rows.
+  /// (a UTC midnight) that still has raw rows, then deletes those rows and their hourly counts.
   virtual core::Task<core::Result<Expiry>> expire_before(core::TimePoint before) = 0;
 
   /// Per UTC day and event, for the days from `from` up to `to` (both UTC midnights, `to`
-  /// excluded): raw rows and rollups together (a day is one or the other), by day then event.
+  /// excluded): hourly counts and rollups together (a day is one or the other), by day then
+  /// event. Its cost depends on the number of cells, not of raw rows.
   virtual core::Task<core::Result<std::vector<DayCount>>> daily_counts(core::TimePoint from,
                                                                        core::TimePoint to) = 0;
   /// The raw rows linked to a person: whose `user_hash`, or whose `actor_hash` property, is
   /// `pseudonym`; by occurred_at then id.
   virtual core::Task<core::Result<std::vector<EventRow>>> rows_of_pseudonym(
       const std::string& pseudonym) = 0;
-  /// Deletes the rows rows_of_pseudonym shows (an erased account's); returns how many.
+  /// Deletes the rows rows_of_pseudonym shows (an erased account's) and recounts the hourly cells
+  /// they were counted in from the rows that stay; returns how many rows it deleted.
   virtual core::Task<core::Result<std::int64_t>> delete_rows_of_pseudonym(
       const std::string& pseudonym) = 0;
-  /// Per event, over the raw rows that occurred at or after `since`.
+  /// Per event, over the hourly counts from the start of the hour holding `since` (whole hours:
+  /// up to an hour more than asked).
   virtual core::Task<core::Result<std::vector<EventCount>>> counts_since(core::TimePoint since) = 0;
 };
 

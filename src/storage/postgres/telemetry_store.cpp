@@ -27,10 +27,6 @@ namespace tel = domain::telemetry;
 
 namespace {
 
-// Rows per insert-batch statement: bounds the size of one JSON parameter and of one statement's
-// work; a larger batch becomes several statements of one pipeline.
-constexpr std::size_t kChunkRows = 256;
-
 json::value string_or_null(const std::optional<std::string>& value) {
   return value ? json::value(*value) : json::value(nullptr);
 }
@@ -80,24 +76,22 @@ std::vector<std::size_t> send_order(std::span<const tel::EventRow* const> rows) 
   return order;
 }
 
-/// `rows` as statements/insert_batch.sql statements: in send_order, in chunks of kChunkRows, to
-/// be sent as one pipeline (one round trip, and one transaction, so the batch is stored whole or
-/// not at all, and an event_id repeated in a later chunk meets the registry row of the earlier
-/// one).
+/// `rows` as one statements/insert_batch.sql statement, in send_order. One statement whatever the
+/// batch's size: its hourly cells must be locked after every registry id of the batch, which a
+/// batch split into several statements could not promise (a later statement's ids would come
+/// after an earlier one's cells), and one statement is one round trip and one transaction.
 struct BatchInsert {
   std::vector<std::size_t> order;  ///< the row sent at position i is rows[order[i]]
   std::vector<Statement> statements;
 };
-BatchInsert batch_insert(std::span<const tel::EventRow* const> rows) {
+BatchInsert batch_insert(std::span<const tel::EventRow* const> rows, int evidence_cap) {
   BatchInsert insert{send_order(rows), {}};
-  for (std::size_t start = 0; start < rows.size(); start += kChunkRows) {
-    const std::size_t end = std::min(rows.size(), start + kChunkRows);
-    json::array chunk;
-    chunk.reserve(end - start);
-    for (std::size_t i = start; i < end; ++i)
-      chunk.emplace_back(batch_element(*rows[insert.order[i]]));
-    insert.statements.push_back(Statement{sql::insert_batch, {Param(json::serialize(chunk))}});
-  }
+  if (rows.empty()) return insert;
+  json::array batch;
+  batch.reserve(rows.size());
+  for (std::size_t i : insert.order) batch.emplace_back(batch_element(*rows[i]));
+  insert.statements.push_back(
+      Statement{sql::insert_batch, {Param(json::serialize(batch)), Param(evidence_cap)}});
   return insert;
 }
 
@@ -163,7 +157,7 @@ Task<Result<tel::ServerWrite>> PgTelemetryStore::write_server_events(
     FERR_CO_TRY(const tel::OptOutStates states, opt_out_states(read));
     std::vector<const tel::EventRow*> kept;
     for (std::size_t i : tel::rows_to_store(batch, states)) kept.push_back(&batch[i].row);
-    BatchInsert insert = batch_insert(kept);
+    BatchInsert insert = batch_insert(kept, evidence_cap_);
     FERR_CO_TRY(auto results, co_await tx.commit_with(std::move(insert.statements)));
     FERR_CO_TRY(auto written, written_rows(insert, results));
     co_return tel::ServerWrite{static_cast<std::size_t>(std::ranges::count(written, true)),
@@ -177,7 +171,7 @@ Task<Result<std::vector<bool>>> PgTelemetryStore::write_ingested(
   std::vector<const tel::EventRow*> all;
   all.reserve(rows.size());
   for (const tel::EventRow& row : rows) all.push_back(&row);
-  BatchInsert insert = batch_insert(all);
+  BatchInsert insert = batch_insert(all, evidence_cap_);
   if (insert.statements.empty()) co_return std::vector<bool>{};
   FERR_CO_TRY(auto results, co_await db_.pool().pipeline(std::move(insert.statements)));
   co_return written_rows(insert, results);
@@ -185,8 +179,9 @@ Task<Result<std::vector<bool>>> PgTelemetryStore::write_ingested(
 
 Task<Result<std::int64_t>> PgTelemetryStore::delete_rows_of_pseudonym(
     const std::string& pseudonym) {
-  FERR_CO_TRY(auto done, co_await db_.pool().query(sql::delete_rows_of_pseudonym, pseudonym));
-  co_return done.affected_rows();
+  FERR_CO_TRY(auto done,
+              co_await db_.pool().query(sql::delete_rows_of_pseudonym, pseudonym, evidence_cap_));
+  co_return done.int64(0, 0);
 }
 
 Task<Result<std::vector<tel::EventRow>>> PgTelemetryStore::rows_of_pseudonym(
@@ -243,6 +238,7 @@ Task<Result<tel::Expiry>> PgTelemetryStore::expire_before(core::TimePoint before
   auto body = [&](Transaction& tx) -> Task<Result<tel::Expiry>> {
     std::vector<Statement> call;
     call.push_back({sql::expire_telemetry, {to_ms(before)}});
+    call.push_back({sql::expire_hourly, {to_ms(before)}});
     FERR_CO_TRY(auto results, co_await tx.commit_with(std::move(call)));
     FERR_CO_TRY(const std::int64_t days, results[0].int64(0, 0));
     FERR_CO_TRY(const std::int64_t deleted, results[0].int64(0, 1));
@@ -253,7 +249,8 @@ Task<Result<tel::Expiry>> PgTelemetryStore::expire_before(core::TimePoint before
 
 Task<Result<std::vector<tel::DayCount>>> PgTelemetryStore::daily_counts(core::TimePoint from,
                                                                         core::TimePoint to) {
-  FERR_CO_TRY(auto rows, co_await db_.pool().query(sql::daily_counts, to_ms(from), to_ms(to)));
+  FERR_CO_TRY(auto rows,
+              co_await db_.pool().query(sql::daily_counts, to_ms(from), to_ms(to), evidence_cap_));
   std::vector<tel::DayCount> out;
   out.reserve(static_cast<std::size_t>(rows.rows()));
   for (int r = 0; r < rows.rows(); ++r) {
@@ -269,7 +266,7 @@ Task<Result<std::vector<tel::DayCount>>> PgTelemetryStore::daily_counts(core::Ti
 }
 
 Task<Result<std::vector<tel::EventCount>>> PgTelemetryStore::counts_since(core::TimePoint since) {
-  FERR_CO_TRY(auto rows, co_await db_.pool().query(sql::counts_since, to_ms(since)));
+  FERR_CO_TRY(auto rows, co_await db_.pool().query(sql::counts_since, to_ms(since), evidence_cap_));
   std::vector<tel::EventCount> out;
   out.reserve(static_cast<std::size_t>(rows.rows()));
   for (int r = 0; r < rows.rows(); ++r) {

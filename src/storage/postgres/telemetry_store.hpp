@@ -1,7 +1,6 @@
 #pragma once
-/// TelemetryStore on PostgreSQL: one pipeline per batch (de-duplication and the opt-out check
-/// inside its statements), day partitions, retention by dropping whole partitions after their
-/// rollup.
+/// TelemetryStore on PostgreSQL: one statement per batch (de-duplication and the hourly counts
+/// inside it), day partitions, retention by dropping whole partitions after their rollup.
 
 #include <string>
 
@@ -13,9 +12,11 @@ namespace ferr::storage::postgres {
 
 class PgTelemetryStore final : public domain::telemetry::TelemetryStore {
  public:
-  /// `retention_days`: how long raw events are kept, which sizes the partition window.
-  explicit PgTelemetryStore(Database& db, int retention_days = 90)
-      : db_(db), retention_days_(retention_days) {}
+  /// `retention_days`: how long raw events are kept, which sizes the partition window;
+  /// `evidence_cap`: the k of the statistics, the most pseudonyms an hourly cell keeps
+  /// (domain/telemetry/hourly_counts.hpp).
+  PgTelemetryStore(Database& db, int retention_days, int evidence_cap)
+      : db_(db), retention_days_(retention_days), evidence_cap_(evidence_cap) {}
 
   core::Task<core::Result<domain::telemetry::ServerWrite>> write_server_events(
       std::span<const domain::telemetry::ServerRow> batch) override;
@@ -44,6 +45,7 @@ class PgTelemetryStore final : public domain::telemetry::TelemetryStore {
 
   Database& db_;
   int retention_days_;
+  int evidence_cap_;
 };
 
 }  // namespace ferr::storage::postgres

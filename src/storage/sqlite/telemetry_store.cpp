@@ -1,10 +1,18 @@
 #include "storage/sqlite/telemetry_store.hpp"
 
+#include <algorithm>
+#include <map>
 #include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 #include "core/stored_value.hpp"
 #include "core/try.hpp"
+#include "domain/telemetry/hourly_counts.hpp"
 #include "domain/telemetry/opt_out.hpp"
 #include "storage/sqlite/codec.hpp"
 
@@ -51,6 +59,110 @@ Result<std::optional<tel::OptOutState>> opt_out_state(Connection& c, const tel::
   return std::optional(state);
 }
 
+/// A cell's evidence column: the pseudonyms separated by single spaces ('' for none).
+tel::Evidence parse_evidence(std::string_view text) {
+  tel::Evidence out;
+  while (!text.empty()) {
+    const std::size_t space = text.find(' ');
+    out.emplace_back(text.substr(0, space));
+    if (space == std::string_view::npos) break;
+    text.remove_prefix(space + 1);
+  }
+  return out;
+}
+
+std::string evidence_text(const tel::Evidence& evidence) {
+  std::string out;
+  for (const std::string& pseudonym : evidence) {
+    if (!out.empty()) out += ' ';
+    out += pseudonym;
+  }
+  return out;
+}
+
+/// Adds the stored `rows` to their hourly cells, in the writing transaction (SQLite has one
+/// writer, so reading a cell and writing it back is safe).
+Result<void> count_rows(Connection& c, std::span<const tel::EventRow* const> rows, int cap) {
+  for (const tel::HourlyDelta& delta : tel::hourly_deltas(rows, cap)) {
+    FERR_TRY(auto read, c.query("SELECT count, orgs, users FROM telemetry_hourly WHERE hour = ? "
+                                "AND event = ?"));
+    read->bind(1, delta.hour).bind(2, delta.event);
+    FERR_TRY(bool found, read->step());
+    std::int64_t count = delta.count;
+    tel::Evidence orgs = delta.orgs;
+    tel::Evidence users = delta.users;
+    if (found) {
+      count += read->column_int(0);
+      tel::add_evidence(orgs, parse_evidence(read->column_text(1)), cap);
+      tel::add_evidence(users, parse_evidence(read->column_text(2)), cap);
+    }
+    FERR_TRY(auto write, c.query("INSERT INTO telemetry_hourly (hour, event, count, orgs, users) "
+                                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (hour, event) DO UPDATE SET "
+                                 "count = excluded.count, orgs = excluded.orgs, users = "
+                                 "excluded.users"));
+    write->bind(1, delta.hour)
+        .bind(2, delta.event)
+        .bind(3, count)
+        .bind(4, evidence_text(orgs))
+        .bind(5, evidence_text(users));
+    FERR_CHECK(write->run());
+  }
+  return {};
+}
+
+/// The `cap` smallest distinct values of `column` (org_hash or user_hash) among the stored rows
+/// of one cell.
+Result<tel::Evidence> cell_evidence(Connection& c, std::string_view column, std::int64_t hour,
+                                    const std::string& event, int cap) {
+  const std::string sql = "SELECT DISTINCT " + std::string(column) +
+                          " FROM telemetry_events WHERE event = ? AND occurred_at >= ? AND "
+                          "occurred_at < ? AND " +
+                          std::string(column) + " IS NOT NULL ORDER BY 1 LIMIT ?";
+  FERR_TRY(auto q, c.query(sql));
+  q->bind(1, event).bind(2, hour).bind(3, hour + tel::kHourMs).bind(4, std::int64_t{cap});
+  tel::Evidence out;
+  for (;;) {
+    FERR_TRY(bool row, q->step());
+    if (!row) return out;
+    out.push_back(q->column_text(0));
+  }
+}
+
+/// Recomputes one hourly cell from the raw rows it counts (after an erasure).
+Result<void> recount_cell(Connection& c, std::int64_t hour, const std::string& event, int cap) {
+  FERR_TRY(auto count, c.query("SELECT count(*) FROM telemetry_events WHERE event = ? AND "
+                               "occurred_at >= ? AND occurred_at < ?"));
+  count->bind(1, event).bind(2, hour).bind(3, hour + tel::kHourMs);
+  FERR_CHECK(count->step());
+  const std::int64_t n = count->column_int(0);
+  FERR_TRY(auto orgs, cell_evidence(c, "org_hash", hour, event, cap));
+  FERR_TRY(auto users, cell_evidence(c, "user_hash", hour, event, cap));
+  FERR_TRY(auto write, c.query("UPDATE telemetry_hourly SET count = ?, orgs = ?, users = ? WHERE "
+                               "hour = ? AND event = ?"));
+  write->bind(1, n).bind(2, evidence_text(orgs)).bind(3, evidence_text(users));
+  write->bind(4, hour).bind(5, event);
+  FERR_CHECK(write->run());
+  return {};
+}
+
+/// Cells added together (a day's, or a window's): counts summed, evidence united.
+struct CellSum {
+  std::int64_t count = 0;
+  tel::Evidence orgs;
+  tel::Evidence users;
+
+  /// Adds the cell read by `q`: its count, orgs and users in columns `first` on.
+  void add(const Statement& q, int first, int cap) {
+    count += q.column_int(first);
+    tel::add_evidence(orgs, parse_evidence(q.column_text(first + 1)), cap);
+    tel::add_evidence(users, parse_evidence(q.column_text(first + 2)), cap);
+  }
+  tel::DayCount as_day_count(std::string day, std::string event) const {
+    return {std::move(day), std::move(event), count, static_cast<std::int64_t>(orgs.size()),
+            static_cast<std::int64_t>(users.size())};
+  }
+};
+
 }  // namespace
 
 Task<Result<tel::ServerWrite>> SqliteTelemetryStore::write_server_events(
@@ -63,7 +175,13 @@ Task<Result<tel::ServerWrite>> SqliteTelemetryStore::write_server_events(
       if (state) states.emplace(key, *state);
     }
     const std::vector<std::size_t> kept = tel::rows_to_store(batch, states);
-    for (std::size_t i : kept) FERR_CHECK(insert_row(c, batch[i].row));
+    std::vector<const tel::EventRow*> stored;
+    stored.reserve(kept.size());
+    for (std::size_t i : kept) {
+      FERR_TRY(bool added, insert_row(c, batch[i].row));
+      if (added) stored.push_back(&batch[i].row);
+    }
+    FERR_CHECK(count_rows(c, stored, evidence_cap_));
     return tel::ServerWrite{kept.size(), batch.size() - kept.size()};
   });
 }
@@ -73,10 +191,14 @@ Task<Result<std::vector<bool>>> SqliteTelemetryStore::write_ingested(
   co_return co_await db_.transaction_async([&](Connection& c) -> Result<std::vector<bool>> {
     std::vector<bool> inserted;
     inserted.reserve(rows.size());
+    std::vector<const tel::EventRow*> stored;
+    stored.reserve(rows.size());
     for (const auto& row : rows) {
       FERR_TRY(bool added, insert_row(c, row));
       inserted.push_back(added);
+      if (added) stored.push_back(&row);
     }
+    FERR_CHECK(count_rows(c, stored, evidence_cap_));
     return inserted;
   });
 }
@@ -84,11 +206,25 @@ Task<Result<std::vector<bool>>> SqliteTelemetryStore::write_ingested(
 Task<Result<std::int64_t>> SqliteTelemetryStore::delete_rows_of_pseudonym(
     const std::string& pseudonym) {
   co_return co_await db_.transaction_async([&](Connection& c) -> Result<std::int64_t> {
+    // The cells those rows counted in, recomputed from the rows that stay: counts drop, and no
+    // evidence names a pseudonym whose events are gone.
+    FERR_TRY(auto touched, c.query("SELECT DISTINCT occurred_at - occurred_at % 3600000, event "
+                                   "FROM telemetry_events WHERE user_hash = ?1 OR "
+                                   "json_extract(properties, '$.actor_hash') = ?1"));
+    touched->bind(1, pseudonym);
+    std::vector<std::pair<std::int64_t, std::string>> cells;
+    for (;;) {
+      FERR_TRY(bool row, touched->step());
+      if (!row) break;
+      cells.emplace_back(touched->column_int(0), touched->column_text(1));
+    }
     FERR_TRY(auto q, c.query("DELETE FROM telemetry_events WHERE user_hash = ?1 OR "
                              "json_extract(properties, '$.actor_hash') = ?1"));
     q->bind(1, pseudonym);
     FERR_CHECK(q->run());
-    return static_cast<std::int64_t>(c.changes());
+    const auto deleted = static_cast<std::int64_t>(c.changes());
+    for (const auto& [hour, event] : cells) FERR_CHECK(recount_cell(c, hour, event, evidence_cap_));
+    return deleted;
   });
 }
 
@@ -155,6 +291,10 @@ Task<Result<tel::Expiry>> SqliteTelemetryStore::expire_before(core::TimePoint be
     purge->bind(1, cutoff);
     FERR_CHECK(purge->run());
     expiry.rows_deleted = static_cast<std::size_t>(c.changes());
+    // Their hourly counts go with them: those days now live in telemetry_daily.
+    FERR_TRY(auto cells, c.query("DELETE FROM telemetry_hourly WHERE hour < ?"));
+    cells->bind(1, cutoff);
+    FERR_CHECK(cells->run());
     return expiry;
   });
 }
@@ -162,41 +302,64 @@ Task<Result<tel::Expiry>> SqliteTelemetryStore::expire_before(core::TimePoint be
 Task<Result<std::vector<tel::DayCount>>> SqliteTelemetryStore::daily_counts(core::TimePoint from,
                                                                             core::TimePoint to) {
   co_return co_await db_.read_async([&](Connection& c) -> Result<std::vector<tel::DayCount>> {
-    // A day is either still raw or rolled up (whole days expire together), never both.
-    FERR_TRY(auto q,
-             c.query("SELECT day, event, sum(n), sum(orgs), sum(users) FROM ("
-                     " SELECT date(occurred_at / 1000, 'unixepoch') AS day, event, count(*) AS n,"
-                     "  count(DISTINCT org_hash) AS orgs, count(DISTINCT user_hash) AS users"
-                     " FROM telemetry_events WHERE occurred_at >= ?1 AND occurred_at < ?2"
-                     " GROUP BY 1, 2"
-                     " UNION ALL"
-                     " SELECT day, event, count, distinct_orgs, distinct_users FROM telemetry_daily"
-                     " WHERE day >= date(?1 / 1000, 'unixepoch') AND day < date(?2 / 1000, "
-                     "'unixepoch')) GROUP BY day, event ORDER BY day, event"));
-    q->bind(1, to_ms(from)).bind(2, to_ms(to));
-    std::vector<tel::DayCount> out;
+    // Days still raw come from the hourly cells, expired ones from their rollups; a late row of a
+    // rolled-up day is added to its rollup (distinct counts then add up too).
+    std::map<std::pair<std::string, std::string>, tel::DayCount> days;
+    FERR_TRY(auto cells, c.query("SELECT date(hour / 1000, 'unixepoch'), event, count, orgs, users "
+                                 "FROM telemetry_hourly WHERE hour >= ? AND hour < ?"));
+    cells->bind(1, to_ms(from)).bind(2, to_ms(to));
+    std::map<std::pair<std::string, std::string>, CellSum> raw;
     for (;;) {
-      FERR_TRY(bool row, q->step());
-      if (!row) return out;
-      out.push_back({q->column_text(0), q->column_text(1), q->column_int(2), q->column_int(3),
-                     q->column_int(4)});
+      FERR_TRY(bool row, cells->step());
+      if (!row) break;
+      raw[{cells->column_text(0), cells->column_text(1)}].add(*cells, 2, evidence_cap_);
     }
+    for (const auto& [key, cells_of_day] : raw) {
+      if (cells_of_day.count == 0) continue;  // every event of the cells erased
+      days[key] = cells_of_day.as_day_count(key.first, key.second);
+    }
+    FERR_TRY(auto rollups,
+             c.query("SELECT day, event, sum(count), sum(distinct_orgs), sum(distinct_users) FROM "
+                     "telemetry_daily WHERE day >= date(?1 / 1000, 'unixepoch') AND day < "
+                     "date(?2 / 1000, 'unixepoch') GROUP BY day, event"));
+    rollups->bind(1, to_ms(from)).bind(2, to_ms(to));
+    for (;;) {
+      FERR_TRY(bool row, rollups->step());
+      if (!row) break;
+      tel::DayCount& day = days[{rollups->column_text(0), rollups->column_text(1)}];
+      day.day = rollups->column_text(0);
+      day.event = rollups->column_text(1);
+      day.count += rollups->column_int(2);
+      day.distinct_orgs += rollups->column_int(3);
+      day.distinct_users += rollups->column_int(4);
+    }
+    std::vector<tel::DayCount> out;
+    out.reserve(days.size());
+    for (auto& [key, day] : days) out.push_back(std::move(day));
+    return out;
   });
 }
 
 Task<Result<std::vector<tel::EventCount>>> SqliteTelemetryStore::counts_since(
     core::TimePoint since) {
   co_return co_await db_.read_async([&](Connection& c) -> Result<std::vector<tel::EventCount>> {
-    FERR_TRY(auto q, c.query("SELECT event, count(*), count(DISTINCT org_hash), count(DISTINCT "
-                             "user_hash) FROM telemetry_events WHERE occurred_at >= ? GROUP BY "
-                             "event"));
-    q->bind(1, to_ms(since));
-    std::vector<tel::EventCount> out;
+    // Whole hours: from the start of the hour holding `since`.
+    FERR_TRY(auto q, c.query("SELECT event, count, orgs, users FROM telemetry_hourly WHERE hour >= "
+                             "? ORDER BY event"));
+    q->bind(1, tel::hour_of(since));
+    std::map<std::string, CellSum, std::less<>> events;
     for (;;) {
       FERR_TRY(bool row, q->step());
-      if (!row) return out;
-      out.push_back({q->column_text(0), q->column_int(1), q->column_int(2), q->column_int(3)});
+      if (!row) break;
+      events[q->column_text(0)].add(*q, 1, evidence_cap_);
     }
+    std::vector<tel::EventCount> out;
+    for (const auto& [event, cells] : events) {
+      if (cells.count == 0) continue;  // every event of the cells erased
+      const tel::DayCount sum = cells.as_day_count({}, event);
+      out.push_back({event, sum.count, sum.distinct_orgs, sum.distinct_users});
+    }
+    return out;
   });
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 /// TelemetryStore on SQLite: every call is one transaction or one read, run on the database's
-/// own threads in one hop (a whole batch in one transaction).
+/// own threads in one hop (a whole batch in one transaction, its hourly counts included).
 
 #include "domain/telemetry/telemetry_store.hpp"
 #include "storage/sqlite/database.hpp"
@@ -9,7 +9,9 @@ namespace ferr::storage::sqlite {
 
 class SqliteTelemetryStore final : public domain::telemetry::TelemetryStore {
  public:
-  explicit SqliteTelemetryStore(Database& db) : db_(db) {}
+  /// `evidence_cap`: the k of the statistics, the most pseudonyms an hourly cell keeps
+  /// (domain/telemetry/hourly_counts.hpp).
+  SqliteTelemetryStore(Database& db, int evidence_cap) : db_(db), evidence_cap_(evidence_cap) {}
 
   core::Task<core::Result<domain::telemetry::ServerWrite>> write_server_events(
       std::span<const domain::telemetry::ServerRow> batch) override;
@@ -28,6 +30,7 @@ class SqliteTelemetryStore final : public domain::telemetry::TelemetryStore {
 
  private:
   Database& db_;
+  int evidence_cap_;
 };
 
 }  // namespace ferr::storage::sqlite

@@ -37,6 +37,7 @@ TEST(ParseConfig, DefaultsMatchOperationsMd) {
   EXPECT_EQ(c.telemetry_retention_days, 90);
   EXPECT_EQ(c.telemetry_queue, 65536u);
   EXPECT_EQ(c.stats_k, 5);
+  EXPECT_EQ(c.stats_cache_s, 5);
   EXPECT_FALSE(c.jwt_secret.has_value());  // ephemeral in development
   EXPECT_EQ(c.public_url, "http://127.0.0.1:8080");
   EXPECT_EQ(c.mail, "log");
@@ -71,6 +72,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& invalid_val
       {"FERRLABS_TELEMETRY_RETENTION_DAYS", {"", "0", "3651", "-5", "ninety"}},
       {"FERRLABS_TELEMETRY_QUEUE", {"", "0", "16777217", "many"}},
       {"FERRLABS_STATS_K", {"", "0", "1001", "k"}},
+      {"FERRLABS_STATS_CACHE_S", {"", "-1", "3601", "5s"}},
       {"JWT_SECRET", {"", "short", std::string(31, 's')}},
       {"FERRLABS_PUBLIC_URL",
        {"", "127.0.0.1:8080", "/relative", "ftp://example.com", "http://", "mailto:a@b.c"}},
@@ -271,6 +273,7 @@ TEST(ParseConfig, ExplicitValuesOverrideDefaults) {
                        {"FERRLABS_TELEMETRY_RETENTION_DAYS", "1"},
                        {"FERRLABS_TELEMETRY_QUEUE", "16777216"},
                        {"FERRLABS_STATS_K", "1"},
+                       {"FERRLABS_STATS_CACHE_S", "0"},
                        {"FERRLABS_PUBLIC_URL", "https://api.ferrlabs.com"},
                        {"FERRLABS_MAIL", "smtps://mail.example.com:465"},
                        {"FERRLABS_MAIL_FROM", "Ops <ops@example.com>"},
@@ -283,6 +286,7 @@ TEST(ParseConfig, ExplicitValuesOverrideDefaults) {
   EXPECT_EQ(c.telemetry_retention_days, 1);
   EXPECT_EQ(c.telemetry_queue, 16777216u);
   EXPECT_EQ(c.stats_k, 1);
+  EXPECT_EQ(c.stats_cache_s, 0);
   EXPECT_EQ(c.public_url, "https://api.ferrlabs.com");
   EXPECT_EQ(c.mail, "smtps://mail.example.com:465");
   EXPECT_EQ(c.mail_from, "Ops <ops@example.com>");

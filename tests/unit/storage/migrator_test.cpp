@@ -183,6 +183,56 @@ TEST_P(MigratorTest, FailingMigrationRollsBackTheWholeRun) {
   EXPECT_EQ(retry->applied, 2);
 }
 
+// Migration 0012 counts the events already stored into hourly cells, with evidence capped at 5.
+TEST_P(MigratorTest, TheHourlyCountsMigrationCountsTheEventsAlreadyStored) {
+  const auto& schema = embedded_migrations();
+  std::vector<Migration> before(schema.begin(), schema.begin() + 11);
+  ASSERT_EQ(schema.at(11).name, "telemetry_hourly");
+  ASSERT_TRUE(run(before).has_value());
+  const std::int64_t ten = 1'777'802'400'000;  // 2026-05-03T10:00:00Z
+  db_->write([&](Connection& c) {
+    for (int i = 1; i <= 7; ++i) {
+      char user[33];
+      std::snprintf(user, sizeof user, "%032x", i);
+      EXPECT_TRUE(c.exec("INSERT INTO telemetry_events (id, surface, event, user_hash, "
+                         "schema_version, origin, occurred_at, received_at) VALUES ('login-" +
+                         std::to_string(i) + "', 'ferrlabs', 'auth.login', '" + user +
+                         "', 1, 'server', " + std::to_string(ten + i * 60'000) + ", 0)")
+                      .has_value());
+    }
+    EXPECT_TRUE(c.exec("INSERT INTO telemetry_events (id, surface, event, org_hash, "
+                       "schema_version, origin, occurred_at, received_at) VALUES ('org', "
+                       "'ferrlabs', 'org.created', '" +
+                       std::string(32, 'o') + "', 1, 'server', " + std::to_string(ten + 1800000) +
+                       ", 0), ('late', 'ferrlabs', 'auth.login', NULL, 1, 'server', " +
+                       std::to_string(ten + 3600000) + ", 0)")
+                    .has_value());
+    return 0;
+  });
+  ASSERT_TRUE(run(schema).has_value());
+  db_->write([&](Connection& c) {
+    EXPECT_EQ(scalar(c, "SELECT count(*) FROM telemetry_hourly"), 3);
+    EXPECT_EQ(scalar(c,
+                     "SELECT count FROM telemetry_hourly WHERE event = 'auth.login' AND hour = "
+                     "1777802400000"),
+              7);
+    EXPECT_EQ(scalar(c,
+                     "SELECT length(users) FROM telemetry_hourly WHERE event = 'auth.login' "
+                     "AND hour = 1777802400000"),
+              5 * 32 + 4)
+        << "five pseudonyms, space-separated";
+    EXPECT_EQ(scalar(c,
+                     "SELECT instr(users, '00000000000000000000000000000006') FROM "
+                     "telemetry_hourly WHERE event = 'auth.login' AND hour = 1777802400000"),
+              0)
+        << "the five smallest";
+    EXPECT_EQ(scalar(c, "SELECT length(orgs) FROM telemetry_hourly WHERE event = 'org.created'"),
+              32);
+    EXPECT_EQ(scalar(c, "SELECT count FROM telemetry_hourly WHERE hour = 1777806000000"), 1);
+    return 0;
+  });
+}
+
 TEST(MigratorFile, SchemaVersionPersistsAcrossReopening) {
   unit::TempDir dir;
   core::ManualClock clock(kStart);

@@ -1,25 +1,53 @@
--- $1 from, $2 to (ms, UTC midnights, $2 excluded). Per UTC day and event: raw rows and
--- rollups together (a day is one or the other).
-SELECT to_char(day, 'YYYY-MM-DD') AS day,
-       event,
-       sum(n)::bigint,
-       sum(orgs)::bigint,
-       sum(users)::bigint
-FROM (
-  SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day,
+-- $1 from, $2 to (ms, UTC midnights, $2 excluded), $3 the evidence cap k. Per UTC day and event:
+-- the hourly counts of the days still raw and the rollups of the expired ones, added together (a
+-- late row of a rolled-up day adds to its rollup). The distinct counts of raw days are those of
+-- the union of the cells' evidence, at most k (domain/telemetry/hourly_counts.hpp): k at once when
+-- one cell holds k, else counted from the pseudonyms the cells hold.
+WITH cells AS (
+  SELECT hour / 86400000 AS day, event, count, orgs, users
+  FROM telemetry_hourly
+  WHERE hour >= $1
+    AND hour < $2
+),
+totals AS (
+  SELECT day,
          event,
-         count(*) AS n,
-         count(DISTINCT org_hash) AS orgs,
-         count(DISTINCT user_hash) AS users
-  FROM telemetry_events
-  WHERE occurred_at >= ms_to_ts($1)
-    AND occurred_at < ms_to_ts($2)
-  GROUP BY 1, 2
+         sum(count) AS n,
+         max(cardinality(orgs)) >= $3::int AS orgs_full,
+         max(cardinality(users)) >= $3::int AS users_full
+  FROM cells
+  GROUP BY day, event
+  HAVING sum(count) > 0
+),
+org_subjects AS (
+  SELECT c.day, c.event, count(DISTINCT o) AS n
+  FROM cells c
+  JOIN totals t ON t.day = c.day AND t.event = c.event AND NOT t.orgs_full,
+       unnest(c.orgs) AS o
+  GROUP BY c.day, c.event
+),
+user_subjects AS (
+  SELECT c.day, c.event, count(DISTINCT u) AS n
+  FROM cells c
+  JOIN totals t ON t.day = c.day AND t.event = c.event AND NOT t.users_full,
+       unnest(c.users) AS u
+  GROUP BY c.day, c.event
+)
+SELECT to_char(day, 'YYYY-MM-DD'), event, sum(n)::bigint, sum(orgs)::bigint, sum(users)::bigint
+FROM (
+  SELECT (to_timestamp(t.day * 86400) AT TIME ZONE 'UTC')::date AS day,
+         t.event,
+         t.n,
+         CASE WHEN t.orgs_full THEN $3::int ELSE least(coalesce(o.n, 0), $3::int) END AS orgs,
+         CASE WHEN t.users_full THEN $3::int ELSE least(coalesce(u.n, 0), $3::int) END AS users
+  FROM totals t
+  LEFT JOIN org_subjects o USING (day, event)
+  LEFT JOIN user_subjects u USING (day, event)
   UNION ALL
   SELECT day, event, count, distinct_orgs, distinct_users
   FROM telemetry_daily
   WHERE day >= (ms_to_ts($1) AT TIME ZONE 'UTC')::date
     AND day < (ms_to_ts($2) AT TIME ZONE 'UTC')::date
 ) AS t
-GROUP BY t.day, t.event
-ORDER BY t.day, t.event
+GROUP BY day, event
+ORDER BY day, event

@@ -1,5 +1,6 @@
--- $1 a JSON array, one object per row in batch order (migrations/README.md, "Insert a batch").
--- De-duplication (telemetry_event_ids) and the insert in one statement; one answer row
+-- $1 a JSON array, one object per row in batch order (migrations/README.md, "Insert a batch"),
+-- $2 the evidence cap k. De-duplication (telemetry_event_ids), the insert and the hourly counts
+-- in one statement; one answer row
 -- (ord, written) per input row, in batch order. Server rows arrive already filtered by the
 -- opt-out rule (domain/telemetry/opt_out.hpp).
 -- The batch, numbered from 1 in the order it was given.
@@ -34,12 +35,19 @@ claimed AS (
   ON CONFLICT (event_id) DO NOTHING
   RETURNING event_id
 ),
+-- The rows that claimed a new id. An aggregate reads its whole input, so every id is claimed
+-- (and every wait on a concurrent claim is over) before any row below is produced.
+claimed_ords AS (
+  SELECT array_agg(firsts.ord) AS ords
+  FROM firsts
+  JOIN claimed USING (event_id)
+),
 -- Rows to write: without event_id, or the first holder of a new one.
 fresh AS (
   SELECT b.*
   FROM batch b
   WHERE b.event_id IS NULL
-     OR b.ord IN (SELECT firsts.ord FROM firsts JOIN claimed USING (event_id))
+     OR b.ord IN (SELECT unnest(ords) FROM claimed_ords)
 ),
 -- Each row lands in the partition of its UTC day (or the default partition).
 written AS (
@@ -50,6 +58,29 @@ written AS (
   FROM fresh
   ORDER BY ord
   RETURNING 1
+),
+-- The hourly cells of what was written (domain/telemetry/hourly_counts.hpp): counts added, and
+-- the evidence made the $2 smallest distinct pseudonyms of the old and the new. Cells are locked
+-- after every registry id (claimed_ords) and in (hour, event) order, so concurrent batches
+-- cannot deadlock.
+counted AS (
+  INSERT INTO telemetry_hourly AS h (hour, event, count, orgs, users)
+  SELECT occurred_at - occurred_at % 3600000,
+         event,
+         count(*),
+         coalesce((array_agg(DISTINCT org_hash ORDER BY org_hash)
+                   FILTER (WHERE org_hash IS NOT NULL))[1:$2::int], '{}'),
+         coalesce((array_agg(DISTINCT user_hash ORDER BY user_hash)
+                   FILTER (WHERE user_hash IS NOT NULL))[1:$2::int], '{}')
+  FROM fresh
+  GROUP BY 1, 2
+  ORDER BY 1, 2
+  ON CONFLICT (hour, event) DO UPDATE
+  SET count = h.count + excluded.count,
+      orgs = ARRAY(SELECT DISTINCT x FROM unnest(h.orgs || excluded.orgs) AS x
+                   ORDER BY x LIMIT $2::int),
+      users = ARRAY(SELECT DISTINCT x FROM unnest(h.users || excluded.users) AS x
+                    ORDER BY x LIMIT $2::int)
 )
 -- One answer row per input row, in batch order.
 SELECT b.ord,
