@@ -35,15 +35,8 @@ PGBENCH=${PGBENCH:-/usr/lib/postgresql/15/bin/pgbench}
 # The baseline binary, built once per revision.
 BASELINE_BIN=""
 if [ -n "${BENCH_BASELINE:-}" ]; then
-  rev=$(git rev-parse --short "$BENCH_BASELINE")
-  base_dir=$PWD/build/baseline-$rev
-  BASELINE_BIN=$base_dir/build/release/src/ferrlabs-api
-  if [ ! -x "$BASELINE_BIN" ]; then
-    echo "building the baseline $rev into $base_dir (once)"
-    rm -rf "$base_dir" && mkdir -p "$base_dir"
-    git archive "$rev" | tar -x -C "$base_dir"
-    (cd "$base_dir" && cmake --preset release >/dev/null && cmake --build build/release --target ferrlabs-api -j2 >/dev/null)
-  fi
+  source bench/baseline.sh
+  baseline_binary "$BENCH_BASELINE"
 fi
 
 work=$(mktemp -d)

@@ -27,15 +27,8 @@ command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh"; e
 BASELINE_BIN=""
 if [ -n "${BENCH_BASELINE:-}" ]; then
   [ "$DATABASE" = sqlite ] || { echo "BENCH_BASELINE runs on SQLite only"; exit 2; }
-  rev=$(git rev-parse --short "$BENCH_BASELINE")
-  base_dir=$PWD/build/baseline-$rev
-  BASELINE_BIN=$base_dir/build/release/src/ferrlabs-api
-  if [ ! -x "$BASELINE_BIN" ]; then
-    echo "building the baseline $rev into $base_dir (once)"
-    rm -rf "$base_dir" && mkdir -p "$base_dir"
-    git archive "$rev" | tar -x -C "$base_dir"
-    (cd "$base_dir" && cmake --preset release >/dev/null && cmake --build build/release --target ferrlabs-api -j2 >/dev/null)
-  fi
+  source bench/baseline.sh
+  baseline_binary "$BENCH_BASELINE"
 fi
 
 work=$(mktemp -d)
