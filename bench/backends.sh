@@ -32,10 +32,10 @@ command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh"; e
 PGBENCH=${PGBENCH:-/usr/lib/postgresql/15/bin/pgbench}
 [ -x "$PGBENCH" ] || PGBENCH=$(command -v pgbench)
 
+source bench/lib.sh
 # The baseline binary, built once per revision.
 BASELINE_BIN=""
 if [ -n "${BENCH_BASELINE:-}" ]; then
-  source bench/baseline.sh
   baseline_binary "$BENCH_BASELINE"
 fi
 
@@ -52,23 +52,8 @@ trap cleanup EXIT
 pg_url=$(scripts/pg-test-cluster.sh start "$work/cluster")
 psql_q() { psql -X -q -A -t "$pg_url" -c "$1"; }
 
-# start NAME BINARY DATABASE_URL: a server in $work/NAME; sets port_NAME.
-start() {
-  local name=$1 bin=$2 url=$3
-  mkdir -p "$work/$name"
-  (cd "$work/$name" && exec env FERRLABS_LISTEN=127.0.0.1:0 FERRLABS_LOG=info FERRLABS_AUTH_RATE=0 \
-    FERRLABS_INGEST_RATE=0 "FERRLABS_MAIL=file:$work/$name/mail" "DATABASE_URL=$url" \
-    JWT_SECRET=bench-secret-bench-secret-bench-secret "$bin" serve) 2>"$work/$name/log" &
-  pids+=($!)
-  for _ in $(seq 200); do grep -q '"msg":"listening"' "$work/$name/log" 2>/dev/null && break; sleep 0.05; done
-  printf -v "port_$name" '%s' "$(grep '"msg":"listening"' "$work/$name/log" | sed -E 's/.*"port":([0-9]+).*/\1/')"
-  # On PostgreSQL the server listens before its database is ready (operations.md): wait for it.
-  local port_var="port_$name"
-  for _ in $(seq 200); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${!port_var}/readyz")" = 200 ] && break
-    sleep 0.05
-  done
-}
+# start NAME BINARY DATABASE_URL: a server in $work/NAME, rate limits off; sets port_NAME.
+start() { start_server "$1" "$2" "$3" FERRLABS_AUTH_RATE=0 FERRLABS_INGEST_RATE=0; }
 
 # setup NAME: an account, an org `acme` with ferrflow live; sets token_NAME (an access token)
 # and pat_NAME (a personal API token; "null" on a baseline that predates them).

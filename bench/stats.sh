@@ -24,10 +24,10 @@ BIN=$PWD/build/release/src/ferrlabs-api
 [ -x "$BIN" ] || { echo "build the release preset first (make release)"; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh"; exit 1; }
 
+source bench/lib.sh
 BASELINE_BIN=""
 if [ -n "${BENCH_BASELINE:-}" ]; then
   [ "$DATABASE" = sqlite ] || { echo "BENCH_BASELINE runs on SQLite only"; exit 2; }
-  source bench/baseline.sh
   baseline_binary "$BENCH_BASELINE"
 fi
 
@@ -106,29 +106,14 @@ started=$(date +%s.%N)
 sql "DELETE FROM telemetry_hourly; $(sed -n "/$backfill_start/,\$p" "$backfill_from")"
 echo "  hourly counts computed in $(seconds_since "$started") s: $(sql "SELECT count(*) FROM telemetry_hourly") cells over $(sql "SELECT count(*) FROM telemetry_events") raw events"
 
-# start NAME BINARY DATABASE_URL [VAR=VALUE…]: a server in $work/NAME; sets port_NAME.
-start() {
-  local name=$1 bin=$2 url=$3
-  shift 3
-  mkdir -p "$work/$name"
-  (cd "$work/$name" && exec env "${server_env[@]}" "DATABASE_URL=$url" "$@" "$bin" serve) 2>"$work/$name/log" &
-  pids+=($!)
-  for _ in $(seq 400); do grep -q '"msg":"listening"' "$work/$name/log" 2>/dev/null && break; sleep 0.05; done
-  printf -v "port_$name" '%s' "$(grep '"msg":"listening"' "$work/$name/log" | sed -E 's/.*"port":([0-9]+).*/\1/')"
-  local port_var="port_$name"
-  for _ in $(seq 400); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${!port_var}/readyz")" = 200 ] && break
-    sleep 0.05
-  done
-}
 servers=(cached uncached)
-start cached "$BIN" "$database_url" FERRLABS_STATS_CACHE_S=5
-start uncached "$BIN" "$database_url" FERRLABS_STATS_CACHE_S=0
+start_server cached "$BIN" "$database_url" FERRLABS_STATS_CACHE_S=5
+start_server uncached "$BIN" "$database_url" FERRLABS_STATS_CACHE_S=0
 if [ -n "$BASELINE_BIN" ]; then
   echo "seeding the baseline's database the same way"
   env "${server_env[@]}" "DATABASE_URL=sqlite:$work/baseline.db" "$BASELINE_BIN" migrate >/dev/null 2>&1
   seed_sqlite "$work/baseline.db"
-  start baseline "$BASELINE_BIN" "sqlite:$work/baseline.db"
+  start_server baseline "$BASELINE_BIN" "sqlite:$work/baseline.db"
   servers+=(baseline)
 fi
 

@@ -1,0 +1,39 @@
+# Sourced by the benchmark scripts (run from the project root, with `work` a scratch directory and
+# `pids` an array the script's cleanup kills).
+#
+#   baseline_binary REV   builds REV's release binary once into build/baseline-<short rev>/ (from
+#                         `git archive`: no network) and sets BASELINE_BIN and rev to it
+#   start_server NAME BINARY DATABASE_URL [VAR=VALUE…]
+#                         a server in $work/NAME listening on a free port of 127.0.0.1 (logging at
+#                         info, mail to files, a fixed JWT secret, then the given variables);
+#                         returns once it answers /readyz and sets port_NAME
+
+baseline_binary() {
+  rev=$(git rev-parse --short "$1")
+  local base_dir=$PWD/build/baseline-$rev
+  BASELINE_BIN=$base_dir/build/release/src/ferrlabs-api
+  if [ ! -x "$BASELINE_BIN" ]; then
+    echo "building the baseline $rev into $base_dir (once)"
+    rm -rf "$base_dir" && mkdir -p "$base_dir"
+    git archive "$rev" | tar -x -C "$base_dir"
+    (cd "$base_dir" && cmake --preset release >/dev/null && cmake --build build/release --target ferrlabs-api -j2 >/dev/null)
+  fi
+}
+
+start_server() {
+  local name=$1 bin=$2 url=$3
+  shift 3
+  mkdir -p "$work/$name"
+  (cd "$work/$name" && exec env FERRLABS_LISTEN=127.0.0.1:0 FERRLABS_LOG=info \
+    "FERRLABS_MAIL=file:$work/$name/mail" JWT_SECRET=bench-secret-bench-secret-bench-secret \
+    "DATABASE_URL=$url" "$@" "$bin" serve) 2>"$work/$name/log" &
+  pids+=($!)
+  for _ in $(seq 400); do grep -q '"msg":"listening"' "$work/$name/log" 2>/dev/null && break; sleep 0.05; done
+  printf -v "port_$name" '%s' "$(grep '"msg":"listening"' "$work/$name/log" | sed -E 's/.*"port":([0-9]+).*/\1/')"
+  # On PostgreSQL the server listens before its database is ready (operations.md): wait for it.
+  local port_var="port_$name"
+  for _ in $(seq 400); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${!port_var}/readyz")" = 200 ] && break
+    sleep 0.05
+  done
+}
