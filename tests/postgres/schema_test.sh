@@ -608,6 +608,29 @@ check "each of the two ids is stored once" "1 1" \
                   SELECT count(*) FROM telemetry_events WHERE event_id = '$D'" | line)"
 
 # ---------------------------------------------------------------------------------------------
+# live_credentials (migration 0016): on PostgreSQL a table of the live session and personal-token
+# ids, kept by triggers on both sources.
+LC_USER=00000000-0000-7000-8000-000000000301
+LC_SESSION=00000000-0000-7000-8000-000000000302
+LC_TOKEN=00000000-0000-7000-8000-000000000303
+run main <<EOF
+INSERT INTO users (id, email, password_hash, status, created_at, updated_at) VALUES
+  ('$LC_USER', 'live@example.com', 'h', 'active', now(), now());
+INSERT INTO sessions (id, user_id, created_at, last_active_at, expires_at) VALUES
+  ('$LC_SESSION', '$LC_USER', now(), now(), now());
+INSERT INTO api_tokens (id, token_hash, token_prefix, name, scopes, user_id, org_id, owner, created_by, created_at) VALUES
+  ('$LC_TOKEN', 'live-h', 'fl_pat_live0', 'ci', '*', '$LC_USER', NULL, NULL, '$LC_USER', now());
+EOF
+live_ids() { sql main <<<"SELECT id FROM live_credentials WHERE user_id = '$LC_USER' ORDER BY id" | line; }
+check "a new session and a new personal token are live credentials" "$LC_SESSION $LC_TOKEN" "$(live_ids)"
+run main <<<"UPDATE sessions SET last_active_at = now() WHERE id = '$LC_SESSION'"
+check "a session's other updates leave it listed" "$LC_SESSION $LC_TOKEN" "$(live_ids)"
+run main <<<"UPDATE sessions SET revoked_at = now() WHERE id = '$LC_SESSION'"
+check "a revoked session is no longer" "$LC_TOKEN" "$(live_ids)"
+run main <<<"DELETE FROM users WHERE id = '$LC_USER'"
+check "deleting the user (its tokens cascade) leaves none" "" "$(live_ids)"
+
+# ---------------------------------------------------------------------------------------------
 # Retention: the TelemetryStore contract's scenario, plus the default partition, de-dup ids and
 # an existing rollup.
 new_db ret || { not_ok "set-up: database ret"; exit 1; }
