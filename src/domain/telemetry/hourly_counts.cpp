@@ -8,7 +8,8 @@
 namespace ferr::domain::telemetry {
 
 std::int64_t hour_of(core::TimePoint t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
   // Floor, not truncation: a time before the epoch belongs to the hour that starts before it.
   const std::int64_t remainder = ((ms % kHourMs) + kHourMs) % kHourMs;
   return ms - remainder;

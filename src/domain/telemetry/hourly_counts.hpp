@@ -5,9 +5,10 @@
 /// One cell per UTC hour and event holds how many events were stored and, as evidence for
 /// k-anonymity, the `cap` (= k) smallest distinct org pseudonyms and the `cap` smallest distinct
 /// user pseudonyms of those events — never more. ("Smallest" makes a cell's content independent
-/// of the order in which its events were written, on both backends.) That is enough to decide any union of cells (a day,
-/// the last 24 hours, a week) exactly: if one cell holds `cap` distinct pseudonyms the union has at
-/// least k; otherwise every cell holds all of its pseudonyms and their union is the true set.
+/// of the order in which its events were written, on both backends.) That is enough to decide any
+/// union of cells (a day, the last 24 hours, a week) exactly: if one cell holds `cap` distinct
+/// pseudonyms the union has at least k; otherwise every cell holds all of its pseudonyms and their
+/// union is the true set.
 ///
 /// The stores keep the cells in the transaction that writes the rows: SQLite with the functions
 /// below, PostgreSQL with the same rule written into its insert statement (the merge must happen

@@ -7,7 +7,8 @@ core::Task<core::Result<core::Computed<std::vector<DailyCell>>>> StatisticsCache
   {
     std::lock_guard lock(mutex_);
     auto& slot = daily_[days];
-    if (!slot) slot = std::make_unique<core::SharedComputation<std::vector<DailyCell>>>(clock_, fresh_for_);
+    if (!slot)
+      slot = std::make_unique<core::SharedComputation<std::vector<DailyCell>>>(clock_, fresh_for_);
     shared = slot.get();  // never removed: stays valid
   }
   co_return co_await shared->get([this, days] { return statistics_.daily(days); });

@@ -84,17 +84,19 @@ std::string evidence_text(const tel::Evidence& evidence) {
 /// writer, so reading a cell and writing it back is safe).
 Result<void> count_rows(Connection& c, std::span<const tel::EventRow* const> rows, int cap) {
   for (const tel::HourlyDelta& delta : tel::hourly_deltas(rows, cap)) {
-    FERR_TRY(auto read, c.query("SELECT count, orgs, users FROM telemetry_hourly WHERE hour = ? "
-                                "AND event = ?"));
-    read->bind(1, delta.hour).bind(2, delta.event);
-    FERR_TRY(bool found, read->step());
     std::int64_t count = delta.count;
     tel::Evidence orgs = delta.orgs;
     tel::Evidence users = delta.users;
-    if (found) {
-      count += read->column_int(0);
-      tel::add_evidence(orgs, parse_evidence(read->column_text(1)), cap);
-      tel::add_evidence(users, parse_evidence(read->column_text(2)), cap);
+    {  // the read is reset before the write
+      FERR_TRY(auto read, c.query("SELECT count, orgs, users FROM telemetry_hourly WHERE hour = "
+                                  "? AND event = ?"));
+      read->bind(1, delta.hour).bind(2, delta.event);
+      FERR_TRY(bool found, read->step());
+      if (found) {
+        count += read->column_int(0);
+        tel::add_evidence(orgs, parse_evidence(read->column_text(1)), cap);
+        tel::add_evidence(users, parse_evidence(read->column_text(2)), cap);
+      }
     }
     FERR_TRY(auto write, c.query("INSERT INTO telemetry_hourly (hour, event, count, orgs, users) "
                                  "VALUES (?, ?, ?, ?, ?) ON CONFLICT (hour, event) DO UPDATE SET "

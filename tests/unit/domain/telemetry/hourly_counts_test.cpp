@@ -25,8 +25,7 @@ TEST(HourlyCounts, AnHourStartsOnTheUtcHour) {
   EXPECT_EQ(hour_of(at(kHourMs - 1)), 0);
   EXPECT_EQ(hour_of(at(kHourMs)), kHourMs);
   const std::int64_t may_5_2026 = 1'777'939'200'000;  // 2026-05-05T00:00:00Z
-  EXPECT_EQ(hour_of(at(may_5_2026 + 13 * kHourMs + 59 * 60'000 + 999)),
-            may_5_2026 + 13 * kHourMs);
+  EXPECT_EQ(hour_of(at(may_5_2026 + 13 * kHourMs + 59 * 60'000 + 999)), may_5_2026 + 13 * kHourMs);
   EXPECT_EQ(hour_of(at(-1)), -kHourMs) << "floor, not truncation";
 }
 
