@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 
+#include "api/telemetry_page_css.hpp"
 #include "core/base64.hpp"
 #include "core/hex.hpp"
 #include "core/time_format.hpp"
@@ -19,139 +20,8 @@ using domain::telemetry::RecentCounts;
 
 namespace {
 
-// The stylesheet. Light and dark palettes meet WCAG AA (body text above 12:1, muted text and links
-// above 5.5:1 on their backgrounds); system fonts only; tables reflow into cards on narrow screens.
-constexpr std::string_view kStylesheet = R"css(
-:root{color-scheme:light dark;--bg:#f7f6f3;--panel:#fff;--text:#1d2025;--muted:#52585f;--line:#dcd9d3;--accent:#9c3d10;--accent-bg:#fbeee6;--code:#efede8;--focus:#0b57d0;--no:#a1261b}
-@media (prefers-color-scheme:dark){:root{--bg:#121416;--panel:#1a1d21;--text:#e8e6e3;--muted:#a9aeb4;--line:#30353b;--accent:#f29b6b;--accent-bg:#2a1e17;--code:#262a30;--focus:#8ab4f8;--no:#ff8a80}}
-*,*::before,*::after{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%;text-size-adjust:100%;scroll-padding-top:1rem}
-body{margin:0;background:var(--bg);color:var(--text);font:1.0625rem/1.6 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,sans-serif}
-code{font-family:ui-monospace,"SF Mono",SFMono-Regular,Menlo,Consolas,"Liberation Mono","DejaVu Sans Mono",monospace;font-size:.86em;background:var(--code);border-radius:.3rem;padding:.08em .35em;overflow-wrap:break-word}
-a{color:var(--accent);text-decoration-thickness:1px;text-underline-offset:.18em}
-a:hover{text-decoration-thickness:2px}
-:focus-visible{outline:3px solid var(--focus);outline-offset:3px;border-radius:3px}
-.skip{position:absolute;left:1rem;top:.6rem;z-index:10;padding:.55rem 1rem;background:var(--panel);color:var(--text);border:2px solid var(--focus);border-radius:.4rem;font-weight:600;transform:translateY(-250%)}
-.skip:focus{transform:none}
-.vh{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
-.wrap{max-width:76rem;margin:0 auto;padding:0 1.5rem}
-.top{background:var(--panel);border-bottom:1px solid var(--line)}
-.top .wrap{display:flex;align-items:center;justify-content:space-between;gap:1rem;min-height:3.75rem}
-.brand{margin:0;font-weight:700;font-size:1.05rem;letter-spacing:-.01em}
-.brand::before{content:"";display:inline-block;width:.8rem;height:.8rem;margin-right:.55rem;border-radius:.2rem;background:var(--accent);vertical-align:-.05rem}
-.brand span{color:var(--muted);font-weight:500}
-.lang ul{display:flex;gap:.35rem;list-style:none;margin:0;padding:0}
-.lang a,.lang span{display:inline-block;padding:.25rem .8rem;border-radius:999px;font-size:.9rem;border:1px solid var(--line)}
-.lang span{background:var(--text);color:var(--bg);border-color:var(--text);font-weight:600}
-.lang a{color:var(--text);text-decoration:none}
-.lang a:hover{border-color:var(--accent);color:var(--accent)}
-.layout{display:grid;grid-template-columns:13.5rem minmax(0,1fr);gap:3.5rem;padding-top:2.5rem;padding-bottom:3rem}
-.toc{position:sticky;top:1.5rem;align-self:start;font-size:.93rem}
-.toc-title{font-size:.78rem;text-transform:uppercase;letter-spacing:.07em;color:var(--muted);margin:0 0 .6rem;padding:0}
-.toc ol{list-style:none;margin:0;padding:0;border-left:2px solid var(--line)}
-.toc a{display:block;padding:.28rem .9rem;margin-left:-2px;border-left:2px solid transparent;color:var(--text);text-decoration:none}
-.toc a:hover{color:var(--accent);border-left-color:var(--accent)}
-main{min-width:0;max-width:52rem}
-h1{font-size:clamp(1.85rem,1.2rem + 2.4vw,2.6rem);line-height:1.15;letter-spacing:-.025em;margin:0 0 1rem}
-h2{font-size:1.55rem;line-height:1.25;letter-spacing:-.015em;margin:3.25rem 0 1rem}
-h3{font-size:1.2rem;line-height:1.3;margin:2.25rem 0 .4rem}
-h4{font-size:1.05rem;line-height:1.3;margin:0 0 .6rem}
-p{margin:0 0 1rem}
-.lede{font-size:1.18rem;color:var(--muted);margin-bottom:1.75rem}
-.facts{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.75rem;margin:0}
-.facts div{background:var(--panel);border:1px solid var(--line);border-radius:.75rem;padding:.8rem 1rem}
-.facts dt{font-size:.82rem;color:var(--muted)}
-.facts dd{margin:.15rem 0 0;color:var(--muted);font-size:.93rem}
-.facts dd strong,.facts dd code{display:block;color:var(--text);font-size:1.55rem;font-weight:700;letter-spacing:-.01em;line-height:1.3}
-.facts dd code{font-size:1.3rem;background:none;padding:0}
-.never{list-style:none;margin:0;padding:0;display:grid;gap:.5rem}
-.never li{position:relative;background:var(--panel);border:1px solid var(--line);border-radius:.6rem;padding:.6rem 1rem .6rem 2.6rem}
-.never li::before{content:"\2715";content:"\2715" / "";position:absolute;left:1rem;top:.6rem;color:var(--no);font-weight:700}
-.note{background:var(--accent-bg);border-left:4px solid var(--accent);border-radius:.5rem;padding:.85rem 1.1rem;margin:1rem 0}
-.note p:last-child{margin-bottom:0}
-table{border-collapse:collapse;width:100%;font-size:.93rem;font-variant-numeric:tabular-nums}
-caption{text-align:left;font-weight:600;padding:0 0 .5rem}
-th,td{text-align:left;vertical-align:top;padding:.55rem .7rem;border-top:1px solid var(--line)}
-thead th{font-size:.76rem;font-weight:600;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);border-top:0;vertical-align:bottom}
-th:first-child,td:first-child{padding-left:0}
-th:last-child,td:last-child{padding-right:0}
-.counts{background:var(--panel);border:1px solid var(--line);border-radius:.8rem;padding:1rem 1.25rem}
-.counts td,.counts th{vertical-align:middle}
-.counts tbody th{font-weight:400}
-.counts tbody code{background:none;padding:0;font-size:.9rem;overflow-wrap:anywhere}
-.counts .num{text-align:right;white-space:nowrap}
-.counts th.num{white-space:normal}
-.counts td.num{font-size:1.05rem;font-weight:600}
-.withheld{display:inline-block;color:var(--muted);font-weight:400;font-size:.86rem;font-style:italic;white-space:normal}
-.generated{font-size:.93rem;color:var(--muted)}
-.surface{margin-top:2.75rem}
-.surface h3{display:flex;align-items:baseline;gap:.6rem;flex-wrap:wrap;margin-top:0}
-.surface h3 code{font-size:.72rem;font-weight:500;color:var(--muted)}
-.surface>p{color:var(--muted)}
-.event{background:var(--panel);border:1px solid var(--line);border-radius:.8rem;padding:1.1rem 1.35rem .6rem;margin:1rem 0}
-.event h4 code{font-size:1.05rem;background:none;padding:0;color:var(--accent)}
-.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:0 0 .75rem;font-size:.95rem}
-.meta dt{color:var(--muted)}
-.meta dd{margin:0}
-.fields{table-layout:fixed}
-.fields thead th:nth-child(1){width:21%}.fields thead th:nth-child(2){width:10%}.fields thead th:nth-child(3){width:39%}.fields thead th:nth-child(4){width:30%}
-.fields th[scope=row]{font-weight:400}
-.fields code.pattern{overflow-wrap:anywhere}
-.op code{white-space:nowrap}
-.values{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.3rem}
-.dim{color:var(--muted)}
-dl.hash{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1.25rem;background:var(--panel);border:1px solid var(--line);border-radius:.8rem;padding:1rem 1.25rem;margin:0 0 1rem}
-dl.hash dt{color:var(--muted)}
-dl.hash dd{margin:0}
-.paths{list-style:none;margin:0;padding:0;display:grid;gap:.75rem;counter-reset:path}
-.paths li{position:relative;counter-increment:path;background:var(--panel);border:1px solid var(--line);border-radius:.8rem;padding:1rem 1.25rem 1rem 3.6rem}
-.paths li::before{content:counter(path);content:counter(path) / "";position:absolute;left:1.15rem;top:1.05rem;width:1.65rem;height:1.65rem;border-radius:50%;background:var(--accent);color:var(--panel);font-weight:700;font-size:.9rem;line-height:1.65rem;text-align:center}
-.paths h3{margin:0 0 .3rem;font-size:1.05rem}
-.paths p{margin:0}
-.links{padding-left:1.2rem}
-.links li{margin-bottom:.5rem}
-.foot{border-top:1px solid var(--line);color:var(--muted);font-size:.9rem;padding:1.5rem 0 2.5rem}
-.foot p{margin:0 0 .3rem}
-@media (max-width:60rem){
-.layout{grid-template-columns:minmax(0,1fr);gap:1.25rem;padding-top:1.5rem}
-.toc{position:static}
-.toc ol{display:flex;flex-wrap:wrap;gap:.35rem;border:0}
-.toc a{margin:0;border:1px solid var(--line);border-radius:999px;padding:.12rem .65rem;background:var(--panel);font-size:.84rem}
-.toc a:hover{border-color:var(--accent)}
-}
-@media (max-width:40rem){
-body{font-size:1rem}
-.wrap{padding-left:1rem;padding-right:1rem}
-.top .wrap{flex-wrap:wrap;gap:.5rem;padding-top:.5rem;padding-bottom:.5rem;min-height:0}
-.brand{font-size:.98rem;white-space:nowrap}
-.lang a,.lang span{padding:.18rem .6rem;font-size:.84rem}
-.lede{font-size:1.05rem}
-h2{font-size:1.35rem;margin-top:2.5rem}
-.facts{grid-template-columns:1fr 1fr;gap:.5rem}
-.facts div{padding:.65rem .8rem}
-.facts dd strong{font-size:1.3rem}
-.facts dd code{font-size:1.1rem}
-.event,.counts{padding:.85rem 1rem .45rem}
-.fields thead,.counts thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-.fields,.fields tbody,.counts table,.counts tbody{display:block;width:100%}
-.fields tr{display:grid;grid-template-columns:auto 1fr;gap:.1rem .6rem;align-items:baseline;border-top:1px solid var(--line);padding:.55rem 0}
-.fields th,.fields td{border:0;padding:0}
-.fields td:nth-of-type(2),.fields td:nth-of-type(3){grid-column:1/-1}
-.fields th[scope=row] code{font-weight:600}
-.fields td:nth-of-type(1) code{background:none;padding:0;color:var(--muted)}
-.fields td:nth-of-type(3)::before,.counts td::before{content:attr(data-label);display:block;font-size:.7rem;font-weight:400;font-style:normal;text-transform:uppercase;letter-spacing:.05em;color:var(--muted)}
-.counts caption{display:block}
-.counts tr{display:grid;grid-template-columns:1fr 1fr;gap:0 1rem;border-top:1px solid var(--line);padding:.5rem 0}
-.counts th,.counts td{border:0;padding:0}
-.counts tbody th{grid-column:1/-1;padding-bottom:.15rem}
-.counts .num{text-align:left}
-.counts .product{display:none}
-dl.hash{grid-template-columns:1fr;gap:0}
-dl.hash dd{margin-bottom:.5rem}
-.paths li{padding-left:3.2rem}
-.paths li::before{left:.9rem}
-}
-)css";
+// The stylesheet: src/api/telemetry_page.css, embedded at build time (telemetry_page_css.hpp).
+constexpr std::string_view kStylesheet = embedded::telemetry_page_css;
 
 // ---- UI texts -----------------------------------------------------------------------------------
 // Texts of the page itself; everything about events, fields, never-collected items, opt-out paths
