@@ -1,4 +1,4 @@
-// Fuzz target for the ingestion validator (api/telemetry_envelope) and the raw-span scanners it
+// Fuzz target for the ingestion validator (api/telemetry/envelope) and the raw-span scanners it
 // measures `properties` with (api/json_spans). Besides "never crash, never throw", it checks
 // properties that must hold for every input, and aborts when one does not: whatever is accepted
 // is something the catalog declares, in the form the store expects.
@@ -22,7 +22,7 @@
 
 #include "api/json_body.hpp"
 #include "api/json_spans.hpp"
-#include "api/telemetry_envelope.hpp"
+#include "api/telemetry/envelope.hpp"
 #include "core/time_format.hpp"
 #include "telemetry/catalog.hpp"
 

@@ -7,7 +7,7 @@
 #include <regex>
 #include <string>
 
-#include "api/telemetry_page.hpp"
+#include "api/telemetry/page.hpp"
 #include "domain/telemetry/emitter.hpp"
 #include "support/api_test.hpp"
 #include "telemetry/catalog.hpp"

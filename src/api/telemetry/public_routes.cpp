@@ -1,4 +1,4 @@
-#include "api/telemetry_public_routes.hpp"
+#include "api/telemetry/public_routes.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -6,7 +6,7 @@
 #include <charconv>
 #include <memory>
 
-#include "api/telemetry_manifest.hpp"
+#include "api/telemetry/manifest.hpp"
 #include "core/time_format.hpp"
 #include "http/error_response.hpp"
 

@@ -1,11 +1,12 @@
-#include "api/telemetry_page.hpp"
+#include "api/telemetry/page.hpp"
 
 #include <array>
 #include <chrono>
 #include <cstddef>
 #include <string>
 
-#include "api/telemetry_page_css.hpp"
+#include "api/telemetry/page_css.hpp"
+#include "api/telemetry/page_texts.hpp"
 #include "core/base64.hpp"
 #include "core/hex.hpp"
 #include "core/time_format.hpp"
@@ -16,110 +17,13 @@
 namespace ferr::api {
 
 namespace tel = ::ferr::telemetry;
+using namespace page_texts;  // NOLINT(google-build-using-namespace): the page reads its texts
 using domain::telemetry::RecentCounts;
 
 namespace {
 
-// The stylesheet: src/api/telemetry_page.css, embedded at build time (telemetry_page_css.hpp).
+// The stylesheet: src/api/telemetry/page.css, embedded at build time (telemetry_page_css.hpp).
 constexpr std::string_view kStylesheet = embedded::telemetry_page_css;
-
-// ---- UI texts -----------------------------------------------------------------------------------
-// Texts of the page itself; everything about events, fields, never-collected items, opt-out paths
-// and why comes from the catalog and the disclosure texts.
-
-constexpr tel::Text kTitle{"Telemetry — FerrLabs", "Télémétrie — FerrLabs"};
-constexpr tel::Text kDescription{
-    "Every event FerrLabs products may report, how identifiers are pseudonymised, how long events "
-    "are kept and how to opt out, with live counts.",
-    "Chaque événement que les produits FerrLabs peuvent transmettre, la pseudonymisation des "
-    "identifiants, la durée de conservation et les moyens de refuser, avec des compteurs en "
-    "direct."};
-constexpr tel::Text kSkip{"Skip to content", "Aller au contenu"};
-constexpr tel::Text kBrandPage{"Telemetry", "Télémétrie"};
-constexpr tel::Text kLanguage{"Language", "Langue"};
-constexpr tel::Text kOnThisPage{"On this page", "Sur cette page"};
-constexpr tel::Text kHeading{"What FerrLabs collects, and why",
-                             "Ce que FerrLabs collecte, et pourquoi"};
-constexpr tel::Text kLede{
-    "This page lists every event FerrLabs products can report; nothing else is accepted. It is "
-    "generated from the source code on every request, like the JSON manifest, so neither can "
-    "drift from what is actually collected.",
-    "Cette page énumère chaque événement que les produits FerrLabs peuvent transmettre ; rien "
-    "d'autre n'est accepté. Elle est générée à chaque requête à partir du code source, comme le "
-    "manifeste JSON : ni l'une ni l'autre ne peut s'écarter de ce qui est réellement collecté."};
-constexpr tel::Text kAtAGlance{"At a glance", "En bref"};
-constexpr tel::Text kFactEvents{"Events listed", "Événements répertoriés"};
-constexpr tel::Text kFactRetention{"Raw events kept", "Événements bruts conservés"};
-constexpr tel::Text kFactKeyId{"Current key id", "Identifiant de clé actuel"};
-constexpr tel::Text kFactK{"Counts withheld below", "Comptes masqués en dessous de"};
-
-constexpr tel::Text kWhyTitle{"Why anything is collected", "Pourquoi collecter quoi que ce soit"};
-constexpr tel::Text kNeverTitle{"What is never collected", "Ce qui n'est jamais collecté"};
-constexpr tel::Text kNeverIntro{"The telemetry never records any of the following:",
-                                "La télémétrie n'enregistre jamais les éléments suivants :"};
-constexpr tel::Text kCountsTitle{"Live counts", "Compteurs en direct"};
-constexpr tel::Text kCountsCaption{"Events recorded, per event",
-                                   "Événements enregistrés, par type"};
-constexpr tel::Text kEventsTitle{"Every event, product by product",
-                                 "Chaque événement, produit par produit"};
-constexpr tel::Text kEventsIntro{
-    "An event is a short record: its name, the product, the time and only the fields listed "
-    "under it. This list is also the allowlist the API checks incoming events against: an event, "
-    "a field or a value that is not listed here is refused.",
-    "Un événement est un enregistrement succinct : son nom, le produit, l'heure, et uniquement les "
-    "champs indiqués. Cette liste sert aussi de liste d'autorisation à l'API pour vérifier les "
-    "événements reçus : un événement, un champ ou une valeur qui n'y figure pas est refusé."};
-constexpr tel::Text kHashTitle{"Pseudonyms instead of identifiers",
-                               "Des pseudonymes à la place des identifiants"};
-constexpr tel::Text kRetentionTitle{"How long events are kept", "Durée de conservation"};
-constexpr tel::Text kOptOutTitle{"How to opt out", "Comment refuser la télémétrie"};
-constexpr tel::Text kOptOutIntro{"Three ways, depending on what you want to cover:",
-                                 "Trois moyens, selon ce que vous voulez couvrir :"};
-constexpr tel::Text kDataTitle{"The same data, as JSON", "Les mêmes données en JSON"};
-
-constexpr tel::Text kWhen{"When", "Quand"};
-constexpr tel::Text kAbout{"About", "Concerne"};
-constexpr tel::Text kFieldsOf{"Fields of ", "Champs de "};
-constexpr tel::Text kNoFields{"No fields.", "Aucun champ."};
-constexpr tel::Text kColField{"Field", "Champ"};
-constexpr tel::Text kColType{"Type", "Type"};
-constexpr tel::Text kColMeaning{"Meaning", "Signification"};
-constexpr tel::Text kColValues{"Values", "Valeurs"};
-constexpr tel::Text kColEvent{"Event", "Événement"};
-constexpr tel::Text kColProduct{"Product", "Produit"};
-constexpr tel::Text kCol24h{"Last 24 hours", "Dernières 24 heures"};
-constexpr tel::Text kCol7d{"Last 7 days", "7 derniers jours"};
-constexpr tel::Text kUnavailable{"unavailable", "indisponible"};
-
-constexpr tel::Text kHashValues{"32 hexadecimal characters", "32 caractères hexadécimaux"};
-constexpr tel::Text kIntValues{"a whole number", "un nombre entier"};
-constexpr tel::Text kStringMatching{"text matching ", "texte conforme au motif "};
-constexpr tel::Text kStringLimit{", 128 bytes at most; for example ",
-                                 ", 128 octets au plus ; par exemple "};
-
-constexpr tel::Text kGeneratedAt{"Counted on ", "Comptés le "};
-constexpr tel::Text kReload{". Reload the page to see new events arrive.",
-                            ". Rechargez la page pour voir arriver les nouveaux événements."};
-constexpr tel::Text kFooterGenerated{"Generated by the FerrLabs API from its telemetry catalog, ",
-                                     "Générée par l'API FerrLabs à partir de son catalogue de "
-                                     "télémétrie, le "};
-constexpr tel::Text kFooterJson{"The same catalog as JSON: ", "Le même catalogue en JSON : "};
-
-// Section ids and their table-of-contents labels, in page order.
-struct SectionLink {
-  std::string_view id;
-  tel::Text label;
-};
-constexpr auto kSections = std::to_array<SectionLink>({
-    {"why", {"Why", "Pourquoi"}},
-    {"never-collected", {"Never collected", "Jamais collecté"}},
-    {"live-counts", {"Live counts", "Compteurs en direct"}},
-    {"events", {"Events", "Événements"}},
-    {"pseudonyms", {"Pseudonyms", "Pseudonymes"}},
-    {"retention", {"Retention", "Conservation"}},
-    {"opt-out", {"Opting out", "Refuser"}},
-    {"json", {"JSON", "JSON"}},
-});
 
 // Where a number or a date is followed by a unit: a no-break space in both languages.
 constexpr std::string_view kNbsp = "\u00a0";

@@ -2,7 +2,7 @@
 /// `GET /telemetry` (English) and `GET /fr/telemetry` (French): the public telemetry pages of
 /// telemetry.md §6, rendered per request with the live counts.
 
-#include "api/telemetry_public_routes.hpp"
+#include "api/telemetry/public_routes.hpp"
 #include "http/router.hpp"
 
 namespace ferr::api {

@@ -3,7 +3,7 @@
 // not show on the page fails here. The page is also checked as a document: well-formed nesting,
 // unique ids, internal links that resolve, nothing loaded from anywhere, text escaped.
 
-#include "api/telemetry_page.hpp"
+#include "api/telemetry/page.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The ingestion validator (telemetry.md §4): every rule with valid and invalid cases, and a sweep
 // over the whole catalog so the validator cannot disagree with it.
 
-#include "api/telemetry_envelope.hpp"
+#include "api/telemetry/envelope.hpp"
 
 #include <gtest/gtest.h>
 

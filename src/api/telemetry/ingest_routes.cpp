@@ -1,4 +1,4 @@
-#include "api/telemetry_ingest_routes.hpp"
+#include "api/telemetry/ingest_routes.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -12,7 +12,7 @@
 #include "api/json_body.hpp"
 #include "api/json_spans.hpp"
 #include "api/object_reader.hpp"
-#include "api/telemetry_envelope.hpp"
+#include "api/telemetry/envelope.hpp"
 #include "core/uuid.hpp"
 #include "domain/telemetry/outcomes.hpp"
 #include "http/error_response.hpp"

@@ -1,4 +1,4 @@
-#include "api/telemetry_manifest.hpp"
+#include "api/telemetry/manifest.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>

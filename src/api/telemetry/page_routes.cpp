@@ -1,8 +1,8 @@
-#include "api/telemetry_page_routes.hpp"
+#include "api/telemetry/page_routes.hpp"
 
 #include <memory>
 
-#include "api/telemetry_page.hpp"
+#include "api/telemetry/page.hpp"
 #include "http/error_response.hpp"
 
 namespace ferr::api {

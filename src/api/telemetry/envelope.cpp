@@ -1,4 +1,4 @@
-#include "api/telemetry_envelope.hpp"
+#include "api/telemetry/envelope.hpp"
 
 #include <algorithm>
 #include <cctype>
