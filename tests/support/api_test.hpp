@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <memory>
@@ -13,6 +12,7 @@
 #include "core/clock.hpp"
 #include "support/http_client.hpp"
 #include "support/mailbox.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_app.hpp"
 
 namespace ferr::testing {
@@ -26,18 +26,17 @@ inline constexpr const char* kTelemetrySalt =
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override { start({}); }
-  void TearDown() override {
-    app_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { app_.reset(); }
 
+  // (Re)starts the application. Each start delivers mail into a fresh folder of the test's own
+  // directory, so a restarted server begins with an empty mailbox; files a test keeps in dir_ (a
+  // database it restarts on) stay until the test ends.
   void start(const app::RawSettings& extra, app::Tuning tuning = {}) {
     app_.reset();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ferr-api-test-" + std::to_string(::getpid()) + "-" + std::to_string(++instance_));
-    std::filesystem::create_directories(dir_);
+    auto mail = dir_ / ("mail-" + std::to_string(++starts_));
+    std::filesystem::create_directories(mail);
     app::RawSettings settings{
-        {"FERRLABS_MAIL", "file:" + (dir_ / "mail").string()},
+        {"FERRLABS_MAIL", "file:" + mail.string()},
         {"FERRLABS_AUTH_RATE", "0"},
         {"FERRLABS_TELEMETRY_SALT", kTelemetrySalt},
         // Cheap hashes keep the suite fast; the parameters are checked elsewhere.
@@ -47,7 +46,7 @@ class ApiTest : public ::testing::Test {
     tuning.clock = &clock_;
     app_ = ferr::testing::start_app(ferr::testing::test_config(settings), tuning);
     port_ = app_->port();
-    mailbox_ = std::make_unique<ferr::testing::Mailbox>(dir_ / "mail");
+    mailbox_ = std::make_unique<ferr::testing::Mailbox>(mail);
   }
 
   HttpReply call(const std::string& method, const std::string& path, const std::string& body = "",
@@ -93,11 +92,12 @@ class ApiTest : public ::testing::Test {
   }
 
   core::ManualClock clock_{core::TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 5 / 5))};
-  std::filesystem::path dir_;
+  TempDir test_dir_{"api-test"};
+  const std::filesystem::path dir_ = test_dir_.path();
   std::unique_ptr<app::Application> app_;
   std::unique_ptr<Mailbox> mailbox_;
   unsigned short port_ = 0;
-  static inline int instance_ = 0;
+  int starts_ = 0;
 };
 
 }  // namespace ferr::testing

@@ -2,7 +2,6 @@
 // Helpers shared by the mail tests: capturing the log, reading files, decoding RFC 2047 words.
 
 #include <spdlog/sinks/ostream_sink.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ferr::mail::test {
 
@@ -52,31 +52,8 @@ inline std::string read_file(const std::filesystem::path& path) {
   return content.str();
 }
 
-// A fresh empty directory under the temporary directory, removed by the destructor.
-class TempDir {
- public:
-  explicit TempDir(std::string_view tag) {
-    path_ = std::filesystem::temp_directory_path() /
-            ("ferr-mail-" + std::string(tag) + "-" + std::to_string(::getpid()) + "-" +
-             std::to_string(counter()++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  static int& counter() {
-    static int n = 0;
-    return n;
-  }
-  std::filesystem::path path_;
-};
+// A fresh empty directory of its own, removed by the destructor.
+using TempDir = ferr::testing::TempDir;
 
 // Decodes standard base64 (test input only: no validation beyond what the tests need).
 inline std::string decode_base64(std::string_view text) {

@@ -13,7 +13,7 @@
 
 #include "core/task.hpp"
 #include "storage/sqlite/connection.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ferr::storage::sqlite {
 namespace {
@@ -57,12 +57,12 @@ class DatabaseTest : public ::testing::Test {
     });
   }
 
-  unit::TempDir dir_;
+  testing::TempDir dir_;
   std::unique_ptr<Database> db_;
 };
 
 TEST(DatabaseOpen, CreatesTheParentDirectory) {
-  unit::TempDir dir;
+  testing::TempDir dir;
   auto path = dir.path() / "nested" / "deeper" / "app.db";
   auto db = open_or_fail(path.string(), 1);
   ASSERT_NE(db, nullptr);
@@ -72,7 +72,7 @@ TEST(DatabaseOpen, CreatesTheParentDirectory) {
 }
 
 TEST(DatabaseOpen, FailsWhenTheParentCannotBeCreated) {
-  unit::TempDir dir;
+  testing::TempDir dir;
   std::ofstream(dir.path() / "blocker") << "a file where a directory should be";
   auto db = Database::open((dir.path() / "blocker" / "sub" / "app.db").string(), 1);
   ASSERT_FALSE(db.has_value());
@@ -252,7 +252,7 @@ TEST_F(DatabaseTest, BusyDatabaseIsServiceUnavailable) {
 }
 
 TEST(DatabaseOpen, HasOneThreadPerConnection) {
-  unit::TempDir dir;
+  testing::TempDir dir;
   auto db = open_or_fail(dir.file("app.db"), 3);
   ASSERT_NE(db, nullptr);
   EXPECT_EQ(db->threads(), 4u) << "three readers and the writer";

@@ -9,7 +9,7 @@
 
 #include "core/clock.hpp"
 #include "storage/sqlite/database.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ferr::storage::sqlite {
 namespace {
@@ -60,7 +60,7 @@ class MigratorTest : public ::testing::TestWithParam<bool> {
     return db_->write([&](Connection& c) { return table_exists(c, name); });
   }
 
-  unit::TempDir dir_;
+  testing::TempDir dir_;
   core::ManualClock clock_{kStart};
   std::unique_ptr<Database> db_;
 };
@@ -234,7 +234,7 @@ TEST_P(MigratorTest, TheHourlyCountsMigrationCountsTheEventsAlreadyStored) {
 }
 
 TEST(MigratorFile, SchemaVersionPersistsAcrossReopening) {
-  unit::TempDir dir;
+  testing::TempDir dir;
   core::ManualClock clock(kStart);
   const int latest = static_cast<int>(embedded_migrations().size());
   {
