@@ -237,23 +237,24 @@ int stats(const Config& config, int days) {
     std::fprintf(stderr, "invalid configuration: %s\n", app.error().log_detail.c_str());
     return kExitBadConfig;
   }
-  auto cells = core::run_to_completion((*app)->statistics().daily(days));
+  auto daily = core::run_to_completion((*app)->statistics().daily(days));
   int k = (*app)->statistics().k();
   app->reset();
   core::log::shutdown();
-  if (!cells) {
-    std::fprintf(stderr, "stats failed: %s\n", cells.error().log_detail.c_str());
+  if (!daily) {
+    std::fprintf(stderr, "stats failed: %s\n", daily.error().log_detail.c_str());
     return kExitFailure;
   }
+  const auto& cells = daily->cells;
   std::size_t width = std::string_view("event").size();
-  for (const auto& cell : *cells) width = std::max(width, cell.event.size());
+  for (const auto& cell : cells) width = std::max(width, cell.event.size());
   std::printf("%-10s  %-*s  %10s\n", "date", static_cast<int>(width), "event", "count");
-  for (const auto& cell : *cells) {
+  for (const auto& cell : cells) {
     auto count = cell.count ? std::to_string(*cell.count) : "< " + std::to_string(k);
     std::printf("%-10s  %-*s  %10s\n", cell.date.c_str(), static_cast<int>(width),
                 cell.event.c_str(), count.c_str());
   }
-  if (cells->empty()) std::printf("(no events in the last %d days)\n", days);
+  if (cells.empty()) std::printf("(no events in the last %d days)\n", days);
   return 0;
 }
 

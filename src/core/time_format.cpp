@@ -21,6 +21,12 @@ std::string format_rfc3339_ms(TimePoint t) {
                      h.count(), m.count(), s.count(), ms.count());
 }
 
+std::string format_date(std::chrono::sys_days day) {
+  std::chrono::year_month_day ymd{day};
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
 namespace {
 bool read_int(std::string_view text, std::size_t pos, std::size_t len, int& out) {
   if (pos + len > text.size()) return false;

@@ -6,8 +6,10 @@
 // /fr/telemetry, checks that the event tables list exactly the events, fields and values of the
 // JSON manifest, that the page loads nothing but itself (CSP respected, no other request), that
 // the language switch works with the mouse and the keyboard, that the live counters go up after
-// events are sent, that a 390-px-wide screen needs no horizontal scrolling, and saves full-page
-// screenshots (desktop light and dark, mobile) in SCREENSHOT_DIR. The server is killed at the end
+// events are sent, that each event's daily chart draws exactly the JSON's daily series (bars,
+// withheld days hatched) with the accessible name and description the browser computes, that a
+// 390-px-wide screen needs no horizontal scrolling, and saves full-page screenshots (desktop light
+// and dark, mobile) and chart screenshots in SCREENSHOT_DIR. The server is killed at the end
 // whatever happens, and the whole run is bounded in time.
 
 import { spawn } from 'node:child_process';
@@ -76,7 +78,7 @@ function startServer() {
       FERRLABS_LISTEN: '127.0.0.1:0',
       DATABASE_URL: `sqlite:${path.join(tmp, 'ferrlabs.db')}`,
       FERRLABS_MAIL: `file:${mailDir}`,
-      FERRLABS_STATS_K: '1',
+      FERRLABS_STATS_K: '2', // two sign-ups show; one person's login is withheld
       FERRLABS_STATS_CACHE_S: '0', // the page is read right after events are written
       FERRLABS_AUTH_RATE: '0',
       FERRLABS_PASSWORD_MEMORY_KIB: '1024',
@@ -260,6 +262,119 @@ async function checkPage(page, url, lang, manifest) {
   );
 }
 
+// The daily series of the JSON statistics over `days` days, by event: per day a count, 0 or null.
+async function dailySeries(days) {
+  const stats = JSON.parse((await api('GET', `/v1/telemetry/stats?days=${days}`)).text);
+  return Object.fromEntries(stats.series.map((s) => [s.event, s.counts]));
+}
+
+// What a chart draws, read from the rendered SVG: the day of each bar and of each hatched band
+// (from the x of each rect in the drawing's units), and where the chart sits on the screen.
+function readCharts(page) {
+  return page.$$eval('svg.chart', (charts) =>
+    charts.map((svg) => {
+      const days = Number(svg.dataset.days);
+      const slot = svg.viewBox.baseVal.width / days;
+      const dayOf = (rect) => Math.round(rect.x.baseVal.value / slot);
+      const box = svg.getBoundingClientRect();
+      const bars = [...svg.querySelectorAll('g.bars rect')];
+      const tallest = Math.max(0, ...bars.map((r) => r.getBoundingClientRect().height));
+      return {
+        event: svg.id.replace(/^chart-/, ''),
+        days,
+        bars: bars.map(dayOf),
+        withheld: [...svg.querySelectorAll('g.withheld rect')].map(dayOf),
+        card: svg.closest('article.event')?.dataset.event,
+        width: box.width,
+        height: box.height,
+        tallest,
+      };
+    }),
+  );
+}
+
+// The accessible name and description of every image, as Chromium's accessibility tree has them.
+async function accessibleImages(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Accessibility.enable');
+  const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+  await cdp.detach();
+  return nodes
+    .filter((n) => ['image', 'img'].includes(n.role?.value) && !n.ignored)
+    .map((n) => ({ name: n.name?.value ?? '', description: n.description?.value ?? '' }));
+}
+
+async function checkCharts(page, context, url, lang, manifest) {
+  await page.goto(url);
+  const series = await dailySeries(manifest.retention_days);
+  const charts = await readCharts(page);
+  sameList(
+    charts.map((c) => c.event),
+    manifest.events.map((e) => e.event),
+    `${url} has one chart per event, in order`,
+  );
+  // Compared by structure: each chart's bars and hatched days are the days the JSON series
+  // counts and withholds, in the event's own card.
+  const drawn = charts.map((c) => ({ event: c.event, card: c.card, days: c.days, bars: c.bars, withheld: c.withheld }));
+  const expected = manifest.events.map((e) => {
+    const counts = series[e.event];
+    const days = (keep) => counts.map((c, i) => (keep(c) ? i : -1)).filter((i) => i >= 0);
+    return {
+      event: e.event,
+      card: e.event,
+      days: manifest.retention_days,
+      bars: days((c) => c !== null && c > 0),
+      withheld: days((c) => c === null),
+    };
+  });
+  sameList(drawn, expected, `${url} draws exactly the daily series of /v1/telemetry/stats`);
+  const last = manifest.retention_days - 1;
+  const signup = charts.find((c) => c.event === 'auth.signup');
+  check(
+    signup && signup.bars.includes(last) && signup.width > 300 && signup.tallest > 10,
+    `${url}: today's two sign-ups are a visible bar at the right end of a visible chart`,
+    JSON.stringify(signup),
+  );
+  const logins = charts.find((c) => c.event === 'auth.login');
+  check(
+    logins && logins.withheld.includes(last) && !logins.bars.includes(last),
+    `${url}: one person's login is drawn withheld, not as a bar`,
+    JSON.stringify(logins),
+  );
+  const legend = await page.$eval('[id="event-auth.login"] .legend', (p) => p.textContent);
+  check(
+    legend.includes(lang === 'fr' ? 'hachurés' : 'Hatched'),
+    `${url}: a legend says what hatching means`,
+    legend,
+  );
+  // Accessibility: each chart is an image whose name and description the browser computes from
+  // its title and desc.
+  const images = await accessibleImages(context, page);
+  for (const e of manifest.events) {
+    const name = lang === 'fr'
+      ? `${e.event} par jour, ${manifest.retention_days}\u00a0derniers jours`
+      : `${e.event} per day, last ${manifest.retention_days}\u00a0days`;
+    const image = images.find((i) => i.name === name);
+    check(
+      image !== undefined &&
+        image.description.startsWith(lang === 'fr' ? `Comptes quotidiens de ${e.event} du ` : `Daily counts of ${e.event} from `),
+      `${url}: the ${e.event} chart is an image named and described for assistive technology`,
+      JSON.stringify(image ?? images.slice(0, 3)),
+    );
+  }
+  const loginImage = images.find((i) => i.name.startsWith('auth.login '));
+  check(
+    loginImage && /withheld|masqué/.test(loginImage.description),
+    `${url}: the description of a chart with withheld days says so`,
+    JSON.stringify(loginImage),
+  );
+  for (const event of ['auth.signup', 'auth.login']) {
+    await page
+      .locator(`[id="event-${event}"] figure.daily`)
+      .screenshot({ path: path.join(shotsDir, `chart-${event}-${lang}.png`) });
+  }
+}
+
 async function main() {
   mkdirSync(shotsDir, { recursive: true });
   const port = await startServer();
@@ -353,6 +468,18 @@ async function main() {
   const runs = await counter(page, 'cli.run', '24h');
   check(runs.count === runsBefore.count + 1, 'the cli.run counter shows the ingested event',
     JSON.stringify({ before: runsBefore, after: runs }));
+
+  // The daily charts, after one login by one person (withheld: fewer than k = 2 users).
+  const login = await api('POST', '/auth/login', { email: 'ada@example.com', password: PASSWORD });
+  check(login.status === 200, 'ada logs in', login.text);
+  // The emitter writes within about 250 ms: wait until the statistics count the login (withheld).
+  const deadline = Date.now() + 15_000;
+  while ((await dailySeries(manifest.retention_days))['auth.login'].at(-1) !== null) {
+    if (Date.now() > deadline) throw new Error('the login never reached the statistics');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await checkCharts(page, context, `${base}/telemetry`, 'en', manifest);
+  await checkCharts(page, context, `${base}/fr/telemetry`, 'fr', manifest);
 
   // Screenshots: desktop in both languages, dark mode, and a 390-px-wide phone.
   await page.goto(`${base}/telemetry`);

@@ -103,6 +103,42 @@ TEST_F(TelemetryPagesTest, CountsStayWithheldBelowKThenShow) {
   EXPECT_EQ(counter(page(), "auth.login", "24h"), "suppressed: fewer than 5 users");
 }
 
+TEST_F(TelemetryPagesTest, EachEventHasADailyChartOverTheRetentionWindowWithTheKRule) {
+  // The bars of a chart as drawn: (x, height) of each <rect> in the named group.
+  auto rects = [](const std::string& html, const std::string& event, const std::string& group) {
+    auto svg_start = html.find("<svg class=\"chart\" role=\"img\" id=\"chart-" + event + "\"");
+    EXPECT_NE(svg_start, std::string::npos) << event;
+    if (svg_start == std::string::npos) return std::size_t{0};
+    auto svg = html.substr(svg_start, html.find("</svg>", svg_start) - svg_start);
+    EXPECT_NE(svg.find("data-days=\"90\""), std::string::npos) << "the retention window";
+    auto at = svg.find("<g class=\"" + group + "\"");
+    if (at == std::string::npos) return std::size_t{0};
+    auto inside = svg.substr(at, svg.find("</g>", at) - at);
+    std::size_t n = 0;
+    for (auto r = inside.find("<rect "); r != std::string::npos; r = inside.find("<rect ", r + 1))
+      ++n;
+    return n;
+  };
+  for (const std::string who : {"a", "b", "c"}) active_user(who + "@example.com");
+  for (const auto* path : {"/telemetry", "/fr/telemetry"}) {
+    auto html = page(path);
+    for (const auto& event : tel::kEvents)
+      EXPECT_NE(html.find("id=\"chart-" + std::string(event.name) + "\""), std::string::npos)
+          << path << " " << event.name;
+    EXPECT_EQ(rects(html, "auth.signup", "bars"), 0u) << "three users are fewer than k = 5";
+    EXPECT_EQ(rects(html, "auth.signup", "withheld"), 1u) << "today is drawn withheld, not 0";
+  }
+  for (const std::string who : {"d", "e"}) active_user(who + "@example.com");
+  auto html = page();
+  EXPECT_EQ(rects(html, "auth.signup", "bars"), 1u);
+  EXPECT_EQ(rects(html, "auth.signup", "withheld"), 0u);
+  EXPECT_NE(html.find("Daily counts of auth.signup from 5\u00a0February\u00a02026 to "
+                      "5\u00a0May\u00a02026: 5 in all, at most 5 on one day "
+                      "(5\u00a0May\u00a02026)."),
+            std::string::npos);
+  EXPECT_EQ(rects(html, "org.created", "bars"), 0u);
+}
+
 TEST_F(TelemetryPagesTest, LiveCountsAreSharedForTheCacheIntervalInBothLanguages) {
   start({{"FERRLABS_STATS_K", "1"}, {"FERRLABS_STATS_CACHE_S", "10"}});
   active_user("a@example.com");

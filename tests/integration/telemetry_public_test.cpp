@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
 #include "domain/telemetry/emitter.hpp"
 #include "support/api_test.hpp"
 #include "telemetry/catalog.hpp"
@@ -116,6 +119,30 @@ TEST_F(TelemetryPublicTest, StatisticsCountEmittedEventsAndWithholdSmallGroups) 
       << "two logins by one user";
   EXPECT_EQ(cells(body, "auth.signup"), std::vector<std::string>{"2026-05-05=5"});
   EXPECT_TRUE(cells(stats("?days=1"), "auth.signup").empty()) << "one day: today only";
+}
+
+TEST_F(TelemetryPublicTest, TheDailySeriesHaveEveryEventAndEveryDayWithheldDaysAsNull) {
+  for (const std::string who : {"a", "b", "c", "d", "e"}) active_user(who + "@example.com");
+  clock_.advance(24h);
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(login("a@example.com").status, 200);
+  auto body = stats("?days=3");
+  EXPECT_EQ(body["from"], "2026-05-04");
+  EXPECT_EQ(body["to"], "2026-05-06");
+  const auto& series = body["series"].as_array();
+  ASSERT_EQ(series.size(), tel::kEvents.size());
+  std::map<std::string, std::string> by_event;
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    const auto& one = series[i].as_object();
+    EXPECT_EQ(one.at("event"), std::string(tel::kEvents[i].name).c_str()) << "catalog order";
+    EXPECT_EQ(one.at("counts").as_array().size(), 3u) << "one count per day";
+    by_event[std::string(one.at("event").as_string())] = boost::json::serialize(one.at("counts"));
+  }
+  EXPECT_EQ(by_event["auth.signup"], "[0,5,0]");
+  EXPECT_EQ(by_event["auth.login"], "[0,0,null]") << "withheld, never shown as 0";
+  EXPECT_EQ(by_event["org.created"], "[0,0,0]");
+  // The same numbers as the cells.
+  EXPECT_EQ(cells(body, "auth.signup"), std::vector<std::string>{"2026-05-05=5"});
+  EXPECT_EQ(cells(body, "auth.login"), std::vector<std::string>{"2026-05-06=suppressed"});
 }
 
 TEST_F(TelemetryPublicTest, RolledUpDaysStayInTheStatistics) {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 
+#include "api/telemetry/chart.hpp"
 #include "api/telemetry/page_css.hpp"
 #include "api/telemetry/page_texts.hpp"
 #include "core/base64.hpp"
@@ -18,6 +19,7 @@ namespace ferr::api {
 
 namespace tel = ::ferr::telemetry;
 using namespace page_texts;  // NOLINT(google-build-using-namespace): the page reads its texts
+using domain::telemetry::DailySeries;
 using domain::telemetry::RecentCounts;
 
 namespace {
@@ -105,24 +107,40 @@ std::string format_count(std::int64_t n, PageLanguage language) {
   return out;
 }
 
-// `5 May 2026, 14:03 UTC` / `5 mai 2026 à 14:03 UTC`.
-std::string format_date(core::TimePoint t, PageLanguage language) {
-  static constexpr std::array<std::string_view, 12> kMonthsEn = {
-      "January", "February", "March",     "April",   "May",      "June",
-      "July",    "August",   "September", "October", "November", "December"};
-  static constexpr std::array<std::string_view, 12> kMonthsFr = {
-      "janvier", "février", "mars",      "avril",   "mai",      "juin",
-      "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
-  auto day = std::chrono::floor<std::chrono::days>(t);
+constexpr std::array<std::string_view, 12> kMonthsEn = {
+    "January", "February", "March",     "April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December"};
+constexpr std::array<std::string_view, 12> kMonthsFr = {
+    "janvier", "février", "mars",      "avril",   "mai",      "juin",
+    "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
+constexpr std::array<std::string_view, 12> kShortMonthsEn = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr std::array<std::string_view, 12> kShortMonthsFr = {"janv.", "févr.", "mars",  "avr.",
+                                                             "mai",   "juin",  "juil.", "août",
+                                                             "sept.", "oct.",  "nov.",  "déc."};
+
+// `5 May 2026` / `5 mai 2026`; with `short_form`, `5 May` / `5 mai` (the charts' axis).
+std::string format_day(std::chrono::sys_days day, PageLanguage language, bool short_form = false) {
   std::chrono::year_month_day ymd{day};
-  std::chrono::hh_mm_ss hms{std::chrono::floor<std::chrono::minutes>(t - day)};
-  auto two = [](long v) { return std::string(v < 10 ? "0" : "") + std::to_string(v); };
   auto month = static_cast<unsigned>(ymd.month()) - 1;
+  const auto& months = language == PageLanguage::fr ? (short_form ? kShortMonthsFr : kMonthsFr)
+                                                    : (short_form ? kShortMonthsEn : kMonthsEn);
   std::string out = std::to_string(static_cast<unsigned>(ymd.day()));
   out += kNbsp;
-  out += language == PageLanguage::fr ? kMonthsFr.at(month) : kMonthsEn.at(month);
-  out += kNbsp;
-  out += std::to_string(static_cast<int>(ymd.year()));
+  out += months.at(month);
+  if (!short_form) {
+    out += kNbsp;
+    out += std::to_string(static_cast<int>(ymd.year()));
+  }
+  return out;
+}
+
+// `5 May 2026, 14:03 UTC` / `5 mai 2026 à 14:03 UTC`.
+std::string format_date(core::TimePoint t, PageLanguage language) {
+  auto day = std::chrono::floor<std::chrono::days>(t);
+  std::chrono::hh_mm_ss hms{std::chrono::floor<std::chrono::minutes>(t - day)};
+  auto two = [](long v) { return std::string(v < 10 ? "0" : "") + std::to_string(v); };
+  std::string out = format_day(day, language);
   out += language == PageLanguage::fr ? " à " : ", ";
   out += two(hms.hours().count()) + ":" + two(hms.minutes().count());
   out += kNbsp;
@@ -492,6 +510,93 @@ class Page {
     raw(".</p>\n</div>\n");
   }
 
+  // `s` as the page prints it, for text placed by another writer (the chart escapes it).
+  std::string words(std::string_view s) const { return fr() ? typeset(lang_, s) : std::string(s); }
+
+  const DailySeries* series_of(const tel::Event& event) const {
+    if (data_.daily == nullptr) return nullptr;
+    for (const auto& series : data_.daily->series)
+      if (series.event != nullptr && series.event->name == event.name) return &series;
+    return nullptr;
+  }
+
+  // The event's daily counts over the window as a bar chart (chart.hpp), with a caption, its
+  // accessible name and, in words, what it shows; the withheld days hatched and explained.
+  void daily_chart(const tel::Event& event) {
+    const auto* series = series_of(event);
+    if (series == nullptr || series->counts.empty()) return;
+    const auto& daily = *data_.daily;
+    std::int64_t total = 0, peak = 0, withheld_days = 0;
+    std::size_t peak_at = 0;
+    for (std::size_t i = 0; i < series->counts.size(); ++i) {
+      const auto& count = series->counts[i];
+      if (!count) {
+        ++withheld_days;
+        continue;
+      }
+      total += *count;
+      if (*count > peak) peak = *count, peak_at = i;
+    }
+    auto day = [&](std::size_t i, bool short_form) {
+      return format_day(daily.first_day + std::chrono::days(i), lang_, short_form);
+    };
+    const auto last = series->counts.size() - 1;
+    const std::string nbsp(kNbsp);
+    const auto window = format_count(daily.days, lang_) + nbsp + (fr() ? "derniers jours" : "days");
+    std::string caption =
+        fr() ? "Événements par jour, " + window : "Events per day, last " + window;
+    std::string title =
+        std::string(event.name) + (fr() ? " par jour, " + window : " per day, last " + window);
+    std::string description;
+    if (fr()) {
+      description = "Comptes quotidiens de " + std::string(event.name) + " du " + day(0, false) +
+                    " au " + day(last, false) + " : ";
+      description += total == 0 ? std::string("aucun") : format_count(total, lang_) + " au total";
+      if (withheld_days > 0) description += " sur les jours publiés";
+      if (peak > 0)
+        description +=
+            ", au plus " + format_count(peak, lang_) + " en un jour (" + day(peak_at, false) + ")";
+      if (withheld_days > 0)
+        description += " ; " + format_count(withheld_days, lang_) + nbsp +
+                       std::string(plural(withheld_days, lang_, "jour masqué", "jours masqués")) +
+                       ", " + withheld(event) + " chacun";
+    } else {
+      description = "Daily counts of " + std::string(event.name) + " from " + day(0, false) +
+                    " to " + day(last, false) + ": ";
+      description += total == 0 ? std::string("none") : format_count(total, lang_) + " in all";
+      if (withheld_days > 0) description += " on the days shown";
+      if (peak > 0)
+        description +=
+            ", at most " + format_count(peak, lang_) + " on one day (" + day(peak_at, false) + ")";
+      if (withheld_days > 0)
+        description += "; " + format_count(withheld_days, lang_) + nbsp +
+                       std::string(plural(withheld_days, lang_, "day", "days")) + " withheld, " +
+                       withheld(event) + " each";
+    }
+    description += ".";
+    raw("<figure class=\"daily\">\n<figcaption>");
+    text(caption);
+    raw("</figcaption>\n");
+    const auto id = "chart-" + std::string(event.name);
+    const auto title_text = words(title), description_text = words(description);
+    const auto first_label = day(0, true), last_label = day(last, true);
+    const auto peak_label = format_count(peak, lang_);
+    append_daily_chart(out_, {.id = id,
+                              .title = title_text,
+                              .description = description_text,
+                              .first_day = first_label,
+                              .last_day = last_label,
+                              .peak = peak_label,
+                              .counts = series->counts});
+    if (withheld_days > 0) {
+      raw("\n<p class=\"legend\"><span class=\"swatch\" aria-hidden=\"true\"></span>");
+      text(fr() ? "Jours hachurés : masqués, " + withheld(event) + "."
+                : "Hatched days: withheld, " + withheld(event) + ".");
+      raw("</p>");
+    }
+    raw("\n</figure>\n");
+  }
+
   void events() {
     open_section("events", kEventsTitle);
     element("p", "", t(kEventsIntro));
@@ -536,6 +641,7 @@ class Page {
     raw("</dt><dd>");
     text(t(subject_text(event.subject)));
     raw("</dd></dl>\n");
+    daily_chart(event);
     if (event.fields.empty()) {
       element("p", " class=\"dim\"", t(kNoFields));
       raw("\n</article>\n");
@@ -767,26 +873,6 @@ std::string typeset(PageLanguage language, std::string_view text) {
     else
       out += ' ';
   }
-  return out;
-}
-
-void append_html_escaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-}
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  append_html_escaped(out, text);
   return out;
 }
 

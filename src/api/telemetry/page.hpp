@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/telemetry/html.hpp"
 #include "core/clock.hpp"
 #include "domain/telemetry/statistics.hpp"
 
@@ -31,6 +32,9 @@ struct TelemetryPageData {
   /// The live counts, normally one per catalog event (`TelemetryStatistics::recent()`); an event
   /// without an entry shows as unavailable.
   std::span<const domain::telemetry::RecentCounts> counts;
+  /// The daily counts over the retention window (`TelemetryStatistics::daily(retention_days)`),
+  /// drawn as one chart per event; none when null.
+  const domain::telemetry::DailyStatistics* daily = nullptr;
 };
 
 /// The complete HTML document (UTF-8).
@@ -52,11 +56,5 @@ std::string telemetry_page_csp();
 /// `« »` become no-break spaces (narrow before `;?!`), so that no line starts with the sign; in
 /// English, `text` unchanged.
 std::string typeset(PageLanguage language, std::string_view text);
-
-/// Appends `text` with `&`, `<`, `>`, `"` and `'` replaced by character references: safe in
-/// element content and in quoted attribute values.
-void append_html_escaped(std::string& out, std::string_view text);
-/// `text` escaped as by `append_html_escaped`.
-std::string html_escape(std::string_view text);
 
 }  // namespace ferr::api

@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 
 #include <charconv>
+#include <chrono>
 #include <memory>
 
 #include "api/telemetry/manifest.hpp"
@@ -12,10 +13,10 @@
 
 namespace ferr::api {
 
-std::string stats_json(const std::vector<domain::telemetry::DailyCell>& cells, int k,
+std::string stats_json(const domain::telemetry::DailyStatistics& daily, int k,
                        core::TimePoint generated_at) {
   boost::json::array days;
-  for (const auto& cell : cells) {
+  for (const auto& cell : daily.cells) {
     boost::json::object o{{"date", cell.date}, {"event", cell.event}};
     if (cell.count) {
       o["count"] = *cell.count;
@@ -25,10 +26,26 @@ std::string stats_json(const std::vector<domain::telemetry::DailyCell>& cells, i
     }
     days.push_back(std::move(o));
   }
-  return boost::json::serialize(
-      boost::json::object{{"generated_at", core::format_rfc3339_ms(generated_at)},
-                          {"k", k},
-                          {"days", std::move(days)}});
+  boost::json::array series;
+  for (const auto& one : daily.series) {
+    boost::json::array counts;
+    counts.reserve(one.counts.size());
+    for (const auto& count : one.counts) {
+      if (count)
+        counts.emplace_back(*count);
+      else
+        counts.emplace_back(nullptr);
+    }
+    series.push_back(
+        boost::json::object{{"event", one.event->name}, {"counts", std::move(counts)}});
+  }
+  return boost::json::serialize(boost::json::object{
+      {"generated_at", core::format_rfc3339_ms(generated_at)},
+      {"k", k},
+      {"from", core::format_date(daily.first_day)},
+      {"to", core::format_date(daily.first_day + std::chrono::days(daily.days - 1))},
+      {"days", std::move(days)},
+      {"series", std::move(series)}});
 }
 
 void add_telemetry_public_routes(http::Router& router, const TelemetryPublicDeps& deps) {
@@ -49,10 +66,10 @@ void add_telemetry_public_routes(http::Router& router, const TelemetryPublicDeps
         co_return http::respond_error(
             req, core::Error::validation("days", "days must be a number from 1 to 365"));
     }
-    auto cells = co_await deps.statistics.daily(days);
-    if (!cells) co_return http::respond_error(req, cells.error());
+    auto daily = co_await deps.statistics.daily(days);
+    if (!daily) co_return http::respond_error(req, daily.error());
     co_return Response::json(200,
-                             stats_json(*cells->value, deps.statistics.k(), cells->computed_at));
+                             stats_json(*daily->value, deps.statistics.k(), daily->computed_at));
   });
 }
 

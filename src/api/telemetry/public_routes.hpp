@@ -20,9 +20,11 @@ struct TelemetryPublicDeps {
 /// Registers `GET /v1/telemetry/catalog` and `GET /v1/telemetry/stats`.
 void add_telemetry_public_routes(http::Router& router, const TelemetryPublicDeps& deps);
 
-/// The statistics body: `{"generated_at", "k", "days": [{"date", "event", "count"}…]}`;
-/// `generated_at` is when the counts were computed.
-std::string stats_json(const std::vector<domain::telemetry::DailyCell>& cells, int k,
+/// The statistics body: `{"generated_at", "k", "from", "to", "days": [{"date", "event",
+/// "count"}…], "series": [{"event", "counts": […]}…]}`; `generated_at` is when the counts were
+/// computed, `from` and `to` the window's first and last day; each series has one count per day
+/// of the window, oldest first (0 for no event, null when withheld), for every catalog event.
+std::string stats_json(const domain::telemetry::DailyStatistics& daily, int k,
                        core::TimePoint generated_at);
 
 }  // namespace ferr::api

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <map>
 
+#include "core/time_format.hpp"
 #include "core/try.hpp"
 
 namespace ferr::domain::telemetry {
@@ -20,22 +21,33 @@ bool publishable(const tel::Event& event, std::int64_t count, std::int64_t disti
   return false;
 }
 
-core::Task<core::Result<std::vector<DailyCell>>> TelemetryStatistics::daily(int days) {
-  auto now = clock_.now();
-  auto today = std::chrono::floor<std::chrono::days>(now);
+core::Task<core::Result<DailyStatistics>> TelemetryStatistics::daily(int days) {
+  auto today = std::chrono::floor<std::chrono::days>(clock_.now());
+  DailyStatistics out{.first_day = today - std::chrono::days(days - 1), .days = days};
   FERR_CO_TRY(auto counts,
-              co_await store_.daily_counts(core::TimePoint(today - std::chrono::days(days - 1)),
+              co_await store_.daily_counts(core::TimePoint(out.first_day),
                                            core::TimePoint(today + std::chrono::days(1))));
-  std::vector<DailyCell> cells;
-  cells.reserve(counts.size());
+  // Every series starts at 0 for every day; the cells overwrite the days that have events.
+  std::map<std::string, std::size_t, std::less<>> day_index;
+  for (int i = 0; i < days; ++i)
+    day_index.emplace(core::format_date(out.first_day + std::chrono::days(i)),
+                      static_cast<std::size_t>(i));
+  out.series.reserve(tel::kEvents.size());
+  for (const auto& event : tel::kEvents)
+    out.series.push_back({&event, std::vector<std::optional<std::int64_t>>(
+                                      static_cast<std::size_t>(days), std::int64_t{0})});
+  out.cells.reserve(counts.size());
   for (const auto& c : counts) {
     const auto* event = tel::find_event(c.event);
     if (event == nullptr) continue;  // not in this binary's catalog: nothing to say about it
     DailyCell cell{c.day, c.event, std::nullopt};
     if (publishable(*event, c.count, c.distinct_orgs, c.distinct_users, k_)) cell.count = c.count;
-    cells.push_back(std::move(cell));
+    if (auto day = day_index.find(c.day); day != day_index.end())
+      out.series[static_cast<std::size_t>(event - tel::kEvents.data())].counts[day->second] =
+          cell.count;
+    out.cells.push_back(std::move(cell));
   }
-  co_return cells;
+  co_return out;
 }
 
 core::Task<core::Result<std::vector<RecentCounts>>> TelemetryStatistics::recent() {

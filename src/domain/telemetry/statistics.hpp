@@ -4,6 +4,7 @@
 /// event's subject in the catalog) number fewer than k is withheld, so no small group can be
 /// singled out.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +25,21 @@ struct DailyCell {
   std::optional<std::int64_t> count;
 };
 
+/// One catalog event's counts for every day of a window, oldest first: 0 for a day without
+/// events, nullopt for a day withheld by the k rule (never drawn or summed as 0).
+struct DailySeries {
+  const ::ferr::telemetry::Event* event = nullptr;
+  std::vector<std::optional<std::int64_t>> counts;
+};
+
+/// The public daily counts of a window of whole UTC days, today included.
+struct DailyStatistics {
+  std::chrono::sys_days first_day;  ///< the day of every series' counts[0]
+  int days = 0;                     ///< the window's length; every series has this many counts
+  std::vector<DailyCell> cells;     ///< the days that have events, by day then event
+  std::vector<DailySeries> series;  ///< every catalog event, in catalog order
+};
+
 /// The live counts of one catalog event; nullopt when suppressed.
 struct RecentCounts {
   const ::ferr::telemetry::Event* event = nullptr;
@@ -41,8 +57,9 @@ class TelemetryStatistics {
   TelemetryStatistics(TelemetryStore& store, const core::Clock& clock, int k)
       : store_(store), clock_(clock), k_(k) {}
 
-  /// The last `days` UTC days, today included: one cell per day and event that has events.
-  core::Task<core::Result<std::vector<DailyCell>>> daily(int days);
+  /// The last `days` UTC days, today included: one cell per day and event that has events, and
+  /// the same counts as one series per catalog event (the charts of the page).
+  core::Task<core::Result<DailyStatistics>> daily(int days);
   /// Every catalog event, in catalog order, with its counts over the last 24 hours and 7 days.
   core::Task<core::Result<std::vector<RecentCounts>>> recent();
   int k() const { return k_; }

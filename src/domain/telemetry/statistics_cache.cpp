@@ -2,13 +2,13 @@
 
 namespace ferr::domain::telemetry {
 
-core::Task<core::Result<core::Computed<std::vector<DailyCell>>>> StatisticsCache::daily(int days) {
-  core::SharedComputation<std::vector<DailyCell>>* shared = nullptr;
+core::Task<core::Result<core::Computed<DailyStatistics>>> StatisticsCache::daily(int days) {
+  core::SharedComputation<DailyStatistics>* shared = nullptr;
   {
     std::lock_guard lock(mutex_);
     auto& slot = daily_[days];
     if (!slot)
-      slot = std::make_unique<core::SharedComputation<std::vector<DailyCell>>>(clock_, fresh_for_);
+      slot = std::make_unique<core::SharedComputation<DailyStatistics>>(clock_, fresh_for_);
     shared = slot.get();  // never removed: stays valid
   }
   co_return co_await shared->get([this, days] { return statistics_.daily(days); });

@@ -23,7 +23,7 @@ class StatisticsCache {
       : statistics_(statistics), clock_(clock), fresh_for_(fresh_for), recent_(clock, fresh_for) {}
 
   /// TelemetryStatistics::daily(days), one shared computation per value of `days`.
-  core::Task<core::Result<core::Computed<std::vector<DailyCell>>>> daily(int days);
+  core::Task<core::Result<core::Computed<DailyStatistics>>> daily(int days);
   /// TelemetryStatistics::recent().
   core::Task<core::Result<core::Computed<std::vector<RecentCounts>>>> recent();
   int k() const { return statistics_.k(); }
@@ -35,7 +35,7 @@ class StatisticsCache {
   core::SharedComputation<std::vector<RecentCounts>> recent_;
   std::mutex mutex_;
   /// By `days` (1–365: bounded by the route's validation).
-  std::map<int, std::unique_ptr<core::SharedComputation<std::vector<DailyCell>>>> daily_;
+  std::map<int, std::unique_ptr<core::SharedComputation<DailyStatistics>>> daily_;
 };
 
 }  // namespace ferr::domain::telemetry

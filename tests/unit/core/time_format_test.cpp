@@ -28,6 +28,13 @@ TEST(FormatRfc3339Ms, TruncatesBelowTheMillisecond) {
   EXPECT_EQ(format_rfc3339_ms(example() + 59min + 59s + 999ms), "2026-05-05T21:59:59.999Z");
 }
 
+TEST(FormatDate, IsTheFullDateOfRfc3339) {
+  using std::chrono::year;
+  EXPECT_EQ(format_date(std::chrono::sys_days(year(2026) / 5 / 5)), "2026-05-05");
+  EXPECT_EQ(format_date(std::chrono::sys_days(year(987) / 12 / 31)), "0987-12-31");
+  EXPECT_EQ(format_date(std::chrono::sys_days{}), "1970-01-01");
+}
+
 TEST(ParseRfc3339, ParsesUtcWithoutFraction) {
   EXPECT_EQ(parse_rfc3339("2026-05-05T21:00:00Z"), example());
 }

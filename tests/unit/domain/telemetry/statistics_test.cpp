@@ -52,12 +52,13 @@ TEST(Statistics, DailyWithholdsSmallGroupsAndAsksForTheRightDays) {
   core::ManualClock clock(core::TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 5 / 5)) +
                           std::chrono::hours(13));
   TelemetryStatistics stats(store, clock, 5);
-  auto cells = core::run_to_completion(stats.daily(2));
-  ASSERT_TRUE(cells);
-  ASSERT_EQ(cells->size(), 3u) << "an event the catalog no longer has is left out";
-  EXPECT_FALSE((*cells)[0].count) << "2 users < 5";
-  EXPECT_EQ((*cells)[1].count, 12);
-  EXPECT_EQ((*cells)[2].count, 2);
+  auto daily = core::run_to_completion(stats.daily(2));
+  ASSERT_TRUE(daily);
+  const auto& cells = daily->cells;
+  ASSERT_EQ(cells.size(), 3u) << "an event the catalog no longer has is left out";
+  EXPECT_FALSE(cells[0].count) << "2 users < 5";
+  EXPECT_EQ(cells[1].count, 12);
+  EXPECT_EQ(cells[2].count, 2);
   auto asked = store.last_daily_range();
   ASSERT_TRUE(asked);
   EXPECT_EQ(asked->first, core::TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 5 / 4)))
@@ -74,12 +75,47 @@ TEST(Statistics, DailyCountsRawRowsOfTheLastDaysToo) {
   db.telemetry_events.push_back(raw("auth.login", today - std::chrono::days(2), pseudonym(1)));
   core::ManualClock clock(today + std::chrono::hours(1));
   TelemetryStatistics stats(store, clock, 5);
-  auto cells = core::run_to_completion(stats.daily(2));
-  ASSERT_TRUE(cells);
-  ASSERT_EQ(cells->size(), 1u) << "the day before yesterday is outside two days";
-  EXPECT_EQ((*cells)[0].date, "2026-05-05");
-  EXPECT_EQ((*cells)[0].event, "auth.login");
-  EXPECT_EQ((*cells)[0].count, 5) << "5 users: published";
+  auto daily = core::run_to_completion(stats.daily(2));
+  ASSERT_TRUE(daily);
+  const auto& cells = daily->cells;
+  ASSERT_EQ(cells.size(), 1u) << "the day before yesterday is outside two days";
+  EXPECT_EQ(cells[0].date, "2026-05-05");
+  EXPECT_EQ(cells[0].event, "auth.login");
+  EXPECT_EQ(cells[0].count, 5) << "5 users: published";
+}
+
+TEST(Statistics, DailySeriesHaveEveryCatalogEventAndEveryDayOfTheWindow) {
+  fakes::Database db;
+  fakes::FakeTelemetryStore store(db);
+  // (day, event, count, orgs, users): a published day, a withheld day, a day of an event the
+  // catalog no longer has, and a day before the window.
+  db.telemetry_daily = {{"2026-05-01", "ferrlabs", "auth.login", 9, 0, 9},
+                        {"2026-05-03", "ferrlabs", "auth.login", 7, 0, 6},
+                        {"2026-05-04", "ferrlabs", "auth.login", 3, 0, 2},
+                        {"2026-05-04", "ferrlabs", "gone.event", 99, 99, 99}};
+  auto today = core::TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 5 / 5));
+  db.telemetry_events.push_back(raw("cli.run", today + std::chrono::hours(2), std::nullopt));
+  core::ManualClock clock(today + std::chrono::hours(13));
+  TelemetryStatistics stats(store, clock, 5);
+  auto daily = core::run_to_completion(stats.daily(3));
+  ASSERT_TRUE(daily);
+  EXPECT_EQ(daily->first_day, std::chrono::sys_days(std::chrono::year(2026) / 5 / 3));
+  EXPECT_EQ(daily->days, 3);
+  ASSERT_EQ(daily->series.size(), tel::kEvents.size()) << "every catalog event, none other";
+  for (std::size_t i = 0; i < daily->series.size(); ++i) {
+    EXPECT_EQ(daily->series[i].event, &tel::kEvents[i]) << "in catalog order";
+    EXPECT_EQ(daily->series[i].counts.size(), 3u) << "one count per day of the window";
+  }
+  auto series = [&](std::string_view name) {
+    for (const auto& s : daily->series)
+      if (s.event->name == name) return s.counts;
+    return std::vector<std::optional<std::int64_t>>{};
+  };
+  using Counts = std::vector<std::optional<std::int64_t>>;
+  EXPECT_EQ(series("auth.login"), (Counts{7, std::nullopt, 0}))
+      << "published, withheld (2 users < 5) and a day without events, oldest first";
+  EXPECT_EQ(series("cli.run"), (Counts{0, 0, 1}));
+  EXPECT_EQ(series("org.created"), (Counts{0, 0, 0}));
 }
 
 TEST(Statistics, StoreErrorsPropagate) {

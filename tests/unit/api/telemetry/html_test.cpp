@@ -1,0 +1,23 @@
+// Escaping text into HTML: every markup character, nothing else.
+
+#include "api/telemetry/html.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace ferr::api {
+namespace {
+
+TEST(HtmlEscaping, EscapesEveryMarkupCharacter) {
+  EXPECT_EQ(html_escape("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
+  EXPECT_EQ(html_escape("plain text, é ü 😀"), "plain text, é ü 😀");
+  EXPECT_EQ(html_escape(""), "");
+  std::string out = "<p>";
+  append_html_escaped(out, "&amp;");
+  EXPECT_EQ(out, "<p>&amp;amp;");
+}
+
+}  // namespace
+}  // namespace ferr::api
