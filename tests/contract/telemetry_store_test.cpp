@@ -44,6 +44,16 @@ class TelemetryStoreContract : public ContractTest {
     row.received_at = now();
     return row;
   }
+  /// An `org.created` server row of the org `org_hash` that `actor` caused: the person is linked
+  /// to it by its `actor_hash` property only (what erasure and export look for).
+  EventRow caused_by(const std::string& actor, core::TimePoint at, const std::string& org_hash) {
+    auto row = ingested("org.created", at, std::nullopt, org_hash);
+    row.origin = Origin::server;
+    row.surface = "ferrlabs";
+    row.key_id = "8e1199f3";
+    row.properties = R"({"actor_hash":")" + actor + R"("})";
+    return row;
+  }
   ServerRow server(const std::string& event, OptOutSubject subject, const core::Uuid& subject_id,
                    const std::string& hash) {
     ServerRow row;
@@ -201,12 +211,7 @@ TEST_P(TelemetryStoreContract, DeletingAPseudonymsRowsLeavesEveryoneElses) {
   const std::string someone(32, 'b');
   auto as_user = ingested("cli.run", now() - 2h);
   as_user.user_hash = person;
-  auto actor = ingested("cli.run", now() - 1h);
-  actor.origin = Origin::server;
-  actor.surface = "ferrlabs";
-  actor.event = "org.created";
-  actor.org_hash = std::string(32, 'd');
-  actor.properties = R"({"actor_hash":")" + person + R"("})";
+  auto actor = caused_by(person, now() - 1h, std::string(32, 'd'));
   auto others = ingested("cli.run", now() - 3h);
   others.user_hash = someone;
   auto mention = ingested("cli.run", now());
@@ -233,9 +238,7 @@ TEST_P(TelemetryStoreContract, ErasureRecountsTheHoursOfTheErasedRows) {
     login.user_hash = std::string(32, who);
     rows.push_back(login);
   }
-  auto caused = ingested("org.created", hour + 2min, std::nullopt, std::string(32, 'o'));
-  caused.properties = R"({"actor_hash":")" + std::string(32, 'a') + R"("})";
-  rows.push_back(caused);
+  rows.push_back(caused_by(std::string(32, 'a'), hour + 2min, std::string(32, 'o')));
   ASSERT_TRUE(run(store_->write_ingested(rows)));
   EXPECT_EQ(day_rows(day(3), day(4)), (std::vector<std::string>{"2026-05-03 auth.login 5 0 5",
                                                                 "2026-05-03 org.created 1 1 0"}));
@@ -336,18 +339,10 @@ TEST_P(TelemetryStoreContract, RowsOfAPseudonymAreItsUserRowsAndTheOrgEventsItCa
   const std::string someone(32, 'b');
   auto as_user = ingested("cli.run", now() - 2h, next_uuid(), std::string(32, 'c'));
   as_user.user_hash = person;
-  auto actor = ingested("cli.run", now() - 1h);
-  actor.origin = Origin::server;
-  actor.key_id = "8e1199f3";
-  actor.surface = "ferrlabs";
-  actor.event = "org.created";
-  actor.org_hash = std::string(32, 'd');
-  actor.properties = R"({"actor_hash":")" + person + R"("})";
+  auto actor = caused_by(person, now() - 1h, std::string(32, 'd'));
   auto others = ingested("cli.run", now() - 3h);
   others.user_hash = someone;
-  auto others_actor = actor;
-  others_actor.id = next_uuid();
-  others_actor.properties = R"({"actor_hash":")" + someone + R"("})";
+  auto others_actor = caused_by(someone, now() - 1h, std::string(32, 'd'));
   auto mention = ingested("cli.run", now());
   mention.properties = R"({"command":")" + person + R"("})";  // not a link: another property
   ASSERT_TRUE(run(store_->write_ingested(

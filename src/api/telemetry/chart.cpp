@@ -15,7 +15,7 @@ namespace {
 constexpr double kWidth = 360;
 constexpr double kPlotTop = 12;  // room above for the peak label
 constexpr double kBaseline = 60;
-constexpr double kHeight = 76;   // room below for the day labels
+constexpr double kHeight = 76;  // room below for the day labels
 constexpr double kLabelBaseline = 73;
 constexpr double kBarShare = 0.75;  // of a day's slot; the rest is the gap between bars
 
@@ -93,8 +93,8 @@ void append_daily_chart(std::string& out, const DailyChart& chart) {
   for (std::size_t day = 0; day < days; ++day) {
     const auto& count = chart.counts[day];
     if (!count || *count <= 0 || peak == 0) continue;
-    double height = std::max(1.0, (kBaseline - kPlotTop) * static_cast<double>(*count) /
-                                      static_cast<double>(peak));
+    double height = std::max(
+        1.0, (kBaseline - kPlotTop) * static_cast<double>(*count) / static_cast<double>(peak));
     append_bar(out, slot * static_cast<double>(day), bar_width, kBaseline - height);
   }
   out += "</g>\n";
@@ -105,9 +105,10 @@ void append_daily_chart(std::string& out, const DailyChart& chart) {
   if (any_withheld) {
     out += "<defs><pattern";
     append_attribute(out, "id", id + "-hatch");
-    out += " width=\"3\" height=\"3\" patternUnits=\"userSpaceOnUse\" "
-           "patternTransform=\"rotate(45)\"><rect class=\"hatch\" width=\"1\" height=\"3\"/>"
-           "</pattern></defs>\n<g class=\"withheld\"";
+    out +=
+        " width=\"3\" height=\"3\" patternUnits=\"userSpaceOnUse\" "
+        "patternTransform=\"rotate(45)\"><rect class=\"hatch\" width=\"1\" height=\"3\"/>"
+        "</pattern></defs>\n<g class=\"withheld\"";
     append_attribute(out, "fill", "url(#" + id + "-hatch)");
     out += '>';
     for (std::size_t day = 0; day < days; ++day)

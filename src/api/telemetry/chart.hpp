@@ -12,8 +12,8 @@
 namespace ferr::api {
 
 struct DailyChart {
-  std::string_view id;           ///< unique in the page; the ids of the chart's parts derive from it
-  std::string_view title;        ///< the accessible name
+  std::string_view id;     ///< unique in the page; the ids of the chart's parts derive from it
+  std::string_view title;  ///< the accessible name
   std::string_view description;  ///< the text alternative: what the bars say, in words
   std::string_view first_day;    ///< label under the first bar
   std::string_view last_day;     ///< label under the last bar

@@ -19,18 +19,19 @@ totals AS (
   GROUP BY day, event
   HAVING sum(count) > 0
 ),
-org_subjects AS (
-  SELECT c.day, c.event, count(DISTINCT o) AS n
+-- The distinct pseudonyms of the days whose evidence is not full, orgs and users in one pass.
+subjects AS (
+  SELECT c.day,
+         c.event,
+         count(DISTINCT s.pseudonym) FILTER (WHERE s.is_org) AS orgs,
+         count(DISTINCT s.pseudonym) FILTER (WHERE NOT s.is_org) AS users
   FROM cells c
-  JOIN totals t ON t.day = c.day AND t.event = c.event AND NOT t.orgs_full,
-       unnest(c.orgs) AS o
-  GROUP BY c.day, c.event
-),
-user_subjects AS (
-  SELECT c.day, c.event, count(DISTINCT u) AS n
-  FROM cells c
-  JOIN totals t ON t.day = c.day AND t.event = c.event AND NOT t.users_full,
-       unnest(c.users) AS u
+  JOIN totals t ON t.day = c.day AND t.event = c.event
+  CROSS JOIN LATERAL (
+    SELECT true AS is_org, o AS pseudonym FROM unnest(c.orgs) AS o WHERE NOT t.orgs_full
+    UNION ALL
+    SELECT false, u FROM unnest(c.users) AS u WHERE NOT t.users_full
+  ) AS s
   GROUP BY c.day, c.event
 )
 SELECT to_char(day, 'YYYY-MM-DD'), event, sum(n)::bigint, sum(orgs)::bigint, sum(users)::bigint
@@ -38,11 +39,10 @@ FROM (
   SELECT (to_timestamp(t.day * 86400) AT TIME ZONE 'UTC')::date AS day,
          t.event,
          t.n,
-         CASE WHEN t.orgs_full THEN $3::int ELSE least(coalesce(o.n, 0), $3::int) END AS orgs,
-         CASE WHEN t.users_full THEN $3::int ELSE least(coalesce(u.n, 0), $3::int) END AS users
+         CASE WHEN t.orgs_full THEN $3::int ELSE least(coalesce(s.orgs, 0), $3::int) END AS orgs,
+         CASE WHEN t.users_full THEN $3::int ELSE least(coalesce(s.users, 0), $3::int) END AS users
   FROM totals t
-  LEFT JOIN org_subjects o USING (day, event)
-  LEFT JOIN user_subjects u USING (day, event)
+  LEFT JOIN subjects s USING (day, event)
   UNION ALL
   SELECT day, event, count, distinct_orgs, distinct_users
   FROM telemetry_daily

@@ -30,8 +30,8 @@ std::vector<Rect> rects_in(const std::string& svg, const std::string& group) {
       R"re(<rect x="([0-9.]+)" y="([0-9.]+)" width="([0-9.]+)" height="([0-9.]+)"/>)re");
   std::vector<Rect> out;
   for (std::sregex_iterator it(inside.begin(), inside.end(), kRect), stop; it != stop; ++it)
-    out.push_back({std::stod((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3]),
-                   std::stod((*it)[4])});
+    out.push_back(
+        {std::stod((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3]), std::stod((*it)[4])});
   return out;
 }
 
