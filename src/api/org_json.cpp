@@ -16,7 +16,7 @@ object org_object(const domain::orgs::OrgView& o) {
   return object{{"id", o.id.to_string()},
                 {"slug", o.slug},
                 {"name", o.name},
-                {"plan", domain::orgs::tier_name(o.plan)},
+                {"plan", domain::subscriptions::tier_name(o.plan)},
                 {"role", domain::orgs::role_name(o.role)},
                 {"member_count", o.member_count},
                 {"telemetry_opt_out", o.telemetry_opt_out},

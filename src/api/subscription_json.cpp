@@ -9,12 +9,12 @@ namespace ferr::api {
 
 namespace {
 
-boost::json::object subscription_object(const domain::orgs::Subscription& s) {
+boost::json::object subscription_object(const domain::subscriptions::Subscription& s) {
   // No payment provider yet: the billing fields are part of the shape and always null.
   boost::json::object o{{"id", s.id.to_string()},
-                        {"product", domain::orgs::product_name(s.product)},
-                        {"tier", domain::orgs::tier_name(s.tier)},
-                        {"status", domain::orgs::status_name(s.status)},
+                        {"product", domain::subscriptions::product_name(s.product)},
+                        {"tier", domain::subscriptions::tier_name(s.tier)},
+                        {"status", domain::subscriptions::status_name(s.status)},
                         {"trial_ends_at", nullptr},
                         {"current_period_end", nullptr},
                         {"stripe_subscription_id", nullptr},
@@ -27,11 +27,11 @@ boost::json::object subscription_object(const domain::orgs::Subscription& s) {
 
 }  // namespace
 
-std::string subscription_json(const domain::orgs::Subscription& subscription) {
+std::string subscription_json(const domain::subscriptions::Subscription& subscription) {
   return boost::json::serialize(subscription_object(subscription));
 }
 
-std::string subscriptions_json(const std::vector<domain::orgs::Subscription>& subscriptions) {
+std::string subscriptions_json(const std::vector<domain::subscriptions::Subscription>& subscriptions) {
   boost::json::array a;
   for (const auto& s : subscriptions) a.push_back(subscription_object(s));
   return boost::json::serialize(a);

@@ -4,11 +4,11 @@
 #include <string>
 #include <vector>
 
-#include "domain/orgs/subscription.hpp"
+#include "domain/subscriptions/subscription.hpp"
 
 namespace ferr::api {
 
-std::string subscription_json(const domain::orgs::Subscription& subscription);
-std::string subscriptions_json(const std::vector<domain::orgs::Subscription>& subscriptions);
+std::string subscription_json(const domain::subscriptions::Subscription& subscription);
+std::string subscriptions_json(const std::vector<domain::subscriptions::Subscription>& subscriptions);
 
 }  // namespace ferr::api

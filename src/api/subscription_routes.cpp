@@ -13,15 +13,15 @@ using boost::asio::awaitable;
 using core::fail;
 using core::Result;
 using domain::accounts::Principal;
-using domain::orgs::Product;
-using domain::orgs::Tier;
+using domain::subscriptions::Product;
+using domain::subscriptions::Tier;
 using http::Request;
 using http::Response;
 
 /// The tier named by a body member.
 Result<Tier> tier_from(const Result<std::string>& text) {
   if (!text) return fail(text.error());
-  auto tier = domain::orgs::parse_tier(*text);
+  auto tier = domain::subscriptions::parse_tier(*text);
   if (!tier)
     return fail(core::Error::validation("tier", "tier must be free, pro, team or enterprise"));
   return *tier;
@@ -56,7 +56,7 @@ class Routes {
         auto input = read_body<Input>(req, [](ObjectReader& r) -> Result<Input> {
           auto text = r.required_string("product");
           if (!text) return fail(text.error());
-          auto product = domain::orgs::parse_product(*text);
+          auto product = domain::subscriptions::parse_product(*text);
           if (!product)
             return fail(core::Error::validation("product",
                                                 "product must be ferrflow, ferrvault, ferrtrack, "

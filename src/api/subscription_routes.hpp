@@ -3,13 +3,13 @@
 
 #include "api/authentication.hpp"
 #include "api/idempotent.hpp"
-#include "domain/orgs/subscription_service.hpp"
+#include "domain/subscriptions/subscription_service.hpp"
 #include "http/router.hpp"
 
 namespace ferr::api {
 
 struct SubscriptionRoutesDeps {
-  domain::orgs::SubscriptionService& subscriptions;
+  domain::subscriptions::SubscriptionService& subscriptions;
   const Authenticator& auth;
   IdempotencyDeps idempotency;  ///< for POST …/subscriptions
 };

@@ -24,7 +24,7 @@
 #include "domain/accounts/housekeeping.hpp"
 #include "domain/idempotency/idempotency.hpp"
 #include "domain/orgs/org_service.hpp"
-#include "domain/orgs/subscription_service.hpp"
+#include "domain/subscriptions/subscription_service.hpp"
 #include "domain/privacy/personal_data.hpp"
 #include "domain/readiness.hpp"
 #include "domain/telemetry/emitter.hpp"
@@ -164,7 +164,7 @@ core::Result<void> Application::build_services() {
   org_events_ = std::make_unique<domain::telemetry::EmittingOrgEvents>(*emitter_);
   orgs_ = std::make_unique<domain::orgs::OrgService>(*storage_->orgs, *storage_->accounts,
                                                      *org_events_, clock(), random_);
-  subscriptions_ = std::make_unique<domain::orgs::SubscriptionService>(
+  subscriptions_ = std::make_unique<domain::subscriptions::SubscriptionService>(
       *storage_->orgs, *storage_->subscriptions, *org_events_, clock(), random_);
   tokens_ = std::make_unique<domain::tokens::TokenService>(*storage_->tokens, *storage_->orgs,
                                                            clock(), random_);

@@ -160,7 +160,7 @@ class Application {
   std::unique_ptr<domain::accounts::AccountService> accounts_;
   std::unique_ptr<domain::orgs::OrgEvents> org_events_;
   std::unique_ptr<domain::orgs::OrgService> orgs_;
-  std::unique_ptr<domain::orgs::SubscriptionService> subscriptions_;
+  std::unique_ptr<domain::subscriptions::SubscriptionService> subscriptions_;
   std::unique_ptr<domain::idempotency::Idempotency> idempotency_;
   std::unique_ptr<domain::tokens::TokenService> tokens_;
   std::unique_ptr<api::Authenticator> authenticator_;

@@ -63,7 +63,7 @@ struct StorageBackend {
   std::unique_ptr<domain::ReadinessCheck> readiness;
   std::unique_ptr<domain::accounts::AccountRepository> accounts;
   std::unique_ptr<domain::orgs::OrgRepository> orgs;
-  std::unique_ptr<domain::orgs::SubscriptionRepository> subscriptions;
+  std::unique_ptr<domain::subscriptions::SubscriptionRepository> subscriptions;
   std::unique_ptr<domain::idempotency::IdempotencyStore> idempotency;
   std::unique_ptr<domain::telemetry::TelemetryStore> telemetry;
   std::unique_ptr<domain::tokens::TokenRepository> tokens;

@@ -1,6 +1,6 @@
 #pragma once
 /// The products an organization subscribes to and their tiers (api.md "Subscriptions"), one table
-/// for the subscription rules (domain/orgs/subscription.cpp) and the telemetry catalog's
+/// for the subscription rules (domain/subscriptions/subscription.cpp) and the telemetry catalog's
 /// `product` and `tier` fields, so that the two cannot disagree. The databases' CHECK
 /// constraints mirror it (migrations 0012 on PostgreSQL, 0009 on SQLite).
 

@@ -50,8 +50,12 @@ namespace {
 // that were open (a wave of idle connections timing out), not on every close: connection churn
 // under load would otherwise trim all the time.
 constexpr std::size_t kTrimAfterClosed = 64;
-// Closes of one wave are gathered for this long before the one trim.
+// The one trim of a wave waits until no connection has closed for this long, so that the memory
+// of the wave's last connections goes back too (under load a wave's closes spread out: trimming a
+// fixed delay after the first of them left the rest in the allocator's arenas)...
 constexpr std::chrono::milliseconds kTrimDelay{250};
+// ...but no longer than this after the first, so that steady churn is trimmed as well.
+constexpr std::chrono::milliseconds kTrimMaxDelay{2000};
 }  // namespace
 
 Server::Server(ServerOptions options, Dispatcher& dispatcher)
@@ -182,6 +186,7 @@ void Server::release(const asio::ip::address& peer) {
     auto it = clients_.find(peer);
     if (it != clients_.end() && --it->second == 0) clients_.erase(it);
   }
+  last_close_ticks_.store(std::chrono::steady_clock::now().time_since_epoch().count());
   std::size_t open = open_connections_.fetch_sub(1) - 1;
   if (open == 0) {
     std::lock_guard lock(closed_mutex_);
@@ -193,18 +198,28 @@ void Server::release(const asio::ip::address& peer) {
 void Server::schedule_trim() {
   // Never during shutdown: the acceptor's context may already be going away.
   if (draining_.load() || trim_scheduled_.exchange(true)) return;
-  asio::post(acceptor_->acceptor.get_executor(), [this] {
-    acceptor_->trim_timer.expires_after(kTrimDelay);
-    acceptor_->trim_timer.async_wait([this](boost::system::error_code ec) {
-      peak_since_trim_.store(open_connections_.load());
-      trim_scheduled_.store(false);
-      if (ec) return;
-        // glibc keeps freed memory in its arenas (one per thread) for reuse; after a wave of
-        // connections has gone, hand it back so the resident size falls to where it was.
+  auto first = std::chrono::steady_clock::now();
+  asio::post(acceptor_->acceptor.get_executor(), [this, first] { trim_when_quiet(first); });
+}
+
+void Server::trim_when_quiet(std::chrono::steady_clock::time_point first) {
+  acceptor_->trim_timer.expires_after(kTrimDelay);
+  acceptor_->trim_timer.async_wait([this, first](boost::system::error_code ec) {
+    auto now = std::chrono::steady_clock::now();
+    auto last_close = std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(last_close_ticks_.load()));
+    if (!ec && now - last_close < kTrimDelay && now - first < kTrimMaxDelay) {
+      trim_when_quiet(first);  // the wave is still closing
+      return;
+    }
+    peak_since_trim_.store(open_connections_.load());
+    trim_scheduled_.store(false);
+    if (ec) return;
+      // glibc keeps freed memory in its arenas (one per thread) for reuse; after a wave of
+      // connections has gone, hand it back so the resident size falls to where it was.
 #if defined(__GLIBC__)
-      malloc_trim(0);
+    malloc_trim(0);
 #endif
-    });
   });
 }
 

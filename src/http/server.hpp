@@ -78,6 +78,8 @@ class Server {
   /// Uncounts a connection admitted by admit(); may schedule the return of freed memory.
   void release(const boost::asio::ip::address& peer);
   void schedule_trim();
+  // Trims once no connection has closed for a while (or the wave has lasted too long).
+  void trim_when_quiet(std::chrono::steady_clock::time_point first);
 
   ServerOptions options_;
   Dispatcher& dispatcher_;
@@ -94,9 +96,11 @@ class Server {
   std::unordered_map<boost::asio::ip::address, std::size_t> clients_;
   core::Counter* refused_total_ = nullptr;
   core::Counter* refused_per_client_ = nullptr;
-  // Memory return: the most connections open since the last trim, and whether one is scheduled.
+  // Memory return: the most connections open since the last trim, whether one is scheduled, and
+  // when a connection last closed (steady clock, in its ticks).
   std::atomic<std::size_t> peak_since_trim_{0};
   std::atomic<bool> trim_scheduled_{false};
+  std::atomic<std::chrono::steady_clock::rep> last_close_ticks_{0};
   std::mutex closed_mutex_;
   std::condition_variable closed_;
   bool stopped_ = false;

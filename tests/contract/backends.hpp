@@ -11,7 +11,7 @@
 #include "domain/accounts/account_repository.hpp"
 #include "domain/idempotency/idempotency_store.hpp"
 #include "domain/orgs/org_repository.hpp"
-#include "domain/orgs/subscription_repository.hpp"
+#include "domain/subscriptions/subscription_repository.hpp"
 #include "domain/telemetry/telemetry_store.hpp"
 #include "domain/tokens/token_repository.hpp"
 
@@ -26,7 +26,7 @@ class Backend {
   virtual ~Backend() = default;
   virtual domain::accounts::AccountRepository& accounts() = 0;
   virtual domain::orgs::OrgRepository& orgs() = 0;
-  virtual domain::orgs::SubscriptionRepository& subscriptions() = 0;
+  virtual domain::subscriptions::SubscriptionRepository& subscriptions() = 0;
   virtual domain::idempotency::IdempotencyStore& idempotency() = 0;
   virtual domain::telemetry::TelemetryStore& telemetry() = 0;
   virtual domain::tokens::TokenRepository& tokens() = 0;

@@ -26,10 +26,10 @@ using domain::orgs::AuditRecord;
 using domain::orgs::Member;
 using domain::orgs::OrgLookup;
 using domain::orgs::OrgView;
-using domain::orgs::Product;
+using domain::subscriptions::Product;
 using domain::orgs::Role;
 using domain::orgs::StoredMember;
-using domain::orgs::Tier;
+using domain::subscriptions::Tier;
 
 /// How many of `results` succeeded; every failure must be `code`.
 template <typename T>

@@ -20,15 +20,15 @@ using core::ErrorCode;
 using core::OrgId;
 using core::SubscriptionId;
 using domain::orgs::AuditRecord;
-using domain::orgs::Product;
-using domain::orgs::Subscription;
-using domain::orgs::SubscriptionStatus;
-using domain::orgs::Tier;
+using domain::subscriptions::Product;
+using domain::subscriptions::Subscription;
+using domain::subscriptions::SubscriptionStatus;
+using domain::subscriptions::Tier;
 
 constexpr Product kProducts[] = {Product::ferrflow,   Product::ferrvault, Product::ferrtrack,
                                  Product::ferrgrowth, Product::ferrfleet, Product::ferrlens};
 
-std::string name_of(Product product) { return std::string(domain::orgs::product_name(product)); }
+std::string name_of(Product product) { return std::string(domain::subscriptions::product_name(product)); }
 
 class SubscriptionRepositoryContract : public ContractTest {
  protected:
@@ -56,7 +56,7 @@ class SubscriptionRepositoryContract : public ContractTest {
     return run(
         repo_->cancel(org_, product, audit(owner_, "subscription.canceled", name_of(product))));
   }
-  core::Result<domain::orgs::TierChange> change_tier(Product product, Tier tier) {
+  core::Result<domain::subscriptions::TierChange> change_tier(Product product, Tier tier) {
     return run(repo_->change_tier(org_, product, tier,
                                   audit(owner_, "subscription.tier_changed", name_of(product))));
   }
@@ -74,7 +74,7 @@ class SubscriptionRepositoryContract : public ContractTest {
     return ids;
   }
 
-  domain::orgs::SubscriptionRepository* repo_ = nullptr;
+  domain::subscriptions::SubscriptionRepository* repo_ = nullptr;
   core::UserId owner_;
   OrgId org_;
 };
@@ -392,7 +392,7 @@ TEST_P(SubscriptionRepositoryContract, ConcurrentTierChangesChainTheirFromTiers)
     std::vector<AuditRecord> records;
     for (std::size_t i = 0; i < targets.size(); ++i)
       records.push_back(audit(owner_, "subscription.tier_changed", "ferrflow"));
-    std::vector<std::function<core::Result<domain::orgs::TierChange>()>> calls;
+    std::vector<std::function<core::Result<domain::subscriptions::TierChange>()>> calls;
     for (std::size_t i = 0; i < targets.size(); ++i) {
       calls.emplace_back([&, i] {
         return run(repo_->change_tier(org_, Product::ferrflow, targets[i], records[i]));

@@ -23,7 +23,7 @@
 #include "domain/accounts/user.hpp"
 #include "domain/idempotency/idempotency_store.hpp"
 #include "domain/orgs/organization.hpp"
-#include "domain/orgs/subscription.hpp"
+#include "domain/subscriptions/subscription.hpp"
 #include "domain/telemetry/event_row.hpp"
 #include "domain/telemetry/opt_out.hpp"
 #include "domain/tokens/api_token.hpp"
@@ -123,7 +123,7 @@ struct Database {
   std::vector<OrgRow> orgs;
   std::vector<MembershipRow> memberships;  ///< in the order they were made
   std::vector<AuditRow> audit_log;         ///< in write order (the `seq` column)
-  std::map<std::pair<core::OrgId, domain::orgs::Product>, domain::orgs::Subscription> subscriptions;
+  std::map<std::pair<core::OrgId, domain::subscriptions::Product>, domain::subscriptions::Subscription> subscriptions;
   // idempotency
   std::map<std::pair<core::UserId, std::string>, IdempotencyRow> idempotency_keys;
   // API tokens

@@ -70,19 +70,19 @@ class RecordingOrgEvents final : public domain::orgs::OrgEvents {
     record(org_id, "org.member.added " + (actor ? actor->to_string() : "null") + " " +
                        std::string(domain::orgs::role_name(role)));
   }
-  void product_activated(const core::OrgId& org_id, domain::orgs::Product product,
-                         domain::orgs::Tier tier) override {
-    record(org_id, "product.activated " + std::string(domain::orgs::product_name(product)) + " " +
-                       std::string(domain::orgs::tier_name(tier)));
+  void product_activated(const core::OrgId& org_id, domain::subscriptions::Product product,
+                         domain::subscriptions::Tier tier) override {
+    record(org_id, "product.activated " + std::string(domain::subscriptions::product_name(product)) + " " +
+                       std::string(domain::subscriptions::tier_name(tier)));
   }
-  void product_tier_changed(const core::OrgId& org_id, domain::orgs::Product product,
-                            domain::orgs::Tier from, domain::orgs::Tier to) override {
-    record(org_id, "product.tier_changed " + std::string(domain::orgs::product_name(product)) +
-                       " " + std::string(domain::orgs::tier_name(from)) + " " +
-                       std::string(domain::orgs::tier_name(to)));
+  void product_tier_changed(const core::OrgId& org_id, domain::subscriptions::Product product,
+                            domain::subscriptions::Tier from, domain::subscriptions::Tier to) override {
+    record(org_id, "product.tier_changed " + std::string(domain::subscriptions::product_name(product)) +
+                       " " + std::string(domain::subscriptions::tier_name(from)) + " " +
+                       std::string(domain::subscriptions::tier_name(to)));
   }
-  void product_canceled(const core::OrgId& org_id, domain::orgs::Product product) override {
-    record(org_id, "product.canceled " + std::string(domain::orgs::product_name(product)));
+  void product_canceled(const core::OrgId& org_id, domain::subscriptions::Product product) override {
+    record(org_id, "product.canceled " + std::string(domain::subscriptions::product_name(product)));
   }
 
   /// Every event so far, in order.

@@ -5,35 +5,35 @@
 
 #include <vector>
 
-#include "domain/orgs/subscription_repository.hpp"
+#include "domain/subscriptions/subscription_repository.hpp"
 #include "fakes/database.hpp"
 #include "fakes/hooks.hpp"
 
 namespace ferr::fakes {
 
-class FakeSubscriptionRepository final : public domain::orgs::SubscriptionRepository {
+class FakeSubscriptionRepository final : public domain::subscriptions::SubscriptionRepository {
  public:
   explicit FakeSubscriptionRepository(Database& db) : db_(db) {}
 
   /// Counts, fails and holds calls; method names are those of the interface.
   Hooks hooks;
 
-  core::Task<core::Result<std::vector<domain::orgs::Subscription>>> subscriptions(
+  core::Task<core::Result<std::vector<domain::subscriptions::Subscription>>> subscriptions(
       const core::OrgId& org_id) override;
-  core::Task<core::Result<domain::orgs::Subscription>> activate(
-      const core::OrgId& org_id, const core::SubscriptionId& new_id, domain::orgs::Product product,
-      domain::orgs::Tier tier, const domain::orgs::AuditRecord& audit) override;
-  core::Task<core::Result<domain::orgs::TierChange>> change_tier(
-      const core::OrgId& org_id, domain::orgs::Product product, domain::orgs::Tier tier,
+  core::Task<core::Result<domain::subscriptions::Subscription>> activate(
+      const core::OrgId& org_id, const core::SubscriptionId& new_id, domain::subscriptions::Product product,
+      domain::subscriptions::Tier tier, const domain::orgs::AuditRecord& audit) override;
+  core::Task<core::Result<domain::subscriptions::TierChange>> change_tier(
+      const core::OrgId& org_id, domain::subscriptions::Product product, domain::subscriptions::Tier tier,
       domain::orgs::AuditRecord audit) override;
-  core::Task<core::Result<domain::orgs::Subscription>> cancel(
-      const core::OrgId& org_id, domain::orgs::Product product,
+  core::Task<core::Result<domain::subscriptions::Subscription>> cancel(
+      const core::OrgId& org_id, domain::subscriptions::Product product,
       domain::orgs::AuditRecord audit) override;
 
  private:
   /// The stored row of (org, product), if any.
-  std::optional<domain::orgs::Subscription> stored(const core::OrgId& org_id,
-                                                   domain::orgs::Product product) const;
+  std::optional<domain::subscriptions::Subscription> stored(const core::OrgId& org_id,
+                                                   domain::subscriptions::Product product) const;
 
   Database& db_;
 };

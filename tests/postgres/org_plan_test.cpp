@@ -44,7 +44,7 @@ class OrgPlan : public ::testing::Test {
     clock_.advance(1ms);
     return orgs::audit_record(clock_, random_, owner_, std::move(action), "x");
   }
-  void activate(orgs::Product product, orgs::Tier tier) {
+  void activate(subscriptions::Product product, subscriptions::Tier tier) {
     ASSERT_TRUE(core::run_to_completion(
         subscriptions_.activate(org_, core::SubscriptionId::generate(clock_, random_), product,
                                 tier, audit("subscription.activated"))));
@@ -68,21 +68,21 @@ class OrgPlan : public ::testing::Test {
 TEST_F(OrgPlan, IsTheHighestLiveTierAndFreeWithoutAny) {
   auto none = lookup();
   ASSERT_TRUE(none && none->org) << (none ? "no org" : none.error().log_detail);
-  EXPECT_EQ(none->org->plan, orgs::Tier::free);
-  activate(orgs::Product::ferrflow, orgs::Tier::team);
-  activate(orgs::Product::ferrvault, orgs::Tier::pro);
+  EXPECT_EQ(none->org->plan, subscriptions::Tier::free);
+  activate(subscriptions::Product::ferrflow, subscriptions::Tier::team);
+  activate(subscriptions::Product::ferrvault, subscriptions::Tier::pro);
   auto two = lookup();
   ASSERT_TRUE(two && two->org);
-  EXPECT_EQ(two->org->plan, orgs::Tier::team);
+  EXPECT_EQ(two->org->plan, subscriptions::Tier::team);
   ASSERT_TRUE(core::run_to_completion(
-      subscriptions_.cancel(org_, orgs::Product::ferrflow, audit("subscription.canceled"))));
+      subscriptions_.cancel(org_, subscriptions::Product::ferrflow, audit("subscription.canceled"))));
   auto after_cancel = lookup();
   ASSERT_TRUE(after_cancel && after_cancel->org);
-  EXPECT_EQ(after_cancel->org->plan, orgs::Tier::pro);
+  EXPECT_EQ(after_cancel->org->plan, subscriptions::Tier::pro);
 }
 
 TEST_F(OrgPlan, AStoredTierTheCodeDoesNotKnowFailsLoudly) {
-  activate(orgs::Product::ferrflow, orgs::Tier::pro);
+  activate(subscriptions::Product::ferrflow, subscriptions::Tier::pro);
   pgtest::admin_scalar(scratch_.url(),
                        "ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_tier_check");
   pgtest::admin_scalar(scratch_.url(), "UPDATE subscriptions SET tier = 'platinum'");

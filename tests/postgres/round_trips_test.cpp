@@ -29,9 +29,9 @@ namespace {
 using namespace std::chrono_literals;
 namespace accounts = domain::accounts;
 namespace orgs = domain::orgs;
-using orgs::Product;
+using subscriptions::Product;
 using orgs::Role;
-using orgs::Tier;
+using subscriptions::Tier;
 
 class RoundTrips : public ::testing::Test {
  protected:

@@ -124,16 +124,16 @@ std::string opt_out_metadata(bool from, bool to) {
          ",\"to\":" + (to ? "true" : "false") + "}";
 }
 
-std::string subscription_activated_metadata(Product product, Tier tier) {
-  return pair_object("product", product_name(product), "tier", tier_name(tier));
+std::string subscription_activated_metadata(subscriptions::Product product, subscriptions::Tier tier) {
+  return pair_object("product", subscriptions::product_name(product), "tier", subscriptions::tier_name(tier));
 }
 
-std::string tier_changed_metadata(Tier from, Tier to) {
-  return pair_object("from", tier_name(from), "to", tier_name(to));
+std::string tier_changed_metadata(subscriptions::Tier from, subscriptions::Tier to) {
+  return pair_object("from", subscriptions::tier_name(from), "to", subscriptions::tier_name(to));
 }
 
-std::string subscription_canceled_metadata(Tier tier) {
-  return single_object("tier", tier_name(tier));
+std::string subscription_canceled_metadata(subscriptions::Tier tier) {
+  return single_object("tier", subscriptions::tier_name(tier));
 }
 
 }  // namespace ferr::domain::orgs

@@ -7,7 +7,7 @@
 #include "core/clock.hpp"
 #include "core/id.hpp"
 #include "domain/orgs/role.hpp"
-#include "domain/orgs/subscription.hpp"
+#include "domain/subscriptions/subscription.hpp"
 
 namespace ferr::domain::orgs {
 
@@ -16,7 +16,7 @@ struct OrgView {
   core::OrgId id;
   std::string slug;
   std::string name;
-  Tier plan = Tier::free;    ///< highest tier among live subscriptions
+  subscriptions::Tier plan = subscriptions::Tier::free;    ///< highest tier among live subscriptions
   Role role = Role::viewer;  ///< the caller's role
   int member_count = 0;
   bool telemetry_opt_out = false;

@@ -32,27 +32,27 @@ void EmittingOrgEvents::member_added(const core::OrgId& org_id,
                     .with<"role">(orgs::role_name(role)));
 }
 
-void EmittingOrgEvents::product_activated(const core::OrgId& org_id, orgs::Product product,
-                                          orgs::Tier tier) {
+void EmittingOrgEvents::product_activated(const core::OrgId& org_id, subscriptions::Product product,
+                                          subscriptions::Tier tier) {
   emitter_.emit(ServerEvent::make<"product.activated">()
                     .with<"org_hash">(org_id.value)
-                    .with<"product">(orgs::product_name(product))
-                    .with<"tier">(orgs::tier_name(tier)));
+                    .with<"product">(subscriptions::product_name(product))
+                    .with<"tier">(subscriptions::tier_name(tier)));
 }
 
-void EmittingOrgEvents::product_tier_changed(const core::OrgId& org_id, orgs::Product product,
-                                             orgs::Tier from, orgs::Tier to) {
+void EmittingOrgEvents::product_tier_changed(const core::OrgId& org_id, subscriptions::Product product,
+                                             subscriptions::Tier from, subscriptions::Tier to) {
   emitter_.emit(ServerEvent::make<"product.tier_changed">()
                     .with<"org_hash">(org_id.value)
-                    .with<"product">(orgs::product_name(product))
-                    .with<"tier_from">(orgs::tier_name(from))
-                    .with<"tier_to">(orgs::tier_name(to)));
+                    .with<"product">(subscriptions::product_name(product))
+                    .with<"tier_from">(subscriptions::tier_name(from))
+                    .with<"tier_to">(subscriptions::tier_name(to)));
 }
 
-void EmittingOrgEvents::product_canceled(const core::OrgId& org_id, orgs::Product product) {
+void EmittingOrgEvents::product_canceled(const core::OrgId& org_id, subscriptions::Product product) {
   emitter_.emit(ServerEvent::make<"product.canceled">()
                     .with<"org_hash">(org_id.value)
-                    .with<"product">(orgs::product_name(product)));
+                    .with<"product">(subscriptions::product_name(product)));
 }
 
 }  // namespace ferr::domain::telemetry

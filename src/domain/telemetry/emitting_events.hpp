@@ -28,11 +28,11 @@ class EmittingOrgEvents final : public orgs::OrgEvents {
   void org_created(const core::OrgId& org_id, const core::UserId& creator) override;
   void member_added(const core::OrgId& org_id, const std::optional<core::UserId>& actor,
                     orgs::Role role) override;
-  void product_activated(const core::OrgId& org_id, orgs::Product product,
-                         orgs::Tier tier) override;
-  void product_tier_changed(const core::OrgId& org_id, orgs::Product product, orgs::Tier from,
-                            orgs::Tier to) override;
-  void product_canceled(const core::OrgId& org_id, orgs::Product product) override;
+  void product_activated(const core::OrgId& org_id, subscriptions::Product product,
+                         subscriptions::Tier tier) override;
+  void product_tier_changed(const core::OrgId& org_id, subscriptions::Product product, subscriptions::Tier from,
+                            subscriptions::Tier to) override;
+  void product_canceled(const core::OrgId& org_id, subscriptions::Product product) override;
 
  private:
   Emitter& emitter_;

@@ -49,16 +49,16 @@ Result<orgs::AuditRecord> read_audit(const QueryResult& rows, int row, int first
 
 /// The plan from the comma-separated tiers of the org's live subscriptions: the highest, free
 /// when there is none. Every tier must be one the code knows.
-Result<orgs::Tier> read_plan(const QueryResult& rows, int row, int column) {
+Result<subscriptions::Tier> read_plan(const QueryResult& rows, int row, int column) {
   FERR_TRY(auto tiers, rows.optional_string(row, column));
-  orgs::Tier plan = orgs::Tier::free;
+  subscriptions::Tier plan = subscriptions::Tier::free;
   if (!tiers) return plan;
   std::string_view rest = *tiers;
   for (;;) {
     const auto comma = rest.find(',');
     const std::string_view name = rest.substr(0, comma);
     FERR_TRY(const auto tier,
-             core::known_stored_value(orgs::parse_tier(name), "subscriptions.tier", name));
+             core::known_stored_value(subscriptions::parse_tier(name), "subscriptions.tier", name));
     plan = std::max(plan, tier);
     if (comma == std::string_view::npos) return plan;
     rest.remove_prefix(comma + 1);

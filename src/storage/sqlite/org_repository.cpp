@@ -95,8 +95,8 @@ Result<orgs::Role> read_role(const Statement& row, int column) {
 }
 
 /// The highest of the comma-separated live tiers; free when there is none.
-Result<orgs::Tier> read_plan(const Statement& row, int column) {
-  orgs::Tier plan = orgs::Tier::free;
+Result<subscriptions::Tier> read_plan(const Statement& row, int column) {
+  subscriptions::Tier plan = subscriptions::Tier::free;
   if (row.column_is_null(column)) return plan;
   std::string tiers = row.column_text(column);
   std::string_view rest = tiers;
@@ -104,7 +104,7 @@ Result<orgs::Tier> read_plan(const Statement& row, int column) {
     auto comma = rest.find(',');
     std::string_view name = rest.substr(0, comma);
     FERR_TRY(auto tier,
-             core::known_stored_value(orgs::parse_tier(name), "subscriptions.tier", name));
+             core::known_stored_value(subscriptions::parse_tier(name), "subscriptions.tier", name));
     plan = std::max(plan, tier);
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
   }

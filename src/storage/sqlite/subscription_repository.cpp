@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "core/try.hpp"
-#include "domain/orgs/subscription_rules.hpp"
+#include "domain/subscriptions/subscription_rules.hpp"
 #include "storage/sqlite/audit_writer.hpp"
 #include "storage/sqlite/codec.hpp"
 
@@ -23,12 +23,12 @@ constexpr std::string_view kColumns =
 const std::string kOfOrg = std::string(kColumns) + "WHERE org_id = ? ORDER BY product";
 const std::string kOne = std::string(kColumns) + "WHERE org_id = ? AND product = ?";
 
-Result<orgs::Subscription> read_subscription(const Statement& row) {
-  orgs::Subscription s;
+Result<subscriptions::Subscription> read_subscription(const Statement& row) {
+  subscriptions::Subscription s;
   s.id = read_id<core::SubscriptionId>(row, 0);
-  FERR_TRY(s.product, read_enum(row, 1, orgs::parse_product, "subscriptions.product"));
-  FERR_TRY(s.tier, read_enum(row, 2, orgs::parse_tier, "subscriptions.tier"));
-  FERR_TRY(s.status, read_enum(row, 3, orgs::parse_status, "subscriptions.status"));
+  FERR_TRY(s.product, read_enum(row, 1, subscriptions::parse_product, "subscriptions.product"));
+  FERR_TRY(s.tier, read_enum(row, 2, subscriptions::parse_tier, "subscriptions.tier"));
+  FERR_TRY(s.status, read_enum(row, 3, subscriptions::parse_status, "subscriptions.status"));
   s.created_at = from_ms(row.column_int(4));
   s.updated_at = from_ms(row.column_int(5));
   if (!row.column_is_null(6)) s.canceled_at = from_ms(row.column_int(6));
@@ -37,14 +37,14 @@ Result<orgs::Subscription> read_subscription(const Statement& row) {
 
 /// The (organization, product) row, read inside the changing transaction (whose IMMEDIATE lock
 /// already excludes every other writer).
-Result<std::optional<orgs::Subscription>> select_one(Connection& c, const OrgId& org_id,
-                                                     orgs::Product product) {
+Result<std::optional<subscriptions::Subscription>> select_one(Connection& c, const OrgId& org_id,
+                                                     subscriptions::Product product) {
   FERR_TRY(auto q, c.query(kOne));
-  q->bind(1, org_id).bind(2, orgs::product_name(product));
+  q->bind(1, org_id).bind(2, subscriptions::product_name(product));
   FERR_TRY(bool found, q->step());
-  if (!found) return std::optional<orgs::Subscription>{};
+  if (!found) return std::optional<subscriptions::Subscription>{};
   FERR_TRY(auto row, read_subscription(*q));
-  return std::optional<orgs::Subscription>{row};
+  return std::optional<subscriptions::Subscription>{row};
 }
 
 /// A time as it reads back from its column (whole milliseconds).
@@ -52,12 +52,12 @@ core::TimePoint as_stored(core::TimePoint t) { return from_ms(to_ms(t)); }
 
 }  // namespace
 
-Task<Result<std::vector<orgs::Subscription>>> SqliteSubscriptionRepository::subscriptions(
+Task<Result<std::vector<subscriptions::Subscription>>> SqliteSubscriptionRepository::subscriptions(
     const OrgId& org_id) {
-  co_return co_await db_.read_async([&](Connection& c) -> Result<std::vector<orgs::Subscription>> {
+  co_return co_await db_.read_async([&](Connection& c) -> Result<std::vector<subscriptions::Subscription>> {
     FERR_TRY(auto q, c.query(kOfOrg));
     q->bind(1, org_id);
-    std::vector<orgs::Subscription> out;
+    std::vector<subscriptions::Subscription> out;
     for (;;) {
       FERR_TRY(bool row, q->step());
       if (!row) return out;
@@ -67,18 +67,18 @@ Task<Result<std::vector<orgs::Subscription>>> SqliteSubscriptionRepository::subs
   });
 }
 
-Task<Result<orgs::Subscription>> SqliteSubscriptionRepository::activate(
-    const OrgId& org_id, const core::SubscriptionId& new_id, orgs::Product product, orgs::Tier tier,
+Task<Result<subscriptions::Subscription>> SqliteSubscriptionRepository::activate(
+    const OrgId& org_id, const core::SubscriptionId& new_id, subscriptions::Product product, subscriptions::Tier tier,
     const orgs::AuditRecord& audit) {
-  co_return co_await db_.transaction_async([&](Connection& c) -> Result<orgs::Subscription> {
+  co_return co_await db_.transaction_async([&](Connection& c) -> Result<subscriptions::Subscription> {
     FERR_TRY(auto stored, select_one(c, org_id, product));
-    FERR_CHECK(orgs::plan_activation(stored));
+    FERR_CHECK(subscriptions::plan_activation(stored));
     auto now = as_stored(audit.created_at);
     // A canceled row is reactivated in place: it keeps its id and created_at.
-    orgs::Subscription row = stored.value_or(orgs::Subscription{
-        new_id, product, tier, orgs::SubscriptionStatus::active, now, now, std::nullopt});
+    subscriptions::Subscription row = stored.value_or(subscriptions::Subscription{
+        new_id, product, tier, subscriptions::SubscriptionStatus::active, now, now, std::nullopt});
     row.tier = tier;
-    row.status = orgs::SubscriptionStatus::active;
+    row.status = subscriptions::SubscriptionStatus::active;
     row.updated_at = now;
     row.canceled_at.reset();
     FERR_TRY(auto q, stored ? c.query("UPDATE subscriptions SET tier = ?1, status = 'active', "
@@ -87,10 +87,10 @@ Task<Result<orgs::Subscription>> SqliteSubscriptionRepository::activate(
                             : c.query("INSERT INTO subscriptions (tier, created_at, updated_at, "
                                       "org_id, product, id, status) VALUES (?1, ?2, ?2, ?3, ?4, "
                                       "?5, 'active')"));
-    q->bind(1, orgs::tier_name(tier))
+    q->bind(1, subscriptions::tier_name(tier))
         .bind(2, to_ms(now))
         .bind(3, org_id)
-        .bind(4, orgs::product_name(product));
+        .bind(4, subscriptions::product_name(product));
     if (!stored) q->bind(5, new_id);
     FERR_CHECK(q->run());
     FERR_CHECK(write_audit(c, org_id, audit));
@@ -98,43 +98,43 @@ Task<Result<orgs::Subscription>> SqliteSubscriptionRepository::activate(
   });
 }
 
-Task<Result<orgs::TierChange>> SqliteSubscriptionRepository::change_tier(const OrgId& org_id,
-                                                                         orgs::Product product,
-                                                                         orgs::Tier tier,
+Task<Result<subscriptions::TierChange>> SqliteSubscriptionRepository::change_tier(const OrgId& org_id,
+                                                                         subscriptions::Product product,
+                                                                         subscriptions::Tier tier,
                                                                          orgs::AuditRecord audit) {
-  co_return co_await db_.transaction_async([&](Connection& c) -> Result<orgs::TierChange> {
+  co_return co_await db_.transaction_async([&](Connection& c) -> Result<subscriptions::TierChange> {
     FERR_TRY(auto stored, select_one(c, org_id, product));
-    FERR_TRY(auto plan, orgs::plan_tier_change(stored, tier));
-    orgs::Subscription row = *stored;
-    if (!plan.changes) return orgs::TierChange{row, plan.from};
+    FERR_TRY(auto plan, subscriptions::plan_tier_change(stored, tier));
+    subscriptions::Subscription row = *stored;
+    if (!plan.changes) return subscriptions::TierChange{row, plan.from};
     row.tier = tier;
     row.updated_at = as_stored(audit.created_at);
     FERR_TRY(auto q, c.query("UPDATE subscriptions SET tier = ?, updated_at = ? WHERE org_id = ? "
                              "AND product = ?"));
-    q->bind(1, orgs::tier_name(tier))
+    q->bind(1, subscriptions::tier_name(tier))
         .bind(2, to_ms(row.updated_at))
         .bind(3, org_id)
-        .bind(4, orgs::product_name(product));
+        .bind(4, subscriptions::product_name(product));
     FERR_CHECK(q->run());
     audit.metadata = std::move(plan.audit_metadata);
     FERR_CHECK(write_audit(c, org_id, audit));
-    return orgs::TierChange{row, plan.from};
+    return subscriptions::TierChange{row, plan.from};
   });
 }
 
-Task<Result<orgs::Subscription>> SqliteSubscriptionRepository::cancel(const OrgId& org_id,
-                                                                      orgs::Product product,
+Task<Result<subscriptions::Subscription>> SqliteSubscriptionRepository::cancel(const OrgId& org_id,
+                                                                      subscriptions::Product product,
                                                                       orgs::AuditRecord audit) {
-  co_return co_await db_.transaction_async([&](Connection& c) -> Result<orgs::Subscription> {
+  co_return co_await db_.transaction_async([&](Connection& c) -> Result<subscriptions::Subscription> {
     FERR_TRY(auto stored, select_one(c, org_id, product));
-    FERR_TRY(audit.metadata, orgs::plan_cancel(stored));
-    orgs::Subscription row = *stored;
-    row.status = orgs::SubscriptionStatus::canceled;
+    FERR_TRY(audit.metadata, subscriptions::plan_cancel(stored));
+    subscriptions::Subscription row = *stored;
+    row.status = subscriptions::SubscriptionStatus::canceled;
     row.updated_at = as_stored(audit.created_at);
     row.canceled_at = row.updated_at;
     FERR_TRY(auto q, c.query("UPDATE subscriptions SET status = 'canceled', canceled_at = ?1, "
                              "updated_at = ?1 WHERE org_id = ?2 AND product = ?3"));
-    q->bind(1, to_ms(row.updated_at)).bind(2, org_id).bind(3, orgs::product_name(product));
+    q->bind(1, to_ms(row.updated_at)).bind(2, org_id).bind(3, subscriptions::product_name(product));
     FERR_CHECK(q->run());
     FERR_CHECK(write_audit(c, org_id, audit));
     return row;

@@ -3,7 +3,7 @@
 // repository call and every event is written to one trace ("activate", "activate failed",
 // "product.activated ferrflow pro"), so the order shows.
 
-#include "domain/orgs/subscription_service.hpp"
+#include "domain/subscriptions/subscription_service.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,7 +16,7 @@
 #include "fakes/recorders.hpp"
 #include "fakes/subscription_repository.hpp"
 
-namespace ferr::domain::orgs {
+namespace ferr::domain::subscriptions {
 namespace {
 
 using accounts::Principal;
@@ -278,4 +278,4 @@ TEST_F(SubscriptionServiceTest, OrgLookupErrorsPropagate) {
 }
 
 }  // namespace
-}  // namespace ferr::domain::orgs
+}  // namespace ferr::domain::subscriptions

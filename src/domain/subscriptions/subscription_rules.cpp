@@ -1,8 +1,8 @@
-#include "domain/orgs/subscription_rules.hpp"
+#include "domain/subscriptions/subscription_rules.hpp"
 
 #include "domain/orgs/audit.hpp"
 
-namespace ferr::domain::orgs {
+namespace ferr::domain::subscriptions {
 
 namespace {
 
@@ -26,12 +26,12 @@ core::Result<TierChangePlan> plan_tier_change(const std::optional<Subscription>&
                                               Tier wanted) {
   if (!live(stored)) return core::fail(subscription_not_found());
   if (stored->tier == wanted) return TierChangePlan{wanted, false, {}};
-  return TierChangePlan{stored->tier, true, tier_changed_metadata(stored->tier, wanted)};
+  return TierChangePlan{stored->tier, true, orgs::tier_changed_metadata(stored->tier, wanted)};
 }
 
 core::Result<std::string> plan_cancel(const std::optional<Subscription>& stored) {
   if (!live(stored)) return core::fail(subscription_not_found());
-  return subscription_canceled_metadata(stored->tier);
+  return orgs::subscription_canceled_metadata(stored->tier);
 }
 
-}  // namespace ferr::domain::orgs
+}  // namespace ferr::domain::subscriptions

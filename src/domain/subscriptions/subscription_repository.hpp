@@ -10,9 +10,9 @@
 #include "core/id.hpp"
 #include "core/task.hpp"
 #include "domain/orgs/organization.hpp"
-#include "domain/orgs/subscription.hpp"
+#include "domain/subscriptions/subscription.hpp"
 
-namespace ferr::domain::orgs {
+namespace ferr::domain::subscriptions {
 
 class SubscriptionRepository {
  public:
@@ -26,15 +26,15 @@ class SubscriptionRepository {
   virtual core::Task<core::Result<Subscription>> activate(const core::OrgId& org_id,
                                                           const core::SubscriptionId& new_id,
                                                           Product product, Tier tier,
-                                                          const AuditRecord& audit) = 0;
+                                                          const orgs::AuditRecord& audit) = 0;
   /// Sets the tier of the live subscription as plan_tier_change decides; the audit row gets the
   /// plan's metadata.
   virtual core::Task<core::Result<TierChange>> change_tier(const core::OrgId& org_id,
                                                            Product product, Tier tier,
-                                                           AuditRecord audit) = 0;
+                                                           orgs::AuditRecord audit) = 0;
   /// Cancels the live subscription at once, as plan_cancel decides.
   virtual core::Task<core::Result<Subscription>> cancel(const core::OrgId& org_id, Product product,
-                                                        AuditRecord audit) = 0;
+                                                        orgs::AuditRecord audit) = 0;
 };
 
-}  // namespace ferr::domain::orgs
+}  // namespace ferr::domain::subscriptions

@@ -1,11 +1,11 @@
-#include "domain/orgs/subscription.hpp"
+#include "domain/subscriptions/subscription.hpp"
 
 #include <array>
 #include <utility>
 
 #include "core/products.hpp"
 
-namespace ferr::domain::orgs {
+namespace ferr::domain::subscriptions {
 
 namespace {
 
@@ -58,4 +58,4 @@ std::optional<SubscriptionStatus> parse_status(std::string_view name) {
   return parse_in(kStatuses, name);
 }
 
-}  // namespace ferr::domain::orgs
+}  // namespace ferr::domain::subscriptions

@@ -8,7 +8,7 @@
 #include "core/clock.hpp"
 #include "core/id.hpp"
 
-namespace ferr::domain::orgs {
+namespace ferr::domain::subscriptions {
 
 /// Enumerators are the wire names, in the order of core::kProductNames.
 enum class Product { ferrflow, ferrvault, ferrtrack, ferrgrowth, ferrfleet, ferrlens };
@@ -46,4 +46,4 @@ struct TierChange {
   bool changed() const { return from != subscription.tier; }
 };
 
-}  // namespace ferr::domain::orgs
+}  // namespace ferr::domain::subscriptions

@@ -1,10 +1,10 @@
 // The subscription rules both storage backends ask with the row they locked and read.
 
-#include "domain/orgs/subscription_rules.hpp"
+#include "domain/subscriptions/subscription_rules.hpp"
 
 #include <gtest/gtest.h>
 
-namespace ferr::domain::orgs {
+namespace ferr::domain::subscriptions {
 namespace {
 
 Subscription row(Tier tier, SubscriptionStatus status) {
@@ -71,4 +71,4 @@ TEST(PlanCancel, NeedsALiveRowAndRecordsItsTier) {
 }
 
 }  // namespace
-}  // namespace ferr::domain::orgs
+}  // namespace ferr::domain::subscriptions

@@ -12,13 +12,13 @@
 #include "domain/accounts/principal.hpp"
 #include "domain/orgs/org_events.hpp"
 #include "domain/orgs/org_repository.hpp"
-#include "domain/orgs/subscription_repository.hpp"
+#include "domain/subscriptions/subscription_repository.hpp"
 
-namespace ferr::domain::orgs {
+namespace ferr::domain::subscriptions {
 
 class SubscriptionService {
  public:
-  SubscriptionService(OrgRepository& orgs, SubscriptionRepository& subscriptions, OrgEvents& events,
+  SubscriptionService(orgs::OrgRepository& orgs, SubscriptionRepository& subscriptions, orgs::OrgEvents& events,
                       const core::Clock& clock, core::Random& random);
 
   using Principal = accounts::Principal;
@@ -38,11 +38,11 @@ class SubscriptionService {
                                                 std::string_view product);
 
  private:
-  OrgRepository& orgs_;
+  orgs::OrgRepository& orgs_;
   SubscriptionRepository& subscriptions_;
-  OrgEvents& events_;
+  orgs::OrgEvents& events_;
   const core::Clock& clock_;
   core::Random& random_;
 };
 
-}  // namespace ferr::domain::orgs
+}  // namespace ferr::domain::subscriptions

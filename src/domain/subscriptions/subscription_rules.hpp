@@ -7,9 +7,9 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "domain/orgs/subscription.hpp"
+#include "domain/subscriptions/subscription.hpp"
 
-namespace ferr::domain::orgs {
+namespace ferr::domain::subscriptions {
 
 /// SUBSCRIPTION_NOT_FOUND: no live subscription for the product (or no such product).
 core::Error subscription_not_found();
@@ -33,4 +33,4 @@ core::Result<TierChangePlan> plan_tier_change(const std::optional<Subscription>&
 /// Canceling needs a live row (SUBSCRIPTION_NOT_FOUND otherwise). The audit metadata.
 core::Result<std::string> plan_cancel(const std::optional<Subscription>& stored);
 
-}  // namespace ferr::domain::orgs
+}  // namespace ferr::domain::subscriptions
