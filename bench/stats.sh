@@ -113,6 +113,10 @@ if [ -n "$BASELINE_BIN" ]; then
   echo "seeding the baseline's database the same way"
   env "${server_env[@]}" "DATABASE_URL=sqlite:$work/baseline.db" "$BASELINE_BIN" migrate >/dev/null 2>&1
   seed_sqlite "$work/baseline.db"
+  # A baseline that reads hourly counts gets them computed the same way (older ones read raw rows).
+  if [ -n "$(sqlite3 "$work/baseline.db" "SELECT name FROM sqlite_master WHERE name = 'telemetry_hourly'")" ]; then
+    sqlite3 "$work/baseline.db" "DELETE FROM telemetry_hourly; $(sed -n "/$backfill_start/,\$p" "$backfill_from")"
+  fi
   start_server baseline "$BASELINE_BIN" "sqlite:$work/baseline.db"
   servers+=(baseline)
 fi

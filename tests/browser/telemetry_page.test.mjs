@@ -269,21 +269,25 @@ async function dailySeries(days) {
 }
 
 // What a chart draws, read from the rendered SVG: the day of each bar and of each hatched band
-// (from the x of each rect in the drawing's units), and where the chart sits on the screen.
+// (from the x where each subpath of the path starts, in the drawing's units), and where the
+// chart sits on the screen.
 function readCharts(page) {
   return page.$$eval('svg.chart', (charts) =>
     charts.map((svg) => {
       const days = Number(svg.dataset.days);
       const slot = svg.viewBox.baseVal.width / days;
-      const dayOf = (rect) => Math.round(rect.x.baseVal.value / slot);
+      const daysOf = (path) =>
+        [...(path?.getAttribute('d') ?? '').matchAll(/M([0-9.]+) /g)].map((m) =>
+          Math.round(Number(m[1]) / slot));
       const box = svg.getBoundingClientRect();
-      const bars = [...svg.querySelectorAll('g.bars rect')];
-      const tallest = Math.max(0, ...bars.map((r) => r.getBoundingClientRect().height));
+      const barsPath = svg.querySelector('path.bars');
+      // Every bar stands on the baseline: the path's box is as tall as the tallest bar.
+      const tallest = barsPath ? barsPath.getBoundingClientRect().height : 0;
       return {
         event: svg.id.replace(/^chart-/, ''),
         days,
-        bars: bars.map(dayOf),
-        withheld: [...svg.querySelectorAll('g.withheld rect')].map(dayOf),
+        bars: daysOf(barsPath),
+        withheld: daysOf(svg.querySelector('path.withheld')),
         card: svg.closest('article.event')?.dataset.event,
         width: box.width,
         height: box.height,

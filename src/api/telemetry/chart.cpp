@@ -19,11 +19,12 @@ constexpr double kHeight = 76;  // room below for the day labels
 constexpr double kLabelBaseline = 73;
 constexpr double kBarShare = 0.75;  // of a day's slot; the rest is the gap between bars
 
-// A coordinate with at most two decimals and no trailing zeros: "12", "3.5", "0.25".
+// A coordinate with at most one decimal and no trailing zero: "12", "3.5" (a tenth of a unit is
+// well under a pixel at any size the page shows).
 void append_number(std::string& out, double value) {
   std::array<char, 32> buffer{};
   auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(),
-                                 std::round(value * 100) / 100, std::chars_format::fixed, 2);
+                                 std::round(value * 10) / 10, std::chars_format::fixed, 1);
   std::string_view text(buffer.data(), ec == std::errc() ? end - buffer.data() : 0);
   while (text.ends_with('0')) text.remove_suffix(1);
   if (text.ends_with('.')) text.remove_suffix(1);
@@ -46,14 +47,21 @@ void append_attribute(std::string& out, std::string_view name, std::string_view 
   out += '"';
 }
 
-// `<rect x y width height/>` of one day's slot, from `top` down to the baseline.
+// One day's bar, from `top` down to the baseline, as a subpath: `M{x} {baseline}V{top}h{width}
+// V{baseline}z`. A chart's bars are one <path> rather than a <rect> each: about 19 bytes a day
+// instead of 50, which is most of the page's size once 90 days have events.
 void append_bar(std::string& out, double x, double width, double top) {
-  out += "<rect";
-  append_attribute(out, "x", x);
-  append_attribute(out, "y", top);
-  append_attribute(out, "width", width);
-  append_attribute(out, "height", kBaseline - top);
-  out += "/>";
+  out += 'M';
+  append_number(out, x);
+  out += ' ';
+  append_number(out, kBaseline);
+  out += 'V';
+  append_number(out, top);
+  out += 'h';
+  append_number(out, width);
+  out += 'V';
+  append_number(out, kBaseline);
+  out += 'z';
 }
 
 }  // namespace
@@ -89,7 +97,7 @@ void append_daily_chart(std::string& out, const DailyChart& chart) {
 
   // Bars: a day's height is its share of the peak, and at least one unit, so that a day with
   // one event is never drawn like a day with none.
-  out += "<g class=\"bars\">";
+  out += "<path class=\"bars\" d=\"";
   for (std::size_t day = 0; day < days; ++day) {
     const auto& count = chart.counts[day];
     if (!count || *count <= 0 || peak == 0) continue;
@@ -97,7 +105,7 @@ void append_daily_chart(std::string& out, const DailyChart& chart) {
         1.0, (kBaseline - kPlotTop) * static_cast<double>(*count) / static_cast<double>(peak));
     append_bar(out, slot * static_cast<double>(day), bar_width, kBaseline - height);
   }
-  out += "</g>\n";
+  out += "\"/>\n";
 
   // Withheld days: hatched over the plot's full height, a texture rather than a colour.
   bool any_withheld = std::any_of(chart.counts.begin(), chart.counts.end(),
@@ -108,12 +116,12 @@ void append_daily_chart(std::string& out, const DailyChart& chart) {
     out +=
         " width=\"3\" height=\"3\" patternUnits=\"userSpaceOnUse\" "
         "patternTransform=\"rotate(45)\"><rect class=\"hatch\" width=\"1\" height=\"3\"/>"
-        "</pattern></defs>\n<g class=\"withheld\"";
+        "</pattern></defs>\n<path class=\"withheld\"";
     append_attribute(out, "fill", "url(#" + id + "-hatch)");
-    out += '>';
+    out += " d=\"";
     for (std::size_t day = 0; day < days; ++day)
       if (!chart.counts[day]) append_bar(out, slot * static_cast<double>(day), bar_width, kPlotTop);
-    out += "</g>\n";
+    out += "\"/>\n";
   }
 
   out += "<line class=\"axis\" x1=\"0\"";

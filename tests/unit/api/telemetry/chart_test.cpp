@@ -1,6 +1,7 @@
-// The daily charts' geometry: one bar per day with events, scaled to the peak and never thinner
-// than one unit; withheld days hatched over the whole plot, never drawn as zero; the title and
-// description wired as the accessible name and description, escaped.
+// The daily charts' geometry: one bar per day with events (a subpath of the chart's one path),
+// scaled to the peak and never lower than one unit; withheld days hatched over the whole plot,
+// never drawn as zero; the title and description wired as the accessible name and description,
+// escaped.
 
 #include "api/telemetry/chart.hpp"
 
@@ -20,18 +21,24 @@ struct Rect {
   double x, y, width, height;
 };
 
-// The <rect>s inside the group `<g class="NAME"…>…</g>`.
-std::vector<Rect> rects_in(const std::string& svg, const std::string& group) {
-  auto start = svg.find("<g class=\"" + group + "\"");
-  if (start == std::string::npos) return {};
-  auto end = svg.find("</g>", start);
-  std::string inside = svg.substr(start, end - start);
-  static const std::regex kRect(
-      R"re(<rect x="([0-9.]+)" y="([0-9.]+)" width="([0-9.]+)" height="([0-9.]+)"/>)re");
+// The bars of the path `<path class="NAME" … d="…"/>`: one `M{x} {base}V{top}h{width}V{base}z`
+// subpath each, read back as rectangles.
+std::vector<Rect> bars_in(const std::string& svg, const std::string& name) {
+  std::smatch path;
+  if (!std::regex_search(svg, path,
+                         std::regex("<path class=\"" + name + "\"[^>]* d=\"([^\"]*)\"/>")))
+    return {};
+  const std::string d = path[1];
+  static const std::regex kBar(R"re(M([0-9.]+) ([0-9.]+)V([0-9.]+)h([0-9.]+)V([0-9.]+)z)re");
   std::vector<Rect> out;
-  for (std::sregex_iterator it(inside.begin(), inside.end(), kRect), stop; it != stop; ++it)
-    out.push_back(
-        {std::stod((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3]), std::stod((*it)[4])});
+  std::size_t covered = 0;
+  for (std::sregex_iterator it(d.begin(), d.end(), kBar), stop; it != stop; ++it) {
+    double base = std::stod((*it)[2]), top = std::stod((*it)[3]);
+    EXPECT_EQ(base, std::stod((*it)[5])) << "down to the baseline it started from";
+    out.push_back({std::stod((*it)[1]), top, std::stod((*it)[4]), base - top});
+    covered += it->length();
+  }
+  EXPECT_EQ(covered, d.size()) << "nothing but bars in " << d;
   return out;
 }
 
@@ -61,13 +68,13 @@ TEST(DailyChart, IsAnImageNamedByItsTitleAndDescribedByItsDescription) {
 }
 
 TEST(DailyChart, BarsAreScaledToThePeakAndAtLeastOneUnitHigh) {
-  auto bars = rects_in(draw({0, 100, 50, 0, 1, 0, 0, 0}), "bars");
+  auto bars = bars_in(draw({0, 100, 50, 0, 1, 0, 0, 0}), "bars");
   ASSERT_EQ(bars.size(), 3u) << "days without events draw nothing";
   const double slot = 360.0 / 8;
   EXPECT_DOUBLE_EQ(bars[0].x, slot);
   EXPECT_DOUBLE_EQ(bars[1].x, 2 * slot);
   EXPECT_DOUBLE_EQ(bars[2].x, 4 * slot);
-  EXPECT_DOUBLE_EQ(bars[0].width, 33.75) << "three quarters of a slot";
+  EXPECT_DOUBLE_EQ(bars[0].width, 33.8) << "three quarters of a slot, to a tenth of a unit";
   EXPECT_DOUBLE_EQ(bars[0].height, 48) << "the peak fills the plot";
   EXPECT_DOUBLE_EQ(bars[1].height, 24) << "half the peak, half the height";
   EXPECT_DOUBLE_EQ(bars[2].height, 1) << "1 of 100 would be 0.48 units: still visible";
@@ -76,7 +83,7 @@ TEST(DailyChart, BarsAreScaledToThePeakAndAtLeastOneUnitHigh) {
 
 TEST(DailyChart, WithheldDaysAreHatchedOverTheWholePlotNotDrawnAsZero) {
   auto svg = draw({5, std::nullopt, 0, std::nullopt});
-  auto withheld = rects_in(svg, "withheld");
+  auto withheld = bars_in(svg, "withheld");
   ASSERT_EQ(withheld.size(), 2u);
   EXPECT_DOUBLE_EQ(withheld[0].x, 90);
   EXPECT_DOUBLE_EQ(withheld[1].x, 270);
@@ -86,7 +93,7 @@ TEST(DailyChart, WithheldDaysAreHatchedOverTheWholePlotNotDrawnAsZero) {
   }
   EXPECT_NE(svg.find("<pattern id=\"chart-auth.signup-hatch\""), std::string::npos);
   EXPECT_NE(svg.find("fill=\"url(#chart-auth.signup-hatch)\""), std::string::npos);
-  EXPECT_EQ(rects_in(svg, "bars").size(), 1u);
+  EXPECT_EQ(bars_in(svg, "bars").size(), 1u);
   EXPECT_EQ(draw({1, 2}).find("<pattern"), std::string::npos) << "no hatch when none is withheld";
 }
 
@@ -97,7 +104,7 @@ TEST(DailyChart, LabelsTheFirstAndLastDayAndThePeakWhenThereIsOne) {
   EXPECT_NE(svg.find("text-anchor=\"end\" x=\"360\" y=\"73\">4 May</text>"), std::string::npos);
   auto quiet = draw({0, std::nullopt, 0});
   EXPECT_EQ(quiet.find("class=\"peak\""), std::string::npos) << "no scale without a bar";
-  EXPECT_TRUE(rects_in(quiet, "bars").empty());
+  EXPECT_TRUE(bars_in(quiet, "bars").empty());
 }
 
 TEST(DailyChart, EscapesItsTexts) {
@@ -109,7 +116,7 @@ TEST(DailyChart, EscapesItsTexts) {
 TEST(DailyChart, AnEmptyWindowIsAnEmptyPlot) {
   auto svg = draw({});
   EXPECT_NE(svg.find("data-days=\"0\""), std::string::npos);
-  EXPECT_TRUE(rects_in(svg, "bars").empty());
+  EXPECT_TRUE(bars_in(svg, "bars").empty());
   EXPECT_TRUE(svg.ends_with("</svg>"));
 }
 

@@ -356,13 +356,14 @@ TEST_P(TelemetryPageTest, DrawsEachEventsDailyCountsWithATextAlternative) {
       if (!count) ++withheld;
       if (count && *count > 0) ++bars;
     }
-    auto group = [&](std::string_view cls) {
-      auto at = figure.find("<g class=\"" + std::string(cls) + "\"");
+    // Each bar is one subpath ("M…z") of the path of its class.
+    auto path = [&](std::string_view cls) {
+      auto at = figure.find("<path class=\"" + std::string(cls) + "\"");
       return at == std::string::npos ? std::string()
-                                     : figure.substr(at, figure.find("</g>", at) - at);
+                                     : figure.substr(at, figure.find("/>", at) - at);
     };
-    EXPECT_EQ(occurrences(group("bars"), "<rect "), bars) << name;
-    EXPECT_EQ(occurrences(group("withheld"), "<rect "), withheld) << name;
+    EXPECT_EQ(occurrences(path("bars"), "z"), bars) << name;
+    EXPECT_EQ(occurrences(path("withheld"), "z"), withheld) << name;
     auto desc = element_with_id(figure, "chart-" + name + "-desc", "</desc>");
     bool org = series.event->subject == tel::Subject::org;
     std::string who = fr ? (org ? "moins de 5 organisations" : "moins de 5 utilisateurs")
