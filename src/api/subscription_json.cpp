@@ -31,7 +31,8 @@ std::string subscription_json(const domain::subscriptions::Subscription& subscri
   return boost::json::serialize(subscription_object(subscription));
 }
 
-std::string subscriptions_json(const std::vector<domain::subscriptions::Subscription>& subscriptions) {
+std::string subscriptions_json(
+    const std::vector<domain::subscriptions::Subscription>& subscriptions) {
   boost::json::array a;
   for (const auto& s : subscriptions) a.push_back(subscription_object(s));
   return boost::json::serialize(a);

@@ -9,6 +9,7 @@
 namespace ferr::api {
 
 std::string subscription_json(const domain::subscriptions::Subscription& subscription);
-std::string subscriptions_json(const std::vector<domain::subscriptions::Subscription>& subscriptions);
+std::string subscriptions_json(
+    const std::vector<domain::subscriptions::Subscription>& subscriptions);
 
 }  // namespace ferr::api

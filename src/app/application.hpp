@@ -30,8 +30,10 @@ class HousekeepingJob;
 namespace orgs {
 class OrgService;
 class OrgEvents;
-class SubscriptionService;
 }  // namespace orgs
+namespace subscriptions {
+class SubscriptionService;
+}  // namespace subscriptions
 namespace telemetry {
 class TelemetryStore;
 class Emitter;

@@ -17,8 +17,10 @@ class AccountRepository;
 }
 namespace orgs {
 class OrgRepository;
-class SubscriptionRepository;
 }  // namespace orgs
+namespace subscriptions {
+class SubscriptionRepository;
+}  // namespace subscriptions
 namespace telemetry {
 class TelemetryStore;
 }

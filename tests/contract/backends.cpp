@@ -49,7 +49,9 @@ class SqliteBackend final : public Backend {
   }
   domain::accounts::AccountRepository& accounts() override { return *accounts_; }
   domain::orgs::OrgRepository& orgs() override { return *orgs_; }
-  domain::subscriptions::SubscriptionRepository& subscriptions() override { return *subscriptions_; }
+  domain::subscriptions::SubscriptionRepository& subscriptions() override {
+    return *subscriptions_;
+  }
   domain::idempotency::IdempotencyStore& idempotency() override { return *idempotency_; }
   domain::telemetry::TelemetryStore& telemetry() override { return *telemetry_; }
   domain::tokens::TokenRepository& tokens() override { return *tokens_; }
@@ -96,7 +98,9 @@ class PostgresBackend final : public Backend {
   }
   domain::accounts::AccountRepository& accounts() override { return *accounts_; }
   domain::orgs::OrgRepository& orgs() override { return *orgs_; }
-  domain::subscriptions::SubscriptionRepository& subscriptions() override { return *subscriptions_; }
+  domain::subscriptions::SubscriptionRepository& subscriptions() override {
+    return *subscriptions_;
+  }
   domain::idempotency::IdempotencyStore& idempotency() override { return *idempotency_; }
   domain::telemetry::TelemetryStore& telemetry() override { return *telemetry_; }
   domain::tokens::TokenRepository& tokens() override { return *tokens_; }

@@ -26,9 +26,9 @@ using domain::orgs::AuditRecord;
 using domain::orgs::Member;
 using domain::orgs::OrgLookup;
 using domain::orgs::OrgView;
-using domain::subscriptions::Product;
 using domain::orgs::Role;
 using domain::orgs::StoredMember;
+using domain::subscriptions::Product;
 using domain::subscriptions::Tier;
 
 /// How many of `results` succeeded; every failure must be `code`.

@@ -28,7 +28,9 @@ using domain::subscriptions::Tier;
 constexpr Product kProducts[] = {Product::ferrflow,   Product::ferrvault, Product::ferrtrack,
                                  Product::ferrgrowth, Product::ferrfleet, Product::ferrlens};
 
-std::string name_of(Product product) { return std::string(domain::subscriptions::product_name(product)); }
+std::string name_of(Product product) {
+  return std::string(domain::subscriptions::product_name(product));
+}
 
 class SubscriptionRepositoryContract : public ContractTest {
  protected:

@@ -123,7 +123,9 @@ struct Database {
   std::vector<OrgRow> orgs;
   std::vector<MembershipRow> memberships;  ///< in the order they were made
   std::vector<AuditRow> audit_log;         ///< in write order (the `seq` column)
-  std::map<std::pair<core::OrgId, domain::subscriptions::Product>, domain::subscriptions::Subscription> subscriptions;
+  std::map<std::pair<core::OrgId, domain::subscriptions::Product>,
+           domain::subscriptions::Subscription>
+      subscriptions;
   // idempotency
   std::map<std::pair<core::UserId, std::string>, IdempotencyRow> idempotency_keys;
   // API tokens

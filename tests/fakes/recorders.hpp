@@ -72,16 +72,20 @@ class RecordingOrgEvents final : public domain::orgs::OrgEvents {
   }
   void product_activated(const core::OrgId& org_id, domain::subscriptions::Product product,
                          domain::subscriptions::Tier tier) override {
-    record(org_id, "product.activated " + std::string(domain::subscriptions::product_name(product)) + " " +
+    record(org_id, "product.activated " +
+                       std::string(domain::subscriptions::product_name(product)) + " " +
                        std::string(domain::subscriptions::tier_name(tier)));
   }
   void product_tier_changed(const core::OrgId& org_id, domain::subscriptions::Product product,
-                            domain::subscriptions::Tier from, domain::subscriptions::Tier to) override {
-    record(org_id, "product.tier_changed " + std::string(domain::subscriptions::product_name(product)) +
-                       " " + std::string(domain::subscriptions::tier_name(from)) + " " +
+                            domain::subscriptions::Tier from,
+                            domain::subscriptions::Tier to) override {
+    record(org_id, "product.tier_changed " +
+                       std::string(domain::subscriptions::product_name(product)) + " " +
+                       std::string(domain::subscriptions::tier_name(from)) + " " +
                        std::string(domain::subscriptions::tier_name(to)));
   }
-  void product_canceled(const core::OrgId& org_id, domain::subscriptions::Product product) override {
+  void product_canceled(const core::OrgId& org_id,
+                        domain::subscriptions::Product product) override {
     record(org_id, "product.canceled " + std::string(domain::subscriptions::product_name(product)));
   }
 

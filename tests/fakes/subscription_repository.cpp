@@ -12,9 +12,10 @@ using core::OrgId;
 using core::Result;
 using core::Task;
 namespace orgs = domain::orgs;
+namespace subscriptions = domain::subscriptions;
 
-std::optional<subscriptions::Subscription> FakeSubscriptionRepository::stored(const OrgId& org_id,
-                                                                     subscriptions::Product product) const {
+std::optional<subscriptions::Subscription> FakeSubscriptionRepository::stored(
+    const OrgId& org_id, subscriptions::Product product) const {
   auto row = db_.subscriptions.find({org_id, product});
   if (row == db_.subscriptions.end()) return std::nullopt;
   return row->second;
@@ -32,12 +33,13 @@ Task<Result<std::vector<subscriptions::Subscription>>> FakeSubscriptionRepositor
     });
     return out;
   };
-  co_return co_await hooks.call<std::vector<subscriptions::Subscription>>("subscriptions", db_.mutex, body);
+  co_return co_await hooks.call<std::vector<subscriptions::Subscription>>("subscriptions",
+                                                                          db_.mutex, body);
 }
 
 Task<Result<subscriptions::Subscription>> FakeSubscriptionRepository::activate(
-    const OrgId& org_id, const core::SubscriptionId& new_id, subscriptions::Product product, subscriptions::Tier tier,
-    const orgs::AuditRecord& audit) {
+    const OrgId& org_id, const core::SubscriptionId& new_id, subscriptions::Product product,
+    subscriptions::Tier tier, const orgs::AuditRecord& audit) {
   auto body = [&]() -> Result<subscriptions::Subscription> {
     auto row = stored(org_id, product);
     FERR_CHECK(subscriptions::plan_activation(row));
@@ -56,10 +58,9 @@ Task<Result<subscriptions::Subscription>> FakeSubscriptionRepository::activate(
   co_return co_await hooks.call<subscriptions::Subscription>("activate", db_.mutex, body);
 }
 
-Task<Result<subscriptions::TierChange>> FakeSubscriptionRepository::change_tier(const OrgId& org_id,
-                                                                       subscriptions::Product product,
-                                                                       subscriptions::Tier tier,
-                                                                       orgs::AuditRecord audit) {
+Task<Result<subscriptions::TierChange>> FakeSubscriptionRepository::change_tier(
+    const OrgId& org_id, subscriptions::Product product, subscriptions::Tier tier,
+    orgs::AuditRecord audit) {
   auto body = [&]() -> Result<subscriptions::TierChange> {
     auto row = stored(org_id, product);
     FERR_TRY(auto plan, subscriptions::plan_tier_change(row, tier));
@@ -74,9 +75,8 @@ Task<Result<subscriptions::TierChange>> FakeSubscriptionRepository::change_tier(
   co_return co_await hooks.call<subscriptions::TierChange>("change_tier", db_.mutex, body);
 }
 
-Task<Result<subscriptions::Subscription>> FakeSubscriptionRepository::cancel(const OrgId& org_id,
-                                                                    subscriptions::Product product,
-                                                                    orgs::AuditRecord audit) {
+Task<Result<subscriptions::Subscription>> FakeSubscriptionRepository::cancel(
+    const OrgId& org_id, subscriptions::Product product, orgs::AuditRecord audit) {
   auto body = [&]() -> Result<subscriptions::Subscription> {
     auto row = stored(org_id, product);
     FERR_TRY(audit.metadata, subscriptions::plan_cancel(row));

@@ -21,19 +21,20 @@ class FakeSubscriptionRepository final : public domain::subscriptions::Subscript
   core::Task<core::Result<std::vector<domain::subscriptions::Subscription>>> subscriptions(
       const core::OrgId& org_id) override;
   core::Task<core::Result<domain::subscriptions::Subscription>> activate(
-      const core::OrgId& org_id, const core::SubscriptionId& new_id, domain::subscriptions::Product product,
-      domain::subscriptions::Tier tier, const domain::orgs::AuditRecord& audit) override;
+      const core::OrgId& org_id, const core::SubscriptionId& new_id,
+      domain::subscriptions::Product product, domain::subscriptions::Tier tier,
+      const domain::orgs::AuditRecord& audit) override;
   core::Task<core::Result<domain::subscriptions::TierChange>> change_tier(
-      const core::OrgId& org_id, domain::subscriptions::Product product, domain::subscriptions::Tier tier,
-      domain::orgs::AuditRecord audit) override;
+      const core::OrgId& org_id, domain::subscriptions::Product product,
+      domain::subscriptions::Tier tier, domain::orgs::AuditRecord audit) override;
   core::Task<core::Result<domain::subscriptions::Subscription>> cancel(
       const core::OrgId& org_id, domain::subscriptions::Product product,
       domain::orgs::AuditRecord audit) override;
 
  private:
   /// The stored row of (org, product), if any.
-  std::optional<domain::subscriptions::Subscription> stored(const core::OrgId& org_id,
-                                                   domain::subscriptions::Product product) const;
+  std::optional<domain::subscriptions::Subscription> stored(
+      const core::OrgId& org_id, domain::subscriptions::Product product) const;
 
   Database& db_;
 };

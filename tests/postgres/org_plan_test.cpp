@@ -21,6 +21,7 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace orgs = domain::orgs;
+namespace subscriptions = domain::subscriptions;
 
 class OrgPlan : public ::testing::Test {
  protected:
@@ -74,8 +75,8 @@ TEST_F(OrgPlan, IsTheHighestLiveTierAndFreeWithoutAny) {
   auto two = lookup();
   ASSERT_TRUE(two && two->org);
   EXPECT_EQ(two->org->plan, subscriptions::Tier::team);
-  ASSERT_TRUE(core::run_to_completion(
-      subscriptions_.cancel(org_, subscriptions::Product::ferrflow, audit("subscription.canceled"))));
+  ASSERT_TRUE(core::run_to_completion(subscriptions_.cancel(org_, subscriptions::Product::ferrflow,
+                                                            audit("subscription.canceled"))));
   auto after_cancel = lookup();
   ASSERT_TRUE(after_cancel && after_cancel->org);
   EXPECT_EQ(after_cancel->org->plan, subscriptions::Tier::pro);

@@ -29,8 +29,9 @@ namespace {
 using namespace std::chrono_literals;
 namespace accounts = domain::accounts;
 namespace orgs = domain::orgs;
-using subscriptions::Product;
+namespace subscriptions = domain::subscriptions;
 using orgs::Role;
+using subscriptions::Product;
 using subscriptions::Tier;
 
 class RoundTrips : public ::testing::Test {

@@ -124,8 +124,10 @@ std::string opt_out_metadata(bool from, bool to) {
          ",\"to\":" + (to ? "true" : "false") + "}";
 }
 
-std::string subscription_activated_metadata(subscriptions::Product product, subscriptions::Tier tier) {
-  return pair_object("product", subscriptions::product_name(product), "tier", subscriptions::tier_name(tier));
+std::string subscription_activated_metadata(subscriptions::Product product,
+                                            subscriptions::Tier tier) {
+  return pair_object("product", subscriptions::product_name(product), "tier",
+                     subscriptions::tier_name(tier));
 }
 
 std::string tier_changed_metadata(subscriptions::Tier from, subscriptions::Tier to) {

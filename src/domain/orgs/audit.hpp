@@ -50,7 +50,8 @@ std::string opt_out_metadata(bool from, bool to);
 /// `org.token.created`: `{"name", "owner"}`.
 std::string token_created_metadata(std::string_view name, std::string_view owner);
 /// `subscription.activated`: `{"product", "tier"}`.
-std::string subscription_activated_metadata(subscriptions::Product product, subscriptions::Tier tier);
+std::string subscription_activated_metadata(subscriptions::Product product,
+                                            subscriptions::Tier tier);
 /// `subscription.tier_changed`: `{"from", "to"}`.
 std::string tier_changed_metadata(subscriptions::Tier from, subscriptions::Tier to);
 /// `subscription.canceled`: `{"tier"}` (the tier it had).

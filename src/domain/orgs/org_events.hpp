@@ -19,10 +19,11 @@ class OrgEvents {
   virtual void member_added(const core::OrgId& org_id, const std::optional<core::UserId>& actor,
                             Role role) = 0;
   /// `product.activated`: a product became live (new or reactivated) at `tier`.
-  virtual void product_activated(const core::OrgId& org_id, subscriptions::Product product, subscriptions::Tier tier) = 0;
+  virtual void product_activated(const core::OrgId& org_id, subscriptions::Product product,
+                                 subscriptions::Tier tier) = 0;
   /// `product.tier_changed`: a live subscription moved from one tier to another.
-  virtual void product_tier_changed(const core::OrgId& org_id, subscriptions::Product product, subscriptions::Tier from,
-                                    subscriptions::Tier to) = 0;
+  virtual void product_tier_changed(const core::OrgId& org_id, subscriptions::Product product,
+                                    subscriptions::Tier from, subscriptions::Tier to) = 0;
   /// `product.canceled`: a live subscription was canceled.
   virtual void product_canceled(const core::OrgId& org_id, subscriptions::Product product) = 0;
 };
@@ -32,8 +33,10 @@ class NoOrgEvents final : public OrgEvents {
  public:
   void org_created(const core::OrgId&, const core::UserId&) override {}
   void member_added(const core::OrgId&, const std::optional<core::UserId>&, Role) override {}
-  void product_activated(const core::OrgId&, subscriptions::Product, subscriptions::Tier) override {}
-  void product_tier_changed(const core::OrgId&, subscriptions::Product, subscriptions::Tier, subscriptions::Tier) override {}
+  void product_activated(const core::OrgId&, subscriptions::Product, subscriptions::Tier) override {
+  }
+  void product_tier_changed(const core::OrgId&, subscriptions::Product, subscriptions::Tier,
+                            subscriptions::Tier) override {}
   void product_canceled(const core::OrgId&, subscriptions::Product) override {}
 };
 

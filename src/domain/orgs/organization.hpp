@@ -16,8 +16,8 @@ struct OrgView {
   core::OrgId id;
   std::string slug;
   std::string name;
-  subscriptions::Tier plan = subscriptions::Tier::free;    ///< highest tier among live subscriptions
-  Role role = Role::viewer;  ///< the caller's role
+  subscriptions::Tier plan = subscriptions::Tier::free;  ///< highest tier among live subscriptions
+  Role role = Role::viewer;                              ///< the caller's role
   int member_count = 0;
   bool telemetry_opt_out = false;
   core::TimePoint created_at;

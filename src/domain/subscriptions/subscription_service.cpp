@@ -14,7 +14,8 @@ using core::Task;
 
 }  // namespace
 
-SubscriptionService::SubscriptionService(orgs::OrgRepository& orgs, SubscriptionRepository& subscriptions,
+SubscriptionService::SubscriptionService(orgs::OrgRepository& orgs,
+                                         SubscriptionRepository& subscriptions,
                                          orgs::OrgEvents& events, const core::Clock& clock,
                                          core::Random& random)
     : orgs_(orgs), subscriptions_(subscriptions), events_(events), clock_(clock), random_(random) {}
@@ -33,8 +34,8 @@ Task<Result<Subscription>> SubscriptionService::activate(const Principal& actor,
               co_await subscriptions_.activate(
                   org.id, core::SubscriptionId::generate(clock_, random_), product, tier,
                   orgs::audit_record(clock_, random_, actor, "subscription.activated",
-                               std::string(product_name(product)),
-                               orgs::subscription_activated_metadata(product, tier))));
+                                     std::string(product_name(product)),
+                                     orgs::subscription_activated_metadata(product, tier))));
   events_.product_activated(org.id, product, tier);
   co_return activated;
 }
@@ -46,10 +47,11 @@ Task<Result<Subscription>> SubscriptionService::change_tier(const Principal& act
   FERR_CO_TRY(auto org, co_await orgs::org_as(orgs_, actor, slug, orgs::Access::write));
   auto product = parse_product(product_text);
   if (!product) co_return core::fail(subscription_not_found());
-  FERR_CO_TRY(auto change, co_await subscriptions_.change_tier(
-                               org.id, *product, tier,
-                               orgs::audit_record(clock_, random_, actor, "subscription.tier_changed",
-                                            std::string(product_name(*product)))));
+  FERR_CO_TRY(auto change,
+              co_await subscriptions_.change_tier(
+                  org.id, *product, tier,
+                  orgs::audit_record(clock_, random_, actor, "subscription.tier_changed",
+                                     std::string(product_name(*product)))));
   if (change.changed()) events_.product_tier_changed(org.id, *product, change.from, tier);
   co_return change.subscription;
 }
@@ -63,7 +65,7 @@ Task<Result<Subscription>> SubscriptionService::cancel(const Principal& actor,
   FERR_CO_TRY(auto canceled, co_await subscriptions_.cancel(
                                  org.id, *product,
                                  orgs::audit_record(clock_, random_, actor, "subscription.canceled",
-                                              std::string(product_name(*product)))));
+                                                    std::string(product_name(*product)))));
   events_.product_canceled(org.id, *product);
   co_return canceled;
 }

@@ -18,8 +18,8 @@ namespace ferr::domain::subscriptions {
 
 class SubscriptionService {
  public:
-  SubscriptionService(orgs::OrgRepository& orgs, SubscriptionRepository& subscriptions, orgs::OrgEvents& events,
-                      const core::Clock& clock, core::Random& random);
+  SubscriptionService(orgs::OrgRepository& orgs, SubscriptionRepository& subscriptions,
+                      orgs::OrgEvents& events, const core::Clock& clock, core::Random& random);
 
   using Principal = accounts::Principal;
 

@@ -40,7 +40,8 @@ void EmittingOrgEvents::product_activated(const core::OrgId& org_id, subscriptio
                     .with<"tier">(subscriptions::tier_name(tier)));
 }
 
-void EmittingOrgEvents::product_tier_changed(const core::OrgId& org_id, subscriptions::Product product,
+void EmittingOrgEvents::product_tier_changed(const core::OrgId& org_id,
+                                             subscriptions::Product product,
                                              subscriptions::Tier from, subscriptions::Tier to) {
   emitter_.emit(ServerEvent::make<"product.tier_changed">()
                     .with<"org_hash">(org_id.value)
@@ -49,7 +50,8 @@ void EmittingOrgEvents::product_tier_changed(const core::OrgId& org_id, subscrip
                     .with<"tier_to">(subscriptions::tier_name(to)));
 }
 
-void EmittingOrgEvents::product_canceled(const core::OrgId& org_id, subscriptions::Product product) {
+void EmittingOrgEvents::product_canceled(const core::OrgId& org_id,
+                                         subscriptions::Product product) {
   emitter_.emit(ServerEvent::make<"product.canceled">()
                     .with<"org_hash">(org_id.value)
                     .with<"product">(subscriptions::product_name(product)));

@@ -30,8 +30,8 @@ class EmittingOrgEvents final : public orgs::OrgEvents {
                     orgs::Role role) override;
   void product_activated(const core::OrgId& org_id, subscriptions::Product product,
                          subscriptions::Tier tier) override;
-  void product_tier_changed(const core::OrgId& org_id, subscriptions::Product product, subscriptions::Tier from,
-                            subscriptions::Tier to) override;
+  void product_tier_changed(const core::OrgId& org_id, subscriptions::Product product,
+                            subscriptions::Tier from, subscriptions::Tier to) override;
   void product_canceled(const core::OrgId& org_id, subscriptions::Product product) override;
 
  private:

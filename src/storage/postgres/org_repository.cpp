@@ -24,6 +24,7 @@ using core::fail;
 using core::Result;
 using core::Task;
 namespace orgs = domain::orgs;
+namespace subscriptions = domain::subscriptions;
 
 namespace {
 

@@ -20,6 +20,7 @@ using core::Result;
 using core::Task;
 using core::UserId;
 namespace orgs = domain::orgs;
+namespace subscriptions = domain::subscriptions;
 
 namespace {
 

@@ -15,6 +15,7 @@ using core::OrgId;
 using core::Result;
 using core::Task;
 namespace orgs = domain::orgs;
+namespace subscriptions = domain::subscriptions;
 
 namespace {
 
@@ -38,7 +39,7 @@ Result<subscriptions::Subscription> read_subscription(const Statement& row) {
 /// The (organization, product) row, read inside the changing transaction (whose IMMEDIATE lock
 /// already excludes every other writer).
 Result<std::optional<subscriptions::Subscription>> select_one(Connection& c, const OrgId& org_id,
-                                                     subscriptions::Product product) {
+                                                              subscriptions::Product product) {
   FERR_TRY(auto q, c.query(kOne));
   q->bind(1, org_id).bind(2, subscriptions::product_name(product));
   FERR_TRY(bool found, q->step());
@@ -54,23 +55,25 @@ core::TimePoint as_stored(core::TimePoint t) { return from_ms(to_ms(t)); }
 
 Task<Result<std::vector<subscriptions::Subscription>>> SqliteSubscriptionRepository::subscriptions(
     const OrgId& org_id) {
-  co_return co_await db_.read_async([&](Connection& c) -> Result<std::vector<subscriptions::Subscription>> {
-    FERR_TRY(auto q, c.query(kOfOrg));
-    q->bind(1, org_id);
-    std::vector<subscriptions::Subscription> out;
-    for (;;) {
-      FERR_TRY(bool row, q->step());
-      if (!row) return out;
-      FERR_TRY(auto s, read_subscription(*q));
-      out.push_back(s);
-    }
-  });
+  co_return co_await db_.read_async(
+      [&](Connection& c) -> Result<std::vector<subscriptions::Subscription>> {
+        FERR_TRY(auto q, c.query(kOfOrg));
+        q->bind(1, org_id);
+        std::vector<subscriptions::Subscription> out;
+        for (;;) {
+          FERR_TRY(bool row, q->step());
+          if (!row) return out;
+          FERR_TRY(auto s, read_subscription(*q));
+          out.push_back(s);
+        }
+      });
 }
 
 Task<Result<subscriptions::Subscription>> SqliteSubscriptionRepository::activate(
-    const OrgId& org_id, const core::SubscriptionId& new_id, subscriptions::Product product, subscriptions::Tier tier,
-    const orgs::AuditRecord& audit) {
-  co_return co_await db_.transaction_async([&](Connection& c) -> Result<subscriptions::Subscription> {
+    const OrgId& org_id, const core::SubscriptionId& new_id, subscriptions::Product product,
+    subscriptions::Tier tier, const orgs::AuditRecord& audit) {
+  co_return co_await db_.transaction_async([&](Connection& c)
+                                               -> Result<subscriptions::Subscription> {
     FERR_TRY(auto stored, select_one(c, org_id, product));
     FERR_CHECK(subscriptions::plan_activation(stored));
     auto now = as_stored(audit.created_at);
@@ -98,10 +101,9 @@ Task<Result<subscriptions::Subscription>> SqliteSubscriptionRepository::activate
   });
 }
 
-Task<Result<subscriptions::TierChange>> SqliteSubscriptionRepository::change_tier(const OrgId& org_id,
-                                                                         subscriptions::Product product,
-                                                                         subscriptions::Tier tier,
-                                                                         orgs::AuditRecord audit) {
+Task<Result<subscriptions::TierChange>> SqliteSubscriptionRepository::change_tier(
+    const OrgId& org_id, subscriptions::Product product, subscriptions::Tier tier,
+    orgs::AuditRecord audit) {
   co_return co_await db_.transaction_async([&](Connection& c) -> Result<subscriptions::TierChange> {
     FERR_TRY(auto stored, select_one(c, org_id, product));
     FERR_TRY(auto plan, subscriptions::plan_tier_change(stored, tier));
@@ -122,10 +124,10 @@ Task<Result<subscriptions::TierChange>> SqliteSubscriptionRepository::change_tie
   });
 }
 
-Task<Result<subscriptions::Subscription>> SqliteSubscriptionRepository::cancel(const OrgId& org_id,
-                                                                      subscriptions::Product product,
-                                                                      orgs::AuditRecord audit) {
-  co_return co_await db_.transaction_async([&](Connection& c) -> Result<subscriptions::Subscription> {
+Task<Result<subscriptions::Subscription>> SqliteSubscriptionRepository::cancel(
+    const OrgId& org_id, subscriptions::Product product, orgs::AuditRecord audit) {
+  co_return co_await db_.transaction_async([&](Connection& c)
+                                               -> Result<subscriptions::Subscription> {
     FERR_TRY(auto stored, select_one(c, org_id, product));
     FERR_TRY(audit.metadata, subscriptions::plan_cancel(stored));
     subscriptions::Subscription row = *stored;

@@ -71,10 +71,12 @@ TEST(AuditMetadata, MembersRolesTiersAndFlags) {
   EXPECT_EQ(opt_out_metadata(false, true), R"({"from":false,"to":true})");
   EXPECT_EQ(opt_out_metadata(true, false), R"({"from":true,"to":false})");
   EXPECT_EQ(opt_out_metadata(true, true), R"({"from":true,"to":true})");
-  EXPECT_EQ(subscription_activated_metadata(Product::ferrvault, Tier::enterprise),
+  EXPECT_EQ(subscription_activated_metadata(subscriptions::Product::ferrvault,
+                                            subscriptions::Tier::enterprise),
             R"({"product":"ferrvault","tier":"enterprise"})");
-  EXPECT_EQ(tier_changed_metadata(Tier::free, Tier::team), R"({"from":"free","to":"team"})");
-  EXPECT_EQ(subscription_canceled_metadata(Tier::pro), R"({"tier":"pro"})");
+  EXPECT_EQ(tier_changed_metadata(subscriptions::Tier::free, subscriptions::Tier::team),
+            R"({"from":"free","to":"team"})");
+  EXPECT_EQ(subscription_canceled_metadata(subscriptions::Tier::pro), R"({"tier":"pro"})");
 }
 
 TEST(AuditMetadata, JsonStringQuotesAndEscapes) {

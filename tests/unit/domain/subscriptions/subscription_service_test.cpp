@@ -21,6 +21,9 @@ namespace {
 
 using accounts::Principal;
 using core::ErrorCode;
+using orgs::AuditRecord;
+using orgs::Role;
+using orgs::role_name;
 using Trace = std::vector<std::string>;
 
 template <typename T>
