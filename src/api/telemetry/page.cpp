@@ -542,37 +542,24 @@ class Page {
     };
     const auto last = series->counts.size() - 1;
     const std::string nbsp(kNbsp);
-    const auto window = format_count(daily.days, lang_) + nbsp + (fr() ? "derniers jours" : "days");
-    std::string caption =
-        fr() ? "Événements par jour, " + window : "Events per day, last " + window;
-    std::string title =
-        std::string(event.name) + (fr() ? " par jour, " + window : " per day, last " + window);
-    std::string description;
-    if (fr()) {
-      description = "Comptes quotidiens de " + std::string(event.name) + " du " + day(0, false) +
-                    " au " + day(last, false) + " : ";
-      description += total == 0 ? std::string("aucun") : format_count(total, lang_) + " au total";
-      if (withheld_days > 0) description += " sur les jours publiés";
-      if (peak > 0)
-        description +=
-            ", au plus " + format_count(peak, lang_) + " en un jour (" + day(peak_at, false) + ")";
-      if (withheld_days > 0)
-        description += " ; " + format_count(withheld_days, lang_) + nbsp +
-                       std::string(plural(withheld_days, lang_, "jour masqué", "jours masqués")) +
-                       ", " + withheld(event) + " chacun";
-    } else {
-      description = "Daily counts of " + std::string(event.name) + " from " + day(0, false) +
-                    " to " + day(last, false) + ": ";
-      description += total == 0 ? std::string("none") : format_count(total, lang_) + " in all";
-      if (withheld_days > 0) description += " on the days shown";
-      if (peak > 0)
-        description +=
-            ", at most " + format_count(peak, lang_) + " on one day (" + day(peak_at, false) + ")";
-      if (withheld_days > 0)
-        description += "; " + format_count(withheld_days, lang_) + nbsp +
-                       std::string(plural(withheld_days, lang_, "day", "days")) + " withheld, " +
-                       withheld(event) + " each";
-    }
+    // "last 90 days" / "90 derniers jours".
+    const auto window = fr() ? format_count(daily.days, lang_) + nbsp + "derniers jours"
+                             : "last " + format_count(daily.days, lang_) + nbsp + "days";
+    const auto caption = std::string(t(kEventsPerDay)) + window;
+    const auto title = std::string(event.name) + std::string(t(kPerDay)) + window;
+    auto description = std::string(t(kDailyCountsOf)) + std::string(event.name) +
+                       std::string(t(kFromDay)) + day(0, false) + std::string(t(kToDay)) +
+                       day(last, false) + std::string(t(kColon));
+    description +=
+        total == 0 ? std::string(t(kNone)) : format_count(total, lang_) + std::string(t(kInAll));
+    if (withheld_days > 0) description += t(kOnTheDaysShown);
+    if (peak > 0)
+      description += std::string(t(kAtMost)) + format_count(peak, lang_) +
+                     std::string(t(kOnOneDay)) + day(peak_at, false) + ")";
+    if (withheld_days > 0)
+      description += std::string(t(kThenWithheld)) + format_count(withheld_days, lang_) + nbsp +
+                     std::string(plural(withheld_days, lang_, t(kDayWithheld), t(kDaysWithheld))) +
+                     ", " + withheld(event) + std::string(t(kEach));
     description += ".";
     raw("<figure class=\"daily\">\n<figcaption>");
     text(caption);
@@ -590,8 +577,7 @@ class Page {
                               .counts = series->counts});
     if (withheld_days > 0) {
       raw("\n<p class=\"legend\"><span class=\"swatch\" aria-hidden=\"true\"></span>");
-      text(fr() ? "Jours hachurés : masqués, " + withheld(event) + "."
-                : "Hatched days: withheld, " + withheld(event) + ".");
+      text(std::string(t(kHatchedDays)) + withheld(event) + ".");
       raw("</p>");
     }
     raw("\n</figure>\n");

@@ -77,6 +77,24 @@ inline constexpr tel::Text kCol24h{"Last 24 hours", "Dernières 24 heures"};
 inline constexpr tel::Text kCol7d{"Last 7 days", "7 derniers jours"};
 inline constexpr tel::Text kUnavailable{"unavailable", "indisponible"};
 
+// The daily charts: their caption and title, and the sentence that says what they show.
+inline constexpr tel::Text kEventsPerDay{"Events per day, ", "Événements par jour, "};
+inline constexpr tel::Text kPerDay{" per day, ", " par jour, "};
+inline constexpr tel::Text kDailyCountsOf{"Daily counts of ", "Comptes quotidiens de "};
+inline constexpr tel::Text kFromDay{" from ", " du "};
+inline constexpr tel::Text kToDay{" to ", " au "};
+inline constexpr tel::Text kColon{": ", " : "};
+inline constexpr tel::Text kNone{"none", "aucun"};
+inline constexpr tel::Text kInAll{" in all", " au total"};
+inline constexpr tel::Text kOnTheDaysShown{" on the days shown", " sur les jours publiés"};
+inline constexpr tel::Text kAtMost{", at most ", ", au plus "};
+inline constexpr tel::Text kOnOneDay{" on one day (", " en un jour ("};
+inline constexpr tel::Text kThenWithheld{"; ", " ; "};
+inline constexpr tel::Text kDayWithheld{"day withheld", "jour masqué"};
+inline constexpr tel::Text kDaysWithheld{"days withheld", "jours masqués"};
+inline constexpr tel::Text kEach{" each", " chacun"};
+inline constexpr tel::Text kHatchedDays{"Hatched days: withheld, ", "Jours hachurés : masqués, "};
+
 inline constexpr tel::Text kHashValues{"32 hexadecimal characters", "32 caractères hexadécimaux"};
 inline constexpr tel::Text kIntValues{"a whole number", "un nombre entier"};
 inline constexpr tel::Text kStringMatching{"text matching ", "texte conforme au motif "};
