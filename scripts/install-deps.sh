@@ -29,7 +29,7 @@ packages=(
   # openssl for its throwaway STARTTLS certificate
   python3-aiosmtpd openssl
   # the browser test of the /telemetry pages (tests/browser): headless Chromium driven by
-  # playwright-core from npm
+  # playwright-core from npm; the OpenAPI checks (tests/openapi): @redocly/cli and ajv from npm
   chromium nodejs npm
 )
 
@@ -46,16 +46,19 @@ for p in "${packages[@]}"; do
   fi
 done
 
-# The browser test's npm packages, exactly as locked: installed when node_modules is missing or
-# older than the lockfile. Runs after the Debian packages (npm comes from them).
+# The npm packages of the browser test and of the OpenAPI checks, exactly as locked: installed
+# when node_modules is missing or older than the lockfile. Runs after the Debian packages (npm
+# comes from them).
 browser_modules() {
-  local dir
-  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
-  [ -f "$dir/package-lock.json" ] || return 0
-  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
-    echo "install-deps: npm ci in tests/browser" >&2
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && touch node_modules)
-  fi
+  local root dir
+  root="$(cd "$(dirname "$0")/.." && pwd)"
+  for dir in "$root/tests/browser" "$root/tests/openapi"; do
+    [ -f "$dir/package-lock.json" ] || continue
+    if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+      echo "install-deps: npm ci in ${dir#"$root"/}" >&2
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && touch node_modules)
+    fi
+  done
 }
 
 if [ ${#missing[@]} -eq 0 ]; then

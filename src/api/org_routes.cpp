@@ -7,6 +7,7 @@
 #include "api/idempotent.hpp"
 #include "api/org_json.hpp"
 #include "api/request_body.hpp"
+#include "core/field_limits.hpp"
 #include "http/error_response.hpp"
 
 namespace ferr::api {
@@ -189,10 +190,11 @@ class Routes {
 
   awaitable<Response> audit(Request& req) {
     co_return co_await as_user(req, [&](const Principal& user) -> awaitable<Response> {
-      int limit = 50;
+      int limit = core::limits::kAuditPageDefault;
       if (auto text = req.query_param("limit")) {
         auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
-        if (ec != std::errc() || end != text->data() + text->size() || limit < 1 || limit > 200)
+        if (ec != std::errc() || end != text->data() + text->size() ||
+            limit < core::limits::kAuditPageMin || limit > core::limits::kAuditPageMax)
           co_return co_await d_.auth.refuse(
               req, user, core::Error::validation("limit", "limit must be a number from 1 to 200"));
       }

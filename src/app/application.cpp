@@ -7,6 +7,7 @@
 
 #include "api/account_routes.hpp"
 #include "api/authentication.hpp"
+#include "api/openapi/routes.hpp"
 #include "api/operator_routes.hpp"
 #include "api/org_routes.hpp"
 #include "api/subscription_routes.hpp"
@@ -67,10 +68,10 @@ class GatedReadiness final : public domain::ReadinessCheck {
   const std::atomic<bool>& ready_;
 };
 
-// Answered whatever the database: the probes and the metrics.
+// Answered whatever the database: the probes, the metrics and the OpenAPI document.
 bool always_open(std::string_view pattern) {
   return pattern == "/health" || pattern == "/v1/health" || pattern == "/readyz" ||
-         pattern == "/metrics";
+         pattern == "/metrics" || pattern == "/v1/openapi.json";
 }
 
 }  // namespace
@@ -251,6 +252,8 @@ core::Result<void> Application::start() {
                                              .retention_days = config_.telemetry_retention_days};
   api::add_telemetry_public_routes(router_, publication);
   api::add_telemetry_page_routes(router_, publication);
+  // Last: the document describes every route registered before it.
+  api::add_openapi_routes(router_, std::string(kVersion));
 
   // While a deferred database is waited for, every route but the probes answers 503 with
   // Retry-After (never a 500 from a schema that is not there yet).

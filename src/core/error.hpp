@@ -52,6 +52,9 @@ enum class ErrorCode {
   internal_server_error,
 };
 
+/// The last enumerator: every code is in [0, kLastErrorCode] (the OpenAPI document lists them).
+inline constexpr ErrorCode kLastErrorCode = ErrorCode::internal_server_error;
+
 /// The wire spelling of a code, e.g. `ORG_NOT_FOUND`.
 std::string_view wire_name(ErrorCode code);
 

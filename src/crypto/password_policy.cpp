@@ -7,6 +7,8 @@
 #include <memory>
 #include <vector>
 
+#include "core/field_limits.hpp"
+
 namespace ferr::crypto {
 
 namespace detail {
@@ -17,8 +19,8 @@ extern const std::size_t kCommonPasswordCount;
 
 namespace {
 
-constexpr std::size_t kMinCodePoints = 8;
-constexpr std::size_t kMaxCodePoints = 128;
+constexpr std::size_t kMinCodePoints = core::limits::kPasswordMinChars;
+constexpr std::size_t kMaxCodePoints = core::limits::kPasswordMaxChars;
 
 /// The number of code points of `s`, or nullopt when `s` is not well-formed UTF-8 (RFC 3629: no
 /// overlong forms, no surrogates, nothing above U+10FFFF).

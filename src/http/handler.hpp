@@ -17,6 +17,9 @@ struct RouteOptions {
   std::size_t body_limit = std::size_t{16} << 10;  ///< 16 KiB; larger bodies get 413
   bool json_body = false;         ///< the route takes a JSON body: 415 without the content type
   bool quiet_access_log = false;  ///< probes: access line at debug instead of info
+  /// Only for routes a test adds to exercise the server itself: left out of the OpenAPI
+  /// document, which otherwise refuses a route it has no description of (api/openapi).
+  bool undocumented = false;
 };
 
 }  // namespace ferr::http

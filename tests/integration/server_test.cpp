@@ -33,21 +33,27 @@ class ServerTest : public ::testing::Test {
     tuning.limits.idle_timeout = timeouts;
     app::RawSettings merged{{"CORS_ALLOWED_ORIGINS", "https://app.example.com"}};
     for (const auto& [k, v] : settings) merged[k] = v;
+    // The /test/ routes exercise the server itself: they are not part of the API, so neither of
+    // its OpenAPI document (`undocumented`) nor of the check of responses against it
+    // (tests/openapi/responses.mjs leaves /test/ out).
     app_ = testing::start_app(testing::test_config(merged), tuning, [](app::Application& a) {
       a.router().add(http::Method::get, "/test/throw",
                      [](http::Request&) -> awaitable<http::Response> {
                        throw std::runtime_error("boom: secret detail");
                        co_return http::Response::empty(200);
-                     });
+                     },
+                     {.undocumented = true});
       a.router().add(http::Method::post, "/test/echo",
                      [](http::Request& r) -> awaitable<http::Response> {
                        co_return http::Response::json(200, r.body);
                      },
-                     {.json_body = true});
-      a.router().add(
-          http::Method::get, "/test/items/{id}", [](http::Request& r) -> awaitable<http::Response> {
-            co_return http::Response::json(200, "\"" + std::string(r.param("id")) + "\"");
-          });
+                     {.json_body = true, .undocumented = true});
+      a.router().add(http::Method::get, "/test/items/{id}",
+                     [](http::Request& r) -> awaitable<http::Response> {
+                       co_return http::Response::json(200,
+                                                      "\"" + std::string(r.param("id")) + "\"");
+                     },
+                     {.undocumented = true});
     });
     port_ = app_->port();
   }

@@ -46,7 +46,8 @@ class ShutdownTest : public ::testing::Test {
                          co_await timer.async_wait(boost::asio::use_awaitable);
                        }
                        co_return http::Response::json(200, R"({"held":true})");
-                     });
+                     },
+                     {.undocumented = true});  // a test route, not the API's (server_test.cpp)
     });
     port_ = app_->port();
   }

@@ -6,9 +6,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 namespace ferr::testing {
 
@@ -133,13 +138,37 @@ std::string build_request(const std::string& method, const std::string& target,
   return r + "\r\n" + body;
 }
 
+namespace {
+
+// With FERR_EXCHANGE_LOG_DIR set (the tests of tests/openapi), every exchange of request() is
+// appended to `<dir>/<pid>.jsonl`, one JSON object per line, for the check of every response
+// against the OpenAPI document. One file per process: ctest runs test processes side by side.
+void record_exchange(const std::string& method, const std::string& target, const HttpReply& reply) {
+  const char* dir = std::getenv("FERR_EXCHANGE_LOG_DIR");
+  if (dir == nullptr || *dir == '\0') return;
+  boost::json::object headers;
+  for (const auto& [name, value] : reply.headers) headers[name] = value;
+  boost::json::object line{{"method", method},
+                           {"target", target},
+                           {"status", reply.status},
+                           {"headers", std::move(headers)},
+                           {"body", reply.body}};
+  std::ofstream out(std::string(dir) + "/" + std::to_string(::getpid()) + ".jsonl",
+                    std::ios::app | std::ios::binary);
+  out << boost::json::serialize(line) << '\n';
+}
+
+}  // namespace
+
 std::optional<HttpReply> request(unsigned short port, const std::string& method,
                                  const std::string& target, const std::string& extra_headers,
                                  const std::string& body) {
   Connection c(port);
   if (!c.connected() || !c.send(build_request(method, target, extra_headers, body)))
     return std::nullopt;
-  return c.read_reply();
+  auto reply = c.read_reply(std::chrono::seconds(10), method == "HEAD");
+  if (reply) record_exchange(method, target, *reply);
+  return reply;
 }
 
 }  // namespace ferr::testing

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "api/telemetry/manifest.hpp"
+#include "core/field_limits.hpp"
 #include "core/time_format.hpp"
 #include "http/error_response.hpp"
 
@@ -59,10 +60,11 @@ void add_telemetry_public_routes(http::Router& router, const TelemetryPublicDeps
       http::Method::get, "/v1/telemetry/catalog",
       [manifest](Request&) -> awaitable<Response> { co_return Response::json(200, *manifest); });
   router.add(http::Method::get, "/v1/telemetry/stats", [deps](Request& req) -> awaitable<Response> {
-    int days = 30;
+    int days = core::limits::kStatsDaysDefault;
     if (auto text = req.query_param("days")) {
       auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), days);
-      if (ec != std::errc() || end != text->data() + text->size() || days < 1 || days > 365)
+      if (ec != std::errc() || end != text->data() + text->size() ||
+          days < core::limits::kStatsDaysMin || days > core::limits::kStatsDaysMax)
         co_return http::respond_error(
             req, core::Error::validation("days", "days must be a number from 1 to 365"));
     }

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "core/email.hpp"
+#include "core/field_limits.hpp"
 
 namespace ferr::domain::accounts {
 
@@ -47,7 +48,8 @@ std::optional<std::string> normalize_email(std::string_view raw) {
 
 bool is_valid_display_name(std::string_view name) {
   long n = printable_code_points(name);
-  return n >= 1 && n <= 100;
+  return n >= static_cast<long>(core::limits::kNameMinChars) &&
+         n <= static_cast<long>(core::limits::kNameMaxChars);
 }
 
 bool is_valid_locale(std::string_view locale) {
@@ -63,8 +65,7 @@ bool is_valid_timezone(std::string_view name) {
 }
 
 bool is_valid_avatar_url(std::string_view url) {
-  constexpr std::size_t kMaxLength = 2048;
-  if (url.size() > kMaxLength) return false;
+  if (url.size() > core::limits::kAvatarUrlMaxBytes) return false;
   if (!std::all_of(url.begin(), url.end(), [](char c) { return c > ' ' && c < 0x7f; }))
     return false;
   std::string_view rest;
@@ -85,7 +86,7 @@ bool is_valid_avatar_url(std::string_view url) {
 }
 
 std::optional<std::string> session_user_agent(std::optional<std::string_view> header) {
-  constexpr std::size_t kMaxLength = 256;
+  constexpr std::size_t kMaxLength = core::limits::kUserAgentMaxChars;
   if (!header || header->empty()) return std::nullopt;
   std::string kept(header->substr(0, kMaxLength));
   for (char& c : kept)

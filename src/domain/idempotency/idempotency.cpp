@@ -1,12 +1,13 @@
 #include "domain/idempotency/idempotency.hpp"
 
+#include "core/field_limits.hpp"
 #include "core/try.hpp"
 #include "domain/accounts/session_check.hpp"
 
 namespace ferr::domain::idempotency {
 
 bool is_valid_key(std::string_view key) {
-  if (key.empty() || key.size() > 255) return false;
+  if (key.empty() || key.size() > core::limits::kIdempotencyKeyMaxChars) return false;
   for (unsigned char c : key)
     if (c < 0x20 || c > 0x7e) return false;
   return true;

@@ -1,5 +1,6 @@
 #include "domain/orgs/org_service.hpp"
 
+#include "core/field_limits.hpp"
 #include "core/try.hpp"
 #include "domain/accounts/session_check.hpp"
 #include "domain/accounts/validation.hpp"
@@ -33,7 +34,8 @@ Result<void> check_slug(const std::string& slug) {
 }  // namespace
 
 bool is_valid_slug(std::string_view slug) {
-  if (slug.size() < 2 || slug.size() > 40 || slug.front() == '-' || slug.back() == '-')
+  if (slug.size() < core::limits::kSlugMinChars || slug.size() > core::limits::kSlugMaxChars ||
+      slug.front() == '-' || slug.back() == '-')
     return false;
   for (char c : slug)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;

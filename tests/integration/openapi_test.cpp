@@ -1,0 +1,53 @@
+// GET /v1/openapi.json on the running application: the document of exactly the routes it serves.
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include <cctype>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "support/api_test.hpp"
+
+namespace ferr {
+namespace {
+
+class OpenApiTest : public testing::ApiTest {};
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+TEST_F(OpenApiTest, ServesTheDocumentOfExactlyTheRoutesItServes) {
+  auto r = call("GET", "/v1/openapi.json");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(r.header("content-type").starts_with("application/json"));
+  auto document = boost::json::parse(r.body).as_object();
+  EXPECT_EQ(document.at("openapi"), "3.1.0");
+
+  std::set<std::pair<std::string, std::string>> served;
+  for (const auto& route : app_->router().routes())
+    served.emplace(lower(http::method_name(route->method)), route->pattern);
+  std::set<std::pair<std::string, std::string>> described;
+  for (const auto& [path, item] : document.at("paths").as_object())
+    for (const auto& [method, operation] : item.as_object())
+      described.emplace(std::string(method), std::string(path));
+  EXPECT_EQ(described, served);
+  EXPECT_TRUE(served.contains({"get", "/v1/openapi.json"}));
+}
+
+TEST_F(OpenApiTest, TheDocumentIsServedBeforeAnyoneLogsIn) {
+  // Public, and the same bytes each time (built once at start-up).
+  auto first = call("GET", "/v1/openapi.json");
+  auto second = call("GET", "/v1/openapi.json", "", "Authorization: Bearer nonsense\r\n");
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(second.status, 200);
+  EXPECT_EQ(first.body, second.body);
+}
+
+}  // namespace
+}  // namespace ferr
