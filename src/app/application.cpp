@@ -68,10 +68,10 @@ class GatedReadiness final : public domain::ReadinessCheck {
   const std::atomic<bool>& ready_;
 };
 
-// Answered whatever the database: the probes, the metrics and the OpenAPI document.
+// Answered whatever the database: the probes, the metrics, the OpenAPI document and its page.
 bool always_open(std::string_view pattern) {
   return pattern == "/health" || pattern == "/v1/health" || pattern == "/readyz" ||
-         pattern == "/metrics" || pattern == "/v1/openapi.json";
+         pattern == "/metrics" || pattern == "/v1/openapi.json" || pattern == "/v1/docs";
 }
 
 }  // namespace

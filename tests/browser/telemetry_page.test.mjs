@@ -9,8 +9,10 @@
 // events are sent, that each event's daily chart draws exactly the JSON's daily series (bars,
 // withheld days hatched) with the accessible name and description the browser computes, that a
 // 390-px-wide screen needs no horizontal scrolling, and saves full-page screenshots (desktop light
-// and dark, mobile) and chart screenshots in SCREENSHOT_DIR. The server is killed at the end
-// whatever happens, and the whole run is bounded in time.
+// and dark, mobile) and chart screenshots in SCREENSHOT_DIR. It also loads the API reference
+// (/v1/docs): one article per operation of /v1/openapi.json, in-page links resolving, its own
+// stylesheet applied under its CSP, no horizontal scrolling on a phone. The server is killed at
+// the end whatever happens, and the whole run is bounded in time.
 
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -521,13 +523,51 @@ async function main() {
     );
     await phonePage.screenshot({ path: path.join(shotsDir, `telemetry-${name}-mobile.png`), fullPage: true });
   }
+
+  // The API reference (/v1/docs): rendered from the OpenAPI document, styled by its own inline
+  // stylesheet under its CSP, one article per operation, every in-page link resolving.
+  const openapi = JSON.parse((await api('GET', '/v1/openapi.json')).text);
+  const operations = Object.values(openapi.paths)
+    .flatMap((item) => Object.values(item))
+    .filter((op) => !op['x-alias-of']);
+  await page.goto(`${base}/v1/docs`);
+  const reference = await page.evaluate(() => ({
+    articles: [...document.querySelectorAll('main article')].map((a) => a.querySelector('h3').id),
+    dangling: [...document.querySelectorAll('a[href^="#"]')]
+      .map((a) => a.getAttribute('href').slice(1))
+      .filter((id) => !document.getElementById(id)),
+    background: getComputedStyle(document.body).backgroundColor,
+  }));
+  sameList(
+    reference.articles.sort(),
+    operations.map((op) => `op-${op.operationId}`).sort(),
+    '/v1/docs has one article per operation of /v1/openapi.json',
+  );
+  check(reference.dangling.length === 0, '/v1/docs: every in-page link resolves', reference.dangling.join(' '));
+  check(
+    reference.background === 'rgb(247, 246, 243)',
+    '/v1/docs is styled by its own stylesheet (allowed by its CSP)',
+    reference.background,
+  );
+  const headings = await page.locator('h2').allTextContents();
+  check(
+    openapi.tags.every((tag) => headings.includes(tag.name)),
+    '/v1/docs has a heading per tag of the document',
+    headings.join(', '),
+  );
+  await page.screenshot({ path: path.join(shotsDir, 'docs-en.png') });
+  await phonePage.goto(`${base}/v1/docs`);
+  const docsWidth = await phonePage.evaluate(() => document.documentElement.scrollWidth);
+  check(docsWidth <= 390, '/v1/docs fits a 390-px-wide screen (wide tables scroll in their box)', `${docsWidth}`);
+  await phonePage.screenshot({ path: path.join(shotsDir, 'docs-mobile.png') });
   await phone.close();
   console.log(`# screenshots in ${shotsDir}`);
 
   check(problems.length === 0, 'no console error, CSP violation or script error', problems.join('\n  '));
   const foreign = requests.filter((u) => !u.startsWith(base));
   check(foreign.length === 0, 'the pages requested nothing from another origin', foreign.join(' '));
-  const extra = requests.filter((u) => !/\/(fr\/)?telemetry(#main)?$/.test(u) && !u.endsWith('/favicon.ico'));
+  const extra = requests.filter(
+    (u) => !/\/((fr\/)?telemetry|v1\/docs)(#main)?$/.test(u) && !u.endsWith('/favicon.ico'));
   check(extra.length === 0, 'the pages loaded no resource besides themselves', extra.join(' '));
 }
 

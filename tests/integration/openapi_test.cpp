@@ -1,4 +1,5 @@
-// GET /v1/openapi.json on the running application: the document of exactly the routes it serves.
+// GET /v1/openapi.json on the running application: the document of exactly the routes it serves,
+// and GET /v1/docs, the page rendered from it.
 
 #include <gtest/gtest.h>
 
@@ -9,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "api/openapi/reference.hpp"
 #include "support/api_test.hpp"
 
 namespace ferr {
@@ -47,6 +49,16 @@ TEST_F(OpenApiTest, TheDocumentIsServedBeforeAnyoneLogsIn) {
   EXPECT_EQ(first.status, 200);
   EXPECT_EQ(second.status, 200);
   EXPECT_EQ(first.body, second.body);
+}
+
+TEST_F(OpenApiTest, TheReferencePageIsServedUnderItsOwnPolicy) {
+  auto r = call("GET", "/v1/docs");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(r.header("content-security-policy"), api::openapi::reference_csp());
+  EXPECT_NE(r.body.find("<a href=\"/v1/openapi.json\">"), std::string::npos);
+  EXPECT_NE(r.body.find("id=\"op-createOrg\""), std::string::npos);
+  EXPECT_EQ(call("HEAD", "/v1/docs").status, 200);
 }
 
 }  // namespace

@@ -191,6 +191,7 @@ object operation_object(const Operation& op, std::string_view alias_of) {
            {"summary", op.summary},
            {"description", description},
            {"security", security(op.access)}};
+  if (!alias_of.empty()) o["x-alias-of"] = alias_of;
   auto params = parameters(op);
   if (!params.empty()) o["parameters"] = std::move(params);
   if (!op.request.empty())

@@ -492,6 +492,13 @@ std::vector<Operation> operator_operations() {
        .tag = "Operations",
        .summary = "This document",
        .description = "OpenAPI 3.1, built from the route table at start-up."},
+      {.method = M::get,
+       .path = "/v1/docs",
+       .operation_id = "reference",
+       .tag = "Operations",
+       .summary = "This document as a readable page",
+       .description = "HTML rendered by the server from the document; loads nothing else.",
+       .content = Content::html},
   };
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-/// `GET /v1/openapi.json`: the OpenAPI document of every route.
+/// `GET /v1/openapi.json`, the OpenAPI document of every route, and `GET /v1/docs`, the reference
+/// page rendered from it.
 
 #include <string>
 
@@ -7,8 +8,8 @@
 
 namespace ferr::api {
 
-/// Registers the document's route and builds the document from every route registered so far,
-/// this one included: call it after every other `add_…_routes`. Throws std::logic_error when a
+/// Registers the two routes and builds the document from every route registered so far,
+/// these two included: call it after every other `add_…_routes`. Throws std::logic_error when a
 /// route has no description (openapi::build_document).
 void add_openapi_routes(http::Router& router, const std::string& version);
 

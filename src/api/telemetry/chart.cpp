@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "api/telemetry/html.hpp"
+#include "api/html.hpp"
 
 namespace ferr::api {
 

@@ -8,10 +8,7 @@
 #include "api/telemetry/chart.hpp"
 #include "api/telemetry/page_css.hpp"
 #include "api/telemetry/page_texts.hpp"
-#include "core/base64.hpp"
-#include "core/hex.hpp"
 #include "core/time_format.hpp"
-#include "crypto/tokens.hpp"
 #include "telemetry/catalog.hpp"
 #include "telemetry/disclosure.hpp"
 
@@ -827,11 +824,6 @@ std::string_view telemetry_page_path(PageLanguage language) {
 }
 
 std::string_view telemetry_page_stylesheet() { return kStylesheet; }
-
-std::string csp_hash_source(std::string_view content) {
-  auto digest = core::from_hex(crypto::sha256_hex(content));
-  return "'sha256-" + core::base64_encode(digest.value_or(std::vector<std::uint8_t>{})) + "'";
-}
 
 std::string telemetry_page_csp() {
   return "default-src 'none'; style-src " + csp_hash_source(kStylesheet) +

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/telemetry/html.hpp"
+#include "api/html.hpp"
 #include "core/clock.hpp"
 #include "domain/telemetry/statistics.hpp"
 
@@ -45,9 +45,6 @@ std::string_view telemetry_page_path(PageLanguage language);
 
 /// The stylesheet, exactly as it appears between `<style>` and `</style>`.
 std::string_view telemetry_page_stylesheet();
-
-/// The CSP source allowing an inline element with this exact content: `'sha256-<base64>'`.
-std::string csp_hash_source(std::string_view content);
 
 /// The page's Content-Security-Policy: nothing may load; only the page's own stylesheet applies.
 std::string telemetry_page_csp();

@@ -14,6 +14,7 @@
 #include "domain/accounts/validation.hpp"
 #include "domain/idempotency/idempotency.hpp"
 #include "domain/orgs/org_service.hpp"
+#include "unit/api/openapi/described_routes.hpp"
 
 namespace ferr::api::openapi {
 namespace {
@@ -21,23 +22,8 @@ namespace {
 using boost::json::array;
 using boost::json::object;
 
-http::Handler nothing() {
-  return [](http::Request&) -> boost::asio::awaitable<http::Response> {
-    co_return http::Response::empty(204);
-  };
-}
-
-// Every described operation registered as the application does: `/v1/auth/x` also at `/auth/x`,
-// `/health` also at `/v1/health`. `except` leaves one out.
-void add_described_routes(http::Router& router, std::string_view except = "") {
-  for (const auto& op : operations()) {
-    if (op.path == except) continue;
-    router.add(op.method, op.path, nothing());
-    if (op.path.starts_with("/v1/auth/"))
-      router.add(op.method, std::string(op.path.substr(3)), nothing());
-    if (op.path == "/health") router.add(op.method, "/v1/health", nothing());
-  }
-}
+using testing::add_described_routes;
+using testing::nothing;
 
 const object& operation(const object& document, const std::string& path, const char* method) {
   return document.at("paths").at(path).at(method).as_object();

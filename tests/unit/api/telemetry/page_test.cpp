@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "support/html_document.hpp"
 #include "telemetry/catalog.hpp"
 #include "telemetry/disclosure.hpp"
 
@@ -27,117 +28,21 @@ namespace {
 
 namespace tel = ::ferr::telemetry;
 using domain::telemetry::RecentCounts;
+using testing::HtmlDocument;
+using testing::parse_html;
 
 constexpr std::string_view kNbsp = "\u00a0";
 
-// ---- A strict little HTML checker ---------------------------------------------------------------
-
-struct Tag {
-  std::string name;
-  std::map<std::string, std::string> attrs;  // values as written (still escaped)
-};
-
-struct Document {
-  std::string error;  // empty when well formed
-  std::vector<Tag> tags;
-  std::string text;  // the character data, tags removed, <style> skipped
-};
-
-bool is_void(std::string_view name) {
-  static const std::set<std::string_view> kVoid = {"area",   "base",  "br",    "col",  "embed",
-                                                   "hr",     "img",   "input", "link", "meta",
-                                                   "source", "track", "wbr"};
-  return kVoid.contains(name);
-}
-
-// Parses `html` as written by the renderer: a doctype, then elements that are all closed
-// explicitly and in order (void elements aside), attributes double-quoted, no raw `<` in text and
-// no raw `<` or `>` in attribute values.
-Document parse(std::string_view html) {
-  Document doc;
-  std::vector<std::string> open;
-  std::size_t i = 0;
-  auto fail = [&](const std::string& what) {
-    doc.error = what + " at offset " + std::to_string(i) + ": " +
-                std::string(html.substr(i, std::min<std::size_t>(80, html.size() - i)));
-    return doc;
-  };
-  constexpr std::string_view kDoctype = "<!DOCTYPE html>";
-  if (!html.starts_with(kDoctype)) return fail("no doctype");
-  i = kDoctype.size();
-  while (i < html.size()) {
-    if (html[i] != '<') {
-      if (html[i] == '>') return fail("raw > in text");
-      doc.text += html[i++];
-      continue;
-    }
-    if (html.substr(i, 2) == "</") {
-      auto end = html.find('>', i);
-      if (end == std::string_view::npos) return fail("unterminated end tag");
-      std::string name(html.substr(i + 2, end - i - 2));
-      if (open.empty()) return fail("</" + name + "> closes nothing");
-      if (open.back() != name) return fail("</" + name + "> closes <" + open.back() + ">");
-      open.pop_back();
-      i = end + 1;
-      continue;
-    }
-    ++i;
-    std::size_t name_end = i;
-    while (name_end < html.size() && std::isalnum(static_cast<unsigned char>(html[name_end])))
-      ++name_end;
-    if (name_end == i) return fail("< that starts no tag");
-    Tag tag{std::string(html.substr(i, name_end - i)), {}};
-    i = name_end;
-    bool self_closed = false;
-    for (;;) {
-      while (i < html.size() && html[i] == ' ') ++i;
-      if (i >= html.size()) return fail("unterminated tag");
-      if (html[i] == '>') {
-        ++i;
-        break;
-      }
-      if (html.substr(i, 2) == "/>") {  // a self-closed element (SVG)
-        self_closed = true;
-        i += 2;
-        break;
-      }
-      std::size_t attr_end = i;
-      while (attr_end < html.size() &&
-             (std::isalnum(static_cast<unsigned char>(html[attr_end])) || html[attr_end] == '-'))
-        ++attr_end;
-      if (attr_end == i) return fail("bad attribute");
-      std::string attr(html.substr(i, attr_end - i));
-      if (html.substr(attr_end, 2) != "=\"") return fail("attribute " + attr + " not quoted");
-      auto close = html.find('"', attr_end + 2);
-      if (close == std::string_view::npos) return fail("unterminated attribute");
-      std::string value(html.substr(attr_end + 2, close - attr_end - 2));
-      if (value.find_first_of("<>") != std::string::npos) return fail("raw < or > in attribute");
-      if (!tag.attrs.emplace(attr, value).second) return fail("attribute " + attr + " twice");
-      i = close + 1;
-    }
-    if (tag.name == "style") {  // raw text: CSS may contain `>`
-      auto end = html.find("</style>", i);
-      if (end == std::string_view::npos) return fail("unterminated style");
-      i = end + std::string_view("</style>").size();
-    } else if (!is_void(tag.name) && !self_closed) {
-      open.push_back(tag.name);
-    }
-    doc.tags.push_back(std::move(tag));
-  }
-  if (!open.empty()) return fail("<" + open.back() + "> never closed");
-  return doc;
-}
-
 TEST(TelemetryPageHtmlChecker, CatchesBrokenDocuments) {
-  EXPECT_EQ(parse("<!DOCTYPE html><html><p>a<br>b</p></html>").error, "");
-  EXPECT_NE(parse("<!DOCTYPE html><html><p>a</html>").error, "");
-  EXPECT_NE(parse("<!DOCTYPE html><html><p><b>a</p></b></html>").error, "");
-  EXPECT_NE(parse("<!DOCTYPE html><html><p>a < b</p></html>").error, "");
-  EXPECT_NE(parse("<!DOCTYPE html><html><p id=x>a</p></html>").error, "");
-  EXPECT_NE(parse("<!DOCTYPE html><html><p id=\"a\" id=\"b\">a</p></html>").error, "");
-  EXPECT_NE(parse("<html></html>").error, "");
-  EXPECT_EQ(parse("<!DOCTYPE html><svg><rect x=\"1\"/></svg>").error, "");
-  EXPECT_NE(parse("<!DOCTYPE html><svg><rect x=\"1\"></svg>").error, "");
+  EXPECT_EQ(parse_html("<!DOCTYPE html><html><p>a<br>b</p></html>").error, "");
+  EXPECT_NE(parse_html("<!DOCTYPE html><html><p>a</html>").error, "");
+  EXPECT_NE(parse_html("<!DOCTYPE html><html><p><b>a</p></b></html>").error, "");
+  EXPECT_NE(parse_html("<!DOCTYPE html><html><p>a < b</p></html>").error, "");
+  EXPECT_NE(parse_html("<!DOCTYPE html><html><p id=x>a</p></html>").error, "");
+  EXPECT_NE(parse_html("<!DOCTYPE html><html><p id=\"a\" id=\"b\">a</p></html>").error, "");
+  EXPECT_NE(parse_html("<html></html>").error, "");
+  EXPECT_EQ(parse_html("<!DOCTYPE html><svg><rect x=\"1\"/></svg>").error, "");
+  EXPECT_NE(parse_html("<!DOCTYPE html><svg><rect x=\"1\"></svg>").error, "");
 }
 
 // ---- Rendering ----------------------------------------------------------------------------------
@@ -259,7 +164,7 @@ TEST_P(TelemetryPageTest, ListsEveryEventFieldKindAndValueOfTheCatalog) {
 }
 
 TEST_P(TelemetryPageTest, ShowsWhyTheNeverCollectedListAndTheThreeOptOutPaths) {
-  auto doc = parse(html_);
+  auto doc = parse_html(html_);
   ASSERT_EQ(doc.error, "");
   EXPECT_NE(html_.find(shown(tel::kWhyCollected)), std::string::npos);
   auto never = element_with_id(html_, "never-collected", "</section>");
@@ -272,7 +177,7 @@ TEST_P(TelemetryPageTest, ShowsWhyTheNeverCollectedListAndTheThreeOptOutPaths) {
     ASSERT_FALSE(item.empty()) << path.id;
     EXPECT_NE(item.find("<h3>" + shown(path.title) + "</h3>"), std::string::npos);
     // The technical tokens are set as code: the text reads the same once tags are removed.
-    auto text = parse("<!DOCTYPE html><li " + item + "</li>").text;
+    auto text = parse_html("<!DOCTYPE html><li " + item + "</li>").text;
     EXPECT_NE(text.find(shown(path.how)), std::string::npos) << path.id << ": " << text;
   }
   EXPECT_NE(html_.find("<code>FERRFLOW_TELEMETRY=0</code>"), std::string::npos);
@@ -400,7 +305,7 @@ TEST_P(TelemetryPageTest, DrawsEachEventsDailyCountsWithATextAlternative) {
 }
 
 TEST_P(TelemetryPageTest, IsAWellFormedDocumentWithUniqueIdsAndNoOutsideResource) {
-  auto doc = parse(html_);
+  auto doc = parse_html(html_);
   ASSERT_EQ(doc.error, "");
   std::string lang_code = lang() == PageLanguage::fr ? "fr" : "en";
   EXPECT_TRUE(html_.starts_with("<!DOCTYPE html>\n<html lang=\"" + lang_code + "\">"));

@@ -1,4 +1,11 @@
-#include "api/telemetry/html.hpp"
+#include "api/html.hpp"
+
+#include <cstdint>
+#include <vector>
+
+#include "core/base64.hpp"
+#include "core/hex.hpp"
+#include "crypto/tokens.hpp"
 
 namespace ferr::api {
 
@@ -20,6 +27,11 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size());
   append_html_escaped(out, text);
   return out;
+}
+
+std::string csp_hash_source(std::string_view content) {
+  auto digest = core::from_hex(crypto::sha256_hex(content));
+  return "'sha256-" + core::base64_encode(digest.value_or(std::vector<std::uint8_t>{})) + "'";
 }
 
 }  // namespace ferr::api

@@ -1,6 +1,6 @@
 // Escaping text into HTML: every markup character, nothing else.
 
-#include "api/telemetry/html.hpp"
+#include "api/html.hpp"
 
 #include <gtest/gtest.h>
 

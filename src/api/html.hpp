@@ -1,5 +1,6 @@
 #pragma once
-/// Escaping text into the HTML the server writes (the /telemetry pages and their charts).
+/// Writing the HTML the server serves (the /telemetry pages, their charts, the API reference):
+/// escaping, and the Content-Security-Policy source of an inline stylesheet.
 
 #include <string>
 #include <string_view>
@@ -11,5 +12,8 @@ namespace ferr::api {
 void append_html_escaped(std::string& out, std::string_view text);
 /// `text` escaped as by `append_html_escaped`.
 std::string html_escape(std::string_view text);
+
+/// The CSP source allowing an inline element with this exact content: `'sha256-<base64>'`.
+std::string csp_hash_source(std::string_view content);
 
 }  // namespace ferr::api
