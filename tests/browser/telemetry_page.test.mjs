@@ -14,11 +14,12 @@
 // stylesheet applied under its CSP, no horizontal scrolling on a phone. The server is killed at
 // the end whatever happens, and the whole run is bounded in time.
 
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+
+import { startServer as launch, stopServer as stop } from '../support/server.mjs';
 
 const [binaryArg, shotsArg] = process.argv.slice(2);
 if (!binaryArg) {
@@ -74,60 +75,26 @@ function sameList(actual, expected, what) {
 // ---- The server -------------------------------------------------------------------------------
 
 function startServer() {
-  return new Promise((resolve, reject) => {
-    const env = {
-      ...process.env,
-      FERRLABS_LISTEN: '127.0.0.1:0',
-      DATABASE_URL: `sqlite:${path.join(tmp, 'ferrlabs.db')}`,
-      FERRLABS_MAIL: `file:${mailDir}`,
-      FERRLABS_STATS_K: '2', // two sign-ups show; one person's login is withheld
-      FERRLABS_STATS_CACHE_S: '0', // the page is read right after events are written
-      FERRLABS_AUTH_RATE: '0',
-      FERRLABS_PASSWORD_MEMORY_KIB: '1024',
-      FERRLABS_PASSWORD_ITERATIONS: '1',
-      FERRLABS_TELEMETRY_SALT: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
-      JWT_SECRET: 'browser-test-secret-0123456789abcdefghij', // 40 characters
-    };
-    server = spawn(binary, ['serve'], { cwd: tmp, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    const timer = setTimeout(() => reject(new Error('no "listening" line within 20 s')), 20_000);
-    let pending = '';
-    server.stderr.setEncoding('utf8');
-    server.stderr.on('data', (chunk) => {
-      pending += chunk;
-      let newline;
-      while ((newline = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, newline);
-        pending = pending.slice(newline + 1);
-        try {
-          const entry = JSON.parse(line);
-          if (entry.msg === 'listening') {
-            clearTimeout(timer);
-            resolve(entry.port);
-          }
-        } catch {
-          // not a log line
-        }
-      }
-    });
-    server.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    server.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited early (${code ?? signal})`));
-    });
-  });
+  const env = {
+    ...process.env,
+    FERRLABS_LISTEN: '127.0.0.1:0',
+    DATABASE_URL: `sqlite:${path.join(tmp, 'ferrlabs.db')}`,
+    FERRLABS_MAIL: `file:${mailDir}`,
+    FERRLABS_STATS_K: '2', // two sign-ups show; one person's login is withheld
+    FERRLABS_STATS_CACHE_S: '0', // the page is read right after events are written
+    FERRLABS_AUTH_RATE: '0',
+    FERRLABS_PASSWORD_MEMORY_KIB: '1024',
+    FERRLABS_PASSWORD_ITERATIONS: '1',
+    FERRLABS_TELEMETRY_SALT: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
+    JWT_SECRET: 'browser-test-secret-0123456789abcdefghij', // 40 characters
+  };
+  return launch(binary, { cwd: tmp, env, onStart: (child) => (server = child) }).then(
+    ({ port }) => port,
+  );
 }
 
 async function stopServer() {
-  if (!server) return;
-  const child = server;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
+  await stop(server);
   server = null;
 }
 

@@ -11,13 +11,14 @@
 //
 // Exits 0 only when everything conforms; the server is stopped at the end in every case.
 
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
+import { startServer as launch, stopServer as stop } from '../support/server.mjs';
 import { ResponseChecker } from './responses.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -40,49 +41,21 @@ setTimeout(() => {
 }, 240_000).unref();
 
 function startServer() {
-  return new Promise((resolve, reject) => {
-    const env = {
-      ...process.env,
-      FERRLABS_LISTEN: '127.0.0.1:0',
-      DATABASE_URL: `sqlite:${path.join(tmp, 'ferrlabs.db')}`,
-      FERRLABS_MAIL: `file:${path.join(tmp, 'mail')}`,
-      FERRLABS_TELEMETRY_SALT: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
-      JWT_SECRET: 'openapi-test-secret-0123456789abcdefghij', // 40 characters
-    };
-    server = spawn(binary, ['serve'], { cwd: tmp, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    const timer = setTimeout(() => reject(new Error('no "listening" line within 20 s')), 20_000);
-    let pending = '';
-    server.stderr.setEncoding('utf8');
-    server.stderr.on('data', (chunk) => {
-      pending += chunk;
-      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        try {
-          const entry = JSON.parse(line);
-          if (entry.msg === 'listening') {
-            clearTimeout(timer);
-            resolve(entry.port);
-          }
-        } catch {
-          // not a log line
-        }
-      }
-    });
-    server.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited early (${code ?? signal})`));
-    });
-  });
+  const env = {
+    ...process.env,
+    FERRLABS_LISTEN: '127.0.0.1:0',
+    DATABASE_URL: `sqlite:${path.join(tmp, 'ferrlabs.db')}`,
+    FERRLABS_MAIL: `file:${path.join(tmp, 'mail')}`,
+    FERRLABS_TELEMETRY_SALT: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
+    JWT_SECRET: 'openapi-test-secret-0123456789abcdefghij', // 40 characters
+  };
+  return launch(binary, { cwd: tmp, env, onStart: (child) => (server = child) }).then(
+    ({ port }) => port,
+  );
 }
 
 async function stopServer() {
-  const child = server;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
+  await stop(server);
   server = null;
 }
 

@@ -244,8 +244,10 @@ object export_schema() {
 
 object envelope_schema() {
   std::vector<std::string_view> events;
+  events.reserve(telemetry::kEvents.size());
   for (const auto& e : telemetry::kEvents) events.push_back(e.name);
   std::vector<std::string_view> surfaces;
+  surfaces.reserve(telemetry::kSurfaces.size());
   for (auto s : telemetry::kSurfaces) surfaces.push_back(telemetry::surface_name(s));
   return described(
       closed_object(

@@ -166,7 +166,7 @@ class Reference {
   explicit Reference(const object& document) : doc_(document) { collect_aliases(); }
 
   std::string render() {
-    out_.reserve(256 * 1024);
+    out_.reserve(std::size_t{256} << 10);  // the page is about 130 KiB
     const auto& info = doc_.at("info").as_object();
     out_ +=
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -208,6 +208,21 @@ class Reference {
           aliases_[std::string(method) + " " + std::string(of)].emplace_back(path);
   }
 
+  // `<element …>` named by the `<h3>` that follows, left open for the title: the caller writes
+  // the title, `</h3>`, the body and the closing tag.
+  void open_titled(std::string_view element, const std::string& id) {
+    out_ += '<';
+    out_ += element;
+    out_ += " aria-labelledby=\"" + id + "\"><h3 id=\"" + id + "\">";
+  }
+
+  // `<section>` named by its `<h2>`; closed by the caller.
+  void open_section(const std::string& id, std::string_view title) {
+    out_ += "<section aria-labelledby=\"" + id + "\"><h2 id=\"" + id + "\">";
+    append_html_escaped(out_, title);
+    out_ += "</h2>";
+  }
+
   void nav() {
     out_ +=
         "<nav class=\"toc\" aria-label=\"Contents\"><ol>"
@@ -222,9 +237,8 @@ class Reference {
   }
 
   void authentication() {
-    out_ +=
-        "<section aria-labelledby=\"authentication\"><h2 id=\"authentication\">"
-        "Authentication</h2><dl>";
+    open_section("authentication", "Authentication");
+    out_ += "<dl>";
     for (const auto& [name, scheme] : doc_.at("components").at("securitySchemes").as_object()) {
       const auto& s = scheme.as_object();
       out_ += "<dt>";
@@ -247,10 +261,8 @@ class Reference {
 
   void operations_of(const object& tag) {
     auto name = text_of(tag, "name");
-    auto id = anchor("tag", name);
-    out_ += "<section aria-labelledby=\"" + id + "\"><h2 id=\"" + id + "\">";
-    append_html_escaped(out_, name);
-    out_ += "</h2><p>";
+    open_section(anchor("tag", name), name);
+    out_ += "<p>";
     append_prose(out_, text_of(tag, "description"));
     out_ += "</p>";
     for (const auto& [path, item] : doc_.at("paths").as_object())
@@ -266,8 +278,10 @@ class Reference {
 
   void operation(std::string_view path, std::string_view method, const object& op) {
     auto id = anchor("op", text_of(op, "operationId"));
-    out_ += "<article class=\"op\" aria-labelledby=\"" + id + "\"><h3 id=\"" + id +
-            "\"><span class=\"verb verb-" + std::string(method) + "\">";
+    open_titled("article class=\"op\"", id);
+    out_ += "<span class=\"verb verb-";
+    out_ += method;
+    out_ += "\">";
     for (char c : method) out_ += static_cast<char>(c - 'a' + 'A');
     out_ += "</span> ";
     append_code(out_, path);
@@ -357,14 +371,13 @@ class Reference {
   }
 
   void schemas() {
+    open_section("schemas", "Schemas");
     out_ +=
-        "<section aria-labelledby=\"schemas\"><h2 id=\"schemas\">Schemas</h2><p>Objects "
-        "accept and contain exactly the members listed: an unknown member in a request is "
-        "refused.</p>";
+        "<p>Objects accept and contain exactly the members listed: an unknown member in a "
+        "request is refused.</p>";
     for (const auto& [name, s] : doc_.at("components").at("schemas").as_object()) {
       const auto& schema = s.as_object();
-      auto id = anchor("schema", name);
-      out_ += "<section class=\"schema\" aria-labelledby=\"" + id + "\"><h3 id=\"" + id + "\">";
+      open_titled("section class=\"schema\"", anchor("schema", name));
       append_html_escaped(out_, name);
       out_ += "</h3>";
       if (auto description = text_of(schema, "description"); !description.empty()) {
