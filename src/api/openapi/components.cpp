@@ -135,7 +135,10 @@ std::vector<Member> personal_token_members() {
 }
 
 object plaintext_schema(std::string_view prefix) {
-  return string_schema({.pattern = "^" + std::string(prefix) + "[A-Za-z0-9_-]{43}$",
+  std::string pattern = "^";
+  pattern += prefix;
+  pattern += "[A-Za-z0-9_-]{43}$";
+  return string_schema({.pattern = pattern,
                         .description = "Shown once: only its hash is stored."});
 }
 
@@ -266,13 +269,15 @@ object envelope_schema() {
            {"schema_version", const_schema(1)},
            {"occurred_at", string_schema({.format = "date-time"}), false},
            {"event_id", uuid_schema(), false}}),
-      "One telemetry event (telemetry.md §4). Catalog events: " +
-          [&] {
-            std::string list;
-            for (auto e : events) list += (list.empty() ? "" : ", ") + std::string(e);
-            return list;
-          }() +
-          ".");
+      [&] {
+        std::string text = "One telemetry event (telemetry.md §4). Catalog events: ";
+        for (std::size_t i = 0; i < events.size(); ++i) {
+          if (i > 0) text += ", ";
+          text += events[i];
+        }
+        text += '.';
+        return text;
+      }());
 }
 
 object manifest_schema() {
