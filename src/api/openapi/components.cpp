@@ -138,8 +138,7 @@ object plaintext_schema(std::string_view prefix) {
   std::string pattern = "^";
   pattern += prefix;
   pattern += "[A-Za-z0-9_-]{43}$";
-  return string_schema({.pattern = pattern,
-                        .description = "Shown once: only its hash is stored."});
+  return string_schema({.pattern = pattern, .description = "Shown once: only its hash is stored."});
 }
 
 object personal_token_created_schema() {
