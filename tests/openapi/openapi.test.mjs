@@ -94,10 +94,17 @@ async function responses() {
   let total = 0;
   const problems = new Map(); // "label: problem" → [count, example target]
   for (const file of files) {
-    for (const line of readFileSync(path.join(dir, file), 'utf8').split('\n')) {
+    const lines = readFileSync(path.join(dir, file), 'utf8').split('\n');
+    for (const [index, line] of lines.entries()) {
       if (line === '') continue;
       total += 1;
-      const exchange = JSON.parse(line);
+      let exchange;
+      try {
+        exchange = JSON.parse(line);
+      } catch {
+        problems.set(`${file}:${index + 1}: not one JSON record per line`, [1, '(unreadable)']);
+        continue;
+      }
       const { label, problems: found } = checker.check(exchange);
       for (const problem of found) {
         const key = `${label}: ${problem}`;

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 
 namespace ferr::testing {
 
@@ -153,9 +154,15 @@ void record_exchange(const std::string& method, const std::string& target, const
                            {"status", reply.status},
                            {"headers", std::move(headers)},
                            {"body", reply.body}};
+  std::string text = boost::json::serialize(line);
+  text += '\n';
+  // Tests call request() from several threads at once (the refresh races): one writer at a time,
+  // or two lines interleave and the file stops being JSON lines.
+  static std::mutex file_mutex;
+  std::lock_guard lock(file_mutex);
   std::ofstream out(std::string(dir) + "/" + std::to_string(::getpid()) + ".jsonl",
                     std::ios::app | std::ios::binary);
-  out << boost::json::serialize(line) << '\n';
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
 }  // namespace
