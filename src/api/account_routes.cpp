@@ -17,6 +17,9 @@ namespace {
 using boost::asio::awaitable;
 using core::fail;
 using core::Result;
+using domain::accounts::Credentials;
+using domain::accounts::EmailVerification;
+using domain::accounts::PasswordReset;
 using domain::accounts::Principal;
 using http::Request;
 using http::Response;
@@ -29,11 +32,6 @@ Response telemetry_prefs_response(bool opt_out) {
   return Response::json(
       200, opt_out ? R"({"telemetry_opt_out":true})" : R"({"telemetry_opt_out":false})");
 }
-
-struct Credentials {
-  std::string email;
-  std::string password;
-};
 
 Result<Credentials> read_credentials(ObjectReader& r) {
   auto email = r.required_string("email");
@@ -74,19 +72,16 @@ class Routes {
 
   awaitable<Response> verify_email(Request& req) {
     if (auto limited = d_.auth_limiter.check(req)) co_return std::move(*limited);
-    struct Input {
-      std::string email, code;
-    };
-    auto input = read_body<Input>(req, [](ObjectReader& r) -> Result<Input> {
-      auto email = r.required_string("email");
-      if (!email) return fail(email.error());
-      auto code = r.required_string("code");
-      if (!code) return fail(code.error());
-      return Input{*email, *code};
-    });
+    auto input =
+        read_body<EmailVerification>(req, [](ObjectReader& r) -> Result<EmailVerification> {
+          auto email = r.required_string("email");
+          if (!email) return fail(email.error());
+          auto code = r.required_string("code");
+          if (!code) return fail(code.error());
+          return EmailVerification{*email, *code};
+        });
     if (!input) co_return http::respond_error(req, input.error());
-    auto tokens =
-        co_await d_.accounts.verify_email(input->email, input->code, req.headers.get("User-Agent"));
+    auto tokens = co_await d_.accounts.verify_email(*input, req.headers.get("User-Agent"));
     if (!tokens) co_return http::respond_error(req, tokens.error());
     co_return token_response(*tokens, d_.cookie);
   }
@@ -104,8 +99,7 @@ class Routes {
     if (auto limited = d_.auth_limiter.check(req)) co_return std::move(*limited);
     auto input = read_body<Credentials>(req, read_credentials);
     if (!input) co_return http::respond_error(req, input.error());
-    auto tokens =
-        co_await d_.accounts.login(input->email, input->password, req.headers.get("User-Agent"));
+    auto tokens = co_await d_.accounts.login(*input, req.headers.get("User-Agent"));
     if (!tokens) co_return http::respond_error(req, tokens.error());
     co_return token_response(*tokens, d_.cookie);
   }
@@ -182,18 +176,15 @@ class Routes {
   }
 
   awaitable<Response> reset_password(Request& req) {
-    struct Input {
-      std::string token, password;
-    };
-    auto input = read_body<Input>(req, [](ObjectReader& r) -> Result<Input> {
+    auto input = read_body<PasswordReset>(req, [](ObjectReader& r) -> Result<PasswordReset> {
       auto token = r.required_string("token");
       if (!token) return fail(token.error());
       auto password = r.required_string("password");
       if (!password) return fail(password.error());
-      return Input{*token, *password};
+      return PasswordReset{*token, *password};
     });
     if (!input) co_return http::respond_error(req, input.error());
-    auto done = co_await d_.accounts.reset_password(input->token, input->password);
+    auto done = co_await d_.accounts.reset_password(*input);
     if (!done) co_return http::respond_error(req, done.error());
     co_return Response::empty(204);
   }

@@ -11,6 +11,8 @@ namespace json = boost::json;
 using core::Error;
 using core::fail;
 
+// The field, then the rule it breaks, as the message reads ("name must be …").
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
 Error invalid(std::string_view name, std::string_view rule) {
   std::string message(name);
   message += ' ';

@@ -18,6 +18,7 @@ using boost::asio::awaitable;
 using core::fail;
 using core::Result;
 using domain::accounts::Principal;
+using domain::orgs::NewMember;
 using domain::orgs::Role;
 using http::Request;
 using http::Response;
@@ -127,20 +128,16 @@ class Routes {
   awaitable<Response> add_member(Request& req) {
     co_return co_await as_user(req, [&](const Principal& user) -> awaitable<Response> {
       co_return co_await idempotent(req, user, d_.idempotency, [&]() -> awaitable<Response> {
-        struct Input {
-          std::string email;
-          Role role;
-        };
-        auto input = read_body<Input>(req, [](ObjectReader& r) -> Result<Input> {
+        auto input = read_body<NewMember>(req, [](ObjectReader& r) -> Result<NewMember> {
           auto email = r.required_string("email");
           if (!email) return fail(email.error());
           auto role = read_role(r, false);
           if (!role) return fail(role.error());
-          return Input{*email, *role};
+          return NewMember{*email, *role};
         });
         if (!input) co_return co_await d_.auth.refuse(req, user, input.error());
         std::string slug(req.param("slug"));
-        auto member = co_await d_.orgs.add_member(user, slug, input->email, input->role);
+        auto member = co_await d_.orgs.add_member(user, slug, *input);
         if (!member) co_return http::respond_error(req, member.error());
         co_return Response::json(201, member_json(*member));
       });

@@ -176,10 +176,12 @@ core::Result<void> Application::build_services() {
       emitter_->key(), clock());
   idempotency_ = std::make_unique<domain::idempotency::Idempotency>(*storage_->idempotency,
                                                                     *storage_->accounts, clock());
-  auth_limiter_ =
-      std::make_unique<http::RateLimiter>(config_.auth_rate, config_.auth_rate * 4, clock());
-  ingest_limiter_ =
-      std::make_unique<http::RateLimiter>(config_.ingest_rate, config_.ingest_rate * 4, clock());
+  // Bursts of four seconds' worth: a client that paused may catch up, briefly.
+  auth_limiter_ = std::make_unique<http::RateLimiter>(
+      http::RateLimit{.per_second = config_.auth_rate, .burst = config_.auth_rate * 4}, clock());
+  ingest_limiter_ = std::make_unique<http::RateLimiter>(
+      http::RateLimit{.per_second = config_.ingest_rate, .burst = config_.ingest_rate * 4},
+      clock());
   return {};
 }
 

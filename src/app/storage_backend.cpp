@@ -103,7 +103,8 @@ StorageBackend build_postgres(const Config& config) {
   s.subscriptions = std::make_unique<storage::postgres::PgSubscriptionRepository>(db_ref);
   s.idempotency = std::make_unique<storage::postgres::PgIdempotencyStore>(db_ref);
   s.telemetry = std::make_unique<storage::postgres::PgTelemetryStore>(
-      db_ref, config.telemetry_retention_days, config.stats_k);
+      db_ref, storage::postgres::PgTelemetrySizes{.retention_days = config.telemetry_retention_days,
+                                                  .evidence_cap = config.stats_k});
   return s;
 }
 

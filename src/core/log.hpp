@@ -29,6 +29,8 @@ struct Field {
   std::string_view key;
   Value value;
 
+  // Key, then value, as every log line reads: {"route", route}.
+  // NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
   Field(std::string_view k, std::string_view v) : key(k), value(v) {}
   Field(std::string_view k, const char* v) : key(k), value(std::string_view(v)) {}
   Field(std::string_view k, const std::string& v) : key(k), value(std::string_view(v)) {}

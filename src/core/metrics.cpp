@@ -62,6 +62,8 @@ std::vector<double> latency_buckets() {
   return {0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 }
 
+// Name, help and type in the order of the exposition format's HELP and TYPE lines.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
 MetricsRegistry::Family& MetricsRegistry::family(const std::string& name, const std::string& help,
                                                  const char* type) {
   auto [it, inserted] = families_.try_emplace(name);

@@ -22,9 +22,12 @@ std::string joined_forwarded_for(const Headers& headers) {
   return joined;
 }
 
-std::string resolve_client_ip(std::string_view peer, std::string_view forwarded_for,
+std::string resolve_client_ip(std::string_view peer, const Headers& headers,
                               unsigned trusted_hops) {
-  if (trusted_hops == 0 || forwarded_for.empty()) return std::string(peer);
+  if (trusted_hops == 0) return std::string(peer);  // the header is the client's to forge
+  const std::string joined = joined_forwarded_for(headers);
+  std::string_view forwarded_for = joined;
+  if (forwarded_for.empty()) return std::string(peer);
   std::vector<std::string_view> entries;
   while (!forwarded_for.empty()) {
     auto comma = forwarded_for.find(',');

@@ -13,10 +13,9 @@ namespace ferr::http {
 /// forwardfor` does): reading the first line only would let the client choose its address.
 std::string joined_forwarded_for(const Headers& headers);
 
-/// With `trusted_hops` = 0 the peer address; otherwise the `X-Forwarded-For` entry added by the
-/// outermost trusted proxy (the hops-th from the right), falling back to the peer when the header
-/// has fewer entries than that.
-std::string resolve_client_ip(std::string_view peer, std::string_view forwarded_for,
-                              unsigned trusted_hops);
+/// With `trusted_hops` = 0 the peer address; otherwise the `X-Forwarded-For` entry (of every line
+/// of `headers`, joined) added by the outermost trusted proxy (the hops-th from the right), falling
+/// back to the peer when the header has fewer entries than that.
+std::string resolve_client_ip(std::string_view peer, const Headers& headers, unsigned trusted_hops);
 
 }  // namespace ferr::http

@@ -56,7 +56,7 @@ Request to_request(const bhttp::request_parser<bhttp::string_body>& parser, cons
   for (const auto& field : msg)
     r.headers.add(std::string(field.name_string()), std::string(field.value()));
   if (trusted_hops > 0)
-    r.client_ip = resolve_client_ip(peer, joined_forwarded_for(r.headers), trusted_hops);
+    r.client_ip = resolve_client_ip(peer, r.headers, trusted_hops);
   else
     r.client_ip = peer;
   return r;

@@ -28,6 +28,8 @@ class Pattern {
   static constexpr std::size_t kMaxOps = 192;
 
   /// Compiles `source`; an invalid one leaves `error()` non-empty and matches nothing.
+  /// A swapped pair does not build: catalog.hpp asserts that each pattern matches its example.
+  // NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
   constexpr Pattern(std::string_view source, std::string_view example)
       : source_(source), example_(example) {
     Compiler(*this).run();
@@ -158,6 +160,8 @@ class Pattern {
       nodes_[count_].kind = kind;
       return static_cast<int>(count_++);
     }
+    // Parent first, as in the tree.
+    // NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
     constexpr void append(int parent, int child) {
       Node& p = nodes_[static_cast<std::size_t>(parent)];
       if (p.first < 0)

@@ -59,7 +59,7 @@ class AccountRepositoryContract : public ContractTest {
   /// Whether a refresh token is stored (presenting it would not come back `unknown`). Presenting
   /// revokes the family of a spent one: call it last for those.
   bool refresh_token_stored(const std::string& hash) {
-    return run(repo_->rotate_refresh_token(hash, hash + "-next", now() + 1h, now()))->kind !=
+    return run(repo_->rotate_refresh_token({hash, hash + "-next", now() + 1h}, now()))->kind !=
            RefreshOutcome::Kind::unknown;
   }
 
@@ -175,25 +175,25 @@ TEST_P(AccountRepositoryContract, RefreshTokensRotateAndReuseRevokesTheFamily) {
       run(repo_->create_session({session, user, "r1", now() + 14 * 24h, std::nullopt}, now())));
   EXPECT_TRUE(session_active({user, session}));
 
-  auto rotated = run(repo_->rotate_refresh_token("r1", "r2", now() + 14 * 24h, now()));
+  auto rotated = run(repo_->rotate_refresh_token({"r1", "r2", now() + 14 * 24h}, now()));
   EXPECT_EQ(rotated->kind, RefreshOutcome::Kind::rotated);
   EXPECT_EQ(rotated->session_id, session);
   EXPECT_EQ(rotated->user_id, user);
-  EXPECT_EQ(run(repo_->rotate_refresh_token("nope", "x", now(), now()))->kind,
+  EXPECT_EQ(run(repo_->rotate_refresh_token({"nope", "x", now()}, now()))->kind,
             RefreshOutcome::Kind::unknown);
 
   // Within the grace window a spent token is reissued: nothing is written, so the successor
   // stays the one its rotation stored.
   clock_.advance(domain::accounts::kRefreshGrace);
-  EXPECT_EQ(run(repo_->rotate_refresh_token("r1", "r2", now() + 14 * 24h, now()))->kind,
+  EXPECT_EQ(run(repo_->rotate_refresh_token({"r1", "r2", now() + 14 * 24h}, now()))->kind,
             RefreshOutcome::Kind::reissued);
   EXPECT_TRUE(session_active({user, session}));
   clock_.advance(1ms);
-  EXPECT_EQ(run(repo_->rotate_refresh_token("r1", "r2", now() + 14 * 24h, now()))->kind,
+  EXPECT_EQ(run(repo_->rotate_refresh_token({"r1", "r2", now() + 14 * 24h}, now()))->kind,
             RefreshOutcome::Kind::reused)
       << "after the window, a reuse";
   EXPECT_FALSE(session_active({user, session}));
-  EXPECT_EQ(run(repo_->rotate_refresh_token("r2", "r4", now() + 14 * 24h, now()))->kind,
+  EXPECT_EQ(run(repo_->rotate_refresh_token({"r2", "r4", now() + 14 * 24h}, now()))->kind,
             RefreshOutcome::Kind::expired)
       << "the live token of a revoked family is dead too";
 }
@@ -203,7 +203,7 @@ TEST_P(AccountRepositoryContract, RefreshTokensExpire) {
   ASSERT_TRUE(
       run(repo_->create_session({id<SessionId>(60), user, "r1", now() + 1h, std::nullopt}, now())));
   clock_.advance(1h);
-  EXPECT_EQ(run(repo_->rotate_refresh_token("r1", "r2", now() + 1h, now()))->kind,
+  EXPECT_EQ(run(repo_->rotate_refresh_token({"r1", "r2", now() + 1h}, now()))->kind,
             RefreshOutcome::Kind::expired);
 }
 
@@ -401,7 +401,7 @@ TEST_P(AccountRepositoryContract, SessionsAreListedLiveNewestFirstWithWhatTheLog
 
   // A rotation moves the session's last activity and end.
   clock_.advance(1min);
-  ASSERT_EQ(run(repo_->rotate_refresh_token("m1", "m1b", now() + 14 * 24h, now()))->kind,
+  ASSERT_EQ(run(repo_->rotate_refresh_token({"m1", "m1b", now() + 14 * 24h}, now()))->kind,
             RefreshOutcome::Kind::rotated);
   auto after = run(repo_->list_sessions({user, first}, now())).value().value();
   ASSERT_EQ(after.size(), 2u);
@@ -503,8 +503,9 @@ TEST_P(AccountRepositoryContract, OneRefreshTokenPresentedAtOnceRotatesOnceAndRe
     std::string token = "r" + std::to_string(round);
     std::string next = token + "-next";
     ASSERT_TRUE(run(repo_->create_session({session, user, token, t + 24h, std::nullopt}, t)));
-    auto results =
-        race(8, [&](int) { return run(repo_->rotate_refresh_token(token, next, t + 24h, t)); });
+    auto results = race(8, [&](int) {
+      return run(repo_->rotate_refresh_token({token, next, t + 24h}, t));
+    });
     int rotated = 0;
     int reissued = 0;
     for (const auto& result : results) {
@@ -520,11 +521,11 @@ TEST_P(AccountRepositoryContract, OneRefreshTokenPresentedAtOnceRotatesOnceAndRe
 
     // A replay after the window is a reuse: the family ends, the successor with it.
     clock_.advance(domain::accounts::kRefreshGrace + 1ms);
-    EXPECT_EQ(run(repo_->rotate_refresh_token(token, next, now() + 24h, now()))->kind,
+    EXPECT_EQ(run(repo_->rotate_refresh_token({token, next, now() + 24h}, now()))->kind,
               RefreshOutcome::Kind::reused)
         << "round " << round;
     EXPECT_FALSE(session_active({user, session})) << "round " << round;
-    EXPECT_EQ(run(repo_->rotate_refresh_token(next, "later", now() + 24h, now()))->kind,
+    EXPECT_EQ(run(repo_->rotate_refresh_token({next, "later", now() + 24h}, now()))->kind,
               RefreshOutcome::Kind::expired)
         << "round " << round << ": the successor dies with its family";
   }
@@ -707,7 +708,7 @@ TEST_P(AccountRepositoryContract, HousekeepingRemovesDeadSessionsAndLongExpiredR
   ASSERT_TRUE(
       run(repo_->create_session({live, user, "spent", cutoff - 500ms, std::nullopt}, now())));
   clock_.advance(1h);
-  ASSERT_EQ(run(repo_->rotate_refresh_token("spent", "fresh", cutoff + 40 * 24h, now()))->kind,
+  ASSERT_EQ(run(repo_->rotate_refresh_token({"spent", "fresh", cutoff + 40 * 24h}, now()))->kind,
             RefreshOutcome::Kind::rotated);
   clock_.set(cutoff - 500ms);
   ASSERT_TRUE(run(repo_->revoke_session({user, revoked_old}, now())).value());

@@ -93,7 +93,9 @@ class PostgresBackend final : public Backend {
     orgs_ = std::make_unique<storage::postgres::PgOrgRepository>(*db_);
     subscriptions_ = std::make_unique<storage::postgres::PgSubscriptionRepository>(*db_);
     idempotency_ = std::make_unique<storage::postgres::PgIdempotencyStore>(*db_);
-    telemetry_ = std::make_unique<storage::postgres::PgTelemetryStore>(*db_, 90, kEvidenceCap);
+    telemetry_ = std::make_unique<storage::postgres::PgTelemetryStore>(
+        *db_,
+        storage::postgres::PgTelemetrySizes{.retention_days = 90, .evidence_cap = kEvidenceCap});
     tokens_ = std::make_unique<storage::postgres::PgTokenRepository>(*db_);
   }
   domain::accounts::AccountRepository& accounts() override { return *accounts_; }

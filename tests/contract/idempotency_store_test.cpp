@@ -12,6 +12,7 @@ namespace ferr::contract {
 namespace {
 
 using namespace std::chrono_literals;
+using domain::idempotency::ClaimTimes;
 using domain::idempotency::Entry;
 using domain::idempotency::StoredResponse;
 
@@ -29,9 +30,12 @@ class IdempotencyStoreContract : public ContractTest {
     other_ = active_user("j@x.io");
   }
 
+  // The instants the service passes at now().
+  ClaimTimes times() {
+    return {.now = now(), .expired_before = now() - kKeep, .abandoned_before = now() - kAbandon};
+  }
   Entry claim(const core::UserId& user, const std::string& key, const std::string& fingerprint) {
-    return run(store_->claim(user, key, fingerprint, now(), now() - kKeep, now() - kAbandon))
-        .value();
+    return run(store_->claim(user, key, fingerprint, times())).value();
   }
   Entry claim(const std::string& key, const std::string& fingerprint) {
     return claim(user_, key, fingerprint);
@@ -176,7 +180,7 @@ TEST_P(IdempotencyStoreContract, ConcurrentClaimsOfOneKeyLetExactlyOneThrough) {
     for (int i = 0; i < 8; ++i) {
       calls.push_back(std::async(std::launch::async, [&] {
         started.wait();
-        return run(store_->claim(user_, key, "fp", now(), now() - kKeep, now() - kAbandon));
+        return run(store_->claim(user_, key, "fp", times()));
       }));
     }
     start.set_value();

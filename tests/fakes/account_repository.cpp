@@ -277,12 +277,11 @@ Task<Result<bool>> FakeAccountRepository::session_active(const accounts::Princip
 }
 
 Task<Result<accounts::RefreshOutcome>> FakeAccountRepository::rotate_refresh_token(
-    const std::string& presented_hash, const std::string& new_hash, TimePoint new_expires,
-    TimePoint now) {
+    const accounts::RefreshRotation& rotation, TimePoint now) {
   using Kind = accounts::RefreshOutcome::Kind;
   auto body = [&]() -> Result<accounts::RefreshOutcome> {
     accounts::RefreshOutcome out;
-    auto token = db_.refresh_tokens.find(presented_hash);
+    auto token = db_.refresh_tokens.find(rotation.presented_hash);
     if (token == db_.refresh_tokens.end()) return out;  // Kind::unknown
     SessionRow& session = db_.sessions.at(token->second.session_id);
     out.session_id = token->second.session_id;
@@ -300,9 +299,9 @@ Task<Result<accounts::RefreshOutcome>> FakeAccountRepository::rotate_refresh_tok
     }
     token->second.rotated_at = now;
     session.last_active_at = now;
-    session.expires_at = new_expires;
-    db_.refresh_tokens.emplace(new_hash,
-                               RefreshTokenRow{out.session_id, new_expires, std::nullopt});
+    session.expires_at = rotation.new_expires;
+    db_.refresh_tokens.emplace(rotation.new_hash,
+                               RefreshTokenRow{out.session_id, rotation.new_expires, std::nullopt});
     out.kind = Kind::rotated;
     return out;
   };

@@ -63,8 +63,7 @@ class FakeAccountRepository final : public domain::accounts::AccountRepository {
   core::Task<core::Result<bool>> session_active(
       const domain::accounts::Principal& principal) override;
   core::Task<core::Result<domain::accounts::RefreshOutcome>> rotate_refresh_token(
-      const std::string& presented_hash, const std::string& new_hash, core::TimePoint new_expires,
-      core::TimePoint now) override;
+      const domain::accounts::RefreshRotation& rotation, core::TimePoint now) override;
   core::Task<core::Result<bool>> revoke_session(const domain::accounts::Principal& principal,
                                                 core::TimePoint now) override;
   core::Task<core::Result<void>> store_reset_token(const core::UserId& user_id,

@@ -145,7 +145,7 @@ TEST_F(RoundTrips, TheLoginPathWritesInOneEach) {
                                             "refresh-2", clock_.now() + 1h, std::nullopt},
                                            clock_.now())),
             1u);
-  EXPECT_EQ(trips(accounts_.rotate_refresh_token("refresh-2", "refresh-3", clock_.now() + 1h,
+  EXPECT_EQ(trips(accounts_.rotate_refresh_token({"refresh-2", "refresh-3", clock_.now() + 1h},
                                                  clock_.now())),
             2u);
 }
@@ -163,13 +163,15 @@ TEST_F(RoundTrips, OneStatementMethodsAreOne) {
   EXPECT_EQ(trips(orgs_.set_telemetry_opt_out(org_, true, audit("telemetry.opt_out.update", ""))),
             1u);
   PgIdempotencyStore idempotency(*db_);
-  EXPECT_EQ(trips(idempotency.claim(owner_, "key-1", "fp", clock_.now(), clock_.now() - 24h,
-                                    clock_.now() - 1min)),
+  EXPECT_EQ(trips(idempotency.claim(owner_, "key-1", "fp",
+                                    {.now = clock_.now(),
+                                     .expired_before = clock_.now() - 24h,
+                                     .abandoned_before = clock_.now() - 1min})),
             1u);
 }
 
 TEST_F(RoundTrips, ATelemetryBatchIsOnePipeline) {
-  PgTelemetryStore telemetry(*db_, 90, 5);
+  PgTelemetryStore telemetry(*db_, {.retention_days = 90, .evidence_cap = 5});
   std::vector<domain::telemetry::EventRow> rows(600);  // three chunks of statements
   for (auto& row : rows) {
     row.id = core::Uuid::v7(clock_, random_);

@@ -62,7 +62,7 @@ TEST(TelemetryOutage, EventsEmittedWhileTheServerIsDownAreWrittenOnceItIsBack) {
   pgtest::IoThreads io(1);
   Database db(options);
   ASSERT_TRUE(core::run_to_completion(db.migrate()));
-  PgTelemetryStore real(db, 90, 5);
+  PgTelemetryStore real(db, {.retention_days = 90, .evidence_cap = 5});
   CountingStore store(real);
   core::SystemClock clock;
   core::SeededRandom random(11);

@@ -37,7 +37,8 @@ class TelemetryPartitions : public ::testing::Test {
     auto migrated = core::run_to_completion(db_->migrate());
     ASSERT_TRUE(migrated) << migrated.error().log_detail;
     // A short window keeps the partition lists readable: [today - 3, today + 2].
-    store_ = std::make_unique<PgTelemetryStore>(*db_, 3, 5);
+    store_ = std::make_unique<PgTelemetryStore>(
+        *db_, PgTelemetrySizes{.retention_days = 3, .evidence_cap = 5});
   }
 
   static core::TimePoint day(int month, int d) {

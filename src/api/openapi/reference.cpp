@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,6 +52,8 @@ void append_code(std::string& out, std::string_view text) {
   out += "</code>";
 }
 
+// `kind-name`: the id of a name of some kind (tag, operation, schema), kind first as it reads.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
 std::string anchor(std::string_view kind, std::string_view name) {
   std::string id(kind);
   id += '-';
@@ -138,6 +141,8 @@ void append_rules(std::string& out, const object& schema) {
     return v == nullptr ? "" : boost::json::serialize(*v);
   };
   std::vector<std::string> rules;
+  // The keywords of a lower and an upper bound, low first as in the rules they print.
+  // NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
   auto range = [&](std::string_view low, std::string_view high, std::string_view unit) {
     auto a = number(low);
     auto b = number(high);
@@ -215,6 +220,26 @@ class Reference {
     out_ += element;
     out_ += " aria-labelledby=\"" + id + "\"><h3 id=\"" + id + "\">";
   }
+
+  // A scrollable table with its caption (when not empty) and column heads; the caller writes the
+  // rows and closes it with close_table().
+  void open_table(std::string_view caption, std::initializer_list<std::string_view> columns) {
+    out_ += "<div class=\"scroll\"><table>";
+    if (!caption.empty()) {
+      out_ += "<caption>";
+      append_html_escaped(out_, caption);
+      out_ += "</caption>";
+    }
+    out_ += "<thead><tr>";
+    for (auto column : columns) {
+      out_ += "<th scope=\"col\">";
+      append_html_escaped(out_, column);
+      out_ += "</th>";
+    }
+    out_ += "</tr></thead><tbody>";
+  }
+
+  void close_table() { out_ += "</tbody></table></div>"; }
 
   // `<section>` named by its `<h2>`; closed by the caller.
   void open_section(const std::string& id, std::string_view title) {
@@ -310,10 +335,7 @@ class Reference {
   }
 
   void parameters(const array& params) {
-    out_ +=
-        "<div class=\"scroll\"><table><caption>Parameters</caption><thead><tr>"
-        "<th scope=\"col\">Name</th><th scope=\"col\">In</th><th scope=\"col\">Type</th>"
-        "<th scope=\"col\">Rules</th><th scope=\"col\">Meaning</th></tr></thead><tbody>";
+    open_table("Parameters", {"Name", "In", "Type", "Rules", "Meaning"});
     for (const auto& p : params) {
       const object* param = &p.as_object();
       if (auto ref = text_of(*param, "$ref"); !ref.empty())
@@ -332,13 +354,11 @@ class Reference {
       append_prose(out_, text_of(*param, "description"));
       out_ += "</td></tr>";
     }
-    out_ += "</tbody></table></div>";
+    close_table();
   }
 
   void responses(const object& responses) {
-    out_ +=
-        "<div class=\"scroll\"><table><caption>Answers</caption><thead><tr>"
-        "<th scope=\"col\">Status</th><th scope=\"col\">Body</th></tr></thead><tbody>";
+    open_table("Answers", {"Status", "Body"});
     for (const auto& [status, r] : responses) {
       const auto& response = r.as_object();
       out_ += "<tr><th scope=\"row\">";
@@ -367,7 +387,7 @@ class Reference {
       }
       out_ += "</td></tr>";
     }
-    out_ += "</tbody></table></div>";
+    close_table();
   }
 
   void schemas() {
@@ -385,8 +405,8 @@ class Reference {
         append_prose(out_, description);
         out_ += "</p>";
       }
-      if (const auto* properties = schema.if_contains("properties")) {
-        members(schema, properties->as_object());
+      if (schema.contains("properties")) {
+        members(schema);
       } else {
         out_ += "<p>";
         append_type(out_, schema);
@@ -397,15 +417,13 @@ class Reference {
     out_ += "</section>";
   }
 
-  void members(const object& schema, const object& properties) {
+  // The member table of an object schema.
+  void members(const object& schema) {
     std::vector<std::string_view> required;
     if (const auto* r = schema.if_contains("required"))
       for (const auto& name : r->as_array()) required.push_back(name.as_string());
-    out_ +=
-        "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Member</th>"
-        "<th scope=\"col\">Type</th><th scope=\"col\">Required</th>"
-        "<th scope=\"col\">Rules</th><th scope=\"col\">Meaning</th></tr></thead><tbody>";
-    for (const auto& [name, member] : properties) {
+    open_table("", {"Member", "Type", "Required", "Rules", "Meaning"});
+    for (const auto& [name, member] : schema.at("properties").as_object()) {
       const auto& m = member.as_object();
       out_ += "<tr><th scope=\"row\">";
       append_code(out_, name);
@@ -421,7 +439,7 @@ class Reference {
       append_prose(out_, text_of(m, "description"));
       out_ += "</td></tr>";
     }
-    out_ += "</tbody></table></div>";
+    close_table();
   }
 
   const object& doc_;

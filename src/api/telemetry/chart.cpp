@@ -39,6 +39,8 @@ void append_attribute(std::string& out, std::string_view name, double value) {
   out += '"';
 }
 
+// Name, then value: the order of every attribute written anywhere.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
 void append_attribute(std::string& out, std::string_view name, std::string_view value) {
   out += ' ';
   out += name;

@@ -241,6 +241,8 @@ class Page {
     text(s.substr(plain));
   }
   // `<tag attrs>escaped text</tag>`; `attrs` is trusted markup (leading space included).
+  // In the order they appear in the markup.
+  // NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
   void element(std::string_view tag, std::string_view attrs, std::string_view content) {
     raw("<");
     raw(tag);
@@ -252,6 +254,8 @@ class Page {
     raw(">");
   }
   // ` name="value"` with the value escaped.
+  // Name, then value: the order of every attribute written anywhere.
+  // NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
   void attr(std::string_view name, std::string_view value) {
     raw(" ");
     raw(name);

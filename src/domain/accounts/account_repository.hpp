@@ -40,6 +40,14 @@ struct LoginThrottle {
   std::optional<core::TimePoint> locked_until;
 };
 
+/// A refresh token presented for rotation: the SHA-256 hashes of the presented token and of its
+/// successor, and when the successor expires.
+struct RefreshRotation {
+  std::string presented_hash;
+  std::string new_hash;
+  core::TimePoint new_expires;
+};
+
 /// The result of presenting a refresh token.
 struct RefreshOutcome {
   /// `reissued`: presented again within the grace window; nothing was written, the successor
@@ -205,8 +213,7 @@ class AccountRepository {
   /// caller derives `new_hash` from the presented token, so the successor stored by the rotation is
   /// the one it answers with again).
   virtual core::Task<core::Result<RefreshOutcome>> rotate_refresh_token(
-      const std::string& presented_hash, const std::string& new_hash, core::TimePoint new_expires,
-      core::TimePoint now) = 0;
+      const RefreshRotation& rotation, core::TimePoint now) = 0;
   /// Revokes the principal's session; false when it was not live (revoked already, or not
   /// the principal's).
   virtual core::Task<core::Result<bool>> revoke_session(const Principal& principal,

@@ -128,8 +128,9 @@ Task<Result<void>> AccountService::register_account(const Registration& input) {
 }
 
 Task<Result<IssuedTokens>> AccountService::verify_email(
-    std::string_view raw_email, std::string_view code, std::optional<std::string_view> user_agent) {
-  auto email = normalize_email(raw_email);
+    const EmailVerification& input, std::optional<std::string_view> user_agent) {
+  const std::string_view code = input.code;
+  auto email = normalize_email(input.email);
   if (!email) co_return fail(code_invalid());
   FERR_CO_TRY(auto stored, co_await repository_.find_verification_code(*email));
   if (!stored) co_return fail(code_invalid());
@@ -163,10 +164,10 @@ Task<Result<void>> AccountService::resend_verification(std::string_view raw_emai
   co_return co_await issue_verification_code(stored->user_id, *email);
 }
 
-Task<Result<IssuedTokens>> AccountService::login(std::string_view raw_email,
-                                                 std::string_view password,
+Task<Result<IssuedTokens>> AccountService::login(const Credentials& input,
                                                  std::optional<std::string_view> user_agent) {
-  auto email = normalize_email(raw_email);
+  const std::string_view password = input.password;
+  auto email = normalize_email(input.email);
   if (!email) {
     // Not an address anyone can have: nothing is looked up or stored for it, but the answer
     // costs the same as a wrong password.
@@ -234,9 +235,11 @@ Task<Result<IssuedTokens>> AccountService::refresh(std::string_view refresh_toke
   // The successor is derived from the presented token, not drawn: a presentation within the
   // grace window (a retry, a concurrent refresh) gets the very token the rotation stored.
   std::string next = crypto::derived_token(settings_.refresh_key, refresh_token);
-  FERR_CO_TRY(auto outcome, co_await repository_.rotate_refresh_token(
-                                crypto::sha256_hex(refresh_token), crypto::sha256_hex(next),
-                                now + settings_.refresh_ttl, now));
+  // Named, not a braced temporary in the co_await: GCC 12 destroys such a temporary twice.
+  const RefreshRotation rotation{.presented_hash = crypto::sha256_hex(refresh_token),
+                                 .new_hash = crypto::sha256_hex(next),
+                                 .new_expires = now + settings_.refresh_ttl};
+  FERR_CO_TRY(auto outcome, co_await repository_.rotate_refresh_token(rotation, now));
   if (outcome.kind != RefreshOutcome::Kind::rotated &&
       outcome.kind != RefreshOutcome::Kind::reissued) {
     co_return fail(session_expired());
@@ -374,9 +377,9 @@ Task<Result<void>> AccountService::forgot_password(std::string_view raw_email) {
   co_return Result<void>{};
 }
 
-Task<Result<void>> AccountService::reset_password(std::string_view token,
-                                                  std::string_view new_password) {
-  std::string token_hash = crypto::sha256_hex(token);
+Task<Result<void>> AccountService::reset_password(const PasswordReset& input) {
+  const std::string_view new_password = input.new_password;
+  std::string token_hash = crypto::sha256_hex(input.token);
   FERR_CO_TRY(auto stored, co_await repository_.find_reset_token(token_hash));
   if (!stored || stored->used) co_return fail(reset_token_invalid());
   auto now = clock_.now();

@@ -37,6 +37,24 @@ struct AccountSettings {
   int max_code_attempts = 5;
 };
 
+/// Input of `POST /auth/login` (and the first two members of a registration).
+struct Credentials {
+  std::string email;
+  std::string password;
+};
+
+/// Input of `POST /auth/verify-email`.
+struct EmailVerification {
+  std::string email;
+  std::string code;
+};
+
+/// Input of `POST /auth/reset-password`.
+struct PasswordReset {
+  std::string token;
+  std::string new_password;
+};
+
 /// Input of `POST /auth/register`.
 struct Registration {
   std::string email;
@@ -55,12 +73,10 @@ class AccountService {
   core::Task<core::Result<void>> register_account(const Registration& input);
   /// `user_agent`: the request's User-Agent, kept by the session it starts (session_user_agent).
   core::Task<core::Result<IssuedTokens>> verify_email(
-      std::string_view email, std::string_view code,
-      std::optional<std::string_view> user_agent = std::nullopt);
+      const EmailVerification& input, std::optional<std::string_view> user_agent = std::nullopt);
   core::Task<core::Result<void>> resend_verification(std::string_view email);
   core::Task<core::Result<IssuedTokens>> login(
-      std::string_view email, std::string_view password,
-      std::optional<std::string_view> user_agent = std::nullopt);
+      const Credentials& input, std::optional<std::string_view> user_agent = std::nullopt);
   core::Task<core::Result<IssuedTokens>> refresh(std::string_view refresh_token);
   /// Ends the principal's session; AUTH_UNAUTHORIZED when it was not live.
   core::Task<core::Result<void>> logout(const Principal& principal);
@@ -82,8 +98,7 @@ class AccountService {
   core::Task<core::Result<User>> update_profile(const Principal& principal,
                                                 const ProfilePatch& patch);
   core::Task<core::Result<void>> forgot_password(std::string_view email);
-  core::Task<core::Result<void>> reset_password(std::string_view token,
-                                                std::string_view new_password);
+  core::Task<core::Result<void>> reset_password(const PasswordReset& input);
   /// The live sessions of the principal's user, newest first.
   core::Task<core::Result<std::vector<SessionInfo>>> sessions(const Principal& principal);
   /// Revokes one of the principal's user's live sessions (its own included); SESSION_NOT_FOUND

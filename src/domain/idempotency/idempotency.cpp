@@ -18,8 +18,10 @@ core::Task<core::Result<Claim>> Idempotency::claim(const accounts::Principal& ca
                                                    const std::string& fingerprint) {
   FERR_CO_CHECK(co_await accounts::require_session(accounts_, caller));
   auto now = clock_.now();
-  FERR_CO_TRY(auto entry, co_await store_.claim(caller.key_owner(), key, fingerprint, now,
-                                                now - kKeepFor, now - kAbandonedAfter));
+  // Named, not a braced temporary in the co_await: GCC 12 destroys such a temporary twice.
+  const ClaimTimes times{
+      .now = now, .expired_before = now - kKeepFor, .abandoned_before = now - kAbandonedAfter};
+  FERR_CO_TRY(auto entry, co_await store_.claim(caller.key_owner(), key, fingerprint, times));
   if (entry.claimed) co_return Claim{Decision::run, {}};
   if (entry.fingerprint != fingerprint) co_return Claim{Decision::key_reused, {}};
   if (!entry.response) co_return Claim{Decision::in_flight, {}};

@@ -25,6 +25,13 @@ struct Entry {
   std::optional<StoredResponse> response;  ///< absent while that request is in flight
 };
 
+/// The instants of one claim, named: three time points in a row are too easily swapped.
+struct ClaimTimes {
+  core::TimePoint now;               ///< stamps a new entry
+  core::TimePoint expired_before;    ///< entries created earlier are forgotten
+  core::TimePoint abandoned_before;  ///< in-flight entries created earlier are taken over
+};
+
 class IdempotencyStore {
  public:
   virtual ~IdempotencyStore() = default;
@@ -33,9 +40,8 @@ class IdempotencyStore {
   /// in-flight entry created before `abandoned_before` (its request died); otherwise inserts a
   /// new in-flight entry for (user, key) unless one exists. Returns the entry afterwards.
   virtual core::Task<core::Result<Entry>> claim(const core::UserId& user, const std::string& key,
-                                                const std::string& fingerprint, core::TimePoint now,
-                                                core::TimePoint expired_before,
-                                                core::TimePoint abandoned_before) = 0;
+                                                const std::string& fingerprint,
+                                                const ClaimTimes& times) = 0;
   /// Records the response of the claimed request.
   virtual core::Task<core::Result<void>> complete(const core::UserId& user, const std::string& key,
                                                   const StoredResponse& response) = 0;

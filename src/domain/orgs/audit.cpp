@@ -23,6 +23,8 @@ std::string pair_object(std::string_view a, std::string_view x, std::string_view
 }
 
 /// `{"a":x,"b":y}` with both values escaped (free text such as names).
+/// Names and values alternate as they do in the object written.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
 std::string escaped_pair_object(std::string_view a, std::string_view x, std::string_view b,
                                 std::string_view y) {
   std::string out = "{\"";

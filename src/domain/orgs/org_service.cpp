@@ -105,12 +105,13 @@ Task<Result<std::vector<Member>>> OrgService::members(const Principal& actor,
 }
 
 Task<Result<Member>> OrgService::add_member(const Principal& actor, const std::string& slug,
-                                            const std::string& email, Role role) {
+                                            const NewMember& input) {
+  const Role role = input.role;
   FERR_CO_TRY(auto org, co_await org_as(repository_, actor, slug, Access::write));
   if (role == Role::owner)
     co_return fail(Error::validation("role", "role must be admin, member or viewer"));
   FERR_CO_CHECK(may_assign(org.role, std::nullopt, role));
-  auto normalized = accounts::normalize_email(email);
+  auto normalized = accounts::normalize_email(input.email);
   if (!normalized)
     co_return fail(Error::validation("email", "email must be a valid e-mail address"));
   FERR_CO_TRY(auto member, co_await repository_.add_member(

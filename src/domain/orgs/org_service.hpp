@@ -21,6 +21,12 @@ namespace ferr::domain::orgs {
 /// `[a-z0-9-]{2,40}`, not starting or ending with `-`.
 bool is_valid_slug(std::string_view slug);
 
+/// Input of `POST /v1/orgs/{slug}/members`: who joins, and as what.
+struct NewMember {
+  std::string email;
+  Role role;
+};
+
 class OrgService {
  public:
   /// `accounts` checks the caller's session where no organization is looked up first.
@@ -40,7 +46,7 @@ class OrgService {
   core::Task<core::Result<std::vector<Member>>> members(const Principal& actor,
                                                         const std::string& slug);
   core::Task<core::Result<Member>> add_member(const Principal& actor, const std::string& slug,
-                                              const std::string& email, Role role);
+                                              const NewMember& input);
   /// `user` is the path segment: an unparsable id is a member that does not exist.
   core::Task<core::Result<Member>> change_role(const Principal& actor, const std::string& slug,
                                                std::string_view user, Role role);

@@ -10,17 +10,6 @@ namespace ferr::domain::telemetry {
 
 namespace tel = ::ferr::telemetry;
 
-bool publishable(const tel::Event& event, std::int64_t count, std::int64_t distinct_orgs,
-                 std::int64_t distinct_users, int k) {
-  if (count == 0) return true;
-  switch (event.subject) {
-    case tel::Subject::org: return distinct_orgs >= k;
-    case tel::Subject::user: return distinct_users >= k;
-    case tel::Subject::none: return true;  // nothing pseudonymous to single out
-  }
-  return false;
-}
-
 core::Task<core::Result<DailyStatistics>> TelemetryStatistics::daily(int days) {
   auto today = std::chrono::floor<std::chrono::days>(clock_.now());
   DailyStatistics out{.first_day = today - std::chrono::days(days - 1), .days = days};
@@ -41,7 +30,7 @@ core::Task<core::Result<DailyStatistics>> TelemetryStatistics::daily(int days) {
     const auto* event = tel::find_event(c.event);
     if (event == nullptr) continue;  // not in this binary's catalog: nothing to say about it
     DailyCell cell{c.day, c.event, std::nullopt};
-    if (publishable(*event, c.count, c.distinct_orgs, c.distinct_users, k_)) cell.count = c.count;
+    if (publishable(*event, c, k_)) cell.count = c.count;
     if (auto day = day_index.find(c.day); day != day_index.end())
       out.series[static_cast<std::size_t>(event - tel::kEvents.data())].counts[day->second] =
           cell.count;
@@ -63,7 +52,7 @@ core::Task<core::Result<std::vector<RecentCounts>>> TelemetryStatistics::recent(
     auto found = counts.find(event.name);
     if (found == counts.end()) return 0;
     const auto& c = found->second;
-    if (!publishable(event, c.count, c.distinct_orgs, c.distinct_users, k_)) return std::nullopt;
+    if (!publishable(event, c, k_)) return std::nullopt;
     return c.count;
   };
   std::vector<RecentCounts> out;

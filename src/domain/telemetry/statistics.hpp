@@ -47,10 +47,19 @@ struct RecentCounts {
   std::optional<std::int64_t> last_7d;
 };
 
-/// Whether a count over `count` events with these distinct subjects may be published: zero always
-/// may, events without a subject always may, others need at least `k` distinct subjects.
-bool publishable(const ::ferr::telemetry::Event& event, std::int64_t count,
-                 std::int64_t distinct_orgs, std::int64_t distinct_users, int k);
+/// Whether `counts` (a DayCount or an EventCount) may be published: zero always may, events
+/// without a subject always may, others need at least `k` distinct subjects. The counts travel as
+/// their struct, named members and all: two distinct counts in a row are too easily swapped.
+template <class Counts>
+bool publishable(const ::ferr::telemetry::Event& event, const Counts& counts, int k) {
+  if (counts.count == 0) return true;
+  switch (event.subject) {
+    case ::ferr::telemetry::Subject::org: return counts.distinct_orgs >= k;
+    case ::ferr::telemetry::Subject::user: return counts.distinct_users >= k;
+    case ::ferr::telemetry::Subject::none: return true;  // nothing pseudonymous to single out
+  }
+  return false;
+}
 
 class TelemetryStatistics {
  public:

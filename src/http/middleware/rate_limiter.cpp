@@ -10,8 +10,8 @@
 
 namespace ferr::http {
 
-RateLimiter::RateLimiter(double rate, double burst, const core::Clock& clock)
-    : rate_(rate), burst_(std::max(1.0, burst)), clock_(clock) {
+RateLimiter::RateLimiter(RateLimit limit, const core::Clock& clock)
+    : rate_(limit.per_second), burst_(std::max(1.0, limit.burst)), clock_(clock) {
   randombytes_buf(key_.data(), key_.size());
 }
 

@@ -17,10 +17,15 @@
 
 namespace ferr::http {
 
+/// A token bucket's shape, named: a rate and a burst in a row are too easily swapped.
+struct RateLimit {
+  double per_second = 0;  ///< tokens added per second; 0 disables the limiter
+  double burst = 1;       ///< the bucket's size (at least 1)
+};
+
 class RateLimiter {
  public:
-  /// `rate` tokens per second, bursts of `burst` (0 rate disables the limiter).
-  RateLimiter(double rate, double burst, const core::Clock& clock);
+  RateLimiter(RateLimit limit, const core::Clock& clock);
 
   /// Takes one token for `client`; nullopt when allowed, otherwise the seconds until a token.
   std::optional<int> acquire(std::string_view client);

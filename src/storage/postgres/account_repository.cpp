@@ -307,13 +307,12 @@ Task<Result<bool>> PgAccountRepository::session_active(const accounts::Principal
 }
 
 Task<Result<accounts::RefreshOutcome>> PgAccountRepository::rotate_refresh_token(
-    const std::string& presented_hash, const std::string& new_hash, TimePoint new_expires,
-    TimePoint now) {
+    const accounts::RefreshRotation& rotation, TimePoint now) {
   using Kind = accounts::RefreshOutcome::Kind;
   auto body = [&](Transaction& tx) -> Task<Result<accounts::RefreshOutcome>> {
     // BEGIN + the token, locked until commit: the same token presented twice at once waits
     // here, then sees it spent (within the grace window: reissued).
-    FERR_CO_TRY(auto rows, co_await tx.query(sql::lock_refresh_token, presented_hash));
+    FERR_CO_TRY(auto rows, co_await tx.query(sql::lock_refresh_token, rotation.presented_hash));
     accounts::RefreshOutcome out;
     if (rows.rows() == 0) co_return out;  // unknown
     FERR_CO_TRY(out.session_id, read_id<core::SessionId>(rows, 0, 0));
@@ -326,11 +325,12 @@ Task<Result<accounts::RefreshOutcome>> PgAccountRepository::rotate_refresh_token
     std::vector<Statement> writes;
     switch (accounts::decide_refresh(token, now)) {
       case accounts::RefreshAction::rotate:
-        writes.push_back({sql::spend_refresh_token, {to_ms(now), presented_hash}});
-        writes.push_back({sql::insert_refresh_token,
-                          {new_hash, out.session_id.to_string(), to_ms(new_expires)}});
+        writes.push_back({sql::spend_refresh_token, {to_ms(now), rotation.presented_hash}});
         writes.push_back(
-            {sql::touch_session, {to_ms(now), to_ms(new_expires), out.session_id.to_string()}});
+            {sql::insert_refresh_token,
+             {rotation.new_hash, out.session_id.to_string(), to_ms(rotation.new_expires)}});
+        writes.push_back({sql::touch_session,
+                          {to_ms(now), to_ms(rotation.new_expires), out.session_id.to_string()}});
         out.kind = Kind::rotated;
         break;
       case accounts::RefreshAction::revoke_family:

@@ -11,21 +11,22 @@ namespace ferr::storage::postgres {
 
 using core::Result;
 using core::Task;
+using domain::idempotency::ClaimTimes;
 using domain::idempotency::Entry;
 using domain::idempotency::StoredResponse;
 
 Task<Result<Entry>> PgIdempotencyStore::claim(const core::UserId& user, const std::string& key,
-                                              const std::string& fingerprint, core::TimePoint now,
-                                              core::TimePoint expired_before,
-                                              core::TimePoint abandoned_before) {
+                                              const std::string& fingerprint,
+                                              const ClaimTimes& times) {
   const std::string user_id = user.to_string();
   // One round trip, one implicit transaction: expiry rides on the claims (an indexed range
   // delete, empty most of the time); the upsert takes the key or leaves it locked to its holder
   // until the pipeline ends, so the read that follows sees the entry as it stands.
   std::vector<Statement> statements;
-  statements.push_back({sql::expire_idempotency, {to_ms(expired_before)}});
+  statements.push_back({sql::expire_idempotency, {to_ms(times.expired_before)}});
   statements.push_back(
-      {sql::claim_idempotency, {user_id, key, fingerprint, to_ms(now), to_ms(abandoned_before)}});
+      {sql::claim_idempotency,
+       {user_id, key, fingerprint, to_ms(times.now), to_ms(times.abandoned_before)}});
   statements.push_back({sql::read_idempotency, {user_id, key}});
   FERR_CO_TRY(auto results, co_await db_.pool().pipeline(std::move(statements)));
   if (results[1].rows() == 1) co_return Entry{true, fingerprint, std::nullopt};

@@ -14,8 +14,7 @@ class PgIdempotencyStore final : public domain::idempotency::IdempotencyStore {
 
   core::Task<core::Result<domain::idempotency::Entry>> claim(
       const core::UserId& user, const std::string& key, const std::string& fingerprint,
-      core::TimePoint now, core::TimePoint expired_before,
-      core::TimePoint abandoned_before) override;
+      const domain::idempotency::ClaimTimes& times) override;
   core::Task<core::Result<void>> complete(
       const core::UserId& user, const std::string& key,
       const domain::idempotency::StoredResponse& response) override;

@@ -10,13 +10,18 @@
 
 namespace ferr::storage::postgres {
 
+/// Two counts that must not trade places, named.
+struct PgTelemetrySizes {
+  int retention_days;  ///< how long raw events are kept, which sizes the partition window
+  /// The k of the statistics: the most pseudonyms an hourly cell keeps
+  /// (domain/telemetry/hourly_counts.hpp).
+  int evidence_cap;
+};
+
 class PgTelemetryStore final : public domain::telemetry::TelemetryStore {
  public:
-  /// `retention_days`: how long raw events are kept, which sizes the partition window;
-  /// `evidence_cap`: the k of the statistics, the most pseudonyms an hourly cell keeps
-  /// (domain/telemetry/hourly_counts.hpp).
-  PgTelemetryStore(Database& db, int retention_days, int evidence_cap)
-      : db_(db), retention_days_(retention_days), evidence_cap_(evidence_cap) {}
+  PgTelemetryStore(Database& db, PgTelemetrySizes sizes)
+      : db_(db), retention_days_(sizes.retention_days), evidence_cap_(sizes.evidence_cap) {}
 
   core::Task<core::Result<domain::telemetry::ServerWrite>> write_server_events(
       std::span<const domain::telemetry::ServerRow> batch) override;

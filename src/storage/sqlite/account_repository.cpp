@@ -416,14 +416,13 @@ Task<Result<bool>> SqliteAccountRepository::session_active(const accounts::Princ
 }
 
 Task<Result<accounts::RefreshOutcome>> SqliteAccountRepository::rotate_refresh_token(
-    const std::string& presented_hash, const std::string& new_hash, TimePoint new_expires,
-    TimePoint now) {
+    const accounts::RefreshRotation& rotation, TimePoint now) {
   using Kind = accounts::RefreshOutcome::Kind;
   co_return co_await db_.transaction_async([&](Connection& c) -> Result<accounts::RefreshOutcome> {
     FERR_TRY(auto q, c.query("SELECT t.session_id, s.user_id, t.expires_at, t.rotated_at, "
                              "s.revoked_at FROM refresh_tokens t JOIN sessions s ON s.id = "
                              "t.session_id WHERE t.token_hash = ?"));
-    q->bind(1, presented_hash);
+    q->bind(1, rotation.presented_hash);
     FERR_TRY(bool found, q->step());
     accounts::RefreshOutcome out;
     if (!found) return out;  // Kind::unknown
@@ -448,14 +447,14 @@ Task<Result<accounts::RefreshOutcome>> SqliteAccountRepository::rotate_refresh_t
       case accounts::RefreshAction::rotate: break;
     }
     FERR_TRY(auto spend, c.query("UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ?"));
-    spend->bind(1, to_ms(now)).bind(2, presented_hash);
+    spend->bind(1, to_ms(now)).bind(2, rotation.presented_hash);
     FERR_CHECK(spend->run());
     FERR_TRY(auto issue, c.query(kInsertRefreshToken));
-    issue->bind(1, new_hash).bind(2, out.session_id).bind(3, to_ms(new_expires));
+    issue->bind(1, rotation.new_hash).bind(2, out.session_id).bind(3, to_ms(rotation.new_expires));
     FERR_CHECK(issue->run());
     FERR_TRY(auto touch,
              c.query("UPDATE sessions SET last_active_at = ?, expires_at = ? WHERE id = ?"));
-    touch->bind(1, to_ms(now)).bind(2, to_ms(new_expires)).bind(3, out.session_id);
+    touch->bind(1, to_ms(now)).bind(2, to_ms(rotation.new_expires)).bind(3, out.session_id);
     FERR_CHECK(touch->run());
     out.kind = Kind::rotated;
     return out;

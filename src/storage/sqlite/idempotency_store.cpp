@@ -7,18 +7,17 @@ namespace ferr::storage::sqlite {
 
 using core::Result;
 using core::Task;
+using domain::idempotency::ClaimTimes;
 using domain::idempotency::Entry;
 using domain::idempotency::StoredResponse;
 
 Task<Result<Entry>> SqliteIdempotencyStore::claim(const core::UserId& user, const std::string& key,
                                                   const std::string& fingerprint,
-                                                  core::TimePoint now,
-                                                  core::TimePoint expired_before,
-                                                  core::TimePoint abandoned_before) {
+                                                  const ClaimTimes& times) {
   co_return co_await db_.transaction_async([&](Connection& c) -> Result<Entry> {
     // Expiry rides on the claims themselves: an indexed range delete, empty most of the time.
     FERR_TRY(auto expire, c.query("DELETE FROM idempotency_keys WHERE created_at < ?"));
-    expire->bind(1, to_ms(expired_before));
+    expire->bind(1, to_ms(times.expired_before));
     FERR_CHECK(expire->run());
 
     FERR_TRY(auto q, c.query("SELECT fingerprint, status, body, created_at FROM "
@@ -31,14 +30,14 @@ Task<Result<Entry>> SqliteIdempotencyStore::claim(const core::UserId& user, cons
         held.response = StoredResponse{static_cast<int>(q->column_int(1)), q->column_text(2)};
         return held;
       }
-      if (from_ms(q->column_int(3)) >= abandoned_before) return held;  // still in flight
+      if (from_ms(q->column_int(3)) >= times.abandoned_before) return held;  // still in flight
     }
     // New, or an in-flight entry whose request died: it is ours now.
     FERR_TRY(auto take, c.query("INSERT INTO idempotency_keys (user_id, key, fingerprint, "
                                 "created_at) VALUES (?, ?, ?, ?) ON CONFLICT (user_id, key) DO "
                                 "UPDATE SET fingerprint = excluded.fingerprint, created_at = "
                                 "excluded.created_at, status = NULL, body = NULL"));
-    take->bind(1, user).bind(2, key).bind(3, fingerprint).bind(4, to_ms(now));
+    take->bind(1, user).bind(2, key).bind(3, fingerprint).bind(4, to_ms(times.now));
     FERR_CHECK(take->run());
     return Entry{true, fingerprint, std::nullopt};
   });

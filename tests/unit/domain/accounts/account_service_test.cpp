@@ -66,7 +66,7 @@ class AccountServiceTest : public ::testing::Test {
   /// A verified account and the tokens its verification issued.
   IssuedTokens active(const std::string& email) {
     EXPECT_TRUE(register_as(email));
-    auto tokens = run(service_.verify_email(email, code_in(mailer_.sent().back())));
+    auto tokens = run(service_.verify_email({email, code_in(mailer_.sent().back())}));
     EXPECT_TRUE(tokens) << tokens.error().message;
     return tokens.value_or(IssuedTokens{});
   }
@@ -77,7 +77,7 @@ class AccountServiceTest : public ::testing::Test {
   }
   core::Result<IssuedTokens> login(const std::string& email,
                                    const std::string& password = kPassword) {
-    return run(service_.login(email, password));
+    return run(service_.login({email, password}));
   }
   const UserWithSecret& stored(const std::string& email) { return *db_.user_by_email(email); }
 
@@ -162,7 +162,7 @@ TEST_F(AccountServiceTest, RegisteringAnActiveAddressTouchesNothingAndWarnsItsOw
 TEST_F(AccountServiceTest, VerifyEmailActivatesAndStartsASession) {
   ASSERT_TRUE(register_as("ada@example.com"));
   auto id = stored("ada@example.com").user.id;
-  auto tokens = run(service_.verify_email("ADA@example.com", code_in(mailer_.sent().back())));
+  auto tokens = run(service_.verify_email({"ADA@example.com", code_in(mailer_.sent().back())}));
   ASSERT_TRUE(tokens) << tokens.error().message;
   EXPECT_TRUE(tokens->user.active);
   EXPECT_EQ(tokens->user.id, id);
@@ -182,14 +182,14 @@ TEST_F(AccountServiceTest, WrongCodesAreCountedUntilTheCodeIsUseless) {
   auto code = code_in(mailer_.sent().back());
   std::string wrong = code == "000000" ? "111111" : "000000";
   for (int i = 1; i < 5; ++i) {
-    auto refused = run(service_.verify_email("ada@example.com", wrong));
+    auto refused = run(service_.verify_email({"ada@example.com", wrong}));
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code, ErrorCode::auth_verification_code_invalid) << i;
   }
-  auto fifth = run(service_.verify_email("ada@example.com", wrong));
+  auto fifth = run(service_.verify_email({"ada@example.com", wrong}));
   ASSERT_FALSE(fifth);
   EXPECT_EQ(fifth.error().code, ErrorCode::auth_verification_too_many_attempts);
-  auto right = run(service_.verify_email("ada@example.com", code));
+  auto right = run(service_.verify_email({"ada@example.com", code}));
   ASSERT_FALSE(right);
   EXPECT_EQ(right.error().code, ErrorCode::auth_verification_too_many_attempts)
       << "even the right code, now";
@@ -201,17 +201,17 @@ TEST_F(AccountServiceTest, CodesExpireAndUnknownOrVerifiedAddressesAreRefused) {
   ASSERT_TRUE(register_as("ada@example.com"));
   auto code = code_in(mailer_.sent().back());
   clock_.advance(15min);
-  auto late = run(service_.verify_email("ada@example.com", code));
+  auto late = run(service_.verify_email({"ada@example.com", code}));
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code, ErrorCode::auth_verification_code_expired);
 
-  EXPECT_EQ(run(service_.verify_email("bob@example.com", code)).error().code,
+  EXPECT_EQ(run(service_.verify_email({"bob@example.com", code})).error().code,
             ErrorCode::auth_verification_code_invalid);
-  EXPECT_EQ(run(service_.verify_email("not an address", code)).error().code,
+  EXPECT_EQ(run(service_.verify_email({"not an address", code})).error().code,
             ErrorCode::auth_verification_code_invalid);
 
   active("eve@example.com");
-  EXPECT_EQ(run(service_.verify_email("eve@example.com", "123456")).error().code,
+  EXPECT_EQ(run(service_.verify_email({"eve@example.com", "123456"})).error().code,
             ErrorCode::auth_email_already_verified);
 }
 
@@ -220,7 +220,7 @@ TEST_F(AccountServiceTest, ResendMailsANewCodeToPendingAccountsOnly) {
   clock_.advance(61s);
   ASSERT_TRUE(run(service_.resend_verification("ada@example.com")));
   ASSERT_EQ(mailer_.sent().size(), 2u);
-  auto tokens = run(service_.verify_email("ada@example.com", code_in(mailer_.sent().back())));
+  auto tokens = run(service_.verify_email({"ada@example.com", code_in(mailer_.sent().back())}));
   EXPECT_TRUE(tokens) << "the new code works";
   clock_.advance(61s);
   ASSERT_TRUE(run(service_.resend_verification("ada@example.com")));
@@ -523,17 +523,17 @@ TEST_F(AccountServiceTest, APasswordResetSetsThePasswordAndEndsEverySession) {
   ASSERT_FALSE(token.empty());
   EXPECT_TRUE(db_.password_resets.contains(crypto::sha256_hex(token))) << "stored hashed";
 
-  auto weak = run(service_.reset_password(token, "password"));
+  auto weak = run(service_.reset_password({token, "password"}));
   ASSERT_FALSE(weak);
   EXPECT_EQ(weak.error().code, ErrorCode::user_password_too_weak);
 
-  ASSERT_TRUE(run(service_.reset_password(token, "a brand new passphrase")));
+  ASSERT_TRUE(run(service_.reset_password({token, "a brand new passphrase"})));
   EXPECT_FALSE(db_.session_live(principal)) << "every session ends";
   EXPECT_FALSE(db_.login_throttle.contains("ada@example.com")) << "the throttle is cleared";
   EXPECT_FALSE(login("ada@example.com"));
   EXPECT_TRUE(login("ada@example.com", "a brand new passphrase"));
 
-  auto again = run(service_.reset_password(token, "yet another passphrase"));
+  auto again = run(service_.reset_password({token, "yet another passphrase"}));
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, ErrorCode::auth_password_reset_token_invalid) << "single use";
 }
@@ -544,9 +544,9 @@ TEST_F(AccountServiceTest, ResetTokensExpireAndOnlyActiveAccountsGetThem) {
   ASSERT_TRUE(run(service_.forgot_password("ada@example.com")));
   auto token = reset_token_in(mailer_.sent().back());
   clock_.advance(30min);
-  EXPECT_EQ(run(service_.reset_password(token, "a brand new passphrase")).error().code,
+  EXPECT_EQ(run(service_.reset_password({token, "a brand new passphrase"})).error().code,
             ErrorCode::auth_password_reset_token_expired);
-  EXPECT_EQ(run(service_.reset_password("made-up", "a brand new passphrase")).error().code,
+  EXPECT_EQ(run(service_.reset_password({"made-up", "a brand new passphrase"})).error().code,
             ErrorCode::auth_password_reset_token_invalid);
 
   ASSERT_TRUE(register_as("pending@example.com"));

@@ -81,7 +81,7 @@ TEST_F(OrgServiceTest, ARevokedSessionIsUnauthorizedOnEveryMethod) {
                          ErrorCode::auth_unauthorized));
   EXPECT_TRUE(fails_with(run(service_.members(owner_, "acme")), ErrorCode::auth_unauthorized));
   EXPECT_TRUE(
-      fails_with(run(service_.add_member(owner_, "acme", "outsider@example.com", Role::member)),
+      fails_with(run(service_.add_member(owner_, "acme", {"outsider@example.com", Role::member})),
                  ErrorCode::auth_unauthorized));
   EXPECT_TRUE(fails_with(run(service_.change_role(owner_, "acme", id, Role::viewer)),
                          ErrorCode::auth_unauthorized));
@@ -142,7 +142,7 @@ TEST_F(OrgServiceTest, MembersReadAndOnlyAdminsAndOwnersWrite) {
                            ErrorCode::auth_forbidden))
         << "the audit log is for admins";
     EXPECT_TRUE(
-        fails_with(run(service_.add_member(reader, "acme", "outsider@example.com", Role::viewer)),
+        fails_with(run(service_.add_member(reader, "acme", {"outsider@example.com", Role::viewer})),
                    ErrorCode::auth_forbidden));
   }
   EXPECT_TRUE(audits().empty());
@@ -226,7 +226,7 @@ TEST_F(OrgServiceTest, UpdateAuditsWhatChangesAndNothingWhenNothingDoes) {
 // --- members -------------------------------------------------------------------------------
 
 TEST_F(OrgServiceTest, AddMemberAuditsWithTheNewMemberAsTargetAndEmits) {
-  auto added = run(service_.add_member(admin_, "acme", " Outsider@Example.com ", Role::viewer));
+  auto added = run(service_.add_member(admin_, "acme", {" Outsider@Example.com ", Role::viewer}));
   ASSERT_TRUE(added) << added.error().message;
   EXPECT_EQ(added->user_id, outsider_.user_id);
   EXPECT_EQ(added->role, Role::viewer);
@@ -237,28 +237,28 @@ TEST_F(OrgServiceTest, AddMemberAuditsWithTheNewMemberAsTargetAndEmits) {
   EXPECT_EQ(events_.events(),
             std::vector<std::string>{"org.member.added " + admin_.user_id.to_string() + " viewer"});
   EXPECT_TRUE(
-      fails_with(run(service_.add_member(admin_, "acme", "outsider@example.com", Role::member)),
+      fails_with(run(service_.add_member(admin_, "acme", {"outsider@example.com", Role::member})),
                  ErrorCode::org_member_already_exists));
 }
 
 TEST_F(OrgServiceTest, AddMemberChecksRoleAddressAndAccount) {
-  auto owner_role = run(service_.add_member(owner_, "acme", "outsider@example.com", Role::owner));
+  auto owner_role = run(service_.add_member(owner_, "acme", {"outsider@example.com", Role::owner}));
   ASSERT_TRUE(fails_with(owner_role, ErrorCode::validation_failed)) << "nobody is added as owner";
   EXPECT_EQ(owner_role.error().field, "role");
   EXPECT_TRUE(
-      fails_with(run(service_.add_member(admin_, "acme", "outsider@example.com", Role::admin)),
+      fails_with(run(service_.add_member(admin_, "acme", {"outsider@example.com", Role::admin})),
                  ErrorCode::auth_forbidden))
       << "only an owner adds an admin";
-  EXPECT_TRUE(run(service_.add_member(owner_, "acme", "outsider@example.com", Role::admin)));
-  auto bad_address = run(service_.add_member(owner_, "acme", "not an address", Role::member));
+  EXPECT_TRUE(run(service_.add_member(owner_, "acme", {"outsider@example.com", Role::admin})));
+  auto bad_address = run(service_.add_member(owner_, "acme", {"not an address", Role::member}));
   ASSERT_TRUE(fails_with(bad_address, ErrorCode::validation_failed));
   EXPECT_EQ(bad_address.error().field, "email");
   db_.add_user("pending@example.com", false);
   EXPECT_TRUE(
-      fails_with(run(service_.add_member(owner_, "acme", "pending@example.com", Role::member)),
+      fails_with(run(service_.add_member(owner_, "acme", {"pending@example.com", Role::member})),
                  ErrorCode::user_not_found));
   EXPECT_TRUE(
-      fails_with(run(service_.add_member(owner_, "acme", "nobody@example.com", Role::member)),
+      fails_with(run(service_.add_member(owner_, "acme", {"nobody@example.com", Role::member})),
                  ErrorCode::user_not_found));
   EXPECT_EQ(events_.events().size(), 1u) << "only the one addition that happened";
 }
@@ -403,7 +403,7 @@ TEST_F(OrgServiceTest, ACreatorTokenDiesWithItsCreatorsAdminRoleAnOrgTokenDoesNo
   EXPECT_TRUE(fails_with(run(service_.get(creator, "acme")), ErrorCode::auth_unauthorized));
   ASSERT_TRUE(run(service_.get(org_owned, "acme")));
 
-  auto added = run(service_.add_member(org_owned, "acme", "outsider@example.com", Role::viewer));
+  auto added = run(service_.add_member(org_owned, "acme", {"outsider@example.com", Role::viewer}));
   ASSERT_TRUE(added) << added.error().message;
   EXPECT_FALSE(audits().back().actor_id) << "no person acted";
   EXPECT_EQ(events_.events().back(), "org.member.added null viewer");

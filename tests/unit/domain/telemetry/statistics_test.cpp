@@ -32,13 +32,26 @@ std::string pseudonym(int n) { return "user-" + std::to_string(n); }
 
 const tel::Event& event(std::string_view name) { return *tel::find_event(name); }
 
+// `count` events from `orgs` distinct orgs and `users` distinct users.
+EventCount counts(std::int64_t count, std::int64_t orgs, std::int64_t users) {
+  return {.event = "", .count = count, .distinct_orgs = orgs, .distinct_users = users};
+}
+
 TEST(Statistics, PublishableFollowsTheEventsSubject) {
-  EXPECT_FALSE(publishable(event("auth.login"), 10, 0, 4, 5)) << "4 users < k";
-  EXPECT_TRUE(publishable(event("auth.login"), 10, 0, 5, 5));
-  EXPECT_FALSE(publishable(event("product.activated"), 9, 4, 9, 5)) << "orgs count, not users";
-  EXPECT_TRUE(publishable(event("product.activated"), 9, 5, 0, 5));
-  EXPECT_TRUE(publishable(event("cli.run"), 3, 0, 0, 5)) << "no subject: nobody to single out";
-  EXPECT_TRUE(publishable(event("auth.login"), 0, 0, 0, 5)) << "zero reveals nothing";
+  EXPECT_FALSE(publishable(event("auth.login"), counts(10, 0, 4), 5)) << "4 users < k";
+  EXPECT_TRUE(publishable(event("auth.login"), counts(10, 0, 5), 5));
+  EXPECT_FALSE(publishable(event("product.activated"), counts(9, 4, 9), 5))
+      << "orgs count, not users";
+  EXPECT_TRUE(publishable(event("product.activated"), counts(9, 5, 0), 5));
+  EXPECT_TRUE(publishable(event("cli.run"), counts(3, 0, 0), 5))
+      << "no subject: nobody to single out";
+  EXPECT_TRUE(publishable(event("auth.login"), counts(0, 0, 0), 5)) << "zero reveals nothing";
+  DayCount day{.day = "2026-12-01",
+               .event = "auth.login",
+               .count = 6,
+               .distinct_orgs = 0,
+               .distinct_users = 5};
+  EXPECT_TRUE(publishable(event("auth.login"), day, 5)) << "a day's counts answer the same";
 }
 
 TEST(Statistics, DailyWithholdsSmallGroupsAndAsksForTheRightDays) {

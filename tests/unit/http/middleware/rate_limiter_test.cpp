@@ -16,7 +16,7 @@ class RateLimiterTest : public ::testing::Test {
 };
 
 TEST_F(RateLimiterTest, AllowsABurstThenRefillsAtTheRate) {
-  RateLimiter limiter(2, 8, clock_);
+  RateLimiter limiter({.per_second = 2, .burst = 8}, clock_);
   for (int i = 0; i < 8; ++i) EXPECT_FALSE(limiter.acquire("10.0.0.1")) << i;
   auto wait = limiter.acquire("10.0.0.1");
   ASSERT_TRUE(wait);
@@ -31,26 +31,26 @@ TEST_F(RateLimiterTest, AllowsABurstThenRefillsAtTheRate) {
 }
 
 TEST_F(RateLimiterTest, ClientsHaveSeparateBuckets) {
-  RateLimiter limiter(1, 1, clock_);
+  RateLimiter limiter({.per_second = 1, .burst = 1}, clock_);
   EXPECT_FALSE(limiter.acquire("a"));
   EXPECT_TRUE(limiter.acquire("a"));
   EXPECT_FALSE(limiter.acquire("b"));
 }
 
 TEST_F(RateLimiterTest, RetryAfterRoundsUpAtLowRates) {
-  RateLimiter limiter(0.1, 1, clock_);
+  RateLimiter limiter({.per_second = 0.1, .burst = 1}, clock_);
   EXPECT_FALSE(limiter.acquire("a"));
   EXPECT_EQ(limiter.acquire("a"), 10);
 }
 
 TEST_F(RateLimiterTest, ZeroRateDisablesIt) {
-  RateLimiter limiter(0, 0, clock_);
+  RateLimiter limiter({.per_second = 0, .burst = 0}, clock_);
   EXPECT_FALSE(limiter.enabled());
   for (int i = 0; i < 1000; ++i) EXPECT_FALSE(limiter.acquire("a"));
 }
 
 TEST_F(RateLimiterTest, CheckAnswers429WithRetryAfter) {
-  RateLimiter limiter(1, 1, clock_);
+  RateLimiter limiter({.per_second = 1, .burst = 1}, clock_);
   Request request;
   request.client_ip = "192.0.2.1";
   request.request_id = "rid";
@@ -63,7 +63,7 @@ TEST_F(RateLimiterTest, CheckAnswers429WithRetryAfter) {
 }
 
 TEST_F(RateLimiterTest, ManyClientsStayBounded) {
-  RateLimiter limiter(1, 4, clock_);
+  RateLimiter limiter({.per_second = 1, .burst = 4}, clock_);
   // A flood of distinct addresses within one instant: nothing has refilled, yet memory is bounded.
   for (int i = 0; i < 300000; ++i) limiter.acquire("client-" + std::to_string(i));
   EXPECT_LE(limiter.tracked_clients(), 16u * 8192u + 16u);
