@@ -29,6 +29,20 @@ std::string_view method_name(Method m) {
   return "OTHER";
 }
 
+std::string_view lower_case_method_name(Method m) {
+  switch (m) {
+    case Method::get: return "get";
+    case Method::head: return "head";
+    case Method::post: return "post";
+    case Method::put: return "put";
+    case Method::patch: return "patch";
+    case Method::del: return "delete";
+    case Method::options: return "options";
+    case Method::other: return "other";
+  }
+  return "other";
+}
+
 Method parse_method(std::string_view token) {
   for (Method m : {Method::get, Method::head, Method::post, Method::put, Method::patch, Method::del,
                    Method::options})

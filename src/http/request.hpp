@@ -14,6 +14,8 @@ enum class Method { get, head, post, put, patch, del, options, other };
 
 /// `GET`, `POST`, … (`DELETE` for del, `OTHER` for other).
 std::string_view method_name(Method m);
+/// `get`, `post`, …: the same names in lower case, as OpenAPI path items spell their operations.
+std::string_view lower_case_method_name(Method m);
 /// The method for a request-line token (case-sensitive, as HTTP is).
 Method parse_method(std::string_view token);
 

@@ -5,7 +5,6 @@
 
 #include <boost/json/parse.hpp>
 
-#include <cctype>
 #include <set>
 #include <string>
 #include <utility>
@@ -18,12 +17,6 @@ namespace {
 
 class OpenApiTest : public testing::ApiTest {};
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 TEST_F(OpenApiTest, ServesTheDocumentOfExactlyTheRoutesItServes) {
   auto r = call("GET", "/v1/openapi.json");
   ASSERT_EQ(r.status, 200);
@@ -33,7 +26,7 @@ TEST_F(OpenApiTest, ServesTheDocumentOfExactlyTheRoutesItServes) {
 
   std::set<std::pair<std::string, std::string>> served;
   for (const auto& route : app_->router().routes())
-    served.emplace(lower(http::method_name(route->method)), route->pattern);
+    served.emplace(http::lower_case_method_name(route->method), route->pattern);
   std::set<std::pair<std::string, std::string>> described;
   for (const auto& [path, item] : document.at("paths").as_object())
     for (const auto& [method, operation] : item.as_object())

@@ -24,13 +24,6 @@ using boost::json::array;
 using boost::json::object;
 using C = core::ErrorCode;
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 bool has_slug(const Operation& op) { return op.path.find("{slug}") != std::string_view::npos; }
 
 // The codes a route can answer: its own and those every route of its kind can.
@@ -277,7 +270,7 @@ object build_document(const http::Router& router, std::string_view version) {
     described.insert(op);
     auto& item = paths[route->pattern];
     if (!item.is_object()) item = object{};
-    item.as_object()[lower(http::method_name(route->method))] =
+    item.as_object()[http::lower_case_method_name(route->method)] =
         operation_object(*op, canonical == route->pattern ? "" : canonical);
   }
   for (const auto& op : operations())

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
 
 namespace ferr::http {
@@ -103,6 +104,15 @@ TEST(Method, ParseAndNameRoundTrip) {
   }
   EXPECT_EQ(method_name(Method::del), "DELETE");
   EXPECT_EQ(method_name(Method::other), "OTHER");
+}
+
+TEST(Method, TheLowerCaseNameIsTheNameInLowerCase) {
+  for (Method m : {Method::get, Method::head, Method::post, Method::put, Method::patch, Method::del,
+                   Method::options, Method::other}) {
+    std::string lowered(method_name(m));
+    for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_EQ(lower_case_method_name(m), lowered);
+  }
 }
 
 TEST(Method, ParseIsCaseSensitiveAndMapsTheRestToOther) {
