@@ -2,7 +2,8 @@
 
 namespace ferr::core {
 
-BackgroundLoop::BackgroundLoop() : work_(context_.get_executor()) {
+BackgroundLoop::BackgroundLoop(std::chrono::milliseconds grace)
+    : grace_(grace), work_(context_.get_executor()) {
   thread_ = std::thread([this] {
     context_.run();
     std::lock_guard lock(mutex_);
@@ -11,14 +12,14 @@ BackgroundLoop::BackgroundLoop() : work_(context_.get_executor()) {
   });
 }
 
-void BackgroundLoop::stop(std::chrono::milliseconds grace) {
+void BackgroundLoop::stop() {
   if (!thread_.joinable()) return;
   // Stopping the loop outright could leave another thread (a storage pool) holding work for it
   // and touching it after it is gone: it ends by itself once its work is done.
   work_.reset();
   {
     std::unique_lock lock(mutex_);
-    if (!finished_.wait_for(lock, grace, [&] { return done_; })) context_.stop();
+    if (!finished_.wait_for(lock, grace_, [&] { return done_; })) context_.stop();
   }
   thread_.join();
 }

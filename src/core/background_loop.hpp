@@ -14,8 +14,9 @@ namespace ferr::core {
 
 class BackgroundLoop {
  public:
-  /// Starts the thread; the loop runs until stop().
-  BackgroundLoop();
+  /// Starts the thread; the loop runs until stop(), which lets it run out of work for at most
+  /// `grace`.
+  explicit BackgroundLoop(std::chrono::milliseconds grace = std::chrono::seconds(10));
   ~BackgroundLoop() { stop(); }
   BackgroundLoop(const BackgroundLoop&) = delete;
   BackgroundLoop& operator=(const BackgroundLoop&) = delete;
@@ -24,10 +25,11 @@ class BackgroundLoop {
   boost::asio::io_context::executor_type executor() { return context_.get_executor(); }
   /// Lets the loop run out of work (what is queued or in flight elsewhere for it, such as a
   /// storage call that will resume a coroutine here, still completes), then joins the thread.
-  /// Past `grace` the loop is stopped as it is. Idempotent.
-  void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
+  /// Past the grace the loop is stopped as it is. Idempotent.
+  void stop();
 
  private:
+  std::chrono::milliseconds grace_;
   boost::asio::io_context context_{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::mutex mutex_;
