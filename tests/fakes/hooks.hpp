@@ -23,6 +23,10 @@
 
 namespace ferr::fakes {
 
+/// The store failure tests inject with Hooks::fail_next: a database error whose log detail is
+/// "injected".
+inline core::Error injected_failure() { return core::Error::database("injected"); }
+
 class Hooks {
  public:
   /// The next `times` calls of `method` (any method when empty) fail with `error`; the failure

@@ -20,7 +20,7 @@ using core::ErrorCode;
 constexpr std::int64_t kInt64Min = std::numeric_limits<std::int64_t>::min();
 constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
 
-boost::json::value json(std::string_view text) {
+boost::json::value body(std::string_view text) {
   auto parsed = parse_json_body(text);
   EXPECT_TRUE(parsed) << text;
   return parsed ? *parsed : boost::json::value();
@@ -54,15 +54,15 @@ static_assert(requires(const boost::json::value& v) { ObjectReader::of(v); });
 TEST(ObjectReader, RefusesEverythingButAnObject) {
   for (std::string_view text : {"[]", "[{}]", "\"s\"", "1", "2.5", "true", "null"}) {
     SCOPED_TRACE(text);
-    const auto v = json(text);
+    const auto v = body(text);
     expect_invalid(ObjectReader::of(v), "body", "request body must be an object");
   }
-  const auto empty = json("{}");
+  const auto empty = body("{}");
   EXPECT_TRUE(ObjectReader::of(empty));
 }
 
 TEST(ObjectReader, ReadsARequiredString) {
-  const auto v = json(R"({"email":"a@b.c","empty":""})");
+  const auto v = body(R"({"email":"a@b.c","empty":""})");
   auto r = reader_of(v);
   EXPECT_EQ(r.required_string("email").value(), "a@b.c");
   EXPECT_EQ(r.required_string("empty").value(), "");
@@ -70,13 +70,13 @@ TEST(ObjectReader, ReadsARequiredString) {
 }
 
 TEST(ObjectReader, KeepsEmbeddedNulBytes) {
-  const auto v = json(R"({"s":"a\u0000b"})");
+  const auto v = body(R"({"s":"a\u0000b"})");
   auto r = reader_of(v);
   EXPECT_EQ(r.required_string("s").value(), std::string("a\0b", 3));
 }
 
 TEST(ObjectReader, RefusesAMissingNullOrNonStringRequiredString) {
-  const auto v = json(R"({"n":null,"i":1,"d":1.5,"b":true,"a":["x"],"o":{"x":"y"}})");
+  const auto v = body(R"({"n":null,"i":1,"d":1.5,"b":true,"a":["x"],"o":{"x":"y"}})");
   auto r = reader_of(v);
   expect_invalid(r.required_string("email"), "email", "email is required");
   expect_invalid(r.required_string("n"), "n", "n must be a string");
@@ -87,7 +87,7 @@ TEST(ObjectReader, RefusesAMissingNullOrNonStringRequiredString) {
 }
 
 TEST(ObjectReader, ReadsAnOptionalString) {
-  const auto v = json(R"({"timezone":"Europe/Paris"})");
+  const auto v = body(R"({"timezone":"Europe/Paris"})");
   auto r = reader_of(v);
   EXPECT_EQ(r.optional_string("timezone").value(), "Europe/Paris");
   EXPECT_EQ(r.optional_string("locale").value(), std::nullopt);
@@ -95,7 +95,7 @@ TEST(ObjectReader, ReadsAnOptionalString) {
 }
 
 TEST(ObjectReader, RefusesNullAndOtherTypesForAnOptionalString) {
-  const auto v = json(R"({"locale":null,"n":3,"b":false})");
+  const auto v = body(R"({"locale":null,"n":3,"b":false})");
   auto r = reader_of(v);
   expect_invalid(r.optional_string("locale"), "locale", "locale must be a string");
   expect_invalid(r.optional_string("n"), "n", "n must be a string");
@@ -103,7 +103,7 @@ TEST(ObjectReader, RefusesNullAndOtherTypesForAnOptionalString) {
 }
 
 TEST(ObjectReader, TellsTheThreeStatesOfANullableString) {
-  const auto v = json(R"({"display_name":null,"bio":"hi"})");
+  const auto v = body(R"({"display_name":null,"bio":"hi"})");
   auto r = reader_of(v);
   auto absent = r.nullable_string("nickname");
   ASSERT_TRUE(absent);
@@ -122,7 +122,7 @@ TEST(ObjectReader, TellsTheThreeStatesOfANullableString) {
 }
 
 TEST(ObjectReader, RefusesNonStringsForANullableString) {
-  const auto v = json(R"({"a":1,"b":[],"c":{},"d":true})");
+  const auto v = body(R"({"a":1,"b":[],"c":{},"d":true})");
   auto r = reader_of(v);
   for (std::string_view name : {"a", "b", "c", "d"}) {
     SCOPED_TRACE(name);
@@ -131,7 +131,7 @@ TEST(ObjectReader, RefusesNonStringsForANullableString) {
 }
 
 TEST(ObjectReader, ReadsARequiredBool) {
-  const auto v = json(R"({"yes":true,"no":false})");
+  const auto v = body(R"({"yes":true,"no":false})");
   auto r = reader_of(v);
   EXPECT_EQ(r.required_bool("yes").value(), true);
   EXPECT_EQ(r.required_bool("no").value(), false);
@@ -139,7 +139,7 @@ TEST(ObjectReader, ReadsARequiredBool) {
 }
 
 TEST(ObjectReader, RefusesAMissingNullOrNonBoolRequiredBool) {
-  const auto v = json(R"({"n":null,"i":1,"z":0,"s":"true","a":[true]})");
+  const auto v = body(R"({"n":null,"i":1,"z":0,"s":"true","a":[true]})");
   auto r = reader_of(v);
   expect_invalid(r.required_bool("flag"), "flag", "flag is required");
   for (std::string_view name : {"n", "i", "z", "s", "a"}) {
@@ -149,7 +149,7 @@ TEST(ObjectReader, RefusesAMissingNullOrNonBoolRequiredBool) {
 }
 
 TEST(ObjectReader, ReadsAnOptionalIntWithinItsRange) {
-  const auto v = json(R"({"limit":50,"low":1,"high":100,"neg":-5})");
+  const auto v = body(R"({"limit":50,"low":1,"high":100,"neg":-5})");
   auto r = reader_of(v);
   EXPECT_EQ(r.optional_int("limit", 1, 100).value(), 50);
   EXPECT_EQ(r.optional_int("low", 1, 100).value(), 1);
@@ -160,7 +160,7 @@ TEST(ObjectReader, ReadsAnOptionalIntWithinItsRange) {
 }
 
 TEST(ObjectReader, RefusesAnOptionalIntOutsideItsRange) {
-  const auto v = json(R"({"below":0,"above":101,"neg":-1})");
+  const auto v = body(R"({"below":0,"above":101,"neg":-1})");
   auto r = reader_of(v);
   expect_invalid(r.optional_int("below", 1, 100), "below",
                  "below must be an integer from 1 to 100");
@@ -170,7 +170,7 @@ TEST(ObjectReader, RefusesAnOptionalIntOutsideItsRange) {
 }
 
 TEST(ObjectReader, ReadsTheInt64Extremes) {
-  const auto v = json(R"({"min":-9223372036854775808,"max":9223372036854775807})");
+  const auto v = body(R"({"min":-9223372036854775808,"max":9223372036854775807})");
   auto r = reader_of(v);
   EXPECT_EQ(r.optional_int("min", kInt64Min, kInt64Max).value(), kInt64Min);
   EXPECT_EQ(r.optional_int("max", kInt64Min, kInt64Max).value(), kInt64Max);
@@ -179,7 +179,7 @@ TEST(ObjectReader, ReadsTheInt64Extremes) {
 TEST(ObjectReader, RefusesIntegersBeyondInt64) {
   // uint64 above INT64_MAX, then integers so large the parser made them doubles.
   const auto v =
-      json(R"({"u":18446744073709551615,"big":18446744073709551616,"neg":-9223372036854775809,)"
+      body(R"({"u":18446744073709551615,"big":18446744073709551616,"neg":-9223372036854775809,)"
            R"("huge":100000000000000000000000000000})");
   auto r = reader_of(v);
   for (std::string_view name : {"u", "big", "neg", "huge"}) {
@@ -192,7 +192,7 @@ TEST(ObjectReader, RefusesIntegersBeyondInt64) {
 
 TEST(ObjectReader, RefusesNonIntegersForAnOptionalInt) {
   const auto v =
-      json(R"({"two":2.0,"exp":1e2,"frac":1.5,"negzero":-0.0,"s":"3","b":true,"n":null,"a":[1],)"
+      body(R"({"two":2.0,"exp":1e2,"frac":1.5,"negzero":-0.0,"s":"3","b":true,"n":null,"a":[1],)"
            R"("o":{}})");
   auto r = reader_of(v);
   for (std::string_view name : {"two", "exp", "frac", "negzero", "s", "b", "n", "a", "o"}) {
@@ -210,7 +210,7 @@ TEST(ObjectReader, AcceptsSmallUint64ValuesBuiltInCode) {
 }
 
 TEST(ObjectReader, GivesRawAccessToNestedValues) {
-  const auto v = json(R"({"props":{"a":[1,2]},"tags":["x"],"nothing":null})");
+  const auto v = body(R"({"props":{"a":[1,2]},"tags":["x"],"nothing":null})");
   auto r = reader_of(v);
   auto props = r.optional_value("props");
   ASSERT_TRUE(props);
@@ -229,7 +229,7 @@ TEST(ObjectReader, GivesRawAccessToNestedValues) {
 }
 
 TEST(ObjectReader, ReadsNestedObjectsWithReadersOfTheirOwn) {
-  const auto v = json(R"({"org":{"slug":"acme","extra":1}})");
+  const auto v = body(R"({"org":{"slug":"acme","extra":1}})");
   auto outer = reader_of(v);
   auto org = outer.optional_value("org");
   ASSERT_TRUE(org && org->has_value());
@@ -240,36 +240,36 @@ TEST(ObjectReader, ReadsNestedObjectsWithReadersOfTheirOwn) {
 }
 
 TEST(ObjectReader, RejectsUnknownMembers) {
-  const auto v = json(R"({"email":"a@b.c","admin":true})");
+  const auto v = body(R"({"email":"a@b.c","admin":true})");
   auto r = reader_of(v);
   ASSERT_TRUE(r.required_string("email"));
   expect_invalid(r.finish(), "admin", "unknown member");
 }
 
 TEST(ObjectReader, NamesTheFirstUnknownMemberInBodyOrder) {
-  const auto v = json(R"({"z":1,"email":"a@b.c","y":2,"x":3})");
+  const auto v = body(R"({"z":1,"email":"a@b.c","y":2,"x":3})");
   auto r = reader_of(v);
   ASSERT_TRUE(r.required_string("email"));
   expect_invalid(r.finish(), "z", "unknown member");
 }
 
 TEST(ObjectReader, RejectsEveryMemberWhenNothingWasRead) {
-  const auto v = json(R"({"a":1})");
+  const auto v = body(R"({"a":1})");
   const auto r = reader_of(v);
   expect_invalid(r.finish(), "a", "unknown member");
-  EXPECT_TRUE(reader_of(json("{}")).finish());
+  EXPECT_TRUE(reader_of(body("{}")).finish());
 }
 
 TEST(ObjectReader, CountsAFailedReadAsKnown) {
   // The error of the read itself is the one the client should see, not "unknown member".
-  const auto v = json(R"({"n":"x"})");
+  const auto v = body(R"({"n":"x"})");
   auto r = reader_of(v);
   EXPECT_FALSE(r.optional_int("n", 0, 1));
   EXPECT_TRUE(r.finish());
 }
 
 TEST(ObjectReader, CountsAMemberReadTwiceOnce) {
-  const auto v = json(R"({"a":"x"})");
+  const auto v = body(R"({"a":"x"})");
   auto r = reader_of(v);
   EXPECT_TRUE(r.required_string("a"));
   EXPECT_TRUE(r.optional_string("a"));
@@ -277,7 +277,7 @@ TEST(ObjectReader, CountsAMemberReadTwiceOnce) {
 }
 
 TEST(ObjectReader, MatchesNamesExactly) {
-  const auto v = json(R"({"Email":"a@b.c"})");
+  const auto v = body(R"({"Email":"a@b.c"})");
   auto r = reader_of(v);
   expect_invalid(r.required_string("email"), "email", "email is required");
   expect_invalid(r.finish(), "Email", "unknown member");
@@ -285,7 +285,7 @@ TEST(ObjectReader, MatchesNamesExactly) {
 
 TEST(ObjectReader, ReadsAOneMegabyteString) {
   const std::string text(1 << 20, 'x');
-  const auto v = json(R"({"s":")" + text + R"("})");
+  const auto v = body(R"({"s":")" + text + R"("})");
   auto r = reader_of(v);
   EXPECT_EQ(r.required_string("s").value(), text);
 }

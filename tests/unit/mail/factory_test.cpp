@@ -9,6 +9,7 @@
 #include "mail/file_transport.hpp"
 #include "mail/log_transport.hpp"
 #include "mail/smtp_transport.hpp"
+#include "support/mail_samples.hpp"
 #include "test_helpers.hpp"
 
 namespace ferr::mail {
@@ -17,7 +18,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-const std::string kFrom = "FerrLabs <no-reply@ferrlabs.com>";
+using ::ferr::test::kFrom;
 
 TEST(MakeTransport, LogIsTheLogTransport) {
   auto transport = make_transport("log", kFrom);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "support/mail_samples.hpp"
 #include "test_helpers.hpp"
 
 namespace ferr::mail {
@@ -17,7 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kFrom = "FerrLabs <no-reply@ferrlabs.com>";
+using ::ferr::test::kFrom;
 
 // Every entry of `dir` (hidden ones included), sorted by name.
 std::vector<std::string> entries(const fs::path& dir) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/accounts/validation.hpp"
+#include "support/mail_samples.hpp"
 #include "test_helpers.hpp"
 
 namespace ferr::mail {
@@ -16,7 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 
 const core::TimePoint kDate = std::chrono::sys_days(std::chrono::year(2026) / 5 / 5) + 21h;
-const std::string kFrom = "FerrLabs <no-reply@ferrlabs.com>";
+using ::ferr::test::kFrom;
 
 domain::MailMessage message(std::string to, std::string subject, std::string text) {
   return domain::MailMessage{std::move(to), std::move(subject), std::move(text)};
@@ -28,11 +29,7 @@ std::string format(const domain::MailMessage& m) {
   return text ? *text : std::string();
 }
 
-// The part after the blank line that ends the headers.
-std::string body_of(const std::string& text) {
-  auto end = text.find("\r\n\r\n");
-  return end == std::string::npos ? std::string() : text.substr(end + 4);
-}
+using ::ferr::test::body_of;
 
 TEST(SenderAddress, TakesTheAddressInsideAngleBrackets) {
   EXPECT_EQ(sender_address("FerrLabs <no-reply@ferrlabs.com>").value(), "no-reply@ferrlabs.com");

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "mail/factory.hpp"
+#include "support/mail_samples.hpp"
 #include "test_helpers.hpp"
 
 namespace ferr::mail {
@@ -30,7 +31,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-const std::string kFrom = "FerrLabs <no-reply@ferrlabs.com>";
+using ::ferr::test::kFrom;
 
 // A file descriptor (socket or pipe end) closed by the destructor.
 class Fd {
@@ -193,10 +194,7 @@ std::unique_ptr<SmtpTransport> make(const std::string& url, SmtpOptions options 
   return transport ? std::move(*transport) : nullptr;
 }
 
-std::string body_of(const std::string& text) {
-  auto end = text.find("\r\n\r\n");
-  return end == std::string::npos ? std::string() : text.substr(end + 4);
-}
+using ::ferr::test::body_of;
 
 TEST(SmtpTransport, DeliversToARealServerWithEnvelopeHeadersAndBody) {
   SmtpSink sink;

@@ -54,7 +54,7 @@ class PausedLoop {
   std::thread thread_;
 };
 
-core::Error injected() { return core::Error::database("injected"); }
+using fakes::injected_failure;
 
 core::Error outage() {
   core::Error outage{core::ErrorCode::service_unavailable, "injected outage"};
@@ -160,14 +160,14 @@ TEST_F(EmitterTest, AFullQueueDropsWithoutBlocking) {
 }
 
 TEST_F(EmitterTest, FailedWritesAreRetriedThenCounted) {
-  store_.hooks.fail_next(injected(), "write_server_events", 2);
+  store_.hooks.fail_next(injected_failure(), "write_server_events", 2);
   auto emitter = make({.attempts = 3});
   emitter->emit(login(1));
   emitter->flush();
   EXPECT_EQ(store_.rows(), 1u) << "the third attempt succeeds";
   EXPECT_EQ(outcome("failed"), 0u);
 
-  store_.hooks.fail_next(injected(), "write_server_events", 3);
+  store_.hooks.fail_next(injected_failure(), "write_server_events", 3);
   emitter->emit(login(2));
   emitter->flush();
   EXPECT_EQ(store_.rows(), 1u);
@@ -205,7 +205,7 @@ TEST_F(EmitterTest, DrainWritesWhatIsQueuedThenRefusesNewEvents) {
 
 TEST_F(EmitterTest, ADrainPastItsDeadlineCountsWhatIsLeft) {
   store_.hooks.hold();
-  store_.hooks.fail_always(injected(), "write_server_events");
+  store_.hooks.fail_always(injected_failure(), "write_server_events");
   auto emitter = make({.attempts = 100});
   for (std::uint8_t i = 0; i < 5; ++i) emitter->emit(login(i));
   std::thread releaser([&] {

@@ -80,7 +80,7 @@ Outcome get(Answer& answer) {
   return answer.get();
 }
 
-core::Error injected() { return core::Error::database("injected"); }
+using fakes::injected_failure;
 
 class IngestWriterTest : public ::testing::Test {
  protected:
@@ -149,7 +149,7 @@ TEST_F(IngestWriterTest, TheRowBudgetSplitsGroupsAndTheLeadMovesOnAgain) {
 }
 
 TEST_F(IngestWriterTest, AStoreErrorReachesEverySubmissionOfItsTransaction) {
-  store_.hooks.fail_next(injected(), "write_ingested");
+  store_.hooks.fail_next(injected_failure(), "write_ingested");
   auto answer = submit(*writer_, a_, {row(1)});
   auto result = get(answer);
   ASSERT_FALSE(result);
@@ -161,7 +161,7 @@ TEST_F(IngestWriterTest, AFailedGroupCommitFailsEveryMemberAndTheNextCommitWorks
   auto first = submit(*writer_, a_, {row(1)});
   store_.hooks.wait_until_held();
   // Decided when the next call enters: the group commit of the two waiting requests fails.
-  store_.hooks.fail_next(injected(), "write_ingested");
+  store_.hooks.fail_next(injected_failure(), "write_ingested");
   auto second = submit(*writer_, b_, {row(2)});
   settle(b_);
   auto third = submit(*writer_, c_, {row(3), row(4)});
