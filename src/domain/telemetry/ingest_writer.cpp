@@ -1,5 +1,6 @@
 #include "domain/telemetry/ingest_writer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <iterator>
@@ -20,41 +21,45 @@ core::Error shutting_down() {
 
 }  // namespace
 
-IngestWriter::IngestWriter(TelemetryStore& store, std::size_t max_rows_per_commit)
-    : store_(store), max_rows_(max_rows_per_commit) {}
+IngestWriter::IngestWriter(TelemetryStore& store, GroupCommits groups)
+    : store_(store), max_rows_(groups.max_rows) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(groups.lanes, 1); ++i)
+    lanes_.push_back(std::make_unique<Lane>());
+}
 
 core::Task<core::Result<std::vector<bool>>> IngestWriter::write(std::vector<EventRow> rows) {
+  Lane& lane = *lanes_[next_lane_.fetch_add(1, std::memory_order_relaxed) % lanes_.size()];
   auto self = std::make_shared<Waiter>();
   self->rows = std::move(rows);
   bool leader = false;
   {
-    std::lock_guard lock(mutex_);
-    if (stopping_) co_return core::fail(shutting_down());
-    pending_.push_back(self);
+    std::lock_guard lock(lane.mutex);
+    if (lane.stopping) co_return core::fail(shutting_down());
+    lane.pending.push_back(self);
     // With no leader the queue was empty: this request heads it and leads.
-    leader = !leading_;
-    leading_ = true;
+    leader = !lane.leading;
+    lane.leading = true;
   }
   if (!leader) {
     auto outcome = co_await self->done.wait();
     if (outcome) co_return std::move(*outcome);
     // Handed the lead: this request now heads the queue.
   }
-  co_return co_await lead(self);
+  co_return co_await lead(lane, self);
 }
 
 core::Task<core::Result<std::vector<bool>>> IngestWriter::lead(
-    const std::shared_ptr<Waiter>& self) {
+    Lane& lane, const std::shared_ptr<Waiter>& self) {
   // Whole requests up to the row budget (always at least this one).
   std::vector<std::shared_ptr<Waiter>> group;
   std::size_t rows = 0;
   {
-    std::lock_guard lock(mutex_);
-    while (!pending_.empty() &&
-           (group.empty() || rows + pending_.front()->rows.size() <= max_rows_)) {
-      rows += pending_.front()->rows.size();
-      group.push_back(std::move(pending_.front()));
-      pending_.pop_front();
+    std::lock_guard lock(lane.mutex);
+    while (!lane.pending.empty() &&
+           (group.empty() || rows + lane.pending.front()->rows.size() <= max_rows_)) {
+      rows += lane.pending.front()->rows.size();
+      group.push_back(std::move(lane.pending.front()));
+      lane.pending.pop_front();
     }
   }
   std::vector<EventRow> all;
@@ -94,12 +99,12 @@ core::Task<core::Result<std::vector<bool>>> IngestWriter::lead(
   // Requests that arrived during the commit: the first of them leads the next one.
   std::shared_ptr<Waiter> next;
   {
-    std::lock_guard lock(mutex_);
-    if (pending_.empty()) {
-      leading_ = false;
-      idle_.notify_all();  // under the lock: stop() may return, and the writer go, right after
+    std::lock_guard lock(lane.mutex);
+    if (lane.pending.empty()) {
+      lane.leading = false;
+      lane.idle.notify_all();  // under the lock: stop() may return, and the writer go, right after
     } else {
-      next = pending_.front();
+      next = lane.pending.front();
     }
   }
   if (next) next->done.set(std::nullopt);
@@ -107,12 +112,14 @@ core::Task<core::Result<std::vector<bool>>> IngestWriter::lead(
 }
 
 void IngestWriter::stop() {
-  std::unique_lock lock(mutex_);
-  stopping_ = true;
-  // Every request was answered before the server stopped, so no commit should be running; the
-  // bound only matters if a request was cut off with the lead (a drain past its grace period).
-  if (!idle_.wait_for(lock, std::chrono::seconds(10), [&] { return !leading_; }))
-    core::log::warn("ingestion group commit did not finish before shutdown");
+  for (auto& lane : lanes_) {
+    std::unique_lock lock(lane->mutex);
+    lane->stopping = true;
+    // Every request was answered before the server stopped, so no commit should be running; the
+    // bound only matters if a request was cut off with the lead (a drain past its grace period).
+    if (!lane->idle.wait_for(lock, std::chrono::seconds(10), [&] { return !lane->leading; }))
+      core::log::warn("ingestion group commit did not finish before shutdown");
+  }
 }
 
 }  // namespace ferr::domain::telemetry

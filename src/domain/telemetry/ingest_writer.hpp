@@ -5,7 +5,12 @@
 /// transaction, hands each its outcome, and passes the lead to the first request that arrived
 /// during its commit (the write-group leader of RocksDB and MySQL's binary-log group commit).
 /// An answer is sent only after its rows are durable, and many requests share one commit.
+///
+/// A store that runs transactions in parallel (PostgreSQL) is given several lanes: each is such
+/// a group with a leader of its own, requests take the lanes in turn, and up to that many commits
+/// run at once. SQLite, with one writer, has one.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -21,9 +26,15 @@
 
 namespace ferr::domain::telemetry {
 
+/// How requests are grouped.
+struct GroupCommits {
+  std::size_t lanes = 1;        ///< groups that commit independently (see the file comment)
+  std::size_t max_rows = 4096;  ///< a group takes whole requests up to this many rows
+};
+
 class IngestWriter {
  public:
-  explicit IngestWriter(TelemetryStore& store, std::size_t max_rows_per_commit = 4096);
+  explicit IngestWriter(TelemetryStore& store, GroupCommits groups = {});
   IngestWriter(const IngestWriter&) = delete;
   IngestWriter& operator=(const IngestWriter&) = delete;
 
@@ -42,17 +53,23 @@ class IngestWriter {
     core::Completion<std::optional<core::Result<std::vector<bool>>>> done;
   };
 
-  /// Commits the group at the head of the queue (whose first member is the caller) and returns
-  /// the caller's outcome.
-  core::Task<core::Result<std::vector<bool>>> lead(const std::shared_ptr<Waiter>& self);
+  /// One group commit: its queue and whether it has a leader.
+  struct Lane {
+    std::mutex mutex;
+    std::condition_variable idle;
+    std::deque<std::shared_ptr<Waiter>> pending;  ///< in arrival order; the leader's is first
+    bool leading = false;                         ///< a leader exists (committing or handed over)
+    bool stopping = false;
+  };
+
+  /// Commits the group at the head of `lane`'s queue (whose first member is the caller) and
+  /// returns the caller's outcome.
+  core::Task<core::Result<std::vector<bool>>> lead(Lane& lane, const std::shared_ptr<Waiter>& self);
 
   TelemetryStore& store_;
   std::size_t max_rows_;
-  std::mutex mutex_;
-  std::condition_variable idle_;
-  std::deque<std::shared_ptr<Waiter>> pending_;  ///< in arrival order; the leader's is first
-  bool leading_ = false;                         ///< a leader exists (committing or handed over)
-  bool stopping_ = false;
+  std::vector<std::unique_ptr<Lane>> lanes_;
+  std::atomic<std::size_t> next_lane_{0};
 };
 
 }  // namespace ferr::domain::telemetry

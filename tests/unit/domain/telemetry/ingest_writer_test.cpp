@@ -131,7 +131,7 @@ TEST_F(IngestWriterTest, TheLeadPassesToTheFirstRequestThatWaited) {
 }
 
 TEST_F(IngestWriterTest, TheRowBudgetSplitsGroupsAndTheLeadMovesOnAgain) {
-  writer_ = std::make_unique<IngestWriter>(store_, 3);
+  writer_ = std::make_unique<IngestWriter>(store_, GroupCommits{.max_rows = 3});
   auto a = thread_of(a_), b = thread_of(b_), c = thread_of(c_);
   store_.hooks.hold("write_ingested");
   auto first = submit(*writer_, a_, {row(1)});
@@ -146,6 +146,31 @@ TEST_F(IngestWriterTest, TheRowBudgetSplitsGroupsAndTheLeadMovesOnAgain) {
   EXPECT_EQ(get(third).value(), std::vector<bool>({true, true}));
   EXPECT_EQ(commits(), std::vector<std::size_t>({1, 2, 2})) << "2 + 2 rows exceed the budget of 3";
   EXPECT_EQ(committers(), std::vector<std::thread::id>({a, b, c}));
+}
+
+TEST_F(IngestWriterTest, WithTwoLanesTwoCommitsRunAtOnceAndEachLaneGroupsItsOwnQueue) {
+  writer_ = std::make_unique<IngestWriter>(store_, GroupCommits{.lanes = 2});
+  store_.hooks.hold("write_ingested");
+  auto first = submit(*writer_, a_, {row(1)});
+  store_.hooks.wait_until_held();
+  // The second request takes the other lane: its commit starts while the first is held (with one
+  // lane it would wait for it, which the test of the lead hand-over shows).
+  auto second = submit(*writer_, b_, {row(2)});
+  store_.hooks.wait_until_held(2);
+  // The next two queue, one behind each lane's open commit.
+  auto third = submit(*writer_, c_, {row(3)});
+  settle(c_);
+  auto fourth = submit(*writer_, c_, {row(4), row(2)});
+  settle(c_);
+  EXPECT_EQ(store_.hooks.calls("write_ingested"), 2);
+  store_.hooks.release();
+  EXPECT_EQ(get(first).value(), std::vector<bool>({true}));
+  EXPECT_EQ(get(second).value(), std::vector<bool>({true}));
+  EXPECT_EQ(get(third).value(), std::vector<bool>({true}));
+  EXPECT_EQ(get(fourth).value(), std::vector<bool>({true, false}))
+      << "2 was stored by the commit before it in its lane";
+  EXPECT_EQ(store_.hooks.calls("write_ingested"), 4) << "each queued request led its lane's next";
+  EXPECT_EQ(store_.rows(), 4u);
 }
 
 TEST_F(IngestWriterTest, AStoreErrorReachesEverySubmissionOfItsTransaction) {
