@@ -1,16 +1,22 @@
 #include "storage/sqlite/database.hpp"
 
+#include <sqlite3.h>
+
+#include <boost/asio/post.hpp>
+
 #include <filesystem>
 #include <system_error>
 
+#include "core/log.hpp"
 #include "core/try.hpp"
 
 namespace ferr::storage::sqlite {
 
-core::Result<std::unique_ptr<Database>> Database::open(const std::string& path,
-                                                       std::size_t readers) {
+core::Result<std::unique_ptr<Database>> Database::open(const std::string& path, std::size_t readers,
+                                                       WalCheckpoints checkpoints) {
   std::unique_ptr<Database> db(new Database());
   db->path_ = path;
+  db->thresholds_ = checkpoints;
   bool in_memory = path == ":memory:";
   if (!in_memory) {
     auto parent = std::filesystem::path(path).parent_path();
@@ -27,11 +33,40 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path,
       db->idle_readers_.push_back(reader.get());
       db->readers_.push_back(std::move(reader));
     }
+    FERR_TRY(db->checkpointer_, Connection::open(path, Connection::Mode::read_write));
+    // Replaces SQLite's automatic checkpoint, which would run inside the writer's commit.
+    sqlite3_wal_hook(db->writer_->raw(), &Database::on_commit, db.get());
   }
-  // One thread per connection: every reader busy and the writer too. More would only queue
-  // on the connections; fewer would leave one idle while calls wait.
-  db->pool_ = std::make_unique<core::BlockingPool>(db->readers_.size() + 1);
+  // One thread per connection: every reader busy, the writer and a checkpoint too. More would
+  // only queue on the connections; fewer would leave one idle while calls wait.
+  db->pool_ =
+      std::make_unique<core::BlockingPool>(db->readers_.size() + 1 + (db->checkpointer_ ? 1 : 0));
   return db;
+}
+
+int Database::on_commit(void* self, sqlite3* writer, const char* schema, int frames) {
+  auto& db = *static_cast<Database*>(self);
+  if (frames >= db.thresholds_.writer_after_frames) {
+    // The background checkpoints fall behind (or a long read holds the log): checkpoint here,
+    // as SQLite's automatic checkpoint does, so the log cannot grow without bound.
+    sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    db.writer_checkpoints_.fetch_add(1);
+  } else if (frames >= db.thresholds_.background_after_frames &&
+             !db.checkpoint_queued_.exchange(true)) {
+    boost::asio::post(db.pool_->executor(), [&db] { db.checkpoint_in_background(); });
+  }
+  return SQLITE_OK;
+}
+
+void Database::checkpoint_in_background() {
+  // Passive: copies what no reader still needs, never waits for readers or the writer. A
+  // checkpoint the writer runs at the same moment makes this one SQLITE_BUSY, which is fine.
+  const int rc = sqlite3_wal_checkpoint_v2(checkpointer_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                           nullptr, nullptr);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+    core::log::warn("sqlite checkpoint failed", {{"detail", sqlite3_errmsg(checkpointer_->raw())}});
+  background_checkpoints_.fetch_add(1);
+  checkpoint_queued_.store(false);
 }
 
 Database::~Database() {

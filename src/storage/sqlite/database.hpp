@@ -7,8 +7,17 @@
 /// (`co_await db.transaction_async(fn)`) and resumes on its caller's executor. WAL lets readers
 /// run beside the single writer. The synchronous `write`/`read`/`transaction` are for the
 /// migrator, start-up and tests, and for the bodies the awaitable forms run.
+///
+/// WAL checkpoints (copying committed pages from the log into the database file, with its
+/// fsyncs) run on a connection and thread of their own once the log holds
+/// `WalCheckpoints::background_after_frames` frames, instead of inside the commit that crossed
+/// the threshold, as SQLite's automatic checkpoint would: a commit never waits for one. Should
+/// they fall behind, the writer checkpoints itself past `writer_after_frames`, so the log stays
+/// bounded.
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,12 +31,26 @@
 
 namespace ferr::storage::sqlite {
 
+/// When the write-ahead log is copied into the database file (see the file comment).
+struct WalCheckpoints {
+  /// SQLite's own automatic threshold (1 000 pages of 4 KiB).
+  int background_after_frames = 1000;
+  int writer_after_frames = 8000;
+};
+
+/// Checkpoints run so far.
+struct CheckpointCounts {
+  std::uint64_t background = 0;
+  std::uint64_t by_writer = 0;
+};
+
 class Database {
  public:
   /// Opens `path` (`:memory:` for a private in-memory database, whose reads share the writer)
-  /// with `readers` read-only connections and readers + 1 threads. Creates the parent directory
-  /// when it is missing.
-  static core::Result<std::unique_ptr<Database>> open(const std::string& path, std::size_t readers);
+  /// with `readers` read-only connections and readers + 2 threads (the writer's and the
+  /// checkpoints'). Creates the parent directory when it is missing.
+  static core::Result<std::unique_ptr<Database>> open(const std::string& path, std::size_t readers,
+                                                      WalCheckpoints checkpoints = {});
   /// Waits for the work already handed to the database's threads, then closes the connections.
   ~Database();
   Database(const Database&) = delete;
@@ -85,8 +108,12 @@ class Database {
   /// event loops that work would resume are destroyed. The awaitable calls must not be used
   /// afterwards.
   void join_threads() { pool_->join(); }
-  /// Number of threads that run the awaitable calls.
+  /// Number of threads that run the awaitable calls and the checkpoints.
   std::size_t threads() const { return pool_->size(); }
+  /// The WAL checkpoints run so far, in the background and by the writer.
+  CheckpointCounts checkpoints() const {
+    return {background_checkpoints_.load(), writer_checkpoints_.load()};
+  }
 
  private:
   struct ReaderLease {
@@ -99,6 +126,10 @@ class Database {
   };
 
   Database() = default;
+  /// The writer's commit hook (sqlite3_wal_hook): schedules or runs a checkpoint.
+  static int on_commit(void* self, sqlite3* writer, const char* schema, int frames);
+  /// Runs on the pool: a passive checkpoint on the checkpoints' own connection.
+  void checkpoint_in_background();
 
   std::string path_;
   std::mutex write_mutex_;
@@ -107,6 +138,11 @@ class Database {
   std::mutex readers_mutex_;
   std::condition_variable reader_available_;
   std::vector<Connection*> idle_readers_;
+  WalCheckpoints thresholds_;
+  std::unique_ptr<Connection> checkpointer_;  ///< used by one queued checkpoint at a time
+  std::atomic<bool> checkpoint_queued_{false};
+  std::atomic<std::uint64_t> background_checkpoints_{0};
+  std::atomic<std::uint64_t> writer_checkpoints_{0};
   // Declared last, so it is joined first: no work can touch a closed connection.
   std::unique_ptr<core::BlockingPool> pool_;
 };

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -18,8 +19,9 @@
 namespace ferr::storage::sqlite {
 namespace {
 
-std::unique_ptr<Database> open_or_fail(const std::string& path, std::size_t readers) {
-  auto db = Database::open(path, readers);
+std::unique_ptr<Database> open_or_fail(const std::string& path, std::size_t readers,
+                                       WalCheckpoints checkpoints = {}) {
+  auto db = Database::open(path, readers, checkpoints);
   EXPECT_TRUE(db.has_value()) << (db ? "" : db.error().log_detail);
   return db ? std::move(*db) : nullptr;
 }
@@ -255,7 +257,7 @@ TEST(DatabaseOpen, HasOneThreadPerConnection) {
   testing::TempDir dir;
   auto db = open_or_fail(dir.file("app.db"), 3);
   ASSERT_NE(db, nullptr);
-  EXPECT_EQ(db->threads(), 4u) << "three readers and the writer";
+  EXPECT_EQ(db->threads(), 5u) << "three readers, the writer and the checkpoints";
   auto memory = open_or_fail(":memory:", 3);
   ASSERT_NE(memory, nullptr);
   EXPECT_EQ(memory->threads(), 1u) << "an in-memory database has the writer only";
@@ -326,6 +328,70 @@ TEST_F(DatabaseTest, AReadRunsBesideAnOpenWriteTransaction) {
   writer.join();
   EXPECT_EQ(core::run_to_completion(db_->read_async([](Connection& c) { return count_notes(c); })),
             1);
+}
+
+/// Commits `n` transactions of one 3 000-byte row each (at least one WAL frame a commit).
+void commit_rows(Database& db, int n) {
+  for (int i = 0; i < n; ++i) {
+    auto r = db.transaction(
+        [](Connection& c) { return c.exec("INSERT INTO blobs (b) VALUES (randomblob(3000))"); });
+    ASSERT_TRUE(r.has_value()) << r.error().log_detail;
+  }
+}
+
+/// Waits (bounded) until `db` has run `n` background checkpoints.
+bool background_checkpoints_reach(const Database& db, std::uint64_t n) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (db.checkpoints().background < n) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+TEST(DatabaseCheckpoints, RunInTheBackgroundOnceTheLogCrossesItsThreshold) {
+  testing::TempDir dir;
+  auto db = open_or_fail(dir.file("app.db"), 1, WalCheckpoints{20, 1000});
+  ASSERT_NE(db, nullptr);
+  db->write([](Connection& c) { exec_or_fail(c, "CREATE TABLE blobs (b BLOB)"); });
+  commit_rows(*db, 10);
+  EXPECT_EQ(db->checkpoints().background, 0u) << "fewer than 20 frames: no checkpoint yet";
+  commit_rows(*db, 30);
+  ASSERT_TRUE(background_checkpoints_reach(*db, 1));
+  EXPECT_EQ(db->checkpoints().by_writer, 0u) << "at most about 120 frames: the writer never did";
+  // Everything committed is there, whatever was copied into the file meanwhile.
+  EXPECT_EQ(db->read([](Connection& c) {
+    auto stmt = c.prepare("SELECT count(*) FROM blobs");
+    if (!stmt) return std::int64_t{-1};
+    StatementScope scope(**stmt);
+    auto row = scope->step();
+    return row && *row ? scope->column_int(0) : std::int64_t{-1};
+  }),
+            40);
+}
+
+TEST(DatabaseCheckpoints, TheWriterCheckpointsItselfWhenTheLogOutgrowsItsBound) {
+  testing::TempDir dir;
+  auto db = open_or_fail(dir.file("app.db"), 1, WalCheckpoints{1000000, 30});
+  ASSERT_NE(db, nullptr);
+  db->write([](Connection& c) { exec_or_fail(c, "CREATE TABLE blobs (b BLOB)"); });
+  commit_rows(*db, 40);
+  EXPECT_GE(db->checkpoints().by_writer, 1u) << "past 30 frames the writer checkpoints itself";
+  EXPECT_EQ(db->checkpoints().background, 0u) << "the background threshold was never reached";
+  // The log was copied into the file and started over each time it passed the bound, so its file
+  // never held much more than 30 frames (a frame is a 4 KiB page and a 24-byte header); without
+  // the writer's checkpoints, 40 commits of a page or more each would have made it longer.
+  const auto log_bytes = std::filesystem::file_size(dir.file("app.db") + "-wal");
+  EXPECT_LE(log_bytes, 36u * (4096 + 24)) << log_bytes;
+}
+
+TEST(DatabaseCheckpoints, AnInMemoryDatabaseHasNone) {
+  auto db = open_or_fail(":memory:", 0, WalCheckpoints{1, 2});
+  ASSERT_NE(db, nullptr);
+  db->write([](Connection& c) { exec_or_fail(c, "CREATE TABLE blobs (b BLOB)"); });
+  commit_rows(*db, 10);
+  EXPECT_EQ(db->checkpoints().background, 0u);
+  EXPECT_EQ(db->checkpoints().by_writer, 0u);
 }
 
 TEST(SqliteError, WithoutAConnectionIsAnInternalDatabaseError) {
