@@ -202,8 +202,7 @@ core::Result<void> Application::build_telemetry() {
   // PostgreSQL runs transactions side by side: one ingestion commit per I/O thread at a time
   // (1.6x the batch throughput of a single one on two cores, docs/performance.md). SQLite has one
   // writer.
-  const std::size_t ingest_lanes =
-      storage_->postgres ? std::max<std::size_t>(config_.threads, 1) : 1;
+  const std::size_t ingest_lanes = storage_->postgres ? config_.threads : 1;
   ingest_writer_ = std::make_unique<domain::telemetry::IngestWriter>(
       store, domain::telemetry::GroupCommits{.lanes = ingest_lanes});
   statistics_ =

@@ -31,8 +31,8 @@ void exec_or_fail(Connection& c, std::string_view sql) {
   EXPECT_TRUE(r.has_value()) << sql << ": " << (r ? "" : r.error().log_detail);
 }
 
-std::int64_t count_notes(Connection& c) {
-  auto stmt = c.prepare("SELECT count(*) FROM notes");
+std::int64_t count_rows(Connection& c, std::string_view table) {
+  auto stmt = c.prepare("SELECT count(*) FROM " + std::string(table));
   EXPECT_TRUE(stmt.has_value()) << (stmt ? "" : stmt.error().log_detail);
   if (!stmt) return -1;
   StatementScope scope(**stmt);
@@ -40,6 +40,8 @@ std::int64_t count_notes(Connection& c) {
   EXPECT_TRUE(row.has_value() && *row);
   return scope->column_int(0);
 }
+
+std::int64_t count_notes(Connection& c) { return count_rows(c, "notes"); }
 
 core::Result<void> insert_note(Connection& c, std::string_view body) {
   auto stmt = c.prepare("INSERT INTO notes (body) VALUES (?)");
@@ -330,6 +332,14 @@ TEST_F(DatabaseTest, AReadRunsBesideAnOpenWriteTransaction) {
             1);
 }
 
+/// A database at `path` with the table commit_rows writes to.
+std::unique_ptr<Database> open_with_blobs(const std::string& path, std::size_t readers,
+                                          WalCheckpoints checkpoints) {
+  auto db = open_or_fail(path, readers, checkpoints);
+  if (db) db->write([](Connection& c) { exec_or_fail(c, "CREATE TABLE blobs (b BLOB)"); });
+  return db;
+}
+
 /// Commits `n` transactions of one 3 000-byte row each (at least one WAL frame a commit).
 void commit_rows(Database& db, int n) {
   for (int i = 0; i < n; ++i) {
@@ -351,30 +361,21 @@ bool background_checkpoints_reach(const Database& db, std::uint64_t n) {
 
 TEST(DatabaseCheckpoints, RunInTheBackgroundOnceTheLogCrossesItsThreshold) {
   testing::TempDir dir;
-  auto db = open_or_fail(dir.file("app.db"), 1, WalCheckpoints{20, 1000});
+  auto db = open_with_blobs(dir.file("app.db"), 1, WalCheckpoints{20, 1000});
   ASSERT_NE(db, nullptr);
-  db->write([](Connection& c) { exec_or_fail(c, "CREATE TABLE blobs (b BLOB)"); });
   commit_rows(*db, 10);
   EXPECT_EQ(db->checkpoints().background, 0u) << "fewer than 20 frames: no checkpoint yet";
   commit_rows(*db, 30);
   ASSERT_TRUE(background_checkpoints_reach(*db, 1));
   EXPECT_EQ(db->checkpoints().by_writer, 0u) << "at most about 120 frames: the writer never did";
   // Everything committed is there, whatever was copied into the file meanwhile.
-  EXPECT_EQ(db->read([](Connection& c) {
-    auto stmt = c.prepare("SELECT count(*) FROM blobs");
-    if (!stmt) return std::int64_t{-1};
-    StatementScope scope(**stmt);
-    auto row = scope->step();
-    return row && *row ? scope->column_int(0) : std::int64_t{-1};
-  }),
-            40);
+  EXPECT_EQ(db->read([](Connection& c) { return count_rows(c, "blobs"); }), 40);
 }
 
 TEST(DatabaseCheckpoints, TheWriterCheckpointsItselfWhenTheLogOutgrowsItsBound) {
   testing::TempDir dir;
-  auto db = open_or_fail(dir.file("app.db"), 1, WalCheckpoints{1000000, 30});
+  auto db = open_with_blobs(dir.file("app.db"), 1, WalCheckpoints{1000000, 30});
   ASSERT_NE(db, nullptr);
-  db->write([](Connection& c) { exec_or_fail(c, "CREATE TABLE blobs (b BLOB)"); });
   commit_rows(*db, 40);
   EXPECT_GE(db->checkpoints().by_writer, 1u) << "past 30 frames the writer checkpoints itself";
   EXPECT_EQ(db->checkpoints().background, 0u) << "the background threshold was never reached";
@@ -386,9 +387,8 @@ TEST(DatabaseCheckpoints, TheWriterCheckpointsItselfWhenTheLogOutgrowsItsBound) 
 }
 
 TEST(DatabaseCheckpoints, AnInMemoryDatabaseHasNone) {
-  auto db = open_or_fail(":memory:", 0, WalCheckpoints{1, 2});
+  auto db = open_with_blobs(":memory:", 0, WalCheckpoints{1, 2});
   ASSERT_NE(db, nullptr);
-  db->write([](Connection& c) { exec_or_fail(c, "CREATE TABLE blobs (b BLOB)"); });
   commit_rows(*db, 10);
   EXPECT_EQ(db->checkpoints().background, 0u);
   EXPECT_EQ(db->checkpoints().by_writer, 0u);
