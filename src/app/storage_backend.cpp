@@ -94,6 +94,9 @@ StorageBackend build_postgres(const Config& config) {
   storage::postgres::PoolOptions options;
   options.connection.url = config.database.location;
   options.max_size = config.database_max_connections;
+  // One connection per I/O thread for the hot reads (Pool::shared_query), while at least as
+  // many stay for everything else.
+  if (options.max_size >= 2 * config.threads) options.shared_connections = config.threads;
   s.postgres = std::make_unique<storage::postgres::Database>(options);
   auto& db_ref = *s.postgres;
   s.readiness = std::make_unique<storage::postgres::PgReadinessCheck>(db_ref);

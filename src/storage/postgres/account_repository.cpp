@@ -171,8 +171,8 @@ Task<Result<std::optional<accounts::User>>> PgAccountRepository::find_by_id(
 Task<Result<std::optional<accounts::User>>> PgAccountRepository::find_by_session(
     const accounts::Principal& principal) {
   FERR_CO_TRY(auto rows,
-              co_await db_.pool().query(sql::user_by_session, principal.user_id.to_string(),
-                                        principal.session_id.to_string()));
+              co_await db_.pool().shared_query(sql::user_by_session, principal.user_id.to_string(),
+                                               principal.session_id.to_string()));
   co_return first_user_public(rows);
 }
 
@@ -300,9 +300,9 @@ Task<Result<accounts::SessionRevocation>> PgAccountRepository::revoke_session_by
 }
 
 Task<Result<bool>> PgAccountRepository::session_active(const accounts::Principal& principal) {
-  FERR_CO_TRY(auto rows,
-              co_await db_.pool().query(sql::session_active, principal.session_id.to_string(),
-                                        principal.user_id.to_string()));
+  FERR_CO_TRY(auto rows, co_await db_.pool().shared_query(sql::session_active,
+                                                          principal.session_id.to_string(),
+                                                          principal.user_id.to_string()));
   co_return rows.rows() > 0;
 }
 

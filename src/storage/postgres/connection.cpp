@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -141,7 +142,10 @@ Connection::~Connection() { PQfinish(conn_); }
 
 bool Connection::usable() const { return !broken_ && PQstatus(conn_) == CONNECTION_OK; }
 
-bool Connection::idle() const { return usable() && PQtransactionStatus(conn_) == PQTRANS_IDLE; }
+bool Connection::idle() const {
+  return usable() && PQtransactionStatus(conn_) == PQTRANS_IDLE &&
+         PQpipelineStatus(conn_) == PQ_PIPELINE_OFF;
+}
 
 bool Connection::in_transaction() const {
   const PGTransactionStatusType status = PQtransactionStatus(conn_);
@@ -156,7 +160,8 @@ std::string Connection::host_address() const {
 }
 
 bool Connection::check_alive() {
-  if (!usable()) return false;
+  // With pipelined calls in flight, what arrives is theirs to read.
+  if (!usable() || !turns_.empty()) return usable();
   // Something may have arrived while unused: a notice, or a server's goodbye (an error, then
   // EOF). One read may stop before the EOF, so read until the socket has nothing more; bounded,
   // in case a server keeps sending notices.
@@ -208,11 +213,16 @@ asio::awaitable<core::Result<void>> Connection::flush(Deadline deadline) {
 
 asio::awaitable<core::Result<pg_result*>> Connection::next_result(Deadline deadline) {
   while (PQisBusy(conn_) != 0) {
-    Readiness ready = co_await wait(Interest::read, deadline);
+    // Pipelined calls (pipelined_query) may have left output that the socket did not take.
+    const int unsent = PQflush(conn_);
+    if (unsent < 0) co_return core::fail(lost("send"));
+    Readiness ready = co_await wait(unsent ? Interest::read_or_write : Interest::read, deadline);
     if (ready == Readiness::timed_out || ready == Readiness::failed) {
       co_return core::fail(lost("read"));
     }
-    if (PQconsumeInput(conn_) == 0) co_return core::fail(lost("read"));
+    if (ready == Readiness::readable && PQconsumeInput(conn_) == 0) {
+      co_return core::fail(lost("read"));
+    }
   }
   co_return PQgetResult(conn_);
 }
@@ -239,49 +249,40 @@ asio::awaitable<core::Result<std::vector<QueryResult>>> Connection::pipeline(
   co_return co_await exchange(statements, "pipeline statement", true);
 }
 
-asio::awaitable<core::Result<std::vector<QueryResult>>> Connection::exchange(
-    const std::vector<Statement>& statements, std::string_view what, bool numbered) {
-  if (!usable()) {
-    co_return core::fail(
-        unavailable("postgres " + std::string(what) + ": the connection is broken"));
-  }
-  const auto deadline = Clock::now() + query_timeout_;
-  // Every parameter is converted before anything is sent, so a bad one leaves nothing queued.
+core::Result<std::vector<BoundParams>> Connection::bind_all(
+    const std::vector<Statement>& statements) {
   std::vector<BoundParams> bound;
   bound.reserve(statements.size());
   for (const Statement& s : statements) {
     auto b = BoundParams::bind(s.params);
-    if (!b) co_return core::fail(b.error());
+    if (!b) return core::fail(b.error());
     bound.push_back(std::move(*b));
   }
+  return bound;
+}
 
-  // What the server answers, in order: the statements, each preceded by its preparation when
-  // this connection has not prepared it yet (once per text, even if it repeats here).
-  struct Answer {
-    std::size_t statement = 0;
-    bool preparation = false;
-    std::string text;  ///< of a preparation
-    std::string name;  ///< of a preparation
-  };
+core::Result<std::vector<Connection::Answer>> Connection::send(
+    const std::vector<Statement>& statements, const std::vector<BoundParams>& bound) {
+  if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) == 0) {
+    return core::fail(lost("enter pipeline mode"));
+  }
   std::vector<Answer> answers;
-  std::map<std::string, std::string, std::less<>> preparing;
-  if (PQenterPipelineMode(conn_) == 0) co_return core::fail(lost("enter pipeline mode"));
   for (std::size_t i = 0; i < statements.size(); ++i) {
     const Statement& s = statements[i];
     const std::string* name = nullptr;
     if (!s.params.empty()) {
       if (auto known = prepared_.find(s.sql); known != prepared_.end()) {
         name = &known->second;
-      } else if (auto pending = preparing.find(s.sql); pending != preparing.end()) {
+      } else if (auto pending = preparing_.find(s.sql); pending != preparing_.end()) {
         name = &pending->second;
-      } else if (prepared_.size() + preparing.size() < kMaxPreparedStatements) {
+      } else if (prepared_.size() + preparing_.size() < kMaxPreparedStatements) {
         std::string text(s.sql);
         std::string given = "ferr_" + std::to_string(++names_given_);
         if (PQsendPrepare(conn_, given.c_str(), text.c_str(), bound[i].count(), nullptr) == 0) {
-          co_return core::fail(lost("pipeline prepare"));  // half a pipeline queued: start afresh
+          return core::fail(lost("pipeline prepare"));  // half a pipeline queued: start afresh
         }
-        answers.push_back(Answer{i, true, text, given});
-        name = &preparing.emplace(std::move(text), std::move(given)).first->second;
+        answers.push_back(Answer{i, true, text});
+        name = &preparing_.emplace(std::move(text), std::move(given)).first->second;
       }
     }
     int sent = 0;
@@ -293,16 +294,20 @@ asio::awaitable<core::Result<std::vector<QueryResult>>> Connection::exchange(
       sent = PQsendQueryParams(conn_, text.c_str(), bound[i].count(), nullptr, bound[i].values(),
                                nullptr, nullptr, 0);
     }
-    if (sent == 0) co_return core::fail(lost("pipeline send"));
-    answers.push_back(Answer{i, false, {}, {}});
+    if (sent == 0) return core::fail(lost("pipeline send"));
+    answers.push_back(Answer{i, false, {}});
   }
-  if (PQpipelineSync(conn_) == 0) co_return core::fail(lost("pipeline sync"));
+  if (PQpipelineSync(conn_) == 0) return core::fail(lost("pipeline sync"));
   ++round_trips_;
-  if (auto sent = co_await flush(deadline); !sent) co_return core::fail(sent.error());
+  return answers;
+}
 
+asio::awaitable<core::Result<std::vector<QueryResult>>> Connection::receive(
+    const std::vector<Answer>& answers, std::size_t statements, Deadline deadline,
+    std::string_view what, bool numbered) {
   // Each command yields its result then a null; commands after a failure yield
   // PGRES_PIPELINE_ABORTED; the sync point closes the lot.
-  std::vector<QueryResult> results(statements.size());
+  std::vector<QueryResult> results(statements);
   std::optional<core::Error> failure;
   for (const Answer& answer : answers) {
     for (;;) {
@@ -311,13 +316,18 @@ asio::awaitable<core::Result<std::vector<QueryResult>>> Connection::exchange(
       if (*next == nullptr) break;
       QueryResult result(*next);
       const ExecStatusType status = PQresultStatus(*next);
-      if (succeeded(status)) {
-        // A preparation outlives the transaction it was made in: it is known from now on.
-        if (answer.preparation) {
-          prepared_.emplace(answer.text, answer.name);
-        } else {
-          results[answer.statement] = std::move(result);
+      if (answer.preparation) {
+        // A preparation outlives the transaction it was made in: once made, it is known from
+        // now on; one that failed is forgotten, so that a later call prepares it anew.
+        if (auto sent = preparing_.find(answer.text); sent != preparing_.end()) {
+          if (succeeded(status))
+            prepared_.insert(preparing_.extract(sent));
+          else
+            preparing_.erase(sent);
         }
+      }
+      if (succeeded(status)) {
+        if (!answer.preparation) results[answer.statement] = std::move(result);
       } else if (is_copy(status) || status == PGRES_PIPELINE_SYNC) {
         co_return core::fail(
             broken(core::Error::database("postgres " + std::string(what) + ": unexpected result")));
@@ -331,8 +341,7 @@ asio::awaitable<core::Result<std::vector<QueryResult>>> Connection::exchange(
   auto sync = co_await next_result(deadline);
   if (!sync) co_return core::fail(sync.error());
   QueryResult sync_result(*sync);
-  if (*sync == nullptr || PQresultStatus(*sync) != PGRES_PIPELINE_SYNC ||
-      PQexitPipelineMode(conn_) == 0) {
+  if (*sync == nullptr || PQresultStatus(*sync) != PGRES_PIPELINE_SYNC) {
     co_return core::fail(broken(failure.value_or(unavailable("postgres pipeline: lost sync"))));
   }
   if (failure) {
@@ -340,6 +349,103 @@ asio::awaitable<core::Result<std::vector<QueryResult>>> Connection::exchange(
     co_return core::fail(std::move(*failure));
   }
   co_return results;
+}
+
+asio::awaitable<core::Result<std::vector<QueryResult>>> Connection::exchange(
+    const std::vector<Statement>& statements, std::string_view what, bool numbered) {
+  if (!usable()) {
+    co_return core::fail(
+        unavailable("postgres " + std::string(what) + ": the connection is broken"));
+  }
+  const auto deadline = Clock::now() + query_timeout_;
+  // Every parameter is converted before anything is sent, so a bad one leaves nothing queued.
+  auto bound = bind_all(statements);
+  if (!bound) co_return core::fail(std::move(bound.error()));
+  auto answers = send(statements, *bound);
+  if (!answers) co_return core::fail(std::move(answers.error()));
+  if (auto sent = co_await flush(deadline); !sent) co_return core::fail(sent.error());
+  auto results = co_await receive(*answers, statements.size(), deadline, what, numbered);
+  // Only the connection's broken state can keep it from leaving pipeline mode now that the sync
+  // point was read: the simple protocol (execute_script) needs it left.
+  if (usable() && PQexitPipelineMode(conn_) == 0) {
+    co_return core::fail(broken(unavailable("postgres pipeline: could not leave pipeline mode")));
+  }
+  co_return results;
+}
+
+/// A pipelined call's place in line (`turns_`, oldest first): it reads its answers once every
+/// call sent before it has read theirs. Leaving the line wakes the next call. A call that leaves
+/// without its answers read to the sync point (it timed out, failed mid-way, or was destroyed
+/// suspended) leaves answers nobody will read: the connection is broken from then on.
+class Connection::Turn {
+ public:
+  Turn(Connection& connection, const asio::any_io_executor& executor, Deadline deadline)
+      : connection_(connection), timer_(executor, deadline) {
+    connection_.turns_.push_back(this);
+  }
+  ~Turn() {
+    auto& turns = connection_.turns_;
+    const bool first = turns.front() == this;
+    std::erase(turns, this);
+    if (!answered_) connection_.broken_ = true;
+    // A call destroyed while suspended is torn down with its event loop (shutdown), and so are
+    // the calls behind it: their timers cannot be woken any more.
+    if (first && left_ && !turns.empty()) turns.front()->timer_.cancel();
+  }
+  Turn(const Turn&) = delete;
+  Turn& operator=(const Turn&) = delete;
+
+  /// Waits until every call sent before this one has been answered; false at the deadline.
+  asio::awaitable<bool> wait() {
+    while (connection_.turns_.front() != this) {
+      auto [ec] = co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (!ec) co_return connection_.turns_.front() == this;  // the deadline passed
+    }
+    co_return true;
+  }
+  /// Called on the way out; `answered`: the call read its answers to the sync point.
+  void leave(bool answered) {
+    left_ = true;
+    answered_ = answered;
+  }
+
+ private:
+  Connection& connection_;
+  asio::steady_timer timer_;
+  bool left_ = false;
+  bool answered_ = false;
+};
+
+asio::awaitable<core::Result<QueryResult>> Connection::pipelined_query(std::string_view sql,
+                                                                       std::vector<Param> params) {
+  if (!usable()) co_return core::fail(unavailable("postgres query: the connection is broken"));
+  const auto deadline = Clock::now() + query_timeout_;
+  std::vector<Statement> one;
+  one.push_back(Statement{sql, std::move(params)});
+  auto bound = bind_all(one);
+  if (!bound) co_return core::fail(std::move(bound.error()));
+  auto answers = send(one, *bound);
+  if (!answers) co_return core::fail(std::move(answers.error()));
+  // Sends what the socket takes now; the rest goes out while the first call in line reads.
+  if (PQflush(conn_) < 0) co_return core::fail(lost("send"));
+  const asio::any_io_executor executor = co_await asio::this_coro::executor;
+  Turn turn(*this, executor, deadline);
+  auto results = co_await receive_in_turn(turn, *answers, deadline);
+  turn.leave(results || usable());
+  if (!results) co_return core::fail(std::move(results.error()));
+  co_return std::move(results->front());
+}
+
+asio::awaitable<core::Result<std::vector<QueryResult>>> Connection::receive_in_turn(
+    Turn& turn, const std::vector<Answer>& answers, Deadline deadline) {
+  const bool in_turn = co_await turn.wait();
+  if (!in_turn) {
+    timed_out_ = true;
+    co_return core::fail(lost("query"));
+  }
+  // A call before this one may have broken the connection: its answers were left unread.
+  if (!usable()) co_return core::fail(unavailable("postgres query: the connection is broken"));
+  co_return co_await receive(answers, 1, deadline, "query", false);
 }
 
 asio::awaitable<core::Result<void>> Connection::execute_script(std::string_view sql) {

@@ -4,13 +4,15 @@
 /// libpq runs in non-blocking mode; whenever it would block, the coroutine suspends on socket
 /// readiness (socket_wait.hpp) on its own executor, so the I/O thread that awaits it keeps
 /// serving other work meanwhile. A connection serves one coroutine at a time (the pool's lease
-/// guarantees it); it may move between I/O threads from one call to the next.
+/// guarantees it), or, through `pipelined_query`, the coroutines of one thread at once; it may
+/// move between I/O threads from one call to the next.
 
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
 #include <concepts>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -82,18 +84,27 @@ class Connection {
   boost::asio::awaitable<core::Result<std::vector<QueryResult>>> pipeline(
       std::vector<Statement> statements);
 
+  /// `query` for several coroutines of one thread sharing this connection (Pool::shared_query):
+  /// the statement is sent at once, pipelined behind the calls already in flight, and its answer
+  /// read when theirs have been. The server then finds the next statement waiting whenever it
+  /// finishes one. For short statements outside any transaction only: a slow one delays every
+  /// call behind it. A call that times out breaks the connection (and fails the calls behind it).
+  boost::asio::awaitable<core::Result<QueryResult>> pipelined_query(std::string_view sql,
+                                                                    std::vector<Param> params);
+
   /// Runs parameterless SQL that may hold several statements (the simple query protocol), for
   /// migrations only: values always go through `query` instead. One round trip.
   boost::asio::awaitable<core::Result<void>> execute_script(std::string_view sql);
 
   /// False once the connection is broken or closed by the server.
   bool usable() const;
-  /// True when usable and outside any transaction: safe to hand to another caller.
+  /// True when usable and outside any transaction and pipeline: safe to hand to another caller.
   bool idle() const;
   /// True inside a transaction block (open or aborted).
   bool in_transaction() const;
   /// Reads what the server sent while the connection sat unused, without waiting. False when
   /// that shows the connection is gone (a restarted or stopped server closes idle sessions).
+  /// With pipelined calls in flight, only whether it is usable.
   bool check_alive();
   /// The server process serving this connection (pg_backend_pid()).
   int backend_pid() const;
@@ -120,8 +131,30 @@ class Connection {
   core::Error send_failed(std::string_view what);
   /// The next result of the current command (null at its end), waiting for input as needed.
   boost::asio::awaitable<core::Result<pg_result*>> next_result(Deadline deadline);
-  /// `statements` (with the preparations they need) and a sync point, in one round trip;
-  /// `what` names them in errors, followed by the statement's number when `numbered`.
+
+  /// What the server answers a call with, in order: its statements, each preceded by its
+  /// preparation when this connection has not prepared (or sent the preparation of) its text.
+  struct Answer {
+    std::size_t statement = 0;
+    bool preparation = false;
+    std::string text;  ///< of a preparation
+  };
+  class Turn;
+  /// Every parameter converted before anything is sent, so a bad one leaves nothing queued.
+  static core::Result<std::vector<BoundParams>> bind_all(const std::vector<Statement>& statements);
+  /// Queues `statements` (with the preparations they need) and a sync point in libpq's output,
+  /// in pipeline mode; returns the answers to expect.
+  core::Result<std::vector<Answer>> send(const std::vector<Statement>& statements,
+                                         const std::vector<BoundParams>& bound);
+  /// Reads `answers` and the sync point after them; `what` names the statements in errors,
+  /// followed by the statement's number when `numbered`.
+  boost::asio::awaitable<core::Result<std::vector<QueryResult>>> receive(
+      const std::vector<Answer>& answers, std::size_t statements, Deadline deadline,
+      std::string_view what, bool numbered);
+  /// `receive` for a pipelined call, once its turn has come.
+  boost::asio::awaitable<core::Result<std::vector<QueryResult>>> receive_in_turn(
+      Turn& turn, const std::vector<Answer>& answers, Deadline deadline);
+  /// `statements` and a sync point in one round trip, for one caller, then out of pipeline mode.
   boost::asio::awaitable<core::Result<std::vector<QueryResult>>> exchange(
       const std::vector<Statement>& statements, std::string_view what, bool numbered);
 
@@ -132,6 +165,10 @@ class Connection {
   std::chrono::milliseconds query_timeout_;
   /// SQL text → name of the statement prepared on this connection.
   std::map<std::string, std::string, std::less<>> prepared_;
+  /// SQL text → name of a preparation sent and not yet answered: calls sent meanwhile use it.
+  std::map<std::string, std::string, std::less<>> preparing_;
+  /// The pipelined calls in flight, oldest first (pipelined_query).
+  std::deque<Turn*> turns_;
   std::uint64_t names_given_ = 0;
   bool broken_ = false;
   bool timed_out_ = false;

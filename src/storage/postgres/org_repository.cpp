@@ -187,8 +187,8 @@ Task<Result<orgs::OrgLookup>> PgOrgRepository::org_for_member(
     const std::string& slug, const domain::accounts::Principal& principal) {
   // One statement: the session check beside the lookup (the hot path of every org route).
   FERR_CO_TRY(auto rows,
-              co_await db_.pool().query(sql::org_for_member, principal.user_id.to_string(), slug,
-                                        principal.session_id.to_string()));
+              co_await db_.pool().shared_query(sql::org_for_member, principal.user_id.to_string(),
+                                               slug, principal.session_id.to_string()));
   if (rows.rows() != 1) co_return fail(Error::database("org_for_member: one row expected"));
   orgs::OrgLookup lookup;
   FERR_CO_TRY(lookup.session_live, rows.boolean(0, 0));
@@ -200,7 +200,8 @@ Task<Result<orgs::OrgLookup>> PgOrgRepository::org_for_member(
 
 Task<Result<orgs::OrgTokenLookup>> PgOrgRepository::org_for_token(
     const core::ApiTokenId& token, const std::optional<std::string>& slug) {
-  FERR_CO_TRY(auto rows, co_await db_.pool().query(sql::org_for_token, token.to_string(), slug));
+  FERR_CO_TRY(auto rows,
+              co_await db_.pool().shared_query(sql::org_for_token, token.to_string(), slug));
   orgs::OrgTokenLookup lookup;
   if (rows.rows() == 0) co_return lookup;
   lookup.token_live = true;

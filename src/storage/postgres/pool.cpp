@@ -113,6 +113,14 @@ struct PoolState : std::enable_shared_from_this<PoolState> {
   bool reachable = true;
 };
 
+// A thread's connection for shared_query. Only that thread touches it after the lookup.
+struct SharedSlot {
+  /// Shared by the calls in flight: a call that finds the connection broken drops it from the
+  /// slot while the others still read their answers from it.
+  std::shared_ptr<Lease> lease;
+  bool connecting = false;
+};
+
 }  // namespace detail
 
 namespace {
@@ -152,6 +160,16 @@ Lease& Lease::operator=(Lease&& other) noexcept {
 
 Lease::~Lease() { give_back(); }
 
+void Lease::count_round_trips() {
+  if (!pool_ || !connection_) return;
+  const std::uint64_t now = connection_->round_trips();
+  {
+    std::lock_guard lock(pool_->mutex);
+    pool_->round_trips += now - round_trips_at_start_;
+  }
+  round_trips_at_start_ = now;
+}
+
 void Lease::give_back() {
   if (pool_ && connection_) pool_->give_back(std::move(connection_), round_trips_at_start_);
   pool_.reset();
@@ -160,6 +178,7 @@ void Lease::give_back() {
 Pool::Pool(PoolOptions options) : state_(std::make_shared<detail::PoolState>(std::move(options))) {}
 
 Pool::~Pool() {
+  shared_.clear();  // their leases go back to the pool first, and are closed with it
   std::vector<std::unique_ptr<Connection>> closing;
   std::lock_guard lock(state_->mutex);
   closing.swap(state_->idle);
@@ -228,6 +247,34 @@ asio::awaitable<core::Result<QueryResult>> Pool::query(std::string_view sql,
   auto lease = co_await acquire();
   if (!lease) co_return core::fail(std::move(lease.error()));
   co_return co_await (*lease)->query(sql, std::move(params));
+}
+
+std::shared_ptr<detail::SharedSlot> Pool::shared_slot() {
+  std::lock_guard lock(shared_mutex_);
+  const auto thread = std::this_thread::get_id();
+  if (auto found = shared_.find(thread); found != shared_.end()) return found->second;
+  if (shared_.size() >= state_->options.shared_connections) return nullptr;
+  return shared_.emplace(thread, std::make_shared<detail::SharedSlot>()).first->second;
+}
+
+asio::awaitable<core::Result<QueryResult>> Pool::shared_query(std::string_view sql,
+                                                              std::vector<Param> params) {
+  const std::shared_ptr<detail::SharedSlot> slot = shared_slot();
+  if (!slot || slot->connecting) co_return co_await query(sql, std::move(params));
+  // Closed by the server while unused (a restart, say): made anew, as acquire does.
+  if (slot->lease && !(*slot->lease)->check_alive()) slot->lease.reset();
+  if (!slot->lease) {
+    slot->connecting = true;
+    auto lease = co_await acquire();
+    slot->connecting = false;
+    if (!lease) co_return core::fail(std::move(lease.error()));
+    slot->lease = std::make_shared<Lease>(std::move(*lease));
+  }
+  const std::shared_ptr<Lease> lease = slot->lease;
+  auto result = co_await (*lease)->pipelined_query(sql, std::move(params));
+  lease->count_round_trips();
+  if (!(*lease)->usable() && slot->lease == lease) slot->lease.reset();
+  co_return result;
 }
 
 asio::awaitable<core::Result<std::vector<QueryResult>>> Pool::pipeline(

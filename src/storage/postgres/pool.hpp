@@ -18,8 +18,11 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -37,6 +40,9 @@ struct PoolOptions {
   std::size_t max_size = 16;
   /// How long acquire waits for a busy pool before giving up with `service_unavailable`.
   std::chrono::milliseconds acquire_timeout{5000};
+  /// How many of the connections `shared_query` may keep, one per thread that calls it (the
+  /// I/O threads); 0 makes `shared_query` a plain `query`.
+  std::size_t shared_connections = 0;
 };
 
 /// Counters for tests and metrics.
@@ -52,7 +58,8 @@ struct PoolStats {
 
 namespace detail {
 struct PoolState;
-}
+struct SharedSlot;
+}  // namespace detail
 
 /// Exclusive use of one connection; returns it to the pool when destroyed (on any thread). A
 /// connection left inside a transaction or broken is closed instead of reused.
@@ -67,6 +74,9 @@ class Lease {
   /// The leased connection.
   Connection& operator*() const { return *connection_; }
   Connection* operator->() const { return connection_.get(); }
+  /// Adds the round trips made since the last count to the pool's counter now, not when the
+  /// lease ends: for the long-lived leases of shared_query.
+  void count_round_trips();
 
  private:
   friend struct detail::PoolState;
@@ -99,6 +109,21 @@ class Pool {
       boost::asio::awaitable<core::Result<QueryResult>> query(std::string_view sql, P&&... params) {
     return query(sql, std::vector<Param>{Param(std::forward<P>(params))...});
   }
+  /// Runs one short statement outside any transaction on the connection this thread keeps for
+  /// such statements, pipelined with those of the thread's other requests
+  /// (Connection::pipelined_query): under load, neither the server process nor this thread
+  /// sleeps and wakes up again between two of them. The first call on a thread leases that
+  /// connection, which stays out of the pool until it breaks; a thread beyond
+  /// `shared_connections`, or a call while its thread's connection is being made, runs `query`.
+  boost::asio::awaitable<core::Result<QueryResult>> shared_query(std::string_view sql,
+                                                                 std::vector<Param> params);
+  /// `shared_query(sql, {a, b})` spelled `shared_query(sql, a, b)` (see Connection::query).
+  template <typename... P>
+  requires(sizeof...(P) > 0 && (!std::same_as<std::decay_t<P>, std::vector<Param>> && ...))
+      boost::asio::awaitable<core::Result<QueryResult>> shared_query(std::string_view sql,
+                                                                     P&&... params) {
+    return shared_query(sql, std::vector<Param>{Param(std::forward<P>(params))...});
+  }
   /// Acquires, runs a pipeline (one round trip, all or nothing), releases.
   boost::asio::awaitable<core::Result<std::vector<QueryResult>>> pipeline(
       std::vector<Statement> statements);
@@ -109,7 +134,12 @@ class Pool {
   std::size_t max_size() const;
 
  private:
+  /// This thread's slot for shared_query; null beyond `shared_connections` threads.
+  std::shared_ptr<detail::SharedSlot> shared_slot();
+
   std::shared_ptr<detail::PoolState> state_;
+  std::mutex shared_mutex_;
+  std::map<std::thread::id, std::shared_ptr<detail::SharedSlot>> shared_;
 };
 
 }  // namespace ferr::storage::postgres

@@ -81,7 +81,7 @@ Statement insert_token(const domain::tokens::NewToken& t) {
 Task<Result<std::optional<domain::tokens::PresentedToken>>> PgTokenRepository::find_by_hash(
     const std::string& hash) {
   using Found = std::optional<domain::tokens::PresentedToken>;
-  FERR_CO_TRY(auto rows, co_await db_.pool().query(sql::find_api_token, hash));
+  FERR_CO_TRY(auto rows, co_await db_.pool().shared_query(sql::find_api_token, hash));
   if (rows.rows() == 0) co_return Found{};
   domain::tokens::PresentedToken t;
   FERR_CO_TRY(t.id, read_id<core::ApiTokenId>(rows, 0, 0));
