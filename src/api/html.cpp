@@ -22,6 +22,15 @@ void append_html_escaped(std::string& out, std::string_view text) {
   }
 }
 
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
+void append_html_attribute(std::string& out, std::string_view name, std::string_view value) {
+  out += ' ';
+  out += name;
+  out += "=\"";
+  append_html_escaped(out, value);
+  out += '"';
+}
+
 std::string html_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());

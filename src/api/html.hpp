@@ -10,6 +10,10 @@ namespace ferr::api {
 /// Appends `text` with `&`, `<`, `>`, `"` and `'` replaced by character references: safe in
 /// element content and in quoted attribute values.
 void append_html_escaped(std::string& out, std::string_view text);
+/// Appends ` name="value"`, the value escaped as by `append_html_escaped`. Name, then value: the
+/// order of every attribute written anywhere.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
+void append_html_attribute(std::string& out, std::string_view name, std::string_view value);
 /// `text` escaped as by `append_html_escaped`.
 std::string html_escape(std::string_view text);
 

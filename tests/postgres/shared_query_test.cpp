@@ -33,8 +33,8 @@ class SharedQueryTest : public DatabaseTest {
 
   // The backend serving this thread's shared connection (and a first call that leases it).
   std::int64_t shared_pid(Pool& pool, std::size_t thread = 0) {
-    auto r = run<QueryResult>([&] { return pool.shared_query("SELECT pg_backend_pid()", {}); },
-                              thread);
+    auto r =
+        run<QueryResult>([&] { return pool.shared_query("SELECT pg_backend_pid()", {}); }, thread);
     EXPECT_TRUE(r) << r.error().log_detail;
     return r ? r->int64(0, 0).value() : -1;
   }

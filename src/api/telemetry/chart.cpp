@@ -39,14 +39,9 @@ void append_attribute(std::string& out, std::string_view name, double value) {
   out += '"';
 }
 
-// Name, then value: the order of every attribute written anywhere.
 // NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
 void append_attribute(std::string& out, std::string_view name, std::string_view value) {
-  out += ' ';
-  out += name;
-  out += "=\"";
-  append_html_escaped(out, value);
-  out += '"';
+  append_html_attribute(out, name, value);
 }
 
 // One day's bar, from `top` down to the baseline, as a subpath: `M{x} {baseline}V{top}h{width}

@@ -254,14 +254,9 @@ class Page {
     raw(">");
   }
   // ` name="value"` with the value escaped.
-  // Name, then value: the order of every attribute written anywhere.
   // NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
   void attr(std::string_view name, std::string_view value) {
-    raw(" ");
-    raw(name);
-    raw("=\"");
-    append_html_escaped(out_, value);
-    raw("\"");
+    append_html_attribute(out_, name, value);
   }
   void open_section(std::string_view id, const tel::Text& title) {
     raw("<section");

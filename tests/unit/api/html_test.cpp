@@ -19,5 +19,11 @@ TEST(HtmlEscaping, EscapesEveryMarkupCharacter) {
   EXPECT_EQ(out, "<p>&amp;amp;");
 }
 
+TEST(HtmlEscaping, AnAttributeIsNameThenTheEscapedValueInDoubleQuotes) {
+  std::string out = "<a";
+  append_html_attribute(out, "title", "Tom & \"Jerry\"");
+  EXPECT_EQ(out, "<a title=\"Tom &amp; &quot;Jerry&quot;\"");
+}
+
 }  // namespace
 }  // namespace ferr::api
