@@ -38,11 +38,7 @@ struct PoolState : std::enable_shared_from_this<PoolState> {
     return Lease(shared_from_this(), std::move(connection));
   }
 
-  void give_back(std::unique_ptr<Connection> connection, std::uint64_t round_trips_at_start) {
-    {
-      std::lock_guard lock(mutex);
-      round_trips += connection->round_trips() - round_trips_at_start;
-    }
+  void give_back(std::unique_ptr<Connection> connection) {
     if (!connection->idle()) {
       connection.reset();  // closing it rolls back whatever it left open
       free_slot();
@@ -171,7 +167,10 @@ void Lease::count_round_trips() {
 }
 
 void Lease::give_back() {
-  if (pool_ && connection_) pool_->give_back(std::move(connection_), round_trips_at_start_);
+  if (pool_ && connection_) {
+    count_round_trips();
+    pool_->give_back(std::move(connection_));
+  }
   pool_.reset();
 }
 

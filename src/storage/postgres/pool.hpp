@@ -74,8 +74,8 @@ class Lease {
   /// The leased connection.
   Connection& operator*() const { return *connection_; }
   Connection* operator->() const { return connection_.get(); }
-  /// Adds the round trips made since the last count to the pool's counter now, not when the
-  /// lease ends: for the long-lived leases of shared_query.
+  /// Adds the round trips made since the last count to the pool's counter (done when the lease
+  /// ends; shared_query's long-lived leases also count after each call).
   void count_round_trips();
 
  private:
