@@ -2,6 +2,7 @@
 // opt-out checks of server events, retention with rollups, and the counts behind the statistics.
 
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <future>
 #include <string>
@@ -368,6 +369,24 @@ TEST_P(TelemetryStoreContract, RowsOfAPseudonymAreItsUserRowsAndTheOrgEventsItCa
   EXPECT_FALSE(second.event_id);
   EXPECT_EQ(second.properties.find(person) != std::string::npos, true);
   EXPECT_TRUE(run(store_->rows_of_pseudonym(std::string(32, 'e'))).value().empty());
+}
+
+TEST_P(TelemetryStoreContract, TextIsStoredAsGivenWhateverItHolds) {
+  const std::string person(32, 'f');
+  auto row = ingested("cli.run", now(), next_uuid());
+  row.user_hash = person;
+  row.key_id = "key \"quoted\" \\ é";
+  row.properties =
+      R"({"command":"a \"quoted\" \\ back\/slash","note":"tab\tnew\nline \u0001 é ✓ 😀","n":-15,"f":0.5,"on":true,"none":null})";
+  ASSERT_TRUE(run(store_->write_ingested(std::vector<EventRow>{row})));
+
+  auto rows = run(store_->rows_of_pseudonym(person));
+  ASSERT_TRUE(rows) << rows.error().log_detail;
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].key_id, row.key_id);
+  // The same JSON value (PostgreSQL's jsonb spells it its own way: spaces, key order).
+  EXPECT_EQ(boost::json::parse((*rows)[0].properties), boost::json::parse(row.properties))
+      << (*rows)[0].properties;
 }
 
 TEST_P(TelemetryStoreContract, ExpiryRollsUpWholeDaysThenDeletesThem) {
