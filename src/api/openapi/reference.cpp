@@ -24,7 +24,13 @@ using boost::json::value;
 
 constexpr std::string_view kStylesheet = embedded::reference_css;
 constexpr std::string_view kSchemaPrefix = "#/components/schemas/";
-constexpr std::string_view kMethods[] = {"get", "post", "put", "patch", "delete"};
+/// The operations of a path item: the OpenAPI key and the method as HTTP spells it.
+struct MethodNames {
+  std::string_view key;
+  std::string_view verb;
+};
+constexpr MethodNames kMethods[] = {
+    {"get", "GET"}, {"post", "POST"}, {"put", "PUT"}, {"patch", "PATCH"}, {"delete", "DELETE"}};
 
 std::string_view text_of(const object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
@@ -112,10 +118,11 @@ void append_type(std::string& out, const object& schema) {
     if (types[i] == "array" && schema.contains("items")) {
       out += "array of ";
       append_type(out, schema.at("items").as_object());
-    } else if (types[i] == "object" && schema.contains("properties")) {
+    } else if (const auto* properties = schema.if_contains("properties");
+               types[i] == "object" && properties != nullptr) {
       out += "object with ";
       bool first = true;
-      for (const auto& [name, member] : schema.at("properties").as_object()) {
+      for (const auto& [name, member] : properties->as_object()) {
         if (!first) out += ", ";
         first = false;
         append_code(out, name);
@@ -291,8 +298,8 @@ class Reference {
     append_prose(out_, text_of(tag, "description"));
     out_ += "</p>";
     for (const auto& [path, item] : doc_.at("paths").as_object())
-      for (auto method : kMethods)
-        if (const auto* op = item.as_object().if_contains(method)) {
+      for (const MethodNames& method : kMethods)
+        if (const auto* op = item.as_object().if_contains(method.key)) {
           const auto& o = op->as_object();
           if (o.contains("x-alias-of")) continue;
           const auto& tags = o.at("tags").as_array();
@@ -301,13 +308,13 @@ class Reference {
     out_ += "</section>";
   }
 
-  void operation(std::string_view path, std::string_view method, const object& op) {
+  void operation(std::string_view path, const MethodNames& method, const object& op) {
     auto id = anchor("op", text_of(op, "operationId"));
     open_titled("article class=\"op\"", id);
     out_ += "<span class=\"verb verb-";
-    out_ += method;
+    out_ += method.key;
     out_ += "\">";
-    for (char c : method) out_ += static_cast<char>(c - 'a' + 'A');
+    out_ += method.verb;
     out_ += "</span> ";
     append_code(out_, path);
     out_ += "</h3><p><strong>";
@@ -315,7 +322,7 @@ class Reference {
     out_ += ".</strong> ";
     append_prose(out_, text_of(op, "description"));
     out_ += "</p>";
-    if (auto it = aliases_.find(std::string(method) + " " + std::string(path));
+    if (auto it = aliases_.find(std::string(method.key) + " " + std::string(path));
         it != aliases_.end()) {
       out_ += "<p>Also served at ";
       for (std::size_t i = 0; i < it->second.size(); ++i) {
@@ -405,8 +412,8 @@ class Reference {
         append_prose(out_, description);
         out_ += "</p>";
       }
-      if (schema.contains("properties")) {
-        members(schema);
+      if (const auto* properties = schema.if_contains("properties")) {
+        members(schema, properties->as_object());
       } else {
         out_ += "<p>";
         append_type(out_, schema);
@@ -417,13 +424,13 @@ class Reference {
     out_ += "</section>";
   }
 
-  // The member table of an object schema.
-  void members(const object& schema) {
+  // The member table of an object schema, whose "properties" are `properties`.
+  void members(const object& schema, const object& properties) {
     std::vector<std::string_view> required;
     if (const auto* r = schema.if_contains("required"))
       for (const auto& name : r->as_array()) required.push_back(name.as_string());
     open_table("", {"Member", "Type", "Required", "Rules", "Meaning"});
-    for (const auto& [name, member] : schema.at("properties").as_object()) {
+    for (const auto& [name, member] : properties) {
       const auto& m = member.as_object();
       out_ += "<tr><th scope=\"row\">";
       append_code(out_, name);
