@@ -129,7 +129,6 @@ Task<Result<void>> AccountService::register_account(const Registration& input) {
 
 Task<Result<IssuedTokens>> AccountService::verify_email(
     const EmailVerification& input, std::optional<std::string_view> user_agent) {
-  const std::string_view code = input.code;
   auto email = normalize_email(input.email);
   if (!email) co_return fail(code_invalid());
   FERR_CO_TRY(auto stored, co_await repository_.find_verification_code(*email));
@@ -142,7 +141,7 @@ Task<Result<IssuedTokens>> AccountService::verify_email(
   if (now >= c.expires_at)
     co_return fail(Error::make(ErrorCode::auth_verification_code_expired,
                                "the verification code has expired: ask for a new one"));
-  if (!crypto::constant_time_equals(hash_code(code), *c.code_hash)) {
+  if (!crypto::constant_time_equals(hash_code(input.code), *c.code_hash)) {
     FERR_CO_TRY(int failures, co_await repository_.record_code_failure(c.user_id));
     if (failures >= settings_.max_code_attempts) co_return fail(too_many_codes());
     co_return fail(code_invalid());
@@ -166,12 +165,11 @@ Task<Result<void>> AccountService::resend_verification(std::string_view raw_emai
 
 Task<Result<IssuedTokens>> AccountService::login(const Credentials& input,
                                                  std::optional<std::string_view> user_agent) {
-  const std::string_view password = input.password;
   auto email = normalize_email(input.email);
   if (!email) {
     // Not an address anyone can have: nothing is looked up or stored for it, but the answer
     // costs the same as a wrong password.
-    co_await verify_password(hasher_.dummy_hash(), password);
+    co_await verify_password(hasher_.dummy_hash(), input.password);
     co_return fail(invalid_credentials());
   }
   auto now = clock_.now();
@@ -186,7 +184,7 @@ Task<Result<IssuedTokens>> AccountService::login(const Credentials& input,
   FERR_CO_TRY(auto found, co_await repository_.find_by_email(*email));
   // An unknown address is checked against a dummy hash: same answer, same work.
   const std::string& stored_hash = found ? found->password_hash : hasher_.dummy_hash();
-  bool password_ok = co_await verify_password(stored_hash, password);
+  bool password_ok = co_await verify_password(stored_hash, input.password);
   if (!found || !password_ok) {
     FERR_CO_CHECK(co_await repository_.record_login_failure(*email, now));
     co_return fail(invalid_credentials());
@@ -197,7 +195,7 @@ Task<Result<IssuedTokens>> AccountService::login(const Credentials& input,
     co_return fail(Error::make(ErrorCode::auth_email_not_verified, "email_not_verified"));
   if (hasher_.needs_rehash(account.password_hash)) {
     // The stored hash predates the current parameters: upgrade it now that we know the password.
-    if (auto upgraded = co_await hash_password(password); upgraded) {
+    if (auto upgraded = co_await hash_password(input.password); upgraded) {
       FERR_CO_CHECK(co_await repository_.update_password_hash(account.user.id, *upgraded, now));
     }
   }
@@ -378,7 +376,6 @@ Task<Result<void>> AccountService::forgot_password(std::string_view raw_email) {
 }
 
 Task<Result<void>> AccountService::reset_password(const PasswordReset& input) {
-  const std::string_view new_password = input.new_password;
   std::string token_hash = crypto::sha256_hex(input.token);
   FERR_CO_TRY(auto stored, co_await repository_.find_reset_token(token_hash));
   if (!stored || stored->used) co_return fail(reset_token_invalid());
@@ -386,9 +383,9 @@ Task<Result<void>> AccountService::reset_password(const PasswordReset& input) {
   if (now >= stored->expires_at)
     co_return fail(Error::make(ErrorCode::auth_password_reset_token_expired,
                                "the password reset token has expired"));
-  if (auto weakness = crypto::password_weakness(new_password, stored->email))
+  if (auto weakness = crypto::password_weakness(input.new_password, stored->email))
     co_return fail(Error::make(ErrorCode::user_password_too_weak, *weakness));
-  FERR_CO_TRY(auto hash, co_await hash_password(new_password));
+  FERR_CO_TRY(auto hash, co_await hash_password(input.new_password));
   FERR_CO_TRY(bool done, co_await repository_.complete_password_reset(token_hash, stored->user_id,
                                                                       stored->email, hash, now));
   if (!done) co_return fail(reset_token_invalid());
