@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <mutex>
@@ -126,8 +127,15 @@ std::string format_line(Level level, std::string_view message,
           } else if constexpr (std::is_same_v<V, bool>) {
             line += v ? "true" : "false";
           } else if constexpr (std::is_same_v<V, double>) {
-            // JSON has no NaN or infinity: fmt would print `nan`/`inf` and break the line.
-            line += std::isfinite(v) ? fmt::format("{}", v) : std::string("null");
+            // JSON has no NaN or infinity: `nan`/`inf` would break the line.
+            if (!std::isfinite(v)) {
+              line += "null";
+              return;
+            }
+            // The shortest text that reads back as the same double.
+            char text[32];
+            auto [end, ec] = std::to_chars(text, text + sizeof text, v);
+            line.append(text, end);
           } else {
             line += std::to_string(v);
           }

@@ -3,8 +3,19 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <type_traits>
 
 namespace ferr::core {
+
+namespace {
+/// Writes `value` as `digits` decimal digits (zero-padded) at `out`.
+void put_digits(char* out, unsigned value, int digits) {
+  for (int i = digits - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+}  // namespace
 
 std::string format_rfc3339_ms(TimePoint t) {
   using namespace std::chrono;
@@ -16,9 +27,20 @@ std::string format_rfc3339_ms(TimePoint t) {
   auto m = duration_cast<minutes>(in_day - h);
   auto s = duration_cast<seconds>(in_day - h - m);
   auto ms = in_day - h - m - s;
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                     h.count(), m.count(), s.count(), ms.count());
+  // A nanosecond clock spans the years 1677 to 2262: always four digits.
+  static_assert(std::is_same_v<TimePoint::duration, std::chrono::nanoseconds>);
+  const auto year = static_cast<unsigned>(static_cast<int>(ymd.year()));
+  // By hand: this runs for every access-log line and every timestamp of an answer, and fmt's
+  // format-string parsing cost more than the rest of the line.
+  char text[] = "0000-00-00T00:00:00.000Z";
+  put_digits(text, year, 4);
+  put_digits(text + 5, static_cast<unsigned>(ymd.month()), 2);
+  put_digits(text + 8, static_cast<unsigned>(ymd.day()), 2);
+  put_digits(text + 11, static_cast<unsigned>(h.count()), 2);
+  put_digits(text + 14, static_cast<unsigned>(m.count()), 2);
+  put_digits(text + 17, static_cast<unsigned>(s.count()), 2);
+  put_digits(text + 20, static_cast<unsigned>(ms.count()), 3);
+  return std::string(text, sizeof text - 1);
 }
 
 std::string format_date(std::chrono::sys_days day) {

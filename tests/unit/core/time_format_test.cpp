@@ -28,6 +28,12 @@ TEST(FormatRfc3339Ms, TruncatesBelowTheMillisecond) {
   EXPECT_EQ(format_rfc3339_ms(example() + 59min + 59s + 999ms), "2026-05-05T21:59:59.999Z");
 }
 
+TEST(FormatRfc3339Ms, CoversTheWholeClockBeforeAndAfter1970) {
+  EXPECT_EQ(format_rfc3339_ms(TimePoint{} - 1ms), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_rfc3339_ms(TimePoint::min()), "1677-09-21T00:12:43.146Z");
+  EXPECT_EQ(format_rfc3339_ms(TimePoint::max()), "2262-04-11T23:47:16.854Z");
+}
+
 TEST(FormatDate, IsTheFullDateOfRfc3339) {
   using std::chrono::year;
   EXPECT_EQ(format_date(std::chrono::sys_days(year(2026) / 5 / 5)), "2026-05-05");
