@@ -413,7 +413,7 @@ class Reference {
         out_ += "</p>";
       }
       if (const auto* properties = schema.if_contains("properties")) {
-        members(schema, properties->as_object());
+        members(properties->as_object(), schema.if_contains("required"));
       } else {
         out_ += "<p>";
         append_type(out_, schema);
@@ -424,11 +424,11 @@ class Reference {
     out_ += "</section>";
   }
 
-  // The member table of an object schema, whose "properties" are `properties`.
-  void members(const object& schema, const object& properties) {
+  // The member table of an object schema: its "properties" and its "required" list (if any).
+  void members(const object& properties, const value* required_names) {
     std::vector<std::string_view> required;
-    if (const auto* r = schema.if_contains("required"))
-      for (const auto& name : r->as_array()) required.push_back(name.as_string());
+    if (required_names)
+      for (const auto& name : required_names->as_array()) required.push_back(name.as_string());
     open_table("", {"Member", "Type", "Required", "Rules", "Meaning"});
     for (const auto& [name, member] : properties) {
       const auto& m = member.as_object();
