@@ -9,13 +9,11 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "database_test.hpp"
 #include "storage/postgres/errors.hpp"
-#include "storage/postgres/param.hpp"
 
 namespace ferr::storage::postgres {
 namespace {
@@ -77,43 +75,6 @@ TEST_F(ConnectionTest, StoresBoundStringsVerbatim) {
   // The injection attempts were stored as text: the table and every row are still there.
   EXPECT_EQ(exec(*conn, "SELECT count(*) FROM notes").int64(0, 0).value(),
             static_cast<std::int64_t>(bodies.size()));
-}
-
-TEST_F(ConnectionTest, ArrayLiteralsReadBackElementByElement) {
-  auto conn = connect();
-  ASSERT_TRUE(conn);
-  const std::vector<std::optional<std::string>> elements = {
-      "plain",
-      "",
-      "NULL",
-      "null",
-      "{braces}",
-      "a,comma",
-      "\"quoted\"",
-      "back\\slash",
-      "  spaces  ",
-      "tab\there\nnew line",
-      "h\u00e9llo \U0001F389",
-      std::nullopt,
-      R"({"command":"a \"quoted\" \\ value"})"};
-  ArrayLiteral literal;
-  for (const auto& e : elements) literal.add(e);
-  auto read = run<QueryResult>([&] {
-    return conn->query(
-        "SELECT e, e IS NULL FROM unnest($1::text[]) WITH ORDINALITY AS t (e, i) "
-        "ORDER BY i",
-        literal.text());
-  });
-  ASSERT_TRUE(read) << read.error().log_detail;
-  ASSERT_EQ(read->rows(), static_cast<int>(elements.size()));
-  for (int i = 0; i < read->rows(); ++i) {
-    const auto& expected = elements[static_cast<std::size_t>(i)];
-    EXPECT_EQ(read->boolean(i, 1).value(), !expected.has_value()) << i;
-    if (expected) {
-      EXPECT_EQ(read->string(i, 0).value(), *expected) << i;
-    }
-  }
-  EXPECT_EQ(ArrayLiteral().text(), "{}");
 }
 
 TEST_F(ConnectionTest, BindsNullIntegersBooleansAndDoubles) {

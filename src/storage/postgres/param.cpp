@@ -50,18 +50,4 @@ core::Result<BoundParams> BoundParams::bind(const std::vector<Param>& params) {
   return bound;
 }
 
-void ArrayLiteral::add(std::optional<std::string_view> element) {
-  if (text_.size() > 1) text_ += ',';
-  if (!element) {
-    text_ += "NULL";
-    return;
-  }
-  text_ += '"';
-  for (char c : *element) {
-    if (c == '"' || c == '\\') text_ += '\\';
-    text_ += c;
-  }
-  text_ += '"';
-}
-
 }  // namespace ferr::storage::postgres

@@ -79,20 +79,6 @@ class BoundParams {
   std::vector<const char*> values_;
 };
 
-/// The text form of a one-dimensional array parameter (`{"a","b",NULL}`), for statements that
-/// take a column of values at once (`unnest($1::uuid[], …)`). Every element is quoted, so any
-/// text (commas, braces, quotes, backslashes, spaces, the word NULL) reads back as given.
-class ArrayLiteral {
- public:
-  /// Appends one element; nullopt is SQL NULL.
-  void add(std::optional<std::string_view> element);
-  /// The literal of the elements added so far.
-  std::string text() const { return text_ + '}'; }
-
- private:
-  std::string text_ = "{";
-};
-
 /// The text PostgreSQL reads back as the same value (exposed for tests).
 std::string to_text(const Param& param);
 

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/json_escape.hpp"
 #include "core/stored_value.hpp"
 #include "core/try.hpp"
 #include "domain/telemetry/opt_out.hpp"
@@ -27,6 +28,52 @@ namespace json = boost::json;
 namespace tel = domain::telemetry;
 
 namespace {
+
+/// Appends `value` as a JSON string, or null.
+void append_string_or_null(std::string& out, const std::optional<std::string>& value) {
+  if (value) {
+    core::append_json_string(out, *value);
+  } else {
+    out += "null";
+  }
+}
+
+/// Appends one element of the insert-batch `$1` array (README layout), written straight into the
+/// batch's text rather than through a JSON document of its own.
+void append_batch_element(std::string& out, const tel::EventRow& row) {
+  out += R"({"id":")";
+  out += row.id.to_string();
+  out += R"(","event_id":)";
+  if (row.event_id) {
+    out += '"';
+    out += row.event_id->to_string();
+    out += '"';
+  } else {
+    out += "null";
+  }
+  out += R"(,"surface":)";
+  core::append_json_string(out, row.surface);
+  out += R"(,"event":)";
+  core::append_json_string(out, row.event);
+  out += R"(,"org_hash":)";
+  append_string_or_null(out, row.org_hash);
+  out += R"(,"user_hash":)";
+  append_string_or_null(out, row.user_hash);
+  // A JSON string holding the object's text: no re-encoding on the way in.
+  out += R"(,"properties":)";
+  core::append_json_string(out, row.properties);
+  out += R"(,"schema_version":)";
+  out += std::to_string(row.schema_version);
+  out += R"(,"origin":")";
+  out += tel::origin_name(row.origin);
+  out += R"(","key_id":)";
+  append_string_or_null(out, row.key_id);
+  out += R"(,"occurred_at":)";
+  out += std::to_string(to_ms(row.occurred_at));
+  out += R"(,"received_at":)";
+  out += std::to_string(to_ms(row.received_at));
+  out += '}';
+}
 
 /// The UTC day of `t` as `YYYY-MM-DD`.
 std::string utc_day(core::TimePoint t) {
@@ -65,31 +112,15 @@ struct BatchInsert {
 BatchInsert batch_insert(std::span<const tel::EventRow* const> rows, int evidence_cap) {
   BatchInsert insert{send_order(rows), {}};
   if (rows.empty()) return insert;
-  // One array per column (README layout): PostgreSQL reads each element once, where a JSON
-  // document was read three times (validated as json, taken apart by json_to_recordset, and
-  // `properties` unquoted before being read as jsonb).
-  ArrayLiteral ids, event_ids, surfaces, events, org_hashes, user_hashes, properties,
-      schema_versions, origins, key_ids, occurred_at, received_at;
+  std::string batch = "[";
+  batch.reserve(rows.size() * 400);
   for (std::size_t i : insert.order) {
-    const tel::EventRow& row = *rows[i];
-    ids.add(row.id.to_string());
-    event_ids.add(row.event_id ? std::optional(row.event_id->to_string()) : std::nullopt);
-    surfaces.add(row.surface);
-    events.add(row.event);
-    org_hashes.add(row.org_hash);
-    user_hashes.add(row.user_hash);
-    properties.add(row.properties);
-    schema_versions.add(std::to_string(row.schema_version));
-    origins.add(tel::origin_name(row.origin));
-    key_ids.add(row.key_id);
-    occurred_at.add(std::to_string(to_ms(row.occurred_at)));
-    received_at.add(std::to_string(to_ms(row.received_at)));
+    if (batch.size() > 1) batch += ',';
+    append_batch_element(batch, *rows[i]);
   }
+  batch += ']';
   insert.statements.push_back(
-      Statement{sql::insert_batch,
-                {ids.text(), event_ids.text(), surfaces.text(), events.text(), org_hashes.text(),
-                 user_hashes.text(), properties.text(), schema_versions.text(), origins.text(),
-                 key_ids.text(), occurred_at.text(), received_at.text(), Param(evidence_cap)}});
+      Statement{sql::insert_batch, {Param(std::move(batch)), Param(evidence_cap)}});
   return insert;
 }
 
