@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +13,7 @@
 
 #include "core/json_escape.hpp"
 #include "core/stored_value.hpp"
+#include "core/time_format.hpp"
 #include "core/try.hpp"
 #include "domain/telemetry/opt_out.hpp"
 #include "storage/postgres/codec.hpp"
@@ -41,16 +41,11 @@ void append_string_or_null(std::string& out, const std::optional<std::string>& v
 /// Appends one element of the insert-batch `$1` array (README layout), written straight into the
 /// batch's text rather than through a JSON document of its own.
 void append_batch_element(std::string& out, const tel::EventRow& row) {
-  out += R"({"id":")";
-  out += row.id.to_string();
-  out += R"(","event_id":)";
-  if (row.event_id) {
-    out += '"';
-    out += row.event_id->to_string();
-    out += '"';
-  } else {
-    out += "null";
-  }
+  out += R"({"id":)";
+  core::append_json_string(out, row.id.to_string());
+  out += R"(,"event_id":)";
+  append_string_or_null(out,
+                        row.event_id ? std::optional(row.event_id->to_string()) : std::nullopt);
   out += R"(,"surface":)";
   core::append_json_string(out, row.surface);
   out += R"(,"event":)";
@@ -64,24 +59,15 @@ void append_batch_element(std::string& out, const tel::EventRow& row) {
   core::append_json_string(out, row.properties);
   out += R"(,"schema_version":)";
   out += std::to_string(row.schema_version);
-  out += R"(,"origin":")";
-  out += tel::origin_name(row.origin);
-  out += R"(","key_id":)";
+  out += R"(,"origin":)";
+  core::append_json_string(out, tel::origin_name(row.origin));
+  out += R"(,"key_id":)";
   append_string_or_null(out, row.key_id);
   out += R"(,"occurred_at":)";
   out += std::to_string(to_ms(row.occurred_at));
   out += R"(,"received_at":)";
   out += std::to_string(to_ms(row.received_at));
   out += '}';
-}
-
-/// The UTC day of `t` as `YYYY-MM-DD`.
-std::string utc_day(core::TimePoint t) {
-  const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(t)};
-  char text[48];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return text;
 }
 
 /// The order in which insert_batch sends rows: by event_id (the registry's uuid order, bytewise
@@ -113,7 +99,6 @@ BatchInsert batch_insert(std::span<const tel::EventRow* const> rows, int evidenc
   BatchInsert insert{send_order(rows), {}};
   if (rows.empty()) return insert;
   std::string batch = "[";
-  batch.reserve(rows.size() * 400);
   for (std::size_t i : insert.order) {
     if (batch.size() > 1) batch += ',';
     append_batch_element(batch, *rows[i]);
@@ -243,7 +228,8 @@ Task<Result<std::vector<tel::EventRow>>> PgTelemetryStore::rows_of_pseudonym(
 }
 
 Task<Result<int>> PgTelemetryStore::ensure_partitions(core::TimePoint now) {
-  co_return co_await ensure_partitions_from(utc_day(now - std::chrono::days(retention_days_)));
+  co_return co_await ensure_partitions_from(core::format_date(
+      std::chrono::floor<std::chrono::days>(now - std::chrono::days(retention_days_))));
 }
 
 Task<Result<int>> PgTelemetryStore::ensure_partitions_from(std::string from_day) {
@@ -263,7 +249,8 @@ Task<Result<int>> PgTelemetryStore::ensure_partitions_from(std::string from_day)
 Task<Result<tel::Expiry>> PgTelemetryStore::expire_before(core::TimePoint before) {
   // The window starting at the cutoff's day reaches two days past today, so the periodic
   // retention pass also prepares the coming days' partitions.
-  FERR_CO_CHECK(co_await ensure_partitions_from(utc_day(before)));
+  FERR_CO_CHECK(co_await ensure_partitions_from(
+      core::format_date(std::chrono::floor<std::chrono::days>(before))));
   auto body = [&](Transaction& tx) -> Task<Result<tel::Expiry>> {
     std::vector<Statement> call;
     call.push_back({sql::expire_telemetry, {to_ms(before)}});
