@@ -16,7 +16,7 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path, 
                                                        WalCheckpoints checkpoints) {
   std::unique_ptr<Database> db(new Database());
   db->path_ = path;
-  db->thresholds_ = checkpoints;
+  db->checkpoint_schedule_ = CheckpointSchedule(checkpoints);
   bool in_memory = path == ":memory:";
   if (!in_memory) {
     auto parent = std::filesystem::path(path).parent_path();
@@ -46,14 +46,19 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path, 
 
 int Database::on_commit(void* self, sqlite3* writer, const char* schema, int frames) {
   auto& db = *static_cast<Database*>(self);
-  if (frames >= db.thresholds_.writer_after_frames) {
-    // The background checkpoints fall behind (or a long read holds the log): checkpoint here,
-    // as SQLite's automatic checkpoint does, so the log cannot grow without bound.
-    sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    db.writer_checkpoints_.fetch_add(1);
-  } else if (frames >= db.thresholds_.background_after_frames &&
-             !db.checkpoint_queued_.exchange(true)) {
-    boost::asio::post(db.pool_->executor(), [&db] { db.checkpoint_in_background(); });
+  switch (db.checkpoint_schedule_.after_commit(frames, db.last_pass())) {
+    case CheckpointSchedule::Action::writer:
+      // Copies what the background checkpoints have not, so that the next transaction can start
+      // the log over.
+      sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      db.writer_checkpoints_.fetch_add(1);
+      break;
+    case CheckpointSchedule::Action::background:
+      // One at a time: while one runs, the frames it did not reach wait for the next.
+      if (!db.checkpoint_queued_.exchange(true))
+        boost::asio::post(db.pool_->executor(), [&db] { db.checkpoint_in_background(); });
+      break;
+    case CheckpointSchedule::Action::none: break;
   }
   return SQLITE_OK;
 }
@@ -61,12 +66,22 @@ int Database::on_commit(void* self, sqlite3* writer, const char* schema, int fra
 void Database::checkpoint_in_background() {
   // Passive: copies what no reader still needs, never waits for readers or the writer. A
   // checkpoint the writer runs at the same moment makes this one SQLITE_BUSY, which is fine.
+  int log_frames = -1;
+  int copied_frames = -1;
   const int rc = sqlite3_wal_checkpoint_v2(checkpointer_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                           nullptr, nullptr);
+                                           &log_frames, &copied_frames);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY)
     core::log::warn("sqlite checkpoint failed", {{"detail", sqlite3_errmsg(checkpointer_->raw())}});
+  if (rc == SQLITE_OK && log_frames >= 0 && copied_frames >= 0)
+    last_pass_.store(static_cast<std::uint64_t>(log_frames) << 32U |
+                     static_cast<std::uint32_t>(copied_frames));
   background_checkpoints_.fetch_add(1);
   checkpoint_queued_.store(false);
+}
+
+CheckpointPass Database::last_pass() const {
+  const std::uint64_t packed = last_pass_.load();
+  return {static_cast<int>(packed >> 32U), static_cast<int>(packed & 0xffffffffU)};
 }
 
 Database::~Database() {

@@ -9,11 +9,11 @@
 /// migrator, start-up and tests, and for the bodies the awaitable forms run.
 ///
 /// WAL checkpoints (copying committed pages from the log into the database file, with its
-/// fsyncs) run on a connection and thread of their own once the log holds
-/// `WalCheckpoints::background_after_frames` frames, instead of inside the commit that crossed
-/// the threshold, as SQLite's automatic checkpoint would: a commit never waits for one. Should
-/// they fall behind, the writer checkpoints itself past `writer_after_frames`, so the log stays
-/// bounded.
+/// fsyncs) mostly run on a connection and thread of their own, once per
+/// `WalCheckpoints::background_after_frames` new frames, instead of inside the commit that
+/// crossed the threshold, as SQLite's automatic checkpoint would. Once the log holds
+/// `writer_after_frames` frames the writer checkpoints what is left itself, so that its next
+/// transaction can start the log over (`checkpoint_schedule.hpp` says why it takes the writer).
 
 #include <atomic>
 #include <condition_variable>
@@ -27,16 +27,10 @@
 #include "core/blocking_pool.hpp"
 #include "core/error.hpp"
 #include "core/task.hpp"
+#include "storage/sqlite/checkpoint_schedule.hpp"
 #include "storage/sqlite/connection.hpp"
 
 namespace ferr::storage::sqlite {
-
-/// When the write-ahead log is copied into the database file (see the file comment).
-struct WalCheckpoints {
-  /// SQLite's own automatic threshold (1 000 pages of 4 KiB).
-  int background_after_frames = 1000;
-  int writer_after_frames = 8000;
-};
 
 /// Checkpoints run so far.
 struct CheckpointCounts {
@@ -130,6 +124,8 @@ class Database {
   static int on_commit(void* self, sqlite3* writer, const char* schema, int frames);
   /// Runs on the pool: a passive checkpoint on the checkpoints' own connection.
   void checkpoint_in_background();
+  /// What the latest background checkpoint saw and copied.
+  CheckpointPass last_pass() const;
 
   std::string path_;
   std::mutex write_mutex_;
@@ -138,9 +134,10 @@ class Database {
   std::mutex readers_mutex_;
   std::condition_variable reader_available_;
   std::vector<Connection*> idle_readers_;
-  WalCheckpoints thresholds_;
+  CheckpointSchedule checkpoint_schedule_{WalCheckpoints{}};  ///< used by the writer's hook
   std::unique_ptr<Connection> checkpointer_;  ///< used by one queued checkpoint at a time
   std::atomic<bool> checkpoint_queued_{false};
+  std::atomic<std::uint64_t> last_pass_{0};  ///< CheckpointPass: log frames << 32 | copied frames
   std::atomic<std::uint64_t> background_checkpoints_{0};
   std::atomic<std::uint64_t> writer_checkpoints_{0};
   // Declared last, so it is joined first: no work can touch a closed connection.
