@@ -39,8 +39,9 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path, 
   }
   // One thread per connection: every reader busy, the writer and a checkpoint too. More would
   // only queue on the connections; fewer would leave one idle while calls wait.
-  db->pool_ =
-      std::make_unique<core::BlockingPool>(db->readers_.size() + 1 + (db->checkpointer_ ? 1 : 0));
+  db->writer_thread_ = std::make_unique<core::BlockingPool>(1);
+  if (const std::size_t others = db->readers_.size() + (db->checkpointer_ ? 1 : 0); others > 0)
+    db->reader_threads_ = std::make_unique<core::BlockingPool>(others);
   return db;
 }
 
@@ -56,7 +57,7 @@ int Database::on_commit(void* self, sqlite3* writer, const char* schema, int fra
     case CheckpointSchedule::Action::background:
       // One at a time: while one runs, the frames it did not reach wait for the next.
       if (!db.checkpoint_queued_.exchange(true))
-        boost::asio::post(db.pool_->executor(), [&db] { db.checkpoint_in_background(); });
+        boost::asio::post(db.reader_threads_->executor(), [&db] { db.checkpoint_in_background(); });
       break;
     case CheckpointSchedule::Action::none: break;
   }
@@ -84,9 +85,12 @@ CheckpointPass Database::last_pass() const {
   return {static_cast<int>(packed >> 32U), static_cast<int>(packed & 0xffffffffU)};
 }
 
-Database::~Database() {
-  if (pool_) pool_->join();
+void Database::join_threads() {
+  if (writer_thread_) writer_thread_->join();
+  if (reader_threads_) reader_threads_->join();
 }
+
+Database::~Database() { join_threads(); }
 
 Database::ReaderLease::ReaderLease(Database& d) : db(d) {
   std::unique_lock lock(db.readers_mutex_);

@@ -79,21 +79,23 @@ class Database {
     });
   }
 
-  /// `write(fn)` on the database's threads. `fn` may refer to the awaiting coroutine's locals
-  /// and parameters: the coroutine stays suspended until `fn` has returned.
+  /// `write(fn)` on the writer's thread. `fn` may refer to the awaiting coroutine's locals and
+  /// parameters: the coroutine stays suspended until `fn` has returned.
   template <typename F>
   auto write_async(F fn) {
-    return core::run_blocking(*pool_, [this, fn = std::move(fn)]() mutable { return write(fn); });
+    return core::run_blocking(*writer_thread_,
+                              [this, fn = std::move(fn)]() mutable { return write(fn); });
   }
-  /// `read(fn)` on the database's threads.
+  /// `read(fn)` on a reader's thread (the writer's, for an in-memory database).
   template <typename F>
   auto read_async(F fn) {
-    return core::run_blocking(*pool_, [this, fn = std::move(fn)]() mutable { return read(fn); });
+    return core::run_blocking(reader_threads_ ? *reader_threads_ : *writer_thread_,
+                              [this, fn = std::move(fn)]() mutable { return read(fn); });
   }
-  /// `transaction(fn)` on the database's threads.
+  /// `transaction(fn)` on the writer's thread.
   template <typename F>
   auto transaction_async(F fn) {
-    return core::run_blocking(*pool_,
+    return core::run_blocking(*writer_thread_,
                               [this, fn = std::move(fn)]() mutable { return transaction(fn); });
   }
 
@@ -101,9 +103,11 @@ class Database {
   /// Waits for the work handed to the database's threads and ends them: at shutdown, before the
   /// event loops that work would resume are destroyed. The awaitable calls must not be used
   /// afterwards.
-  void join_threads() { pool_->join(); }
+  void join_threads();
   /// Number of threads that run the awaitable calls and the checkpoints.
-  std::size_t threads() const { return pool_->size(); }
+  std::size_t threads() const {
+    return writer_thread_->size() + (reader_threads_ ? reader_threads_->size() : 0);
+  }
   /// The WAL checkpoints run so far, in the background and by the writer.
   CheckpointCounts checkpoints() const {
     return {background_checkpoints_.load(), writer_checkpoints_.load()};
@@ -140,8 +144,13 @@ class Database {
   std::atomic<std::uint64_t> last_pass_{0};  ///< CheckpointPass: log frames << 32 | copied frames
   std::atomic<std::uint64_t> background_checkpoints_{0};
   std::atomic<std::uint64_t> writer_checkpoints_{0};
-  // Declared last, so it is joined first: no work can touch a closed connection.
-  std::unique_ptr<core::BlockingPool> pool_;
+  // Declared last, so they are joined first: no work can touch a closed connection.
+  /// The writer's own thread: the writer is used by one caller at a time anyway, so its calls
+  /// run one after the other on the same thread, its caches warm, and neither reads nor
+  /// checkpoints ever take the thread a commit is waiting for.
+  std::unique_ptr<core::BlockingPool> writer_thread_;
+  /// One per reader and one for the checkpoints (none for an in-memory database).
+  std::unique_ptr<core::BlockingPool> reader_threads_;
 };
 
 }  // namespace ferr::storage::sqlite

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/task.hpp"
 #include "storage/sqlite/connection.hpp"
@@ -289,6 +290,36 @@ TEST_F(DatabaseTest, AwaitableCallsRunOnTheDatabaseThreadsAndResumeOnTheCaller) 
   EXPECT_NE(writer_thread, caller) << "SQLite never blocks the awaiting thread";
   EXPECT_NE(reader_thread, caller);
   EXPECT_EQ(resumed_on, caller) << "the coroutine resumes on its own executor";
+}
+
+TEST_F(DatabaseTest, EveryWriteRunsOnTheWritersOwnThreadAndReadsElsewhere) {
+  std::vector<std::thread::id> writers;
+  std::thread::id reader;
+  auto task = [&]() -> core::Task<core::Result<std::int64_t>> {
+    for (int i = 0; i < 8; ++i) {
+      auto inserted = co_await db_->write_async([&](Connection& c) {
+        writers.push_back(std::this_thread::get_id());
+        return insert_note(c, "write");
+      });
+      if (!inserted) co_return core::fail(inserted.error());
+      auto committed = co_await db_->transaction_async([&](Connection& c) {
+        writers.push_back(std::this_thread::get_id());
+        return insert_note(c, "transaction");
+      });
+      if (!committed) co_return core::fail(committed.error());
+    }
+    co_return co_await db_->read_async([&](Connection& c) {
+      reader = std::this_thread::get_id();
+      return core::Result<std::int64_t>(count_notes(c));
+    });
+  };
+  auto count = core::run_to_completion(task());
+  ASSERT_TRUE(count.has_value()) << count.error().log_detail;
+  EXPECT_EQ(*count, 16);
+  ASSERT_EQ(writers.size(), 16u);
+  // A pool shared with the readers handed successive commits to whichever thread was free.
+  for (const auto& id : writers) EXPECT_EQ(id, writers.front());
+  EXPECT_NE(reader, writers.front()) << "reads do not queue behind the writer's thread";
 }
 
 TEST_F(DatabaseTest, AwaitableTransactionsCommitOrRollBackAsAWhole) {
