@@ -17,8 +17,6 @@
 /// - **bound**: past `writer_after_frames` (the passes cannot catch up, or a long read holds the
 ///   log) the writer checkpoints after every commit, as SQLite's automatic checkpoint does.
 
-#include <cstdint>
-
 namespace ferr::storage::sqlite {
 
 /// The thresholds, in WAL frames (one 4 KiB page and a 24-byte header each).

@@ -11,9 +11,10 @@
 /// WAL checkpoints (copying committed pages from the log into the database file, with its
 /// fsyncs) mostly run on a connection and thread of their own, once per
 /// `WalCheckpoints::background_after_frames` new frames, instead of inside the commit that
-/// crossed the threshold, as SQLite's automatic checkpoint would. Once the log holds
-/// `writer_after_frames` frames the writer checkpoints what is left itself, so that its next
-/// transaction can start the log over (`checkpoint_schedule.hpp` says why it takes the writer).
+/// crossed the threshold, as SQLite's automatic checkpoint would. From half of
+/// `writer_after_frames` they run back to back until a few dozen frames are left, which the
+/// writer copies itself so that its next transaction can start the log over
+/// (`checkpoint_schedule.hpp` says why it takes the writer).
 
 #include <atomic>
 #include <condition_variable>
