@@ -39,17 +39,9 @@ if [ -n "${BENCH_BASELINE:-}" ]; then
   baseline_binary "$BENCH_BASELINE"
 fi
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  scripts/pg-test-cluster.sh stop "$work/cluster" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workspace
 
-pg_url=$(scripts/pg-test-cluster.sh start "$work/cluster")
+pg_url=$(start_cluster)
 psql_q() { psql -X -q -A -t "$pg_url" -c "$1"; }
 
 # start NAME BINARY DATABASE_URL: a server in $work/NAME, rate limits off; sets port_NAME.

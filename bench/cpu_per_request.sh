@@ -23,14 +23,7 @@ LOAD=${BENCH_LOAD:-single}
 for bin in "$BASELINE" "$NEW"; do [ -x "$bin" ] || { echo "not an executable: $bin"; exit 1; }; done
 command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh"; exit 1; }
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workspace
 
 envelope='{"surface":"ferrflow","event":"cli.run","properties":{"command":"release","exit_code":0,"duration_ms":812,"cli_version":"4.6.1","os":"linux","arch":"x86_64"},"schema_version":1}'
 echo "$envelope" >"$work/single.json"

@@ -14,26 +14,26 @@ CONNECTIONS=${1:-4000}
 BIN=$(realpath "${2:-./build/release/src/ferrlabs-api}")
 [ -x "$BIN" ] || { echo "build the release preset first (make release)"; exit 1; }
 
-work=$(mktemp -d)
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+source bench/lib.sh
+bench_workspace
 
+# start NAME [VAR=VALUE…]: a server on two I/O threads; sets pid and port.
 start() {
-  (cd "$work" && exec env FERRLABS_LISTEN=127.0.0.1:0 FERRLABS_LOG=info FERRLABS_THREADS=2 "$@" \
-    "$BIN" serve) 2>"$work/log" &
-  pid=$!
-  for _ in $(seq 200); do grep -q '"msg":"listening"' "$work/log" 2>/dev/null && break; sleep 0.05; done
-  port=$(grep '"msg":"listening"' "$work/log" | sed -E 's/.*"port":([0-9]+).*/\1/')
+  local name=$1
+  shift
+  start_server "$name" "$BIN" sqlite:./bench.db FERRLABS_THREADS=2 "$@"
+  pid=${pids[-1]}
+  local port_var="port_$name"
+  port=${!port_var}
 }
 
 echo "== $CONNECTIONS idle keep-alive connections (caps raised to admit them)"
-start FERRLABS_MAX_CONNECTIONS=$((CONNECTIONS + 100)) FERRLABS_MAX_CONNECTIONS_PER_CLIENT=$((CONNECTIONS + 100))
+start raised FERRLABS_MAX_CONNECTIONS=$((CONNECTIONS + 100)) FERRLABS_MAX_CONNECTIONS_PER_CLIENT=$((CONNECTIONS + 100))
 /usr/bin/python3 bench/idle_memory.py "$pid" "$port" "$CONNECTIONS" 90
-kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+kill "$pid"; wait "$pid" 2>/dev/null || true
 
 echo "== the default per-client cap (256): $((256 + 44)) connections from one address"
-start
+start default_cap
 /usr/bin/python3 bench/idle_memory.py "$pid" "$port" 300 90 open-only
 # The refusals are counted in /metrics (retried: the server may still be closing the 256).
 for _ in $(seq 50); do

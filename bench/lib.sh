@@ -1,12 +1,31 @@
-# Sourced by the benchmark scripts (run from the project root, with `work` a scratch directory and
-# `pids` an array the script's cleanup kills).
+# shellcheck shell=bash
+# Sourced by the benchmark scripts (run from the project root).
 #
+#   bench_workspace       makes the scratch directory `work` and the array `pids`, and on exit kills
+#                         every process in `pids`, stops the PostgreSQL cluster of $work/cluster if
+#                         one was started (start_cluster) and removes `work`
+#   start_cluster         starts a throwaway PostgreSQL cluster in $work/cluster and prints its URL
 #   baseline_binary REV   builds REV's release binary once into build/baseline-<short rev>/ (from
 #                         `git archive`: no network) and sets BASELINE_BIN and rev to it
 #   start_server NAME BINARY DATABASE_URL [VAR=VALUE…]
 #                         a server in $work/NAME listening on a free port of 127.0.0.1 (logging at
 #                         info, mail to files, a fixed JWT secret, then the given variables);
 #                         returns once it answers /readyz and sets port_NAME
+
+bench_workspace() {
+  work=$(mktemp -d)
+  pids=()
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ -d "$work/cluster" ]; then scripts/pg-test-cluster.sh stop "$work/cluster" >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+
+start_cluster() { scripts/pg-test-cluster.sh start "$work/cluster"; }
 
 baseline_binary() {
   rev=$(git rev-parse --short "$1")
@@ -21,7 +40,8 @@ baseline_binary() {
 }
 
 start_server() {
-  local name=$1 bin=$2 url=$3
+  local name=$1 bin url=$3
+  bin=$(realpath "$2")  # the server runs in $work/NAME
   shift 3
   mkdir -p "$work/$name"
   (cd "$work/$name" && exec env FERRLABS_LISTEN=127.0.0.1:0 FERRLABS_LOG=info \

@@ -14,17 +14,12 @@ SAMPLES=${1:-40}
 BIN=$PWD/build/release/src/ferrlabs-api
 [ -x "$BIN" ] || { echo "build the release preset first (make release)"; exit 1; }
 
-work=$(mktemp -d)
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+source bench/lib.sh
+bench_workspace
 
-(cd "$work" && exec env FERRLABS_LISTEN=127.0.0.1:0 FERRLABS_AUTH_RATE=0 "FERRLABS_MAIL=file:$work/mail" \
-  JWT_SECRET=bench-secret-bench-secret-bench-secret "$BIN" serve) 2>"$work/log" &
-pid=$!
-for _ in $(seq 200); do grep -q '"msg":"listening"' "$work/log" 2>/dev/null && break; sleep 0.05; done
-port=$(grep '"msg":"listening"' "$work/log" | sed -E 's/.*"port":([0-9]+).*/\1/')
-base="http://127.0.0.1:$port"
+start_server api "$BIN" sqlite:./bench.db FERRLABS_AUTH_RATE=0
+pid=${pids[-1]}
+base="http://127.0.0.1:$port_api"
 password="benchmark passphrase that is long"
 
 post() { curl -s -o /dev/null -w '%{time_total}\n' -X POST -H 'Content-Type: application/json' -d "$2" "$base$1"; }
@@ -34,8 +29,8 @@ accounts=$(((SAMPLES + 3) / 4))
 for i in $(seq "$accounts"); do
   email="bench$i@example.com"
   post /auth/register "{\"email\":\"$email\",\"password\":\"$password\"}" >/dev/null
-  for _ in $(seq 200); do grep -rqs "$email" "$work/mail" && break; sleep 0.02; done
-  code=$(grep -rhs -A30 "$email" "$work/mail" | grep -oE 'code is [0-9]{6}' | head -n1 | grep -oE '[0-9]{6}')
+  for _ in $(seq 200); do grep -rqs "$email" "$work/api/mail" && break; sleep 0.02; done
+  code=$(grep -rhs -A30 "$email" "$work/api/mail" | grep -oE 'code is [0-9]{6}' | head -n1 | grep -oE '[0-9]{6}')
   post /auth/verify-email "{\"email\":\"$email\",\"code\":\"$code\"}" >/dev/null
 done
 

@@ -17,14 +17,8 @@ BIN=./build/release/src/ferrlabs-api
 [ -x "$BIN" ] || { echo "build the release preset first (make release)"; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh"; exit 1; }
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source bench/lib.sh
+bench_workspace
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -36,11 +30,8 @@ sed -e "s|@DIR@|$work/nginx|g" -e "s|@PORT@|$nginx_port|g" bench/nginx.conf.temp
 pids+=($!)
 
 # --- the API: release build, SQLite, logging at info ---
-mkdir -p "$work/api"
-(cd "$work/api" && exec env FERRLABS_LISTEN=127.0.0.1:0 FERRLABS_LOG=info "$OLDPWD/$BIN" serve) 2>"$work/api/log" &
-pids+=($!)
-for _ in $(seq 200); do grep -q '"msg":"listening"' "$work/api/log" 2>/dev/null && break; sleep 0.05; done
-api_port=$(grep '"msg":"listening"' "$work/api/log" | sed -E 's/.*"port":([0-9]+).*/\1/')
+start_server api "$BIN" sqlite:./bench.db
+api_port=$port_api
 for _ in $(seq 200); do curl -sf "http://127.0.0.1:$nginx_port/health" >/dev/null && break; sleep 0.05; done
 
 # run_wrk URL: prints "requests_per_second p99_ms"

@@ -31,15 +31,7 @@ if [ -n "${BENCH_BASELINE:-}" ]; then
   baseline_binary "$BENCH_BASELINE"
 fi
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  [ "$DATABASE" = postgres ] && scripts/pg-test-cluster.sh stop "$work/cluster" >/dev/null 2>&1
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workspace
 
 now_ms=$(($(date +%s) * 1000))
 from_ms=$((now_ms - 89 * 86400000))
@@ -57,7 +49,7 @@ kinds="(0,'ferrflow','cli.run','none'),(1,'ferrflow','cli.run','none'),(2,'ferrf
 (19,'ferrgrowth','growth.site.published','org')"
 
 if [ "$DATABASE" = postgres ]; then
-  database_url=$(scripts/pg-test-cluster.sh start "$work/cluster")
+  database_url=$(start_cluster)
   sql() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$database_url" -c "$1"; }
   seed() {
     sql "INSERT INTO telemetry_events (id, surface, event, org_hash, user_hash, properties,

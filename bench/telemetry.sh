@@ -21,44 +21,28 @@ BIN=${BENCH_BIN:-$PWD/build/release/src/ferrlabs-api}  # BENCH_BIN: another buil
 [ -x "$BIN" ] || { echo "build the release preset first (make release)"; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh"; exit 1; }
 
-work=$(mktemp -d)
-pid=""
 DATABASE=${BENCH_DATABASE:-sqlite}
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null
-  wait 2>/dev/null || true
-  [ "$DATABASE" = postgres ] && scripts/pg-test-cluster.sh stop "$work/cluster" >/dev/null 2>&1
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source bench/lib.sh
+bench_workspace
 if [ "$DATABASE" = postgres ]; then
-  database_url=$(scripts/pg-test-cluster.sh start "$work/cluster")
+  database_url=$(start_cluster)
   sql() { psql -X -q -A -t "$database_url" -c "$1"; }
 else
   database_url=sqlite:./bench.db
-  sql() { sqlite3 "$work/bench.db" "$1"; }
+  sql() { sqlite3 "$work/api/bench.db" "$1"; }
 fi
 
-(cd "$work" && exec env FERRLABS_LISTEN=127.0.0.1:0 FERRLABS_LOG=info FERRLABS_AUTH_RATE=0 \
-  FERRLABS_INGEST_RATE=0 "FERRLABS_MAIL=file:$work/mail" "DATABASE_URL=$database_url" \
-  JWT_SECRET=bench-secret-bench-secret-bench-secret "$BIN" serve) 2>"$work/log" &
-pid=$!
-for _ in $(seq 200); do grep -q '"msg":"listening"' "$work/log" 2>/dev/null && break; sleep 0.05; done
-port=$(grep '"msg":"listening"' "$work/log" | sed -E 's/.*"port":([0-9]+).*/\1/')
-base="http://127.0.0.1:$port"
-# On PostgreSQL the server listens before its database is ready (operations.md): wait for it.
-for _ in $(seq 200); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz")" = 200 ] && break
-  sleep 0.05
-done
+start_server api "$BIN" "$database_url" FERRLABS_AUTH_RATE=0 FERRLABS_INGEST_RATE=0
+pid=${pids[-1]}
+base="http://127.0.0.1:$port_api"
 
 call() { curl -s -X "$1" -H 'Content-Type: application/json' ${3:+-H "Authorization: Bearer $3"} ${4:+-d "$4"} "$base$2"; }
 
 # An account (access tokens last 15 minutes: enough for the default runs), two orgs, one opted out.
 email=bench@example.com password="benchmark passphrase that is long"
 call POST /auth/register "" "{\"email\":\"$email\",\"password\":\"$password\"}" >/dev/null
-for _ in $(seq 200); do grep -rqs "$email" "$work/mail" && break; sleep 0.02; done
-code=$(grep -rhs "$email" -A30 "$work/mail" | grep -oE 'code is [0-9]{6}' | head -n1 | grep -oE '[0-9]{6}')
+for _ in $(seq 200); do grep -rqs "$email" "$work/api/mail" && break; sleep 0.02; done
+code=$(grep -rhs "$email" -A30 "$work/api/mail" | grep -oE 'code is [0-9]{6}' | head -n1 | grep -oE '[0-9]{6}')
 token=$(call POST /auth/verify-email "" "{\"email\":\"$email\",\"code\":\"$code\"}" | jq -r .access_token)
 for org in on off; do
   call POST /v1/orgs "$token" "{\"slug\":\"$org\",\"name\":\"$org\"}" >/dev/null
@@ -97,7 +81,7 @@ for round in $(seq "$ROUNDS"); do
 done
 
 peak_rss=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$pid/status")
-kill -TERM "$pid"; wait "$pid" || true; pid=""
+kill -TERM "$pid"; wait "$pid" || true
 ingested=$(sql "SELECT count(*) FROM telemetry_events WHERE origin = 'ingest'")
 answered=$(awk '{s += ($4 - $3)} END {print s}' "$work/single")
 answered_batch=$(awk '{s += ($4 - $3) * 100} END {print s}' "$work/batch")
