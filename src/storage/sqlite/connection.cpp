@@ -123,8 +123,11 @@ core::Result<StatementScope> Connection::query(std::string_view sql) {
 
 int Connection::changes() { return sqlite3_changes(db_); }
 
+// BEGIN and COMMIT run once per transaction: cached statements, like any other, rather than
+// text that sqlite3_exec would parse and prepare every time.
 core::Result<Transaction> Transaction::begin(Connection& c) {
-  FERR_CHECK(c.exec("BEGIN IMMEDIATE"));
+  FERR_TRY(auto begin, c.query("BEGIN IMMEDIATE"));
+  FERR_CHECK(begin->run());
   return Transaction(c);
 }
 
@@ -133,7 +136,8 @@ Transaction::~Transaction() {
 }
 
 core::Result<void> Transaction::commit() {
-  auto r = c_->exec("COMMIT");
+  FERR_TRY(auto commit, c_->query("COMMIT"));
+  auto r = commit->run();
   if (r) c_ = nullptr;
   return r;
 }
