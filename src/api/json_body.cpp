@@ -1,12 +1,14 @@
 #include "api/json_body.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory_resource>
 #include <new>
 #include <optional>
 #include <string>
@@ -109,7 +111,10 @@ class StrictHandler {
   static constexpr std::size_t max_key_size = json::string::max_size();
   static constexpr std::size_t max_string_size = json::string::max_size();
 
-  StrictHandler() { values_.reset(); }
+  explicit StrictHandler(json::storage_ptr storage)
+      : values_(json::storage_ptr(), scratch_.data(), scratch_.size()) {
+    values_.reset(std::move(storage));
+  }
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
@@ -253,10 +258,18 @@ class StrictHandler {
     keys_.erase(begin, keys_.end());
   }
 
+  // The value stack's working memory while it builds the document: a body of usual size fits,
+  // a larger one grows on the heap.
+  std::array<unsigned char, 1024> scratch_{};
   json::value_stack values_;
-  std::vector<std::size_t> open_objects_;  // for each open object, where its names start in keys_
-  std::vector<Key> keys_;                  // names of the open objects, outermost first
-  std::string names_;                      // their bytes, one after the other
+  // The names below grow and shrink as objects open and close; an arena on the handler (which
+  // lives on the parsing thread's stack) holds them for a body of usual size.
+  std::array<std::byte, 2048> names_buffer_{};
+  std::pmr::monotonic_buffer_resource names_arena_{names_buffer_.data(), names_buffer_.size()};
+  // For each open object, where its names start in keys_.
+  std::pmr::vector<std::size_t> open_objects_{&names_arena_};
+  std::pmr::vector<Key> keys_{&names_arena_};  // names of the open objects, outermost first
+  std::pmr::string names_{&names_arena_};      // their bytes, one after the other
   std::size_t next_ordinal_ = 0;
   std::string number_;  // the text of the number being read, which may arrive in parts
   std::optional<Duplicate> duplicate_;
@@ -280,7 +293,7 @@ Error duplicate_member(std::string name) {
 
 }  // namespace
 
-core::Result<json::value> parse_json_body(std::string_view body) {
+core::Result<json::value> parse_json_body(std::string_view body, json::storage_ptr storage) {
   if (is_blank(body)) return fail(bad_request("request body is empty"));
   if (!is_valid_utf8(body)) return fail(bad_request("request body is not valid UTF-8"));
 
@@ -291,7 +304,7 @@ core::Result<json::value> parse_json_body(std::string_view body) {
   options.allow_trailing_commas = false;
   options.allow_invalid_utf8 = false;
   try {
-    json::basic_parser<StrictHandler> parser(options);
+    json::basic_parser<StrictHandler> parser(options, std::move(storage));
     json::error_code ec;
     const std::size_t used = parser.write_some(false, body.data(), body.size(), ec);
     if (parser.handler().out_of_range()) {

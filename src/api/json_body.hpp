@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
 #include "core/error.hpp"
@@ -17,6 +18,11 @@ inline constexpr std::size_t kMaxJsonDepth = 32;
 /// invalid UTF-8, comments, trailing commas or data, NaN, numbers out of the double range,
 /// nesting deeper than kMaxJsonDepth); then, for a well-formed body, VALIDATION_FAILED naming
 /// the first member name that appears twice in one object. Never throws.
-core::Result<boost::json::value> parse_json_body(std::string_view body);
+///
+/// The value's memory comes from `storage` (the heap by default). A route that reads the value
+/// once and drops it can pass an arena (`boost::json::monotonic_resource`), which it keeps alive
+/// while it reads: the document is then a few blocks instead of an allocation per member.
+core::Result<boost::json::value> parse_json_body(std::string_view body,
+                                                 boost::json::storage_ptr storage = {});
 
 }  // namespace ferr::api

@@ -1,16 +1,18 @@
 #include "api/telemetry/envelope.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <charconv>
 #include <optional>
 #include <string>
 #include <utility>
 
-#include <boost/json/serialize.hpp>
-
 #include "api/json_spans.hpp"
 #include "api/object_reader.hpp"
+#include "core/json_escape.hpp"
 #include "core/time_format.hpp"
+#include "core/try.hpp"
 #include "core/uuid.hpp"
 #include "telemetry/catalog.hpp"
 
@@ -66,14 +68,22 @@ Result<std::optional<std::string>> read_subject_hash(ObjectReader& reader, std::
   return hash;
 }
 
-// One property: declared by the event, of the declared kind, allowed by its condition. Returns
-// the value to store.
-Result<json::value> read_property(const tel::Event& event, const json::object& properties,
-                                  std::string_view name, const json::value& value) {
-  const std::string field_name = "properties." + std::string(name);
+// A property that breaks its field's rule: the field is named `properties.<name>` in `field` and
+// at the start of the message, which goes on with `rule`.
+Error invalid_property(std::string_view name, std::string rule) {
+  std::string field_name = "properties." + std::string(name);
+  std::string message = field_name + std::move(rule);
+  return invalid(std::move(field_name), std::move(message));
+}
+
+// One property: declared by the event, of the declared kind, allowed by its condition. Appends
+// the value to store to `out`, as JSON.
+Result<void> append_property(std::string& out, const tel::Event& event,
+                             const json::object& properties, std::string_view name,
+                             const json::value& value) {
   const tel::Field* field = tel::find_field(event, name);
   if (field == nullptr || field->placement != tel::Placement::properties)
-    return fail(invalid(field_name, field_name + " is not a field of " + std::string(event.name)));
+    return fail(invalid_property(name, " is not a field of " + std::string(event.name)));
   if (!field->only_when.field.empty()) {
     const auto* gate = properties.if_contains(
         json::string_view(field->only_when.field.data(), field->only_when.field.size()));
@@ -81,52 +91,67 @@ Result<json::value> read_property(const tel::Event& event, const json::object& p
                       gate->get_string() == json::string_view(field->only_when.value.data(),
                                                               field->only_when.value.size());
     if (!open)
-      return fail(invalid(field_name, field_name + " may only be sent when " +
-                                          std::string(field->only_when.field) + " is " +
-                                          std::string(field->only_when.value)));
+      return fail(invalid_property(name, " may only be sent when " +
+                                             std::string(field->only_when.field) + " is " +
+                                             std::string(field->only_when.value)));
   }
   const auto* text = value.if_string();
   switch (field->kind) {
     case tel::FieldKind::hash:
       if (text != nullptr) {
-        if (auto hash = normalise_hash(std::string_view(text->data(), text->size())))
-          return json::value(*hash);
+        if (auto hash = normalise_hash(std::string_view(text->data(), text->size()))) {
+          core::append_json_string(out, *hash);
+          return {};
+        }
       }
-      return fail(invalid(field_name, field_name + " must be 32 hex digits"));
+      return fail(invalid_property(name, " must be 32 hex digits"));
     case tel::FieldKind::enumeration: {
       if (text != nullptr &&
-          tel::allows_value(*field, std::string_view(text->data(), text->size())))
-        return value;
+          tel::allows_value(*field, std::string_view(text->data(), text->size()))) {
+        core::append_json_string(out, std::string_view(text->data(), text->size()));
+        return {};
+      }
       std::string allowed;
       for (auto v : field->values) allowed += (allowed.empty() ? "" : ", ") + std::string(v);
-      return fail(invalid(field_name, field_name + " must be one of " + allowed));
+      return fail(invalid_property(name, " must be one of " + allowed));
     }
-    case tel::FieldKind::integer:
+    case tel::FieldKind::integer: {
       // JSON integers only: 2.0 is a double, and 2^63 and above arrive as uint64.
-      if (value.is_int64()) return value;
-      return fail(invalid(field_name, field_name + " must be a 64-bit signed integer"));
+      const auto* number = value.if_int64();
+      if (number == nullptr)
+        return fail(invalid_property(name, " must be a 64-bit signed integer"));
+      std::array<char, 24> digits{};
+      const auto written = std::to_chars(digits.data(), digits.data() + digits.size(), *number);
+      out.append(digits.data(), written.ptr);
+      return {};
+    }
     case tel::FieldKind::string: {
       if (text == nullptr || text->size() > tel::kMaxStringBytes)
-        return fail(invalid(field_name, field_name + " must be a string of at most " +
-                                            std::to_string(tel::kMaxStringBytes) + " bytes"));
+        return fail(invalid_property(name, " must be a string of at most " +
+                                               std::to_string(tel::kMaxStringBytes) + " bytes"));
       const std::string_view string(text->data(), text->size());
       // Said on its own, although no pattern admits one: a NUL or a line break is what an
       // injection attempt looks like, and the message should name it.
       if (has_control_character(string))
-        return fail(invalid(field_name, field_name + " must not contain control characters"));
+        return fail(invalid_property(name, " must not contain control characters"));
       if (field->pattern == nullptr || !field->pattern->matches(string))
-        return fail(invalid(field_name, field_name + " must match " +
-                                            std::string(field->pattern ? field->pattern->source()
-                                                                       : "its pattern")));
-      return value;
+        return fail(invalid_property(
+            name, " must match " +
+                      std::string(field->pattern ? field->pattern->source() : "its pattern")));
+      core::append_json_string(out, string);
+      return {};
     }
     case tel::FieldKind::boolean:
-      if (value.is_bool()) return value;
-      return fail(invalid(field_name, field_name + " must be true or false"));
+      if (!value.is_bool()) return fail(invalid_property(name, " must be true or false"));
+      out += value.get_bool() ? "true" : "false";
+      return {};
   }
-  return fail(invalid(field_name, field_name + " has an unknown kind"));
+  return fail(invalid_property(name, " has an unknown kind"));
 }
 
+// The stored text of `properties`: each property checked, written in the order received, in the
+// compact form (the values accepted above never need an escape beyond `"` and `\`, which
+// core::append_json_string writes as Boost.JSON does, so the text is what serialize() would give).
 Result<std::string> read_properties(const tel::Event& event, const json::value* member,
                                     std::string_view text) {
   if (member == nullptr) return std::string("{}");
@@ -140,14 +165,16 @@ Result<std::string> read_properties(const tel::Event& event, const json::value* 
       return fail(invalid("properties", "properties must be at most " +
                                             std::to_string(kMaxPropertiesBytes) + " bytes"));
   }
-  json::object stored;
+  std::string stored = "{";
   for (const auto& member_pair : *properties) {
     const std::string_view name(member_pair.key().data(), member_pair.key().size());
-    auto value = read_property(event, *properties, name, member_pair.value());
-    if (!value) return fail(value.error());
-    stored.emplace(member_pair.key(), std::move(*value));
+    if (stored.size() > 1) stored += ',';
+    core::append_json_string(stored, name);
+    stored += ':';
+    FERR_CHECK(append_property(stored, event, *properties, name, member_pair.value()));
   }
-  return json::serialize(stored);
+  stored += '}';
+  return stored;
 }
 
 Result<core::TimePoint> read_occurred_at(const std::optional<std::string>& text,

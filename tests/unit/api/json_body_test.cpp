@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace ferr::api {
@@ -54,6 +55,28 @@ TEST(JsonBody, ParsesAnObject) {
   EXPECT_TRUE(o.at("ok").as_bool());
   EXPECT_TRUE(o.at("x").is_null());
   EXPECT_EQ(o.at("l").as_array().size(), 3U);
+}
+
+TEST(JsonBody, BuildsTheDocumentInTheStorageItIsGiven) {
+  const std::string_view body = R"({"surface":"ferrflow","properties":{"os":"linux","n":[1,2]}})";
+  boost::json::monotonic_resource arena;
+  auto in_arena = parse_json_body(body, &arena);
+  ASSERT_TRUE(in_arena);
+  EXPECT_EQ(in_arena->storage().get(), &arena);
+  EXPECT_EQ(in_arena->at("properties").storage().get(), &arena);
+  auto on_heap = parse_json_body(body);
+  ASSERT_TRUE(on_heap);
+  EXPECT_EQ(*in_arena, *on_heap);
+  EXPECT_NE(on_heap->storage().get(), &arena);
+}
+
+TEST(JsonBody, DetectsADuplicateWhenTheNamesOutgrowTheParsersOwnBuffer) {
+  // Member names longer in all than the handler's stack buffer, in nested objects, the
+  // duplicate at the far end: the names spill onto the heap and are still compared.
+  std::string body = R"({"outer":{)";
+  for (int i = 0; i < 200; ++i) body += "\"" + std::string(40, 'n') + std::to_string(i) + "\":{},";
+  body += "\"" + std::string(40, 'n') + "7\":1}}";
+  expect_duplicate(body, std::string(40, 'n') + "7");
 }
 
 TEST(JsonBody, ParsesScalarsAndArraysAtTopLevel) {

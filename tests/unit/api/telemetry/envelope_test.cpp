@@ -84,6 +84,28 @@ TEST(TelemetryEnvelope, TheSpecExampleBecomesAnIngestRow) {
   EXPECT_EQ(row->event_id->to_string(), "0190f5c2-7b1a-7cde-8f00-123456789abc");
 }
 
+// The stored text is written member by member rather than serialized from a document: it must
+// still be the compact JSON of what was accepted, in the order it was sent.
+TEST(TelemetryEnvelope, PropertiesAreStoredCompactInTheOrderReceived) {
+  auto cli = read_text(R"({"surface": "ferrflow", "event": "cli.run", "schema_version": 1,
+    "properties": { "os" : "lin\u0075x", "exit_code" : -3,
+                    "command": "release", "duration_ms": 0 } })");
+  ASSERT_TRUE(cli) << cli.error().message;
+  EXPECT_EQ(cli->properties,
+            R"({"os":"linux","exit_code":-3,"command":"release","duration_ms":0})");
+
+  auto site = org_event("ferrgrowth", "growth.site.published");
+  site["properties"] = json::object{{"custom_domain", true}};
+  auto published = read(site);
+  ASSERT_TRUE(published) << published.error().message;
+  EXPECT_EQ(published->properties, R"({"custom_domain":true})");
+
+  auto empty = read_text(
+      R"({"surface": "ferrflow", "event": "cli.run", "schema_version": 1, "properties": {}})");
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_EQ(empty->properties, "{}");
+}
+
 TEST(TelemetryEnvelope, OptionalMembersHaveTheirDefaults) {
   auto row =
       read(json::object{{"surface", "ferrflow"}, {"event", "cli.run"}, {"schema_version", 1}});
