@@ -115,16 +115,12 @@ for tier in pro team; do
   } >"$work/retier_$tier.sql"
 done
 
-# run_wrk NAME URL [wrk args…]: appends "rps p99_ms non2xx" to $work/NAME.
+# run_wrk NAME URL [wrk args…]: appends "rps p99_ms non2xx requests" to $work/NAME.
 run_wrk() {
   local name=$1 url=$2
   shift 2
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$work/wrk.out"
-  awk '
-    /^Requests\/sec:/ {rps=$2}
-    /Non-2xx/ {bad=$NF}
-    $1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; p99=v}
-    END {printf "%s %s %s\n", rps, p99, bad+0}' "$work/wrk.out" >>"$work/$name"
+  wrk_summary "$work/wrk.out" >>"$work/$name"
   tail -n1 "$work/$name"
 }
 # run_pgbench NAME SCRIPT…: appends "tps" to $work/NAME.
@@ -138,7 +134,6 @@ run_pgbench() {
   awk '/^tps = / {printf "%d\n", $3}' "$work/pgbench.out" >>"$work/$name"
   tail -n1 "$work/$name"
 }
-median() { awk "{print \$$2}" "$work/$1" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
 echo "wrk -t2 -c$CONNECTIONS -d${DURATION}s, pgbench -c$PGBENCH_CLIENTS -j2, $ROUNDS rounds, $(nproc) cores; servers: ${servers[*]}"

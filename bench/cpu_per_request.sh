@@ -8,9 +8,10 @@
 # runs a minute apart; the CPU its process spends per request moves far less, so a change meant
 # to make a request cheaper is measured so. BASELINE is a release binary or a git revision (built
 # once into build/baseline-<rev>/). Each pair starts a fresh server on SQLite for the baseline,
-# then for the new build (default: build/release), logging at info, rate limits off, and runs `wrk -t2 -c64` for SECONDS against it, reading the process's user + system time
-# from /proc/<pid>/stat before and after and the machine's idle time from /proc/stat. Prints
-# every run, then the medians per build. Everything stays on 127.0.0.1 and stops by itself.
+# then for the new build (default: build/release), logging at info, rate limits off, and runs
+# `wrk -t2 -c64` for SECONDS against it, reading the process's user + system time from
+# /proc/<pid>/stat before and after and the machine's idle time from /proc/stat. Prints every
+# run, then the medians per build. Everything stays on 127.0.0.1 and stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { sed -n '2,5p' "$0"; exit 2; }
@@ -25,9 +26,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh"; e
 
 bench_workspace
 
-envelope='{"surface":"ferrflow","event":"cli.run","properties":{"command":"release","exit_code":0,"duration_ms":812,"cli_version":"4.6.1","os":"linux","arch":"x86_64"},"schema_version":1}'
-echo "$envelope" >"$work/single.json"
-{ printf '{"events":['; for i in $(seq 100); do [ "$i" -gt 1 ] && printf ','; printf '%s' "$envelope"; done; printf ']}'; } >"$work/batch.json"
+write_envelope_bodies
 case $LOAD in
   single) path=/v1/telemetry wrk_args=(-s bench/post.lua) body=$work/single.json ;;
   batch) path=/v1/telemetry/batch wrk_args=(-s bench/post.lua) body=$work/batch.json ;;
@@ -52,16 +51,14 @@ measure() {
   cpu1=$(cpu_ticks "$pid") idle1=$(idle_ticks) end=$(date +%s.%N)
   kill -TERM "$pid"; wait "$pid" || true
   unset 'pids[-1]'
-  awk -v cpu=$((cpu1 - cpu0)) -v idle=$((idle1 - idle0)) -v hz="$clock_ticks" \
-    -v cores="$(nproc)" -v start="$start" -v end="$end" '
-    /^Requests\/sec:/ {rps=$2}
-    /requests in/ {requests=$1}
-    $1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; p99=v}
-    END {printf "%.0f %.2f %.1f %.0f\n", rps, p99, cpu * 1e6 / hz / requests, 100 * idle / hz / cores / (end - start)}' \
-    "$work/wrk.out" >>"$work/$name"
+  local rps p99 requests
+  read -r rps p99 _ requests < <(wrk_summary "$work/wrk.out")
+  awk -v rps="$rps" -v p99="$p99" -v requests="$requests" -v cpu=$((cpu1 - cpu0)) \
+    -v idle=$((idle1 - idle0)) -v hz="$clock_ticks" -v cores="$(nproc)" -v start="$start" -v end="$end" \
+    'BEGIN {printf "%.0f %.2f %.1f %.0f\n", rps, p99, cpu * 1e6 / hz / requests, 100 * idle / hz / cores / (end - start)}' \
+    >>"$work/$name"
   tail -n1 "$work/$name"
 }
-median() { awk "{print \$$2}" "$work/$1" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 echo "$LOAD: $path, wrk -t2 -c64 -d${DURATION}s, $PAIRS pairs (baseline first), $(nproc) cores"
 echo "columns: req/s p99_ms server_cpu_us_per_request machine_idle_%"

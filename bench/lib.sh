@@ -11,6 +11,10 @@
 #                         a server in $work/NAME listening on a free port of 127.0.0.1 (logging at
 #                         info, mail to files, a fixed JWT secret, then the given variables);
 #                         returns once it answers /readyz and sets port_NAME
+#   write_envelope_bodies the request bodies of the ingestion loads: $work/single.json (one
+#                         cli.run envelope) and $work/batch.json (a batch of 100 of them)
+#   wrk_summary FILE      "requests_per_second p99_ms non_2xx requests" of a `wrk --latency` report
+#   median NAME COLUMN    the median of column COLUMN of $work/NAME
 
 bench_workspace() {
   work=$(mktemp -d)
@@ -57,3 +61,20 @@ start_server() {
     sleep 0.05
   done
 }
+
+write_envelope_bodies() {
+  envelope='{"surface":"ferrflow","event":"cli.run","properties":{"command":"release","exit_code":0,"duration_ms":812,"cli_version":"4.6.1","os":"linux","arch":"x86_64"},"schema_version":1}'
+  echo "$envelope" >"$work/single.json"
+  { printf '{"events":['; for i in $(seq 100); do [ "$i" -gt 1 ] && printf ','; printf '%s' "$envelope"; done; printf ']}'; } >"$work/batch.json"
+}
+
+wrk_summary() {
+  awk '
+    /^Requests\/sec:/ {rps=$2}
+    /requests in/ {requests=$1}
+    /Non-2xx/ {bad=$NF}
+    $1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; p99=v}
+    END {printf "%s %s %d %d\n", rps, p99, bad, requests}' "$1"
+}
+
+median() { awk "{print \$$2}" "$work/$1" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

@@ -37,14 +37,12 @@ for _ in $(seq 200); do curl -sf "http://127.0.0.1:$nginx_port/health" >/dev/nul
 # run_wrk URL: prints "requests_per_second p99_ms"
 run_wrk() {
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$1" >"$work/wrk.out"
-  local rps p99
-  rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.out")
-  p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' "$work/wrk.out")
-  if grep -q "Non-2xx" "$work/wrk.out"; then echo "non-2xx responses in run: $(grep Non-2xx "$work/wrk.out")" >&2; fi
+  local rps p99 bad
+  read -r rps p99 bad _ < <(wrk_summary "$work/wrk.out")
+  if [ "$bad" -gt 0 ]; then echo "non-2xx responses in run: $bad" >&2; fi
   echo "$rps $p99"
 }
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 echo "wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, $(nproc) cores"
 printf "%-6s %-26s %12s %10s\n" round target req/s p99_ms
@@ -58,11 +56,11 @@ for round in $(seq "$ROUNDS"); do
   echo "$rps" >>"$work/health.rps"; echo "$p99" >>"$work/health.p99"
 done
 
-nginx_median=$(median <"$work/nginx.rps")
-health_median=$(median <"$work/health.rps")
+nginx_median=$(median nginx.rps 1)
+health_median=$(median health.rps 1)
 echo
 printf "median nginx /health:        %10.0f req/s\n" "$nginx_median"
-printf "median ferrlabs-api /health: %10.0f req/s (p99 %.2f ms)\n" "$health_median" "$(median <"$work/health.p99")"
+printf "median ferrlabs-api /health: %10.0f req/s (p99 %.2f ms)\n" "$health_median" "$(median health.p99 1)"
 awk -v a="$health_median" -v n="$nginx_median" 'BEGIN {printf "ratio api/nginx:             %10.2f (target >= 0.70)\n", a/n}'
 rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/${pids[1]}/status")
 printf "API resident memory after the runs: %d MiB\n" $((rss_kib / 1024))

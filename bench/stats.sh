@@ -119,11 +119,8 @@ for s in "${servers[@]}"; do
   port_var="port_$s"
   for path in /telemetry /fr/telemetry /v1/telemetry/stats "/v1/telemetry/stats?days=90"; do
     wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 30s --latency "http://127.0.0.1:${!port_var}$path" >"$work/wrk.out"
-    awk -v s="$s" -v path="$path" '
-      /^Requests\/sec:/ {rps=$2}
-      /Non-2xx/ {bad=$NF}
-      $1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; p99=v}
-      END {printf "%-9s %-28s %12.0f %10.2f %8d\n", s, path, rps, p99, bad+0}' "$work/wrk.out"
+    read -r rps p99 bad _ < <(wrk_summary "$work/wrk.out")
+    printf "%-9s %-28s %12.0f %10.2f %8d\n" "$s" "$path" "$rps" "$p99" "$bad"
   done
 done
 echo "targets: GET /telemetry and /v1/telemetry/stats p99 <= 50 ms, >= 1000 page loads/s from 16 clients"

@@ -50,24 +50,16 @@ for org in on off; do
 done
 call PUT /v1/orgs/off/telemetry-prefs "$token" '{"telemetry_opt_out":true}' >/dev/null
 
-envelope='{"surface":"ferrflow","event":"cli.run","properties":{"command":"release","exit_code":0,"duration_ms":812,"cli_version":"4.6.1","os":"linux","arch":"x86_64"},"schema_version":1}'
-echo "$envelope" >"$work/single.json"
-{ printf '{"events":['; for i in $(seq 100); do [ "$i" -gt 1 ] && printf ','; printf '%s' "$envelope"; done; printf ']}'; } >"$work/batch.json"
+write_envelope_bodies
 
 # run_wrk NAME URL [wrk args…]: appends "rps p99_ms non2xx requests" to $work/NAME.
 run_wrk() {
   local name=$1 url=$2
   shift 2
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$work/wrk.out"
-  awk -v name="$name" '
-    /^Requests\/sec:/ {rps=$2}
-    /requests in/ {requests=$1}
-    /Non-2xx/ {bad=$NF}
-    $1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; p99=v}
-    END {printf "%s %s %s %d\n", rps, p99, bad+0, requests}' "$work/wrk.out" >>"$work/$name"
+  wrk_summary "$work/wrk.out" >>"$work/$name"
   tail -n1 "$work/$name"
 }
-median() { awk "{print \$$2}" "$work/$1" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 echo "wrk -t2 -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, $(nproc) cores, $DATABASE"
 for round in $(seq "$ROUNDS"); do
