@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <cstdio>
@@ -529,10 +531,13 @@ long resident_anonymous_kib() {
 
 // The client side of IdleConnectionsGiveTheirMemoryBackOnceClosed, in a process of its own so
 // that the resident size measured here is the server's alone: COUNT keep-alive connections, each
-// answered once, then "open"; then "closed" once the server has closed every one of them.
+// answered once, then "open"; once a line arrives on the named pipe GO, it ends every connection
+// and waits for the server to close its side of each, then "closed". The client decides when they
+// end, not the server's idle timeout, so that all COUNT are open at once however slowly a loaded
+// machine opens them.
 constexpr std::string_view kIdleClients = R"PY(
 import socket, sys
-port, count = int(sys.argv[1]), int(sys.argv[2])
+port, count, go = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 conns = []
 for _ in range(count):
     c = socket.create_connection(("127.0.0.1", port), timeout=10)
@@ -546,6 +551,10 @@ for _ in range(count):
         body += c.recv(4096)
     conns.append(c)
 print("open", flush=True)
+with open(go) as signal:
+    signal.readline()
+for c in conns:
+    c.shutdown(socket.SHUT_WR)
 for c in conns:
     while c.recv(4096):
         pass
@@ -561,15 +570,21 @@ TEST_F(ServerTest, IdleConnectionsGiveTheirMemoryBackOnceClosed) {
   files.rlim_cur = files.rlim_max;
   ::setrlimit(RLIMIT_NOFILE, &files);  // inherited by the client process
   const std::size_t count = std::min<std::size_t>(2000, files.rlim_cur - 200);
-  start({{"FERRLABS_MAX_CONNECTIONS", "5000"}, {"FERRLABS_MAX_CONNECTIONS_PER_CLIENT", "5000"}});
+  // An idle timeout far longer than the test: only the client ends these connections.
+  start({{"FERRLABS_MAX_CONNECTIONS", "5000"}, {"FERRLABS_MAX_CONNECTIONS_PER_CLIENT", "5000"}},
+        std::chrono::seconds(60));
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(get("/health"));  // warm-up: caches and pools
   const long before = resident_anonymous_kib();
 
-  const std::string script = ::testing::TempDir() + "idle_clients.py";
+  // Names of this process's own: the debug and sanitizer builds may run this test side by side.
+  const std::string stem = ::testing::TempDir() + "idle_clients_" + std::to_string(::getpid());
+  const std::string script = stem + ".py";
   std::ofstream(script) << kIdleClients;
+  const std::string go = stem + ".go";
+  ASSERT_EQ(::mkfifo(go.c_str(), 0600), 0);
   // Debian's interpreter, not whichever python3 is first on PATH.
-  const std::string command =
-      "/usr/bin/python3 " + script + " " + std::to_string(port_) + " " + std::to_string(count);
+  const std::string command = "/usr/bin/python3 " + script + " " + std::to_string(port_) + " " +
+                              std::to_string(count) + " " + go;
   std::unique_ptr<FILE, int (*)(FILE*)> clients(::popen(command.c_str(), "r"), ::pclose);
   ASSERT_TRUE(clients);
   auto next_line = [&] {
@@ -578,8 +593,9 @@ TEST_F(ServerTest, IdleConnectionsGiveTheirMemoryBackOnceClosed) {
   };
   ASSERT_EQ(next_line(), "open\n");
   const long with_idle = resident_anonymous_kib();
-  // The server closes them after its idle timeout (300 ms here).
+  std::ofstream(go) << "close\n";  // opening blocks until the client opens its end
   ASSERT_EQ(next_line(), "closed\n");
+  ::unlink(go.c_str());
   EXPECT_EQ(::pclose(clients.release()), 0);
 
   const long grew = with_idle - before;
