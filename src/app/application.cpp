@@ -130,7 +130,7 @@ core::Result<void> Application::build_services() {
   // repositories). Password hashing has a pool of its own, one thread per core at lowered
   // priority, which bounds its CPU and memory (19 MiB a hash) whatever the burst of logins.
   std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  hash_pool_ = std::make_unique<core::BlockingPool>(cores, /*nice=*/10);
+  hash_pool_ = std::make_unique<core::BlockingPool>(cores, "ferr-hash", /*nice=*/10);
 
   mail::QueuedMailer::Options mail_options;
   mail_options.metrics = &metrics_;

@@ -1,5 +1,7 @@
 #include "core/background_loop.hpp"
 
+#include "core/thread_name.hpp"
+
 namespace ferr::core {
 
 BackgroundLoop::BackgroundLoop(std::chrono::milliseconds grace)
@@ -10,6 +12,7 @@ BackgroundLoop::BackgroundLoop(std::chrono::milliseconds grace)
     done_ = true;
     finished_.notify_all();
   });
+  name_thread(thread_, "ferr-background");
 }
 
 void BackgroundLoop::stop() {

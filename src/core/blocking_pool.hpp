@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <exception>
 #include <optional>
+#include <string_view>
 #include <type_traits>
 
 namespace ferr::core {
@@ -23,9 +24,10 @@ namespace ferr::core {
 /// A fixed set of threads for blocking work.
 class BlockingPool {
  public:
-  /// `threads` workers; a positive `nice` lowers their scheduling priority (Linux), so CPU-heavy
-  /// work such as password hashing yields to the I/O threads.
-  explicit BlockingPool(std::size_t threads, int nice = 0);
+  /// `threads` workers, each named `name` (core/thread_name.hpp); a positive `nice` lowers their
+  /// scheduling priority (Linux), so CPU-heavy work such as password hashing yields to the I/O
+  /// threads.
+  explicit BlockingPool(std::size_t threads, std::string_view name = "ferr-pool", int nice = 0);
   ~BlockingPool() { join(); }
   BlockingPool(const BlockingPool&) = delete;
   BlockingPool& operator=(const BlockingPool&) = delete;

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "core/log.hpp"
+#include "core/thread_name.hpp"
 
 namespace ferr::http {
 
@@ -101,8 +102,12 @@ core::Result<void> Server::start() {
   }
   port_ = acc.local_endpoint().port();
   accept_next();
-  for (auto& w : workers_) w->thread = std::thread([&ctx = w->context] { ctx.run(); });
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    workers_[i]->thread = std::thread([&ctx = workers_[i]->context] { ctx.run(); });
+    core::name_thread(workers_[i]->thread, "ferr-io-" + std::to_string(i));
+  }
   acceptor_->thread = std::thread([&ctx = acceptor_->context] { ctx.run(); });
+  core::name_thread(acceptor_->thread, "ferr-accept");
   return {};
 }
 

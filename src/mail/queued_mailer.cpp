@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/log.hpp"
+#include "core/thread_name.hpp"
 #include "mail/message_format.hpp"
 
 namespace ferr::mail {
@@ -27,6 +28,7 @@ QueuedMailer::QueuedMailer(std::unique_ptr<Transport> transport, Options options
         &options_.metrics->counter(kMetricName, kMetricHelp, {{"outcome", "dropped"}});
   }
   worker_ = std::thread([this] { run(); });
+  core::name_thread(worker_, "ferr-mail");
 }
 
 QueuedMailer::~QueuedMailer() {

@@ -8,8 +8,10 @@
 
 #include <boost/json.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "http/request.hpp"
@@ -609,6 +611,19 @@ TEST_F(ServerTest, IdleConnectionsGiveTheirMemoryBackOnceClosed) {
   EXPECT_LE(after - before, grew / 4)
       << "before " << before << " KiB, with " << count << " idle connections " << with_idle
       << " KiB, after they closed " << after << " KiB";
+}
+
+// Every thread of the running application says what it is for (core/thread_name.hpp).
+TEST_F(ServerTest, TheApplicationsThreadsAreNamed) {
+  std::set<std::string> names;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::string name;
+    std::getline(std::ifstream(task.path() / "comm"), name);
+    names.insert(name);
+  }
+  for (const char* expected :
+       {"ferr-io-0", "ferr-accept", "ferr-background", "ferr-sqlite-w", "ferr-hash"})
+    EXPECT_EQ(names.count(expected), 1u) << expected << " is not among the process's threads";
 }
 
 TEST_F(ServerTest, SecondServerOnTheSamePortFailsToStart) {

@@ -39,9 +39,9 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path, 
   }
   // One thread per connection: every reader busy, the writer and a checkpoint too. More would
   // only queue on the connections; fewer would leave one idle while calls wait.
-  db->writer_thread_ = std::make_unique<core::BlockingPool>(1);
+  db->writer_thread_ = std::make_unique<core::BlockingPool>(1, "ferr-sqlite-w");
   if (const std::size_t others = db->readers_.size() + (db->checkpointer_ ? 1 : 0); others > 0)
-    db->reader_threads_ = std::make_unique<core::BlockingPool>(others);
+    db->reader_threads_ = std::make_unique<core::BlockingPool>(others, "ferr-sqlite-r");
   return db;
 }
 
