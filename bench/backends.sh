@@ -115,14 +115,6 @@ for tier in pro team; do
   } >"$work/retier_$tier.sql"
 done
 
-# run_wrk NAME URL [wrk args…]: appends "rps p99_ms non2xx requests" to $work/NAME.
-run_wrk() {
-  local name=$1 url=$2
-  shift 2
-  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$work/wrk.out"
-  wrk_summary "$work/wrk.out" >>"$work/$name"
-  tail -n1 "$work/$name"
-}
 # run_pgbench NAME SCRIPT…: appends "tps" to $work/NAME.
 run_pgbench() {
   local name=$1
@@ -142,11 +134,11 @@ for round in $(seq "$ROUNDS"); do
   for s in "${servers[@]}"; do
     port_var="port_$s" token_var="token_$s"
     base="http://127.0.0.1:${!port_var}"
-    printf "  %-9s %-30s %s\n" "$s" "GET /v1/orgs/acme" "$(run_wrk "read_$s" "$base/v1/orgs/acme" -H "Authorization: Bearer ${!token_var}")"
-    printf "  %-9s %-30s %s\n" "$s" "PATCH …/subscriptions/ferrflow" "$(BENCH_PATH=/v1/orgs/acme/subscriptions/ferrflow BENCH_AUTH=${!token_var} run_wrk "write_$s" "$base" -s bench/retier.lua)"
+    printf "  %-9s %-30s %s\n" "$s" "GET /v1/orgs/acme" "$(record_wrk "read_$s" "$base/v1/orgs/acme" -H "Authorization: Bearer ${!token_var}")"
+    printf "  %-9s %-30s %s\n" "$s" "PATCH …/subscriptions/ferrflow" "$(BENCH_PATH=/v1/orgs/acme/subscriptions/ferrflow BENCH_AUTH=${!token_var} record_wrk "write_$s" "$base" -s bench/retier.lua)"
     pat_var="pat_$s"
     [ "${!pat_var}" = null ] || printf "  %-9s %-30s %s\n" "$s" "GET /v1/orgs/acme (API token)" \
-      "$(run_wrk "pat_$s" "$base/v1/orgs/acme" -H "Authorization: Bearer ${!pat_var}" -H "x-api-token: ${!pat_var}")"
+      "$(record_wrk "pat_$s" "$base/v1/orgs/acme" -H "Authorization: Bearer ${!pat_var}" -H "x-api-token: ${!pat_var}")"
   done
   printf "  %-9s %-30s %s\n" pgbench "read statement" "$(run_pgbench pgbench_read "$work/read.sql")"
   printf "  %-9s %-30s %s\n" pgbench "re-tier statements" "$(run_pgbench pgbench_write "$work/retier_pro.sql" "$work/retier_team.sql")"

@@ -14,6 +14,9 @@
 #   write_envelope_bodies the request bodies of the ingestion loads: $work/single.json (one
 #                         cli.run envelope) and $work/batch.json (a batch of 100 of them)
 #   wrk_summary FILE      "requests_per_second p99_ms non_2xx requests" of a `wrk --latency` report
+#   record_wrk NAME URL [wrk args…]
+#                         runs `wrk -t2 -c$CONNECTIONS -d${DURATION}s --latency` against URL,
+#                         appends its wrk_summary line to $work/NAME and prints it
 #   median NAME COLUMN    the median of column COLUMN of $work/NAME
 
 bench_workspace() {
@@ -75,6 +78,14 @@ wrk_summary() {
     /Non-2xx/ {bad=$NF}
     $1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; p99=v}
     END {printf "%s %s %d %d\n", rps, p99, bad, requests}' "$1"
+}
+
+record_wrk() {
+  local name=$1 url=$2
+  shift 2
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$work/wrk.out"
+  wrk_summary "$work/wrk.out" >>"$work/$name"
+  tail -n1 "$work/$name"
 }
 
 median() { awk "{print \$$2}" "$work/$1" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

@@ -43,7 +43,6 @@ run_wrk() {
   echo "$rps $p99"
 }
 
-
 echo "wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, $(nproc) cores"
 printf "%-6s %-26s %12s %10s\n" round target req/s p99_ms
 : >"$work/nginx.rps"; : >"$work/health.rps"; : >"$work/health.p99"

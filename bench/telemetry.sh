@@ -52,24 +52,15 @@ call PUT /v1/orgs/off/telemetry-prefs "$token" '{"telemetry_opt_out":true}' >/de
 
 write_envelope_bodies
 
-# run_wrk NAME URL [wrk args…]: appends "rps p99_ms non2xx requests" to $work/NAME.
-run_wrk() {
-  local name=$1 url=$2
-  shift 2
-  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$work/wrk.out"
-  wrk_summary "$work/wrk.out" >>"$work/$name"
-  tail -n1 "$work/$name"
-}
-
 echo "wrk -t2 -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, $(nproc) cores, $DATABASE"
 for round in $(seq "$ROUNDS"); do
   echo "round $round"
-  printf "  %-34s %s\n" "GET /health" "$(run_wrk health "$base/health")"
-  printf "  %-34s %s\n" "POST /v1/telemetry" "$(BENCH_BODY=$work/single.json run_wrk single "$base/v1/telemetry" -s bench/post.lua)"
-  printf "  %-34s %s\n" "POST /v1/telemetry/batch (100)" "$(BENCH_BODY=$work/batch.json run_wrk batch "$base/v1/telemetry/batch" -s bench/post.lua)"
-  printf "  %-34s %s\n" "GET /v1/orgs/on (authenticated)" "$(run_wrk org "$base/v1/orgs/on" -H "Authorization: Bearer $token")"
-  printf "  %-34s %s\n" "PATCH tier, telemetry on" "$(BENCH_PATH=/v1/orgs/on/subscriptions/ferrflow BENCH_AUTH=$token run_wrk retier_on "$base" -s bench/retier.lua)"
-  printf "  %-34s %s\n" "PATCH tier, telemetry off" "$(BENCH_PATH=/v1/orgs/off/subscriptions/ferrflow BENCH_AUTH=$token run_wrk retier_off "$base" -s bench/retier.lua)"
+  printf "  %-34s %s\n" "GET /health" "$(record_wrk health "$base/health")"
+  printf "  %-34s %s\n" "POST /v1/telemetry" "$(BENCH_BODY=$work/single.json record_wrk single "$base/v1/telemetry" -s bench/post.lua)"
+  printf "  %-34s %s\n" "POST /v1/telemetry/batch (100)" "$(BENCH_BODY=$work/batch.json record_wrk batch "$base/v1/telemetry/batch" -s bench/post.lua)"
+  printf "  %-34s %s\n" "GET /v1/orgs/on (authenticated)" "$(record_wrk org "$base/v1/orgs/on" -H "Authorization: Bearer $token")"
+  printf "  %-34s %s\n" "PATCH tier, telemetry on" "$(BENCH_PATH=/v1/orgs/on/subscriptions/ferrflow BENCH_AUTH=$token record_wrk retier_on "$base" -s bench/retier.lua)"
+  printf "  %-34s %s\n" "PATCH tier, telemetry off" "$(BENCH_PATH=/v1/orgs/off/subscriptions/ferrflow BENCH_AUTH=$token record_wrk retier_off "$base" -s bench/retier.lua)"
 done
 
 peak_rss=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$pid/status")
