@@ -97,9 +97,12 @@ std::string serialize_head(const Response& response, unsigned version, bool keep
 asio::awaitable<void> run_session(asio::ip::tcp::socket socket, SessionEnv env) {
   beast::tcp_stream stream(std::move(socket));
   ConnectionRegistry::Entry entry;
-  entry.close = [&stream] {
+  // A drain cancels the wait for the next request; the session then closes the connection
+  // itself. Never the socket from outside: bytes the event loop has already read may be on their
+  // way to this session, which then serves the request and must still be able to answer it.
+  entry.stop_waiting = [&stream] {
     beast::error_code ignored;
-    stream.socket().close(ignored);  // cancels the pending read
+    stream.socket().cancel(ignored);
   };
   auto registration = env.registry.add(&entry);
   Cleanup cleanup{[&] {

@@ -29,15 +29,16 @@ struct SessionLimits {
 class ConnectionRegistry {
  public:
   struct Entry {
-    std::function<void()> close;
+    std::function<void()> stop_waiting;  ///< cancels the wait for the next request
     bool busy = false;
   };
   std::list<Entry*>::iterator add(Entry* e) { return entries_.insert(entries_.end(), e); }
   void remove(std::list<Entry*>::iterator it) { entries_.erase(it); }
-  /// Closes every connection waiting for its next request.
+  /// Ends every connection waiting for its next request: its session stops waiting and closes
+  /// it. A request whose bytes were read before is served and answered.
   void close_idle() {
     for (Entry* e : entries_)
-      if (!e->busy) e->close();
+      if (!e->busy) e->stop_waiting();
   }
 
  private:
