@@ -57,12 +57,15 @@ written AS (
          schema_version, origin, key_id, ms_to_ts(occurred_at), ms_to_ts(received_at)
   FROM fresh
   ORDER BY ord
-  RETURNING 1
+  RETURNING ts_to_ms(occurred_at) AS occurred_at, event, org_hash, user_hash
 ),
 -- The hourly cells of what was written (domain/telemetry/hourly_counts.hpp): counts added, and
 -- the evidence made the $2 smallest distinct pseudonyms of the old and the new. Cells are locked
 -- after every registry id (claimed_ords) and in (hour, event) order, so concurrent batches
--- cannot deadlock.
+-- cannot deadlock. Read from `written`, not from `fresh`: every row is then inserted before the
+-- first cell is locked. PostgreSQL runs the statement's unread data-modifying CTEs last, the
+-- later one first; counting from `fresh` locked the cells (hot rows: every batch of the hour
+-- shares them) and then inserted the rows, so a concurrent batch waited for the whole insert.
 counted AS (
   INSERT INTO telemetry_hourly AS h (hour, event, count, orgs, users)
   SELECT occurred_at - occurred_at % 3600000,
@@ -72,7 +75,7 @@ counted AS (
                    FILTER (WHERE org_hash IS NOT NULL))[1:$2::int], '{}'),
          coalesce((array_agg(DISTINCT user_hash ORDER BY user_hash)
                    FILTER (WHERE user_hash IS NOT NULL))[1:$2::int], '{}')
-  FROM fresh
+  FROM written
   GROUP BY 1, 2
   ORDER BY 1, 2
   ON CONFLICT (hour, event) DO UPDATE
