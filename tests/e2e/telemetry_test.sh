@@ -103,8 +103,14 @@ wait  # the clients stop once the server is gone
 check "SIGTERM under load exits 0" 0 "$SERVER_EXIT"
 answered=$(cat "$load_dir"/[0-9] | wc -l)
 [ "$answered" -ge 20 ] && pass "the load ran ($answered logins answered 200)" || fail "the load ran" "$answered"
-check "every answered login has its auth.login row" "$answered" \
-  "$(sql "SELECT count(*) FROM telemetry_events WHERE event = 'auth.login'")"
+logged_in=$(sql "SELECT count(*) FROM telemetry_events WHERE event = 'auth.login'")
+check "every answered login has its auth.login row" "$answered" "$logged_in"
+if [ "$logged_in" != "$answered" ]; then
+  # What the server says it answered, to tell a lost answer from a lost row.
+  echo "  server's access lines for /auth/login, by status:"
+  grep '"route":"/auth/login"' "$SERVER_LOG" | grep -oE '"status":[0-9]+' | sort | uniq -c
+  grep -E '"msg":"(draining|stopped)"' "$SERVER_LOG"
+fi
 accepted=$(cat "$load_dir"/ingest-* | wc -l)
 [ "$accepted" -ge 20 ] && pass "ingestion ran under load ($accepted envelopes answered 202)" || fail "ingestion ran under load" "$accepted"
 check "every envelope answered 202 has its row" "$accepted" \
