@@ -121,7 +121,7 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, SessionEnv env) 
   bool first_request = true;
   while (!env.draining.load()) {
     // Idle until the first byte of the next request arrives (a pipelined request may already be
-    // buffered). Only then is the connection busy: a drain closes idle connections at once and
+    // buffered). Only then is the connection busy: a drain ends idle connections at once and
     // lets busy ones finish their request.
     if (buffer.size() == 0) {
       // Whatever the last request grew the buffer to (up to 64 KiB reading a large body) is
@@ -130,7 +130,7 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, SessionEnv env) 
       stream.expires_after(first_request ? env.limits.read_timeout : env.limits.idle_timeout);
       auto [idle_ec, received] =
           co_await stream.async_read_some(buffer.prepare(kIdleRead), kNoThrow);
-      if (idle_ec) break;  // closed by the peer, timed out, or closed by a drain
+      if (idle_ec) break;  // closed by the peer, timed out, or cancelled by a drain
       buffer.commit(received);
     }
     first_request = false;
