@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "core/try.hpp"
+#include "storage/sqlite/wal_write_gathering.hpp"
 
 namespace ferr::storage::sqlite {
 
@@ -73,7 +74,7 @@ core::Result<std::unique_ptr<Connection>> Connection::open(const std::string& pa
   flags |= mode == Mode::read_write ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
                                     : SQLITE_OPEN_READONLY;
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db, flags, wal_write_gathering_vfs()) != SQLITE_OK) {
     core::Error e = sqlite_error(db, "open " + path);
     sqlite3_close(db);
     return core::fail(std::move(e));
