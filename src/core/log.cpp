@@ -1,6 +1,5 @@
 #include "core/log.hpp"
 
-#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -8,38 +7,13 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <mutex>
 
 #include "core/json_escape.hpp"
+#include "core/log_sink.hpp"
 #include "core/time_format.hpp"
 
 namespace ferr::core::log {
 namespace {
-
-// Lines are buffered and written in large chunks: a write(2) per request would cost more than
-// the request itself on the hot routes. Warnings and errors are flushed at once, the rest at
-// least every second (spdlog::flush_every) and at exit.
-class BufferedStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
- protected:
-  void sink_it_(const spdlog::details::log_msg& msg) override {
-    buffer_.append(msg.payload.data(), msg.payload.size());
-    buffer_.push_back('\n');
-    if (buffer_.size() >= kFlushThreshold) flush_();
-  }
-  void flush_() override {
-    std::size_t written = 0;
-    while (written < buffer_.size()) {
-      ssize_t n = ::write(STDERR_FILENO, buffer_.data() + written, buffer_.size() - written);
-      if (n <= 0) break;  // stderr closed or broken: drop rather than block the server
-      written += static_cast<std::size_t>(n);
-    }
-    buffer_.clear();
-  }
-
- private:
-  static constexpr std::size_t kFlushThreshold = std::size_t{32} << 10;  // 32 KiB
-  std::string buffer_;
-};
 
 std::shared_ptr<spdlog::logger> g_logger;
 std::atomic<Level> g_level{Level::info};
@@ -81,14 +55,13 @@ bool parse_level(std::string_view text, Level& out) {
 }
 
 void init(Level level, std::shared_ptr<spdlog::sinks::sink> sink) {
-  if (!sink) sink = std::make_shared<BufferedStderrSink>();
+  // stderr's sink writes on a thread of its own: warnings at once, the rest at least every
+  // second (log_sink.hpp).
+  if (!sink) sink = std::make_shared<BackgroundFdSink>(STDERR_FILENO);
   auto logger = std::make_shared<spdlog::logger>("ferrlabs", std::move(sink));
   logger->set_pattern("%v");
   logger->set_level(to_spdlog(level));
-  logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
-  // spdlog 1.10 flushes periodically in whole seconds only; warnings flush at once (flush_on).
-  spdlog::flush_every(std::chrono::seconds(1));
   g_logger = std::move(logger);
   g_level = level;
 }
