@@ -84,7 +84,11 @@ int wal_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 of
   }
   if (gathered.empty()) f.gathered_at = offset;
   const auto* bytes = static_cast<const char*>(data);
-  gathered.insert(gathered.end(), bytes, bytes + size);
+  try {
+    gathered.insert(gathered.end(), bytes, bytes + size);
+  } catch (const std::bad_alloc&) {
+    return SQLITE_IOERR_NOMEM;  // nothing may unwind through SQLite; the transaction fails
+  }
   // The commit goes out whole before SQLite publishes it, and its error is the commit's.
   if (commit_page || gathered.size() >= kMaxGathered) return flush(f);
   return SQLITE_OK;
