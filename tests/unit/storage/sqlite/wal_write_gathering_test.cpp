@@ -21,8 +21,8 @@ using Db = std::unique_ptr<sqlite3, Closer>;
 /// A connection through `vfs` (nullptr: the platform's default VFS, as another process would).
 Db open(const std::string& path, const char* vfs) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                 nullptr == vfs ? nullptr : vfs);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs);
   EXPECT_EQ(rc, SQLITE_OK) << (db ? sqlite3_errmsg(db) : "no connection");
   return Db(db);
 }
