@@ -520,6 +520,72 @@ TEST_P(TelemetryStoreContract, LargeBatchesDeduplicateAcrossTheWholeBatch) {
   EXPECT_EQ(*again, (std::vector<bool>{false, false, true}));
 }
 
+TEST_P(TelemetryStoreContract, EveryRowOfABatchIsStoredAsGivenWhateverTheBatchSize) {
+  // SQLite inserts rows without an event_id several at a time (statements of 64, 32, …, 1
+  // rows): each size around those steps, every row read back field by field.
+  for (int size : {1, 3, 63, 64, 65, 127, 200}) {
+    const std::string person(32, static_cast<char>('a' + size % 26));
+    std::vector<EventRow> rows;
+    for (int i = 0; i < size; ++i) {
+      auto row = ingested("cli.size" + std::to_string(size), now() - 5h + std::chrono::seconds(i));
+      row.user_hash = person;
+      row.org_hash = i % 2 == 0 ? std::optional(std::string(32, '0' + i % 10)) : std::nullopt;
+      row.properties = R"({"n":)" + std::to_string(i) + "}";
+      row.schema_version = 1 + i % 3;
+      if (i % 5 == 0) {
+        row.origin = Origin::server;
+        row.key_id = "8e1199f3";
+      }
+      rows.push_back(row);
+    }
+    auto written = run(store_->write_ingested(rows));
+    ASSERT_TRUE(written) << written.error().log_detail;
+    EXPECT_EQ(*written, std::vector<bool>(rows.size(), true)) << size;
+
+    auto stored = run(store_->rows_of_pseudonym(person));
+    ASSERT_TRUE(stored) << stored.error().log_detail;
+    ASSERT_EQ(stored->size(), rows.size()) << size;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const EventRow& got = (*stored)[i];  // by occurred_at: in the order written
+      const EventRow& want = rows[i];
+      EXPECT_EQ(got.id, want.id) << size << " row " << i;
+      EXPECT_FALSE(got.event_id);
+      EXPECT_EQ(got.event, want.event);
+      EXPECT_EQ(got.org_hash, want.org_hash) << size << " row " << i;
+      EXPECT_EQ(boost::json::parse(got.properties), boost::json::parse(want.properties))
+          << size << " row " << i;
+      EXPECT_EQ(got.schema_version, want.schema_version);
+      EXPECT_EQ(got.origin, want.origin);
+      EXPECT_EQ(got.key_id, want.key_id);
+      EXPECT_EQ(got.occurred_at, want.occurred_at);
+      EXPECT_EQ(got.received_at, want.received_at);
+    }
+    EXPECT_EQ(count_since("cli.size" + std::to_string(size), now() - 6h), size);
+  }
+}
+
+TEST_P(TelemetryStoreContract, EachOutcomeIsTheOneOfItsRowAmongRowsWithAndWithoutEventIds) {
+  auto stored_before = ingested("cli.mixed", now(), next_uuid());
+  ASSERT_TRUE(run(store_->write_ingested(std::vector<EventRow>{stored_before})));
+  // 70 rows: every seventh carries an event_id; row 35 repeats one stored before, row 63 repeats
+  // row 14 of this batch. The others have none and are always new.
+  std::vector<EventRow> rows;
+  std::vector<bool> expected;
+  for (int i = 0; i < 70; ++i) {
+    rows.push_back(ingested("cli.mixed", now(), i % 7 == 0 ? std::optional(next_uuid())
+                                                          : std::nullopt));
+    expected.push_back(true);
+  }
+  rows[35].event_id = stored_before.event_id;
+  expected[35] = false;
+  rows[63].event_id = rows[14].event_id;
+  expected[63] = false;
+  auto written = run(store_->write_ingested(rows));
+  ASSERT_TRUE(written) << written.error().log_detail;
+  EXPECT_EQ(*written, expected);
+  EXPECT_EQ(count_since("cli.mixed", now() - 1h), 1 + 68);
+}
+
 TEST_P(TelemetryStoreContract, CountsReadPartlyRolledUpRows) {
   const std::string a(32, 'a'), b(32, 'b'), c(32, 'c'), d(32, 'd');
   ASSERT_TRUE(run(store_->write_ingested(std::vector<EventRow>{

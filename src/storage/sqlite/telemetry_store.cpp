@@ -1,6 +1,8 @@
 #include "storage/sqlite/telemetry_store.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <map>
 #include <optional>
 #include <span>
@@ -24,24 +26,84 @@ namespace tel = domain::telemetry;
 
 namespace {
 
-/// Inserts `row` unless its `event_id` is already stored; returns whether it was inserted.
-Result<bool> insert_row(Connection& c, const tel::EventRow& row) {
-  FERR_TRY(auto q, c.query("INSERT INTO telemetry_events (id, event_id, surface, event, "
-                           "org_hash, user_hash, properties, schema_version, origin, key_id, "
-                           "occurred_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                           "?) ON CONFLICT (event_id) DO NOTHING"));
-  q->bind(1, row.id.to_string());
-  bind_optional(*q, 2, row.event_id ? std::optional(row.event_id->to_string()) : std::nullopt);
-  q->bind(3, row.surface).bind(4, row.event);
-  bind_optional(*q, 5, row.org_hash);
-  bind_optional(*q, 6, row.user_hash);
-  q->bind(7, row.properties)
-      .bind(8, std::int64_t{row.schema_version})
-      .bind(9, tel::origin_name(row.origin));
-  bind_optional(*q, 10, row.key_id);
-  q->bind(11, to_ms(row.occurred_at)).bind(12, to_ms(row.received_at));
-  FERR_CHECK(q->run());
-  return c.changes() == 1;
+/// The insert of stored events, without its rows; each row is kEventValues, bound by bind_event.
+constexpr std::string_view kInsertEvents =
+    "INSERT INTO telemetry_events (id, event_id, surface, event, org_hash, user_hash, properties, "
+    "schema_version, origin, key_id, occurred_at, received_at) VALUES ";
+constexpr std::string_view kEventValues = "(?,?,?,?,?,?,?,?,?,?,?,?)";
+constexpr int kEventParameters = 12;
+
+/// Binds `row` to the parameters of one kEventValues, numbered from `first`.
+void bind_event(Statement& q, int first, const tel::EventRow& row) {
+  q.bind(first, row.id.to_string());
+  bind_optional(q, first + 1,
+                row.event_id ? std::optional(row.event_id->to_string()) : std::nullopt);
+  q.bind(first + 2, row.surface).bind(first + 3, row.event);
+  bind_optional(q, first + 4, row.org_hash);
+  bind_optional(q, first + 5, row.user_hash);
+  q.bind(first + 6, row.properties)
+      .bind(first + 7, std::int64_t{row.schema_version})
+      .bind(first + 8, tel::origin_name(row.origin));
+  bind_optional(q, first + 9, row.key_id);
+  q.bind(first + 10, to_ms(row.occurred_at)).bind(first + 11, to_ms(row.received_at));
+}
+
+/// The most rows one statement inserts (64 × 12 parameters, far below SQLite's limit).
+constexpr std::size_t kMostRowsAtOnce = 64;
+
+/// The statement that inserts `rows` rows at once, `rows` a power of two up to kMostRowsAtOnce
+/// (so a connection caches seven of them).
+const std::string& insert_many_sql(std::size_t rows) {
+  static const auto statements = [] {
+    std::array<std::string, std::bit_width(kMostRowsAtOnce)> out;
+    for (std::size_t k = 0; k < out.size(); ++k) {
+      out[k] = kInsertEvents;
+      for (std::size_t i = 0; i < (std::size_t{1} << k); ++i) {
+        if (i > 0) out[k] += ',';
+        out[k] += kEventValues;
+      }
+    }
+    return out;
+  }();
+  return statements.at(static_cast<std::size_t>(std::countr_zero(rows)));
+}
+
+/// The statement that inserts one row unless its `event_id` is already stored.
+const std::string& insert_unless_duplicate_sql() {
+  static const std::string sql = std::string(kInsertEvents) + std::string(kEventValues) +
+                                 " ON CONFLICT (event_id) DO NOTHING";
+  return sql;
+}
+
+/// Inserts `rows`; returns for each whether it was stored (false: its `event_id` already was).
+/// A row without an `event_id` cannot be a duplicate, so those go in multi-row statements, which
+/// cost SQLite a fraction of one statement per row; the others go one by one, in order, so
+/// that the first of two rows sharing an `event_id` is the one stored.
+Result<std::vector<bool>> insert_rows(Connection& c, std::span<const tel::EventRow* const> rows) {
+  std::vector<bool> inserted(rows.size(), true);
+  std::vector<const tel::EventRow*> anonymous;
+  anonymous.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!rows[i]->event_id) {
+      anonymous.push_back(rows[i]);
+      continue;
+    }
+    FERR_TRY(auto q, c.query(insert_unless_duplicate_sql()));
+    bind_event(*q, 1, *rows[i]);
+    FERR_CHECK(q->run());
+    inserted[i] = c.changes() == 1;
+  }
+  std::span<const tel::EventRow* const> left(anonymous);
+  while (!left.empty()) {
+    std::size_t n = kMostRowsAtOnce;
+    while (n > left.size()) n /= 2;
+    FERR_TRY(auto q, c.query(insert_many_sql(n)));
+    for (std::size_t i = 0; i < n; ++i)
+      bind_event(*q, static_cast<int>(i) * kEventParameters + 1, *left[i]);
+    FERR_CHECK(q->run());
+    left = left.subspan(n);
+  }
+  return inserted;
 }
 
 /// The stored opt-out state of `key`'s subject; nullopt when it has no row.
@@ -112,6 +174,19 @@ Result<void> count_rows(Connection& c, std::span<const tel::EventRow* const> row
   return {};
 }
 
+/// Inserts `rows` and counts the ones stored in their hourly cells; returns for each row whether
+/// it was stored (false: a duplicate).
+Result<std::vector<bool>> store_rows(Connection& c, std::span<const tel::EventRow* const> rows,
+                                     int cap) {
+  FERR_TRY(auto inserted, insert_rows(c, rows));
+  std::vector<const tel::EventRow*> stored;
+  stored.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (inserted[i]) stored.push_back(rows[i]);
+  FERR_CHECK(count_rows(c, stored, cap));
+  return inserted;
+}
+
 /// The `cap` smallest distinct values of `column` (org_hash or user_hash) among the stored rows
 /// of one cell.
 Result<tel::Evidence> cell_evidence(Connection& c, std::string_view column, std::int64_t hour,
@@ -177,13 +252,10 @@ Task<Result<tel::ServerWrite>> SqliteTelemetryStore::write_server_events(
       if (state) states.emplace(key, *state);
     }
     const std::vector<std::size_t> kept = tel::rows_to_store(batch, states);
-    std::vector<const tel::EventRow*> stored;
-    stored.reserve(kept.size());
-    for (std::size_t i : kept) {
-      FERR_TRY(bool added, insert_row(c, batch[i].row));
-      if (added) stored.push_back(&batch[i].row);
-    }
-    FERR_CHECK(count_rows(c, stored, evidence_cap_));
+    std::vector<const tel::EventRow*> rows;
+    rows.reserve(kept.size());
+    for (std::size_t i : kept) rows.push_back(&batch[i].row);
+    FERR_CHECK(store_rows(c, rows, evidence_cap_));
     return tel::ServerWrite{kept.size(), batch.size() - kept.size()};
   });
 }
@@ -191,17 +263,10 @@ Task<Result<tel::ServerWrite>> SqliteTelemetryStore::write_server_events(
 Task<Result<std::vector<bool>>> SqliteTelemetryStore::write_ingested(
     std::span<const tel::EventRow> rows) {
   co_return co_await db_.transaction_async([&](Connection& c) -> Result<std::vector<bool>> {
-    std::vector<bool> inserted;
-    inserted.reserve(rows.size());
-    std::vector<const tel::EventRow*> stored;
-    stored.reserve(rows.size());
-    for (const auto& row : rows) {
-      FERR_TRY(bool added, insert_row(c, row));
-      inserted.push_back(added);
-      if (added) stored.push_back(&row);
-    }
-    FERR_CHECK(count_rows(c, stored, evidence_cap_));
-    return inserted;
+    std::vector<const tel::EventRow*> pointers;
+    pointers.reserve(rows.size());
+    for (const auto& row : rows) pointers.push_back(&row);
+    return store_rows(c, pointers, evidence_cap_);
   });
 }
 
