@@ -572,8 +572,8 @@ TEST_P(TelemetryStoreContract, EachOutcomeIsTheOneOfItsRowAmongRowsWithAndWithou
   std::vector<EventRow> rows;
   std::vector<bool> expected;
   for (int i = 0; i < 70; ++i) {
-    rows.push_back(ingested("cli.mixed", now(), i % 7 == 0 ? std::optional(next_uuid())
-                                                          : std::nullopt));
+    rows.push_back(
+        ingested("cli.mixed", now(), i % 7 == 0 ? std::optional(next_uuid()) : std::nullopt));
     expected.push_back(true);
   }
   rows[35].event_id = stored_before.event_id;

@@ -70,8 +70,8 @@ const std::string& insert_many_sql(std::size_t rows) {
 
 /// The statement that inserts one row unless its `event_id` is already stored.
 const std::string& insert_unless_duplicate_sql() {
-  static const std::string sql = std::string(kInsertEvents) + std::string(kEventValues) +
-                                 " ON CONFLICT (event_id) DO NOTHING";
+  static const std::string sql =
+      std::string(kInsertEvents) + std::string(kEventValues) + " ON CONFLICT (event_id) DO NOTHING";
   return sql;
 }
 
