@@ -60,6 +60,6 @@ health_median=$(median health.rps 1)
 echo
 printf "median nginx /health:        %10.0f req/s\n" "$nginx_median"
 printf "median ferrlabs-api /health: %10.0f req/s (p99 %.2f ms)\n" "$health_median" "$(median health.p99 1)"
-awk -v a="$health_median" -v n="$nginx_median" 'BEGIN {printf "ratio api/nginx:             %10.2f (target >= 0.70)\n", a/n}'
+awk -v a="$health_median" -v n="$nginx_median" 'BEGIN {printf "ratio api/nginx:             %10.2f (target >= 0.80)\n", a/n}'
 rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/${pids[1]}/status")
 printf "API resident memory after the runs: %d MiB\n" $((rss_kib / 1024))
