@@ -40,6 +40,7 @@ bench: release
 	./bench/idle_memory.sh
 	./bench/telemetry.sh
 	BENCH_DATABASE=postgres ./bench/telemetry.sh
+	./bench/emitter_overhead.sh
 	./bench/stats.sh
 	BENCH_DATABASE=postgres ./bench/stats.sh
 	BENCH_BASELINE=$(BENCH_BASELINE) ./bench/backends.sh

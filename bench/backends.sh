@@ -51,13 +51,7 @@ start() { start_server "$1" "$2" "$3" FERRLABS_AUTH_RATE=0 FERRLABS_INGEST_RATE=
 # and pat_NAME (a personal API token; "null" on a baseline that predates them).
 setup() {
   local name=$1 port_var="port_$1"
-  local base="http://127.0.0.1:${!port_var}" email=bench@example.com password="benchmark passphrase that is long"
-  call() { curl -s -X "$1" -H 'Content-Type: application/json' ${3:+-H "Authorization: Bearer $3"} ${4:+-d "$4"} "$base$2"; }
-  call POST /auth/register "" "{\"email\":\"$email\",\"password\":\"$password\"}" >/dev/null
-  for _ in $(seq 200); do grep -rqs "$email" "$work/$name/mail" && break; sleep 0.02; done
-  local code token
-  code=$(grep -rhs "$email" -A30 "$work/$name/mail" | grep -oE 'code is [0-9]{6}' | head -n1 | grep -oE '[0-9]{6}')
-  token=$(call POST /auth/verify-email "" "{\"email\":\"$email\",\"code\":\"$code\"}" | jq -r .access_token)
+  bench_account "http://127.0.0.1:${!port_var}" "$work/$name/mail"
   call POST /v1/orgs "$token" '{"slug":"acme","name":"Acme"}' >/dev/null
   call POST /v1/orgs/acme/subscriptions "$token" '{"product":"ferrflow","tier":"team"}' >/dev/null
   printf -v "token_$name" '%s' "$token"

@@ -34,10 +34,6 @@ case $LOAD in
   *) echo "BENCH_LOAD is single, batch or health"; exit 2 ;;
 esac
 
-clock_ticks=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-idle_ticks() { awk '/^cpu / {print $5 + $6}' /proc/stat; }
-
 # measure NAME BIN: one run against a fresh server; appends "rps p99_ms cpu_us_per_request idle%".
 measure() {
   local name=$1 bin=$2

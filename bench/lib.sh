@@ -89,3 +89,34 @@ record_wrk() {
 }
 
 median() { awk "{print \$$2}" "$work/$1" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# CPU time (user + system) of process PID, and the machine's idle time, in clock ticks.
+clock_ticks=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+idle_ticks() { awk '/^cpu / {print $5 + $6}' /proc/stat; }
+
+# call METHOD PATH [TOKEN] [BODY]: a JSON request to the server bench_account last set up.
+call() { curl -s -X "$1" -H 'Content-Type: application/json' ${3:+-H "Authorization: Bearer $3"} ${4:+-d "$4"} "$bench_base$2"; }
+
+# bench_account BASE_URL MAIL_DIR: registers bench@example.com on BASE_URL and verifies it with
+# the code mailed to MAIL_DIR; sets `token` to its access token (15 minutes: enough for the
+# default runs) and points `call` at BASE_URL.
+bench_account() {
+  bench_base=$1
+  local mail=$2 email=bench@example.com password="benchmark passphrase that is long" code
+  call POST /auth/register "" "{\"email\":\"$email\",\"password\":\"$password\"}" >/dev/null
+  for _ in $(seq 200); do grep -rqs "$email" "$mail" && break; sleep 0.02; done
+  code=$(grep -rhs "$email" -A30 "$mail" | grep -oE 'code is [0-9]{6}' | head -n1 | grep -oE '[0-9]{6}')
+  token=$(call POST /auth/verify-email "" "{\"email\":\"$email\",\"code\":\"$code\"}" | jq -r .access_token)
+}
+
+# retier_orgs BASE_URL MAIL_DIR: bench_account, then the orgs `on` and `off` with a ferrflow
+# subscription each, `off` opted out of telemetry (the re-tier loads).
+retier_orgs() {
+  bench_account "$1" "$2"
+  for org in on off; do
+    call POST /v1/orgs "$token" "{\"slug\":\"$org\",\"name\":\"$org\"}" >/dev/null
+    call POST "/v1/orgs/$org/subscriptions" "$token" '{"product":"ferrflow"}' >/dev/null
+  done
+  call PUT /v1/orgs/off/telemetry-prefs "$token" '{"telemetry_opt_out":true}' >/dev/null
+}

@@ -36,19 +36,8 @@ start_server api "$BIN" "$database_url" FERRLABS_AUTH_RATE=0 FERRLABS_INGEST_RAT
 pid=${pids[-1]}
 base="http://127.0.0.1:$port_api"
 
-call() { curl -s -X "$1" -H 'Content-Type: application/json' ${3:+-H "Authorization: Bearer $3"} ${4:+-d "$4"} "$base$2"; }
-
 # An account (access tokens last 15 minutes: enough for the default runs), two orgs, one opted out.
-email=bench@example.com password="benchmark passphrase that is long"
-call POST /auth/register "" "{\"email\":\"$email\",\"password\":\"$password\"}" >/dev/null
-for _ in $(seq 200); do grep -rqs "$email" "$work/api/mail" && break; sleep 0.02; done
-code=$(grep -rhs "$email" -A30 "$work/api/mail" | grep -oE 'code is [0-9]{6}' | head -n1 | grep -oE '[0-9]{6}')
-token=$(call POST /auth/verify-email "" "{\"email\":\"$email\",\"code\":\"$code\"}" | jq -r .access_token)
-for org in on off; do
-  call POST /v1/orgs "$token" "{\"slug\":\"$org\",\"name\":\"$org\"}" >/dev/null
-  call POST "/v1/orgs/$org/subscriptions" "$token" '{"product":"ferrflow"}' >/dev/null
-done
-call PUT /v1/orgs/off/telemetry-prefs "$token" '{"telemetry_opt_out":true}' >/dev/null
+retier_orgs "$base" "$work/api/mail"
 
 write_envelope_bodies
 
