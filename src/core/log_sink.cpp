@@ -1,28 +1,10 @@
 #include "core/log_sink.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
-
 #include "core/log.hpp"
 #include "core/thread_name.hpp"
+#include "core/write_all.hpp"
 
 namespace ferr::core::log {
-namespace {
-
-/// Writes all of `text`, unless the descriptor is closed or broken: then the rest is dropped
-/// rather than retried forever.
-void write_all(int fd, const std::string& text) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    done += static_cast<std::size_t>(n);
-  }
-}
-
-}  // namespace
 
 BackgroundFdSink::BackgroundFdSink(int fd, Limits limits)
     : fd_(fd), limits_(limits), writer_([this] { run(); }) {
@@ -89,6 +71,7 @@ void BackgroundFdSink::run() {
       batch.swap(gathered_);
       const std::uint64_t upto = gathered_total_;
       lock.unlock();
+      // A closed or broken descriptor loses the batch rather than stopping the writer.
       write_all(fd_, batch);
       batch.clear();
       lock.lock();

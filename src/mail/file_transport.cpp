@@ -14,6 +14,7 @@
 
 #include "core/hex.hpp"
 #include "core/random.hpp"
+#include "core/write_all.hpp"
 #include "mail/message_format.hpp"
 
 namespace ferr::mail {
@@ -51,16 +52,9 @@ core::Result<void> write_file(const std::filesystem::path& path, std::string_vie
   // 0600: the files hold verification codes and reset tokens.
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return core::fail(errno_error("mail file", errno));
-  std::size_t written = 0;
-  while (written < content.size()) {
-    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int err = n < 0 ? errno : EIO;
-      ::close(fd);
-      return core::fail(errno_error("mail file", err));
-    }
-    written += static_cast<std::size_t>(n);
+  if (const int err = core::write_all(fd, content); err != 0) {
+    ::close(fd);
+    return core::fail(errno_error("mail file", err));
   }
   if (::close(fd) != 0) return core::fail(errno_error("mail file", errno));
   return {};
