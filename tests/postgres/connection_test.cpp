@@ -9,11 +9,13 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "database_test.hpp"
 #include "storage/postgres/errors.hpp"
+#include "storage/postgres/param.hpp"
 
 namespace ferr::storage::postgres {
 namespace {
@@ -111,6 +113,85 @@ TEST_F(ConnectionTest, RefusesANulByteWithoutSendingAnything) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, core::ErrorCode::internal_database);
   EXPECT_TRUE(conn->idle());
+  EXPECT_EQ(exec(*conn, "SELECT 5").int64(0, 0).value(), 5);
+}
+
+TEST_F(ConnectionTest, BinaryArraysReadBackElementByElement) {
+  auto conn = connect();
+  ASSERT_TRUE(conn);
+  using Of = BinaryArray::Of;
+  const std::vector<std::optional<std::string>> texts = {"plain",
+                                                         "",
+                                                         "NULL",
+                                                         "{braces}",
+                                                         "a,comma",
+                                                         "\"quoted\"",
+                                                         "back\\slash",
+                                                         "  spaces  ",
+                                                         "tab\there\nnew line",
+                                                         "h\u00e9llo \U0001F389",
+                                                         std::nullopt,
+                                                         R"({"command":"a \"quoted\" \\ value"})"};
+  const std::vector<std::optional<core::Uuid>> uuids = {
+      core::Uuid::parse("0190f5c2-7b1a-7cde-8f00-000000000001"), std::nullopt,
+      core::Uuid::parse("ffffffff-ffff-ffff-ffff-ffffffffffff")};
+  const std::vector<std::int64_t> int8s = {0, -1, 1796663396470,
+                                           std::numeric_limits<std::int64_t>::min(),
+                                           std::numeric_limits<std::int64_t>::max()};
+  const std::vector<std::int64_t> int4s = {1, -7, std::numeric_limits<std::int32_t>::min(),
+                                           std::numeric_limits<std::int32_t>::max()};
+  BinaryArray text_array(Of::text);
+  for (const auto& t : texts) text_array.add(t);
+  BinaryArray uuid_array(Of::uuid);
+  for (const auto& u : uuids) uuid_array.add(u);
+  BinaryArray int8_array(Of::int8);
+  for (std::int64_t v : int8s) int8_array.add(v);
+  BinaryArray int4_array(Of::int4);
+  for (std::int64_t v : int4s) int4_array.add(v);
+
+  auto read = run<QueryResult>([&] {
+    return conn->query(
+        "SELECT e, e IS NULL FROM unnest($1::text[]) WITH ORDINALITY AS t (e, i) ORDER BY i",
+        text_array.param());
+  });
+  ASSERT_TRUE(read) << read.error().log_detail;
+  ASSERT_EQ(read->rows(), static_cast<int>(texts.size()));
+  for (int i = 0; i < read->rows(); ++i) {
+    const auto& expected = texts[static_cast<std::size_t>(i)];
+    EXPECT_EQ(read->boolean(i, 1).value(), !expected.has_value()) << i;
+    if (expected) {
+      EXPECT_EQ(read->string(i, 0).value(), *expected) << i;
+    }
+  }
+
+  // The other types through their text forms, and the header's length and first index.
+  auto others = run<QueryResult>([&] {
+    return conn->query(
+        "SELECT $1::uuid[]::text, $2::bigint[]::text, $3::integer[]::text, "
+        "array_lower($2::bigint[], 1), array_length($3::integer[], 1), $4::text[] = '{}'",
+        uuid_array.param(), int8_array.param(), int4_array.param(), BinaryArray(Of::text).param());
+  });
+  ASSERT_TRUE(others) << others.error().log_detail;
+  EXPECT_EQ(others->string(0, 0).value(),
+            "{0190f5c2-7b1a-7cde-8f00-000000000001,NULL,ffffffff-ffff-ffff-ffff-ffffffffffff}");
+  EXPECT_EQ(others->string(0, 1).value(),
+            "{0,-1,1796663396470,-9223372036854775808,9223372036854775807}");
+  EXPECT_EQ(others->string(0, 2).value(), "{1,-7,-2147483648,2147483647}");
+  EXPECT_EQ(others->int64(0, 3).value(), 1);
+  EXPECT_EQ(others->int64(0, 4).value(), 4);
+  EXPECT_TRUE(others->boolean(0, 5).value());
+}
+
+TEST_F(ConnectionTest, ABinaryArrayOfTheWrongTypeIsRefusedByTheServer) {
+  auto conn = connect();
+  ASSERT_TRUE(conn);
+  BinaryArray ids(BinaryArray::Of::uuid);
+  ids.add(*core::Uuid::parse("0190f5c2-7b1a-7cde-8f00-000000000001"));
+  // The header names uuid: read as a text[] parameter, the server refuses it rather than
+  // storing 16 raw bytes as text.
+  auto r = run<QueryResult>([&] { return conn->query("SELECT $1::text[]", ids.param()); });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, core::ErrorCode::internal_database);
   EXPECT_EQ(exec(*conn, "SELECT 5").int64(0, 0).value(), 5);
 }
 

@@ -212,6 +212,19 @@ BEGIN
   END LOOP;
 END;
 $$;
+-- The column KEY of a JSON array of rows, as the array insert_batch takes (absent = NULL).
+CREATE FUNCTION test_support.uuids(batch json, key text) RETURNS uuid[] LANGUAGE sql AS $$
+  SELECT coalesce(array_agg((e ->> key)::uuid ORDER BY ord), '{}')
+  FROM json_array_elements(batch) WITH ORDINALITY AS t (e, ord) $$;
+CREATE FUNCTION test_support.texts(batch json, key text) RETURNS text[] LANGUAGE sql AS $$
+  SELECT coalesce(array_agg(e ->> key ORDER BY ord), '{}')
+  FROM json_array_elements(batch) WITH ORDINALITY AS t (e, ord) $$;
+CREATE FUNCTION test_support.integers(batch json, key text) RETURNS integer[] LANGUAGE sql AS $$
+  SELECT coalesce(array_agg((e ->> key)::integer ORDER BY ord), '{}')
+  FROM json_array_elements(batch) WITH ORDINALITY AS t (e, ord) $$;
+CREATE FUNCTION test_support.bigints(batch json, key text) RETURNS bigint[] LANGUAGE sql AS $$
+  SELECT coalesce(array_agg((e ->> key)::bigint ORDER BY ord), '{}')
+  FROM json_array_elements(batch) WITH ORDINALITY AS t (e, ord) $$;
 EOF
 )
 run main <<<"$test_support"
@@ -483,9 +496,20 @@ ev() {
     "$1" "$event_id" "${5:-cli.run}" "$org" "$user" "$3" "$now_ms"
 }
 uid() { printf '0190f5c2-7b1a-7cde-8f00-%012d' "$1"; }
+# batch_args SQL_JSON: insert_batch's twelve column arrays from a JSON array of rows (an SQL
+# expression), the layout the store sends (migrations/README.md, "Insert a batch"; psql sends them
+# as text, the store in binary: the statement reads either).
+batch_args() {
+  local b=$1 k
+  for k in "uuids id" "uuids event_id" "texts surface" "texts event" "texts org_hash" \
+    "texts user_hash" "texts properties" "integers schema_version" "texts origin" \
+    "texts key_id" "bigints occurred_at" "bigints received_at"; do
+    printf 'test_support.%s(%s, '"'"'%s'"'"'), ' "${k% *}" "$b" "${k#* }"
+  done
+}
 insert() { # DB JSON_ARRAY: the answer rows of insert-batch (evidence cap 5), on one line
   sql "$1" -v batch="$2" <<<"\\i :P/insert_batch.sql
-                            EXECUTE insert_batch(:'batch', 5)" | line
+                            EXECUTE insert_batch($(batch_args ":'batch'") 5)" | line
 }
 A=$(uid 900001)
 B=$(uid 900002)
@@ -584,7 +608,7 @@ D=$(uid 900011)
 holder main ev_holder "$work/ev.holder" <<EOF
 BEGIN;
 \\i :P/insert_batch.sql
-EXECUTE insert_batch('[$(ev "$(uid 30)" "$C" "$now_ms")]', 5);
+EXECUTE insert_batch($(batch_args "'[$(ev "$(uid 30)" "$C" "$now_ms")]'") 5);
 SELECT test_support.wait_for_blocked('ev_waiter');
 COMMIT;
 EOF
@@ -595,7 +619,7 @@ check "concurrent writers of one event_id: the one that waited gets a duplicate"
 holder main ev_holder2 "$work/ev.holder2" <<EOF
 BEGIN;
 \\i :P/insert_batch.sql
-EXECUTE insert_batch('[$(ev "$(uid 32)" "$D" "$now_ms")]', 5);
+EXECUTE insert_batch($(batch_args "'[$(ev "$(uid 32)" "$D" "$now_ms")]'") 5);
 SELECT test_support.wait_for_blocked('ev_waiter2');
 ROLLBACK;
 EOF
@@ -634,6 +658,7 @@ check "deleting the user (its tokens cascade) leaves none" "" "$(live_ids)"
 # Retention: the TelemetryStore contract's scenario, plus the default partition, de-dup ids and
 # an existing rollup.
 new_db ret || { not_ok "set-up: database ret"; exit 1; }
+run ret <<<"$test_support"
 D3=$(day_ms 2026-05-03)
 D4=$(day_ms 2026-05-04)
 D5=$(day_ms 2026-05-05)

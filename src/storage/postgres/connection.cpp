@@ -287,12 +287,12 @@ core::Result<std::vector<Connection::Answer>> Connection::send(
     }
     int sent = 0;
     if (name) {
-      sent = PQsendQueryPrepared(conn_, name->c_str(), bound[i].count(), bound[i].values(), nullptr,
-                                 nullptr, 0);
+      sent = PQsendQueryPrepared(conn_, name->c_str(), bound[i].count(), bound[i].values(),
+                                 bound[i].lengths(), bound[i].formats(), 0);
     } else {
       const std::string text(s.sql);
       sent = PQsendQueryParams(conn_, text.c_str(), bound[i].count(), nullptr, bound[i].values(),
-                               nullptr, nullptr, 0);
+                               bound[i].lengths(), bound[i].formats(), 0);
     }
     if (sent == 0) return core::fail(lost("pipeline send"));
     answers.push_back(Answer{i, false, {}});

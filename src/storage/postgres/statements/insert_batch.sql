@@ -1,20 +1,17 @@
--- $1 a JSON array, one object per row in batch order (migrations/README.md, "Insert a batch"),
--- $2 the evidence cap k. De-duplication (telemetry_event_ids), the insert and the hourly counts
--- in one statement; one answer row
--- (ord, written) per input row, in batch order. Server rows arrive already filtered by the
--- opt-out rule (domain/telemetry/opt_out.hpp).
+-- The batch as one array per column, element i of each being row i in batch order
+-- (migrations/README.md, "Insert a batch"): $1 id, $2 event_id, $3 surface, $4 event,
+-- $5 org_hash, $6 user_hash, $7 properties (the object's JSON text), $8 schema_version, $9 origin,
+-- $10 key_id, $11 occurred_at and $12 received_at (unix ms); $13 the evidence cap k.
+-- De-duplication (telemetry_event_ids), the insert and the hourly counts in one statement; one
+-- answer row (ord, written) per input row, in batch order. Server rows arrive already filtered
+-- by the opt-out rule (domain/telemetry/opt_out.hpp).
 -- The batch, numbered from 1 in the order it was given.
 WITH batch AS (
   SELECT *
-  FROM ROWS FROM (
-    json_to_recordset($1::json) AS (
-      id uuid, event_id uuid, surface text, event text, org_hash text, user_hash text,
-      properties text, schema_version integer, origin text, key_id text,
-      occurred_at bigint, received_at bigint)
-  ) WITH ORDINALITY AS b (
-    id, event_id, surface, event, org_hash, user_hash,
-    properties, schema_version, origin, key_id,
-    occurred_at, received_at, ord)
+  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+              $8::integer[], $9::text[], $10::text[], $11::bigint[], $12::bigint[])
+       WITH ORDINALITY AS b (id, event_id, surface, event, org_hash, user_hash, properties,
+                             schema_version, origin, key_id, occurred_at, received_at, ord)
 ),
 -- The first row of the batch carrying each event_id: later ones repeat it.
 firsts AS (
@@ -60,7 +57,7 @@ written AS (
   RETURNING ts_to_ms(occurred_at) AS occurred_at, event, org_hash, user_hash
 ),
 -- The hourly cells of what was written (domain/telemetry/hourly_counts.hpp): counts added, and
--- the evidence made the $2 smallest distinct pseudonyms of the old and the new. Cells are locked
+-- the evidence made the $13 smallest distinct pseudonyms of the old and the new. Cells are locked
 -- after every registry id (claimed_ords) and in (hour, event) order, so concurrent batches
 -- cannot deadlock. Read from `written`, not from `fresh`: every row is then inserted before the
 -- first cell is locked. PostgreSQL runs the statement's unread data-modifying CTEs last, the
@@ -72,18 +69,18 @@ counted AS (
          event,
          count(*),
          coalesce((array_agg(DISTINCT org_hash ORDER BY org_hash)
-                   FILTER (WHERE org_hash IS NOT NULL))[1:$2::int], '{}'),
+                   FILTER (WHERE org_hash IS NOT NULL))[1:$13::int], '{}'),
          coalesce((array_agg(DISTINCT user_hash ORDER BY user_hash)
-                   FILTER (WHERE user_hash IS NOT NULL))[1:$2::int], '{}')
+                   FILTER (WHERE user_hash IS NOT NULL))[1:$13::int], '{}')
   FROM written
   GROUP BY 1, 2
   ORDER BY 1, 2
   ON CONFLICT (hour, event) DO UPDATE
   SET count = h.count + excluded.count,
       orgs = ARRAY(SELECT DISTINCT x FROM unnest(h.orgs || excluded.orgs) AS x
-                   ORDER BY x LIMIT $2::int),
+                   ORDER BY x LIMIT $13::int),
       users = ARRAY(SELECT DISTINCT x FROM unnest(h.users || excluded.users) AS x
-                    ORDER BY x LIMIT $2::int)
+                    ORDER BY x LIMIT $13::int)
 )
 -- One answer row per input row, in batch order.
 SELECT b.ord,
