@@ -116,6 +116,8 @@ class Application {
   domain::telemetry::Emitter& emitter() { return *emitter_; }
   /// The SQLite database, for tests that read what was stored (SQLite configurations only).
   storage::sqlite::Database& database();
+  /// The validated configuration it runs with (tests find the database they read back from).
+  const Config& config() const { return config_; }
   /// One retention pass over the telemetry tables (the `purge` command). Blocks: call it from
   /// the command line, not from a request.
   core::Result<domain::telemetry::Expiry> purge_telemetry();

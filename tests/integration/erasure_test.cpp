@@ -1,7 +1,7 @@
 // The right to erasure over HTTP (api.md "Deletion"): `DELETE /auth/me` with the password, the
 // last-owner refusal naming the orgs, and what is left afterwards — nothing of the person's but
-// the audit entries' actor_id; their telemetry rows gone, everyone else's kept (read back on
-// SQLite, where the suite can open the rows).
+// the audit entries' actor_id; their telemetry rows gone, everyone else's kept (read back from
+// the database itself, SQLite or PostgreSQL).
 
 #include <gtest/gtest.h>
 

@@ -81,6 +81,37 @@ std::string admin_scalar(const std::string& url, const std::string& sql) {
   return session.scalar(sql);
 }
 
+std::vector<std::vector<std::optional<std::string>>> admin_rows(
+    const std::string& url, const std::string& sql, const std::vector<std::string>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p.c_str());
+  pg_conn* conn = open_blocking(url);
+  pg_result* result = PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                   values.data(), nullptr, nullptr, 0);
+  if (PQresultStatus(result) != PGRES_TUPLES_OK) {
+    std::string message = PQresultErrorMessage(result);
+    PQclear(result);
+    PQfinish(conn);
+    throw std::runtime_error(sql + ": " + message);
+  }
+  std::vector<std::vector<std::optional<std::string>>> rows(
+      static_cast<std::size_t>(PQntuples(result)));
+  for (int r = 0; r < PQntuples(result); ++r) {
+    auto& row = rows[static_cast<std::size_t>(r)];
+    for (int f = 0; f < PQnfields(result); ++f) {
+      if (PQgetisnull(result, r, f)) {
+        row.emplace_back(std::nullopt);
+      } else {
+        row.emplace_back(PQgetvalue(result, r, f));
+      }
+    }
+  }
+  PQclear(result);
+  PQfinish(conn);
+  return rows;
+}
+
 AdminSession::AdminSession(const std::string& url) : conn_(open_blocking(url)) {}
 AdminSession::~AdminSession() { PQfinish(conn_); }
 std::string AdminSession::scalar(const std::string& sql) { return exec_scalar(conn_, sql); }

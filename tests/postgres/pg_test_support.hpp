@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +25,12 @@ std::string with_database(const std::string& url, const std::string& database);
 /// Runs one statement over a blocking libpq connection and returns the first value as text
 /// ("" for none); throws std::runtime_error on failure. Independent of the code under test.
 std::string admin_scalar(const std::string& url, const std::string& sql);
+
+/// Every row of one query with text parameters ($1, $2, …) over a blocking libpq connection,
+/// each value as text (nullopt for NULL); throws std::runtime_error on failure. Independent of
+/// the code under test, for tests that read back what it stored.
+std::vector<std::vector<std::optional<std::string>>> admin_rows(
+    const std::string& url, const std::string& sql, const std::vector<std::string>& params = {});
 
 /// A blocking libpq session for set-up steps that need to hold state (an open transaction).
 class AdminSession {

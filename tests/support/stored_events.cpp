@@ -4,6 +4,7 @@
 
 #include "core/hex.hpp"
 #include "core/uuid.hpp"
+#include "postgres/pg_test_support.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/database.hpp"
 #include "support/b3sum.hpp"
@@ -15,9 +16,35 @@ std::optional<std::string> text_or_null(const storage::sqlite::Statement& row, i
   if (row.column_is_null(column)) return std::nullopt;
   return row.column_text(column);
 }
+
+long long integer(const std::optional<std::string>& text) { return std::stoll(text.value()); }
+
+/// The same read on PostgreSQL, over a connection of the test's own.
+std::vector<StoredEvent> postgres_events(const std::string& url, const std::string& event) {
+  auto rows = pgtest::admin_rows(
+      url,
+      "SELECT id::text, surface, event, event_id::text, org_hash, user_hash, key_id, "
+      "properties::text, origin, schema_version::text, "
+      "(extract(epoch FROM occurred_at) * 1000)::bigint::text, "
+      "(extract(epoch FROM received_at) * 1000)::bigint::text "
+      "FROM telemetry_events WHERE $1 = '' OR event = $1 ORDER BY occurred_at, id",
+      {event});
+  std::vector<StoredEvent> out;
+  out.reserve(rows.size());
+  for (auto& r : rows) {
+    out.push_back(StoredEvent{r[0].value(), r[1].value(), r[2].value(), r[3], r[4], r[5], r[6],
+                              r[7].value(), r[8].value(), static_cast<int>(integer(r[9])),
+                              integer(r[10]), integer(r[11])});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<StoredEvent> stored_events(app::Application& app, const std::string& event) {
+  const auto& database = app.config().database;
+  if (database.kind == app::DatabaseTarget::Kind::postgres)
+    return postgres_events(database.location, event);
   auto rows = app.database().read(
       [&](storage::sqlite::Connection& c) -> core::Result<std::vector<StoredEvent>> {
         auto q = c.query(

@@ -18,7 +18,10 @@ struct StoredEvent {
   long long occurred_at = 0, received_at = 0;  ///< Unix ms
 };
 
-/// The rows of `event` (every event when empty), oldest first.
+/// The rows of `event` (every event when empty), oldest first, read from the application's
+/// database (SQLite or PostgreSQL) without the code under test. Rows of one instant come in the
+/// order they were written on SQLite and in id order on PostgreSQL, which keeps no insertion
+/// order; there `properties` is jsonb's text, whose keys PostgreSQL re-orders: parse it.
 std::vector<StoredEvent> stored_events(app::Application& app, const std::string& event = "");
 
 /// The pseudonym of `uuid` under the test key (support/api_test.hpp), computed by `b3sum`.
