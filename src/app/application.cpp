@@ -90,7 +90,7 @@ core::Result<std::unique_ptr<Application>> Application::create(const Config& con
     return app;
   }
   SchemaReport report;
-  auto storage = open_storage(config, app->system_clock_, &report);
+  auto storage = open_storage(config, app->clock(), &report);
   if (!storage) return core::fail(storage.error());
   app->storage_ = std::make_unique<StorageBackend>(std::move(*storage));
   if (report.applied > 0) {

@@ -3,10 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "domain/telemetry/emitter.hpp"
 #include "domain/telemetry/telemetry_store.hpp"
-#include "storage/sqlite/connection.hpp"
-#include "storage/sqlite/database.hpp"
 #include "support/api_test.hpp"
 #include "support/stored_events.hpp"
 
@@ -19,29 +19,7 @@ class RetentionTest : public testing::ApiTest {
  protected:
   void SetUp() override { start({{"FERRLABS_TELEMETRY_RETENTION_DAYS", "90"}}); }
 
-  struct Daily {
-    std::string day, surface, event;
-    long long count, orgs, users;
-    bool operator==(const Daily&) const = default;
-  };
-  std::vector<Daily> daily() {
-    auto rows = app_->database().read(
-        [](storage::sqlite::Connection& c) -> core::Result<std::vector<Daily>> {
-          auto q = c.query(
-              "SELECT day, surface, event, count, distinct_orgs, distinct_users FROM "
-              "telemetry_daily ORDER BY day, event");
-          if (!q) return core::fail(q.error());
-          std::vector<Daily> out;
-          while (true) {
-            auto row = (*q)->step();
-            if (!row) return core::fail(row.error());
-            if (!*row) return out;
-            out.push_back({(*q)->column_text(0), (*q)->column_text(1), (*q)->column_text(2),
-                           (*q)->column_int(3), (*q)->column_int(4), (*q)->column_int(5)});
-          }
-        });
-    return rows.value_or(std::vector<Daily>{});
-  }
+  std::vector<testing::StoredDay> daily() { return testing::stored_days(*app_); }
   domain::telemetry::Expiry purge() {
     app_->emitter().flush();
     auto expired = app_->purge_telemetry();
@@ -71,8 +49,9 @@ TEST_F(RetentionTest, OldDaysAreRolledUpThenRemovedYoungOnesStay) {
   auto first = purge();
   EXPECT_EQ(first.rows_deleted, 5u);
   EXPECT_EQ(first.days_rolled_up, 1u);
-  EXPECT_EQ(daily(), (std::vector<Daily>{{"2026-05-05", "ferrlabs", "auth.login", 2, 0, 1},
-                                         {"2026-05-05", "ferrlabs", "auth.signup", 3, 0, 3}}));
+  EXPECT_EQ(daily(),
+            (std::vector<testing::StoredDay>{{"2026-05-05", "ferrlabs", "auth.login", 2, 0, 1},
+                                             {"2026-05-05", "ferrlabs", "auth.signup", 3, 0, 3}}));
   auto left = testing::stored_events(*app_);
   ASSERT_EQ(left.size(), 1u) << "the second day's login stays";
   EXPECT_EQ(left[0].event, "auth.login");
@@ -81,7 +60,7 @@ TEST_F(RetentionTest, OldDaysAreRolledUpThenRemovedYoungOnesStay) {
   clock_.advance(24h);
   EXPECT_EQ(purge().rows_deleted, 1u);
   EXPECT_EQ(daily().size(), 3u);
-  EXPECT_EQ(daily().back(), (Daily{"2026-05-06", "ferrlabs", "auth.login", 1, 0, 1}));
+  EXPECT_EQ(daily().back(), (testing::StoredDay{"2026-05-06", "ferrlabs", "auth.login", 1, 0, 1}));
 }
 
 }  // namespace
