@@ -38,14 +38,19 @@ pg_conn* open_blocking(const std::string& url) {
   return conn;
 }
 
-std::string exec_scalar(pg_conn* conn, const std::string& sql) {
-  pg_result* result = PQexec(conn, sql.c_str());
+// `result` of `sql` when it succeeded; otherwise cleared, and the server's message thrown.
+pg_result* checked(pg_result* result, const std::string& sql) {
   ExecStatusType status = PQresultStatus(result);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
     std::string message = PQresultErrorMessage(result);
     PQclear(result);
     throw std::runtime_error(sql + ": " + message);
   }
+  return result;
+}
+
+std::string exec_scalar(pg_conn* conn, const std::string& sql) {
+  pg_result* result = checked(PQexec(conn, sql.c_str()), sql);
   std::string value;
   if (PQntuples(result) > 0 && PQnfields(result) > 0) value = PQgetvalue(result, 0, 0);
   PQclear(result);
@@ -83,38 +88,36 @@ std::string admin_scalar(const std::string& url, const std::string& sql) {
 
 std::vector<std::vector<std::optional<std::string>>> admin_rows(
     const std::string& url, const std::string& sql, const std::vector<std::string>& params) {
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const auto& p : params) values.push_back(p.c_str());
-  pg_conn* conn = open_blocking(url);
-  pg_result* result = PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                                   values.data(), nullptr, nullptr, 0);
-  if (PQresultStatus(result) != PGRES_TUPLES_OK) {
-    std::string message = PQresultErrorMessage(result);
-    PQclear(result);
-    PQfinish(conn);
-    throw std::runtime_error(sql + ": " + message);
-  }
-  std::vector<std::vector<std::optional<std::string>>> rows(
-      static_cast<std::size_t>(PQntuples(result)));
-  for (int r = 0; r < PQntuples(result); ++r) {
-    auto& row = rows[static_cast<std::size_t>(r)];
-    for (int f = 0; f < PQnfields(result); ++f) {
-      if (PQgetisnull(result, r, f)) {
-        row.emplace_back(std::nullopt);
-      } else {
-        row.emplace_back(PQgetvalue(result, r, f));
-      }
-    }
-  }
-  PQclear(result);
-  PQfinish(conn);
-  return rows;
+  AdminSession session(url);
+  return session.rows(sql, params);
 }
 
 AdminSession::AdminSession(const std::string& url) : conn_(open_blocking(url)) {}
 AdminSession::~AdminSession() { PQfinish(conn_); }
 std::string AdminSession::scalar(const std::string& sql) { return exec_scalar(conn_, sql); }
+
+std::vector<std::vector<std::optional<std::string>>> AdminSession::rows(
+    const std::string& sql, const std::vector<std::string>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p.c_str());
+  pg_result* result = checked(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()),
+                                           nullptr, values.data(), nullptr, nullptr, 0),
+                              sql);
+  std::vector<std::vector<std::optional<std::string>>> out(
+      static_cast<std::size_t>(PQntuples(result)));
+  for (int r = 0; r < PQntuples(result); ++r) {
+    for (int f = 0; f < PQnfields(result); ++f) {
+      if (PQgetisnull(result, r, f)) {
+        out[static_cast<std::size_t>(r)].emplace_back(std::nullopt);
+      } else {
+        out[static_cast<std::size_t>(r)].emplace_back(PQgetvalue(result, r, f));
+      }
+    }
+  }
+  PQclear(result);
+  return out;
+}
 
 std::string test_identifier(const std::string& prefix) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();

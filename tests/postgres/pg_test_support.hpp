@@ -41,6 +41,9 @@ class AdminSession {
   AdminSession& operator=(const AdminSession&) = delete;
   /// Runs `sql`; returns the first value as text; throws on failure.
   std::string scalar(const std::string& sql);
+  /// Runs `sql` with text parameters; every row, as admin_rows returns them.
+  std::vector<std::vector<std::optional<std::string>>> rows(
+      const std::string& sql, const std::vector<std::string>& params = {});
 
  private:
   pg_conn* conn_;

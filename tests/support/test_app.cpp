@@ -22,8 +22,6 @@ std::string default_database_url() {
 
 }  // namespace
 
-bool on_postgres() { return std::getenv("FERR_TEST_PG_URL_FILE") != nullptr; }
-
 app::Config test_config(const app::RawSettings& overrides) {
   app::RawSettings raw{
       {"DATABASE_URL",

@@ -14,9 +14,6 @@ namespace ferr::testing {
 /// fixture (the `postgres/…` instances of the integration suites).
 app::Config test_config(const app::RawSettings& overrides = {});
 
-/// Whether the suite runs on PostgreSQL.
-bool on_postgres();
-
 /// A started application. `before_start` may add test routes to the router.
 std::unique_ptr<app::Application> start_app(
     const app::Config& config, app::Tuning tuning = {},
